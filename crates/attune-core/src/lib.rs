@@ -1,0 +1,23 @@
+//! attune's domain model.
+//!
+//! Everything here is pure: no file, network or database access and no clock.
+//! Time ("now") and randomness (new ids) are passed in by the caller, so every
+//! rule can be tested with fixed inputs.
+
+pub mod checkin;
+pub mod content;
+pub mod entry;
+pub mod error;
+pub mod ids;
+pub mod label;
+pub mod moment;
+pub mod vocab;
+pub mod when;
+
+pub use checkin::{Checkin, CheckinDraft};
+pub use entry::{Entry, EntryDraft, Intensity};
+pub use error::{FieldError, ValidationError};
+pub use ids::RecordId;
+pub use label::{Label, LabelKind, Slug};
+pub use moment::Moment;
+pub use vocab::{Consequence, Sign, Source};
