@@ -1,1 +1,50 @@
-fn main() {}
+//! The `attune` binary: parse flags, resolve settings, run one command,
+//! print one clear error on failure.
+
+mod app;
+mod cli;
+mod commands;
+mod config;
+mod editor;
+mod error;
+mod out;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, ColorChoice};
+use crate::config::{Dirs, Settings};
+use crate::error::{CliResult, Exit};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.exit == Exit::Pipe => ExitCode::SUCCESS,
+        Err(err) => {
+            out::error(&err);
+            ExitCode::from(err.exit as u8)
+        }
+    }
+}
+
+fn run(cli: Cli) -> CliResult {
+    let env = |key: &str| std::env::var(key).ok();
+    let dirs = Dirs::platform();
+    // The store flag can stand in for the platform directories.
+    let dirs = match (dirs, &cli.store) {
+        (Ok(d), _) => d,
+        (Err(_), Some(store)) => Dirs { data: store.clone(), config: store.clone() },
+        (Err(e), None) => return Err(e),
+    };
+    let settings = Settings::resolve(&cli, &dirs, &env)?;
+    let choice = match settings.color.value {
+        ColorChoice::Auto => anstream::ColorChoice::Auto,
+        ColorChoice::Always => anstream::ColorChoice::Always,
+        ColorChoice::Never => anstream::ColorChoice::Never,
+    };
+    choice.write_global();
+    let app = app::App::new(settings, &env)?;
+    commands::run(cli.command, &app)
+}

@@ -1,0 +1,194 @@
+//! What every command needs: settings, "now", and a way to open the journal
+//! (unlocking it once and caching the key for the configured time).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use attune_core::{Moment, RecordId, when};
+use attune_store::{DataKey, Passphrase, Store, StoreError, keycache};
+use jiff::ZonedDateTime;
+use jiff::tz::{Offset, TimeZone};
+
+use crate::config::Settings;
+use crate::error::{CliError, CliResult, Exit};
+
+/// The environment of one command run.
+#[derive(Debug)]
+pub struct App {
+    /// Settings in effect.
+    pub settings: Settings,
+    /// The time the command started, in the person's time zone.
+    pub now: ZonedDateTime,
+    /// Whether a person is at the keyboard (stdin and stdout are terminals).
+    pub interactive: bool,
+    passphrase_command: Option<String>,
+    new_passphrase_command: Option<String>,
+}
+
+/// An open journal and the key that opened it (kept for encrypting drafts).
+#[derive(Debug)]
+pub struct Opened {
+    /// The store.
+    pub store: Store,
+    /// Its data key (`None` for an unencrypted journal).
+    pub key: Option<DataKey>,
+}
+
+impl App {
+    /// Builds the environment; `env` looks up environment variables.
+    pub fn new(settings: Settings, env: &dyn Fn(&str) -> Option<String>) -> CliResult<Self> {
+        let now = match env("ATTUNE_NOW") {
+            Some(text) => parse_now(&text)?,
+            None => ZonedDateTime::now(),
+        };
+        Ok(Self {
+            settings,
+            now,
+            interactive: std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
+            passphrase_command: env("ATTUNE_PASSPHRASE_COMMAND").filter(|c| !c.trim().is_empty()),
+            new_passphrase_command: env("ATTUNE_NEW_PASSPHRASE_COMMAND").filter(|c| !c.trim().is_empty()),
+        })
+    }
+
+    /// The journal directory.
+    pub fn store_dir(&self) -> &PathBuf {
+        &self.settings.store.value
+    }
+
+    /// "Now" as a stored moment.
+    pub fn now_moment(&self) -> Moment {
+        Moment::from_zoned(&self.now)
+    }
+
+    /// A new time-ordered id.
+    pub fn new_id(&self) -> RecordId {
+        RecordId::from_uuid(uuid::Uuid::now_v7())
+    }
+
+    /// Parses a date phrase typed for `flag`, relative to now.
+    pub fn when(&self, flag: &str, text: &str, edge: when::Edge) -> CliResult<ZonedDateTime> {
+        when::parse(text, &self.now, edge).map_err(|e| CliError::user(format!("{flag}: {e}")))
+    }
+
+    /// Opens the journal, unlocking it if needed.
+    pub fn open(&self) -> CliResult<Opened> {
+        let dir = self.store_dir();
+        match Store::probe(dir)? {
+            None => Err(StoreError::Missing(dir.clone()).into()),
+            Some(false) => Ok(Opened { store: Store::open(dir, None)?, key: None }),
+            Some(true) => {
+                if let Some(key) = keycache::get(dir) {
+                    match Store::open(dir, Some(&key)) {
+                        Ok(store) => return Ok(Opened { store, key: Some(key) }),
+                        // A stale cached key (e.g. a restored backup): forget it and ask.
+                        Err(StoreError::Corrupt(_)) => {
+                            keycache::forget(dir);
+                        }
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                let passphrase = self.passphrase("Passphrase: ")?;
+                let key = Store::unlock(dir, &passphrase)?;
+                self.remember(&key);
+                let store = Store::open(dir, Some(&key))?;
+                Ok(Opened { store, key: Some(key) })
+            }
+        }
+    }
+
+    /// Keeps the key unlocked for the configured time, if the platform allows.
+    pub fn remember(&self, key: &DataKey) {
+        let ttl = self.settings.lock_after.value;
+        if !ttl.is_zero() {
+            // Without a key cache attune still works; it just asks each time.
+            let _ = keycache::put(self.store_dir(), key, ttl);
+        }
+    }
+
+    /// Asks for the journal passphrase: from ATTUNE_PASSPHRASE_COMMAND, or the terminal.
+    pub fn passphrase(&self, prompt: &str) -> CliResult<Passphrase> {
+        match &self.passphrase_command {
+            Some(cmd) => run_passphrase_command(cmd, "ATTUNE_PASSPHRASE_COMMAND"),
+            None => self.prompt_passphrase(prompt),
+        }
+    }
+
+    /// Asks for a new passphrase twice (or from ATTUNE_NEW_PASSPHRASE_COMMAND,
+    /// falling back to ATTUNE_PASSPHRASE_COMMAND when creating a journal).
+    pub fn new_passphrase(&self, creating: bool) -> CliResult<Passphrase> {
+        let command = self.new_passphrase_command.as_ref().or(if creating { self.passphrase_command.as_ref() } else { None });
+        let pass = match command {
+            Some(cmd) => run_passphrase_command(cmd, "the passphrase command")?,
+            None => {
+                let first = self.prompt_passphrase("New passphrase: ")?;
+                let second = self.prompt_passphrase("Type it again: ")?;
+                if first.expose() != second.expose() {
+                    return Err(CliError::user("the two passphrases differ; nothing was changed").hint("try again"));
+                }
+                first
+            }
+        };
+        check_strength(&pass)?;
+        Ok(pass)
+    }
+
+    fn prompt_passphrase(&self, prompt: &str) -> CliResult<Passphrase> {
+        if !std::io::stdin().is_terminal() {
+            return Err(CliError::user("the journal is locked and there is no terminal to ask for the passphrase")
+                .hint("run the command in a terminal, or set ATTUNE_PASSPHRASE_COMMAND to a command that prints it")
+                .exit(Exit::Unlock));
+        }
+        let text = rpassword::prompt_password(prompt)
+            .map_err(|e| CliError::user(format!("could not read the passphrase: {e}")).exit(Exit::Unlock))?;
+        Ok(Passphrase::new(text))
+    }
+}
+
+/// Runs a passphrase command; its output is never shown or logged.
+fn run_passphrase_command(cmd: &str, what: &str) -> CliResult<Passphrase> {
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| CliError::user(format!("could not run {what}: {e}")).exit(Exit::Unlock))?;
+    if !output.status.success() {
+        return Err(CliError::user(format!("{what} failed ({})", output.status)).exit(Exit::Unlock));
+    }
+    let mut bytes = zeroize::Zeroizing::new(output.stdout);
+    if bytes.ends_with(b"\n") {
+        bytes.pop();
+        if bytes.ends_with(b"\r") {
+            bytes.pop();
+        }
+    }
+    let text = String::from_utf8(bytes.to_vec())
+        .map_err(|_| CliError::user(format!("{what} printed something that is not text")).exit(Exit::Unlock))?;
+    if text.is_empty() {
+        return Err(CliError::user(format!("{what} printed nothing")).exit(Exit::Unlock));
+    }
+    Ok(Passphrase::new(text))
+}
+
+/// A floor, not a policy: very short passphrases fall to guessing quickly.
+fn check_strength(pass: &Passphrase) -> CliResult {
+    if pass.expose().chars().count() < 8 {
+        return Err(CliError::user("that passphrase is shorter than 8 characters; nothing was changed")
+            .hint("a few unrelated words make a passphrase that is long and easy to remember"));
+    }
+    Ok(())
+}
+
+/// ATTUNE_NOW: a fixed "now" for reproducible scripts and tests.
+fn parse_now(text: &str) -> CliResult<ZonedDateTime> {
+    if let Ok(z) = text.parse::<ZonedDateTime>() {
+        return Ok(z);
+    }
+    let m: Moment = text
+        .parse()
+        .map_err(|_| CliError::user(format!("ATTUNE_NOW: '{text}' is not a date-time like 2026-11-26T21:00:00+01:00")))?;
+    let tz = TimeZone::fixed(Offset::from_seconds(m.offset_seconds).unwrap_or(Offset::UTC));
+    Ok(m.at.to_zoned_datetime(tz))
+}

@@ -1,0 +1,100 @@
+//! `attune checkin`: how safe, seen, trusted and respected do I feel?
+
+use std::io::Write;
+
+use attune_core::when::Edge;
+use attune_core::{CheckinDraft, Consequence, Moment};
+use attune_store::CheckinRow;
+use dialoguer::Input;
+use dialoguer::theme::ColorfulTheme;
+
+use crate::app::App;
+use crate::cli::CheckinArgs;
+use crate::error::{CliError, CliResult};
+use crate::out::{self, DIM, GOOD};
+
+pub fn run(args: CheckinArgs, app: &App) -> CliResult {
+    let at = match &args.at {
+        Some(text) => Moment::from_zoned(&app.when("--at", text, Edge::SameTime)?),
+        None => app.now_moment(),
+    };
+    let mut draft = CheckinDraft {
+        security: args.security,
+        seen: args.seen,
+        trusted: args.trusted,
+        respected: args.respected,
+        consequences: args.consequences.iter().map(|c| parse_pair(c)).collect::<CliResult<_>>()?,
+        note: args.note.clone().unwrap_or_default(),
+    };
+    // Check before opening, so a typo does not cost a passphrase prompt.
+    let flags_given = draft.security.is_some();
+    if flags_given {
+        draft.clone().into_checkin(app.new_id(), at.clone())?;
+    }
+    let mut opened = app.open()?;
+    if !flags_given {
+        if !app.interactive {
+            return Err(CliError::user("nothing was saved: security is missing")
+                .hint("give a number from 0 (very unsafe) to 10 (completely safe), e.g. attune checkin --security 6"));
+        }
+        guided(&mut draft)?;
+    }
+    let checkin = draft.into_checkin(app.new_id(), at)?;
+    let seq = opened.store.insert_checkin(&checkin)?;
+    let row = CheckinRow { seq, checkin };
+    if args.json {
+        return out::json(&row);
+    }
+    let mut w = out::stdout();
+    writeln!(w, "{GOOD}Saved{GOOD:#} check-in c{seq}. Thank you for taking a moment for this.")?;
+    writeln!(w, "{DIM}`attune list --checkins` shows your check-ins over time.{DIM:#}")?;
+    Ok(())
+}
+
+/// "blame=2" into a pair; the number is checked with the rest of the draft.
+fn parse_pair(text: &str) -> CliResult<(String, i64)> {
+    let (name, value) = text.split_once('=').ok_or_else(|| {
+        CliError::user(format!("--consequence '{text}' needs a value")).hint("write it as NAME=N, e.g. --consequence jealousy=2")
+    })?;
+    let value: i64 = value.trim().parse().map_err(|_| {
+        CliError::user(format!("--consequence {name}: '{value}' is not a number")).hint("use 0 (not at all) to 3 (a lot)")
+    })?;
+    Ok((name.trim().to_string(), value))
+}
+
+fn guided(draft: &mut CheckinDraft) -> CliResult {
+    let theme = ColorfulTheme::default();
+    let scale = |prompt: &str, max: u8, required: bool| -> CliResult<Option<i64>> {
+        let text = Input::<String>::with_theme(&theme)
+            .with_prompt(prompt)
+            .allow_empty(!required)
+            .validate_with(move |s: &String| -> Result<(), String> {
+                match s.trim() {
+                    "" if !required => Ok(()),
+                    t => match t.parse::<u8>() {
+                        Ok(v) if v <= max => Ok(()),
+                        _ => Err(format!("a whole number from 0 to {max}")),
+                    },
+                }
+            })
+            .interact_text()
+            .map_err(|e| CliError::user(format!("the question was interrupted: {e}")).hint("nothing was saved"))?;
+        Ok(text.trim().parse().ok())
+    };
+    draft.security = scale("Right now, how safe does the relationship feel? (0 very unsafe … 10 completely safe)", 10, true)?;
+    draft.seen = scale("How seen do you feel? (0–10, Enter to skip)", 10, false)?;
+    draft.trusted = scale("How trusted? (0–10, Enter to skip)", 10, false)?;
+    draft.respected = scale("How respected? (0–10, Enter to skip)", 10, false)?;
+    out::note("\nLately, how much has the insecurity brought these? 0 not at all … 3 a lot (Enter to skip)");
+    for c in Consequence::ALL {
+        if let Some(v) = scale(&format!("  {}", c.as_str().replace('-', " ")), 3, false)? {
+            draft.consequences.push((c.to_string(), v));
+        }
+    }
+    draft.note = Input::<String>::with_theme(&theme)
+        .with_prompt("Anything you want to add? (Enter to skip)")
+        .allow_empty(true)
+        .interact_text()
+        .map_err(|e| CliError::user(format!("the question was interrupted: {e}")))?;
+    Ok(())
+}

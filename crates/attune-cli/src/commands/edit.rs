@@ -1,0 +1,111 @@
+//! `attune edit`: change an entry, with flags or in the editor.
+
+use std::io::Write;
+
+use attune_core::entry::Known;
+use attune_core::when::Edge;
+use attune_core::{LabelKind, Moment};
+use attune_store::{EntryRow, RecordRef};
+
+use crate::app::App;
+use crate::cli::EditArgs;
+use crate::commands::log::edit_until_valid;
+use crate::error::{CliError, CliResult};
+use crate::out::{self, DIM, GOOD};
+
+pub fn run(args: EditArgs, app: &App) -> CliResult {
+    let mut opened = app.open()?;
+    let seq = match opened.store.resolve(&args.id)? {
+        RecordRef::Entry(seq) => seq,
+        RecordRef::Checkin(_) => {
+            return Err(CliError::user("check-ins cannot be edited")
+                .hint("delete it with `attune delete` and make a new one with `attune checkin`"));
+        }
+    };
+    let before = opened.store.entry(seq)?.entry;
+    let triggers = opened.store.labels(LabelKind::Trigger)?;
+    let feelings = opened.store.labels(LabelKind::Feeling)?;
+    let known = Known { triggers: &triggers, feelings: &feelings };
+
+    let f = &args.fields;
+    let any_flag = args.text.is_some()
+        || !f.triggers.is_empty()
+        || !f.feelings.is_empty()
+        || f.intensity.is_some()
+        || f.thoughts.is_some()
+        || f.fear.is_some()
+        || f.helped.is_some()
+        || !f.signs.is_empty()
+        || !f.sources.is_empty()
+        || !f.tags.is_empty()
+        || f.at.is_some()
+        || args.star
+        || args.unstar;
+
+    let mut draft = before.to_draft();
+    let mut occurred = before.occurred.clone();
+    if any_flag {
+        // Flags replace the field they name; everything else stays.
+        if let Some(t) = &args.text {
+            draft.situation = t.clone();
+        }
+        if !f.triggers.is_empty() {
+            draft.triggers = f.triggers.clone();
+        }
+        if !f.feelings.is_empty() {
+            draft.feelings = f.feelings.clone();
+        }
+        if f.intensity.is_some() {
+            draft.intensity = f.intensity;
+        }
+        if let Some(t) = &f.thoughts {
+            draft.thoughts = t.clone();
+        }
+        if let Some(t) = &f.fear {
+            draft.fear = t.clone();
+        }
+        if let Some(t) = &f.helped {
+            draft.helped = t.clone();
+        }
+        if !f.signs.is_empty() {
+            draft.signs = f.signs.clone();
+        }
+        if !f.sources.is_empty() {
+            draft.sources = f.sources.clone();
+        }
+        if !f.tags.is_empty() {
+            draft.tags = f.tags.clone();
+        }
+        if let Some(at) = &f.at {
+            occurred = Moment::from_zoned(&app.when("--at", at, Edge::SameTime)?);
+        }
+        draft.starred = (draft.starred || args.star) && !args.unstar;
+    } else {
+        if !app.interactive {
+            return Err(CliError::user("nothing to change")
+                .hint("give the fields to change, e.g. attune edit 12 --intensity 5, or run it in a terminal to use your editor"));
+        }
+        let when = before.occurred.local().strftime("%Y-%m-%d %H:%M").to_string();
+        let (edited, when) = edit_until_valid(app, &opened, draft, when, known)?;
+        draft = edited;
+        if let Some(w) = when.filter(|w| !w.trim().is_empty()) {
+            occurred = Moment::from_zoned(&app.when("when", &w, Edge::SameTime)?);
+        }
+    }
+
+    // Same identity and recording time; only the content changes.
+    let entry = draft.into_entry(before.id, occurred, before.recorded.clone(), known)?;
+    if entry == before {
+        out::note("Nothing changed.");
+        return Ok(());
+    }
+    opened.store.update_entry(&entry)?;
+    let row = EntryRow { seq, entry };
+    if args.json {
+        return out::json(&row);
+    }
+    let mut w = out::stdout();
+    writeln!(w, "{GOOD}Saved{GOOD:#} your changes to entry {seq}.")?;
+    writeln!(w, "{DIM}`attune undo` puts the previous version back.{DIM:#}")?;
+    Ok(())
+}

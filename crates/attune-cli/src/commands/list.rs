@@ -1,0 +1,121 @@
+//! `attune list`: entries or check-ins, newest first.
+
+use std::io::Write;
+
+use attune_core::when::Edge;
+use attune_core::{Intensity, LabelKind, Sign, Slug, Source};
+use attune_store::{CheckinFilter, EntryFilter};
+
+use crate::app::App;
+use crate::cli::ListArgs;
+use crate::error::{CliError, CliResult};
+use crate::out::{self, DIM};
+
+/// How many entries `list` shows when -n is not given.
+const DEFAULT_LIMIT: usize = 20;
+
+pub fn run(args: ListArgs, app: &App) -> CliResult {
+    let since = args.since.as_deref().map(|t| app.when("--since", t, Edge::Start)).transpose()?.map(|z| z.timestamp());
+    let until = args.until.as_deref().map(|t| app.when("--until", t, Edge::End)).transpose()?.map(|z| z.timestamp());
+    if let (Some(s), Some(u)) = (since, until)
+        && s > u
+    {
+        return Err(CliError::user("--since is after --until, so nothing could match").hint("swap the two dates"));
+    }
+    let limit = args.limit.unwrap_or(DEFAULT_LIMIT);
+    let opened = app.open()?;
+    let store = &opened.store;
+    let this_year = app.now.year();
+    let mut w = out::stdout();
+
+    if args.checkins {
+        let rows = store.checkins(&CheckinFilter { since, until, limit: Some(limit) })?;
+        if args.json {
+            return out::json(&rows);
+        }
+        if rows.is_empty() {
+            writeln!(w, "No check-ins yet. `attune checkin` takes less than a minute.")?;
+        }
+        for row in &rows {
+            out::checkin_line(&mut w, row, this_year)?;
+        }
+        return Ok(());
+    }
+
+    let filter = EntryFilter {
+        since,
+        until,
+        triggers: known_slugs(store, LabelKind::Trigger, &args.triggers, "--trigger")?,
+        feelings: known_slugs(store, LabelKind::Feeling, &args.feelings, "--feeling")?,
+        signs: parse_all::<Sign>(&args.signs, "--sign")?,
+        sources: parse_all::<Source>(&args.sources, "--source")?,
+        tags: args.tags.iter().map(|t| t.trim().trim_start_matches(['#', '@']).to_lowercase()).collect(),
+        min_intensity: args
+            .min_intensity
+            .map(|v| {
+                Intensity::new(v)
+                    .map(Intensity::get)
+                    .ok_or_else(|| CliError::user(format!("--min-intensity {v} is outside the scale")).hint("use 0 to 10"))
+            })
+            .transpose()?,
+        starred: args.starred,
+        limit: Some(limit),
+    };
+    let rows = store.entries(&filter)?;
+    if args.json {
+        return out::json(&rows);
+    }
+    if rows.is_empty() {
+        writeln!(w, "No entries match. `attune log \"what happened\"` writes one.")?;
+        return Ok(());
+    }
+    for row in &rows {
+        out::entry_line(&mut w, row, this_year)?;
+    }
+    if rows.len() == limit {
+        let total = store.count_entries(&EntryFilter { limit: None, ..filter })?;
+        if total > limit {
+            writeln!(w, "{DIM}{limit} of {total} shown; -n {total} shows all.{DIM:#}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Resolves names against the person's list, following renames and merges.
+fn known_slugs(store: &attune_store::Store, kind: LabelKind, given: &[String], flag: &str) -> CliResult<Vec<Slug>> {
+    if given.is_empty() {
+        return Ok(Vec::new());
+    }
+    let labels = store.labels(kind)?;
+    given
+        .iter()
+        .map(|name| match attune_core::label::resolve(&labels, name) {
+            attune_core::label::Resolved::Active(s) | attune_core::label::Resolved::Retired(s) => Ok(s),
+            attune_core::label::Resolved::Unknown { suggestion } => {
+                let err = CliError::user(format!("{flag}: '{name}' is not on your {kind} list"));
+                Err(match suggestion {
+                    Some(s) => err.hint(format!("did you mean '{s}'?")),
+                    None => err.hint(format!("`attune {kind}s` shows your list")),
+                })
+            }
+        })
+        .collect()
+}
+
+fn parse_all<T>(given: &[String], flag: &str) -> CliResult<Vec<T>>
+where
+    T: std::str::FromStr<Err = attune_core::vocab::UnknownId>,
+{
+    given
+        .iter()
+        .map(|g| {
+            g.parse::<T>().map_err(|e| {
+                let err = CliError::user(format!("{flag}: {e}"));
+                match &e.suggestion {
+                    Some(s) => err.hint(format!("did you mean '{s}'?")),
+                    None => err.hint(format!("known: {}", e.known.join(", "))),
+                }
+            })
+        })
+        .collect()
+}

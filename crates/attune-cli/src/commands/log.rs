@@ -1,0 +1,228 @@
+//! `attune log`: write down a moment of insecurity.
+
+use std::io::{Read, Write};
+
+use attune_core::entry::Known;
+use attune_core::when::Edge;
+use attune_core::{EntryDraft, Label, LabelKind, Moment, Sign, Source};
+use attune_store::{EntryRow, drafts};
+use dialoguer::theme::ColorfulTheme;
+use dialoguer::{Input, MultiSelect};
+
+use crate::app::{App, Opened};
+use crate::cli::{EntryFields, LogArgs};
+use crate::editor;
+use crate::error::{CliError, CliResult};
+use crate::out::{self, DIM, GOOD};
+
+pub fn run(args: LogArgs, app: &App) -> CliResult {
+    let mut opened = app.open()?;
+    let triggers = opened.store.labels(LabelKind::Trigger)?;
+    let feelings = opened.store.labels(LabelKind::Feeling)?;
+    let known = Known { triggers: &triggers, feelings: &feelings };
+
+    // Typed at length (guided or in the editor): worth keeping as a draft if it cannot be saved.
+    let typed_at_length = args.edit || (args.text.is_empty() && app.interactive);
+    let (mut draft, when_text) = if args.edit {
+        let start = draft_from_flags(String::new(), &args.fields, args.star);
+        let when = args.fields.at.clone().unwrap_or_else(|| app.now.strftime("%Y-%m-%d %H:%M").to_string());
+        edit_until_valid(app, &opened, start, when, known)?
+    } else if args.text.is_empty() {
+        if !app.interactive {
+            return Err(CliError::user("nothing was saved: the entry is empty")
+                .hint("write what happened: attune log \"no reply for 5 hours\" (or `-` to read it from standard input)"));
+        }
+        (guided(&args.fields, args.star, known)?, args.fields.at.clone())
+    } else {
+        let situation = if args.text == ["-"] {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| CliError::user(format!("could not read standard input: {e}")))?;
+            text
+        } else {
+            args.text.join(" ")
+        };
+        (draft_from_flags(situation, &args.fields, args.star), args.fields.at.clone())
+    };
+    draft.starred |= args.star;
+
+    let occurred = match &when_text {
+        Some(text) if !text.trim().is_empty() => Moment::from_zoned(&app.when("--at", text, Edge::SameTime)?),
+        _ => app.now_moment(),
+    };
+    let entry = match draft.clone().into_entry(app.new_id(), occurred.clone(), app.now_moment(), known) {
+        Ok(entry) => entry,
+        Err(problems) if typed_at_length => return Err(keep_draft(app, &opened, &draft, &occurred, problems.into())),
+        Err(problems) => return Err(problems.into()),
+    };
+    let seq = match opened.store.insert_entry(&entry) {
+        Ok(seq) => seq,
+        Err(e) => return Err(keep_draft(app, &opened, &draft, &occurred, e.into())),
+    };
+    let row = EntryRow { seq, entry };
+    if args.json {
+        return out::json(&row);
+    }
+    let mut w = out::stdout();
+    writeln!(w, "{GOOD}Saved{GOOD:#} entry {seq}: {}", row.entry.title(60))?;
+    writeln!(w, "{DIM}`attune show {seq}` to read it, `attune undo` to take it back.{DIM:#}")?;
+    Ok(())
+}
+
+/// The draft the flags describe.
+pub fn draft_from_flags(situation: String, f: &EntryFields, star: bool) -> EntryDraft {
+    EntryDraft {
+        situation,
+        triggers: f.triggers.clone(),
+        thoughts: f.thoughts.clone().unwrap_or_default(),
+        fear: f.fear.clone().unwrap_or_default(),
+        feelings: f.feelings.clone(),
+        intensity: f.intensity,
+        signs: f.signs.clone(),
+        sources: f.sources.clone(),
+        helped: f.helped.clone().unwrap_or_default(),
+        tags: f.tags.clone(),
+        starred: star,
+    }
+}
+
+/// Opens the editor until the text is a valid entry. Closing it unchanged
+/// keeps the text as a draft; emptying it saves nothing.
+pub fn edit_until_valid(
+    app: &App,
+    opened: &Opened,
+    start: EntryDraft,
+    mut when: String,
+    known: Known<'_>,
+) -> CliResult<(EntryDraft, Option<String>)> {
+    let mut text = editor::template(&start, &when, None);
+    loop {
+        let edited = editor::edit(&app.settings.editor.value, &text)?;
+        if edited.trim().is_empty() {
+            return Err(CliError::user("nothing was saved: the file was empty"));
+        }
+        let (problem, draft) = match editor::parse(&edited) {
+            Ok((draft, new_when)) => {
+                when = new_when;
+                match check(app, &draft, &when, known) {
+                    Ok(()) => return Ok((draft, Some(when))),
+                    Err(problem) => (problem, draft),
+                }
+            }
+            Err(problem) => (problem, EntryDraft { situation: edited.clone(), ..Default::default() }),
+        };
+        out::note(&format!("Not saved yet: {problem}"));
+        if edited == text {
+            return Err(keep_draft(app, opened, &draft, &app.now_moment(), CliError::user(format!("nothing was saved: {problem}"))));
+        }
+        text = editor::template(&draft, &when, Some(&problem));
+    }
+}
+
+/// Whether a draft and its `when` text would make a valid entry.
+fn check(app: &App, draft: &EntryDraft, when: &str, known: Known<'_>) -> Result<(), String> {
+    let occurred = if when.trim().is_empty() {
+        app.now_moment()
+    } else {
+        Moment::from_zoned(&app.when("when", when, Edge::SameTime).map_err(|e| e.message)?)
+    };
+    draft.clone().into_entry(app.new_id(), occurred, app.now_moment(), known).map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// Walks the reflection questions one at a time.
+fn guided(fields: &EntryFields, star: bool, known: Known<'_>) -> CliResult<EntryDraft> {
+    let theme = ColorfulTheme::default();
+    out::note("Take your time. Only the first question needs an answer; press Enter to skip the others.\n");
+    let ask = |prompt: &str, allow_empty: bool| -> CliResult<String> {
+        Input::<String>::with_theme(&theme)
+            .with_prompt(prompt)
+            .allow_empty(allow_empty)
+            .interact_text()
+            .map_err(prompt_error)
+    };
+    let pick = |prompt: &str, items: &[String]| -> CliResult<Vec<usize>> {
+        MultiSelect::with_theme(&theme)
+            .with_prompt(format!("{prompt} (space to choose, Enter when done)"))
+            .items(items)
+            .interact()
+            .map_err(prompt_error)
+    };
+    let active = |labels: &[Label]| -> Vec<Label> {
+        labels.iter().filter(|l| !l.retired && l.merged_into.is_none()).cloned().collect()
+    };
+
+    let mut draft = draft_from_flags(String::new(), fields, star);
+    draft.situation = ask("What happened?", false)?;
+    if draft.triggers.is_empty() {
+        let list = active(known.triggers);
+        let names: Vec<String> = list.iter().map(|l| l.name.clone()).collect();
+        draft.triggers = pick("What set it off?", &names)?.into_iter().map(|i| list[i].slug.to_string()).collect();
+    }
+    if draft.thoughts.is_empty() {
+        draft.thoughts = ask("What went through your mind?", true)?;
+    }
+    if draft.fear.is_empty() {
+        draft.fear = ask("What are you afraid will happen?", true)?;
+    }
+    if draft.feelings.is_empty() {
+        let list = active(known.feelings);
+        let names: Vec<String> = list.iter().map(|l| l.name.clone()).collect();
+        draft.feelings = pick("What did you feel?", &names)?.into_iter().map(|i| list[i].slug.to_string()).collect();
+    }
+    if draft.intensity.is_none() {
+        let text = Input::<String>::with_theme(&theme)
+            .with_prompt("How strong was it, 0 to 10?")
+            .allow_empty(true)
+            .validate_with(|s: &String| -> Result<(), String> {
+                match s.trim() {
+                    "" => Ok(()),
+                    t => match t.parse::<u8>() {
+                        Ok(v) if v <= 10 => Ok(()),
+                        _ => Err("a whole number from 0 to 10, or Enter to skip".into()),
+                    },
+                }
+            })
+            .interact_text()
+            .map_err(prompt_error)?;
+        draft.intensity = text.trim().parse().ok();
+    }
+    if draft.signs.is_empty() {
+        let names: Vec<String> = Sign::ALL.iter().map(|s| s.as_str().replace('-', " ")).collect();
+        draft.signs = pick("Did you notice any of these?", &names)?.into_iter().map(|i| Sign::ALL[i].to_string()).collect();
+    }
+    if draft.sources.is_empty() {
+        let names: Vec<String> = Source::ALL.iter().map(|s| s.as_str().replace('-', " ")).collect();
+        draft.sources =
+            pick("Where might it come from?", &names)?.into_iter().map(|i| Source::ALL[i].to_string()).collect();
+    }
+    if draft.helped.is_empty() {
+        draft.helped = ask("What did you do? Did anything help?", true)?;
+    }
+    Ok(draft)
+}
+
+fn prompt_error(e: dialoguer::Error) -> CliError {
+    CliError::user(format!("the question was interrupted: {e}")).hint("nothing was saved")
+}
+
+/// Keeps an entry that could not be saved as an encrypted draft, and turns
+/// `why` into an error that says where it is.
+pub fn keep_draft(app: &App, opened: &Opened, draft: &EntryDraft, occurred: &Moment, why: CliError) -> CliError {
+    let dir = app.store_dir().join(attune_store::DRAFTS_DIR);
+    match drafts::save(&dir, opened.key.as_ref(), draft, Some(occurred), app.now.timestamp()) {
+        Ok(path) => {
+            let mut err = why;
+            err.hints.push(format!(
+                "your text is kept safe as a draft ({}); `attune drafts restore 1` saves it once the problem is fixed",
+                path.display()
+            ));
+            err
+        }
+        Err(e) => {
+            let mut err = why;
+            err.hints.push(format!("it could not be kept as a draft either ({e}); copy your text somewhere safe now"));
+            err
+        }
+    }
+}
