@@ -117,7 +117,8 @@ impl App {
     /// Asks for a new passphrase twice (or from ATTUNE_NEW_PASSPHRASE_COMMAND,
     /// falling back to ATTUNE_PASSPHRASE_COMMAND when creating a journal).
     pub fn new_passphrase(&self, creating: bool) -> CliResult<Passphrase> {
-        let command = self.new_passphrase_command.as_ref().or(if creating { self.passphrase_command.as_ref() } else { None });
+        let command =
+            self.new_passphrase_command.as_ref().or(if creating { self.passphrase_command.as_ref() } else { None });
         let pass = match command {
             Some(cmd) => run_passphrase_command(cmd, "the passphrase command")?,
             None => {
@@ -186,9 +187,9 @@ fn parse_now(text: &str) -> CliResult<ZonedDateTime> {
     if let Ok(z) = text.parse::<ZonedDateTime>() {
         return Ok(z);
     }
-    let m: Moment = text
-        .parse()
-        .map_err(|_| CliError::user(format!("ATTUNE_NOW: '{text}' is not a date-time like 2026-11-26T21:00:00+01:00")))?;
+    let m: Moment = text.parse().map_err(|_| {
+        CliError::user(format!("ATTUNE_NOW: '{text}' is not a date-time like 2026-11-26T21:00:00+01:00"))
+    })?;
     let tz = TimeZone::fixed(Offset::from_seconds(m.offset_seconds).unwrap_or(Offset::UTC));
     Ok(m.at.to_zoned_datetime(tz))
 }

@@ -117,9 +117,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     if t == "0" {
         return Ok(Duration::ZERO);
     }
-    let d: jiff::SignedDuration = t
-        .parse()
-        .map_err(|_| format!("'{text}' is not a duration; use for example 15m, 1h or 0 (ask every time)"))?;
+    let d: jiff::SignedDuration =
+        t.parse().map_err(|_| format!("'{text}' is not a duration; use for example 15m, 1h or 0 (ask every time)"))?;
     if d.is_negative() {
         return Err(format!("'{text}' is negative"));
     }
@@ -213,8 +212,11 @@ mod tests {
     fn layers_apply_in_order() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(tmp.path().join("config")).unwrap();
-        std::fs::write(tmp.path().join("config/config.toml"), "lock_after = \"5m\"\nstore = \"/from/file\"\ncolor = \"never\"\n")
-            .unwrap();
+        std::fs::write(
+            tmp.path().join("config/config.toml"),
+            "lock_after = \"5m\"\nstore = \"/from/file\"\ncolor = \"never\"\n",
+        )
+        .unwrap();
         let cli = Cli::parse_from(["attune", "--store", "/from/flag", "lock"]);
         let env = |k: &str| (k == "ATTUNE_LOCK_AFTER").then(|| "1h".to_string());
         let s = Settings::resolve(&cli, &dirs(tmp.path()), &env).unwrap();

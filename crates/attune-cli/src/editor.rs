@@ -22,7 +22,9 @@ const DETAILS: &str = "details";
 pub fn template(draft: &EntryDraft, when: &str, problem: Option<&str>) -> String {
     let mut t = String::new();
     if let Some(p) = problem {
-        t.push_str(&format!("# NOT SAVED YET: {p}\n# Fix it below and save again. Close without changes to keep it as a draft.\n#\n"));
+        t.push_str(&format!(
+            "# NOT SAVED YET: {p}\n# Fix it below and save again. Close without changes to keep it as a draft.\n#\n"
+        ));
     }
     t.push_str("# Write in your own words. Lines starting with \"# \" are ignored.\n");
     t.push_str("# Only \"What happened\" is needed; leave the rest empty if you like.\n\n");
@@ -86,9 +88,10 @@ pub fn parse(text: &str) -> Result<(EntryDraft, String), String> {
                     "tags" => draft.tags = items(),
                     "intensity" if value.is_empty() => draft.intensity = None,
                     "intensity" => {
-                        draft.intensity = Some(
-                            value.parse().map_err(|_| format!("line {}: intensity '{value}' is not a number from 0 to 10", n + 1))?,
-                        )
+                        draft.intensity =
+                            Some(value.parse().map_err(|_| {
+                                format!("line {}: intensity '{value}' is not a number from 0 to 10", n + 1)
+                            })?)
                     }
                     "starred" => {
                         draft.starred = match value.to_lowercase().as_str() {
@@ -130,9 +133,8 @@ pub fn parse(text: &str) -> Result<(EntryDraft, String), String> {
 
 /// A private place for the file the editor works on.
 fn private_dir() -> PathBuf {
-    for candidate in [std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from), Some(PathBuf::from("/dev/shm"))]
-        .into_iter()
-        .flatten()
+    for candidate in
+        [std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from), Some(PathBuf::from("/dev/shm"))].into_iter().flatten()
     {
         if candidate.is_dir() {
             return candidate;
@@ -151,13 +153,13 @@ pub fn edit(editor: &str, initial: &str) -> CliResult<String> {
     let path = file.path().to_path_buf();
     std::fs::write(&path, initial)?;
     // `sh -c` so that EDITOR may carry arguments ("code --wait").
-    let status = Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("attune-editor")
-        .arg(&path)
-        .status()
-        .map_err(|e| CliError::user(format!("could not start the editor '{editor}': {e}")).hint("set EDITOR, e.g. EDITOR=nano"))?;
+    let status =
+        Command::new("sh").arg("-c").arg(format!("{editor} \"$1\"")).arg("attune-editor").arg(&path).status().map_err(
+            |e| {
+                CliError::user(format!("could not start the editor '{editor}': {e}"))
+                    .hint("set EDITOR, e.g. EDITOR=nano")
+            },
+        )?;
     let text = std::fs::read_to_string(&path).unwrap_or_default();
     scrub(&path, text.len());
     drop(file);

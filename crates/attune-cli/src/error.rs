@@ -84,20 +84,43 @@ impl From<StoreError> for CliError {
     fn from(err: StoreError) -> Self {
         let message = err.to_string();
         let (exit, hint): (Exit, Option<String>) = match &err {
-            StoreError::Missing(_) => (Exit::User, Some("create one with `attune init`, or point --store at an existing journal".into())),
-            StoreError::AlreadyExists(_) => (Exit::User, Some("use it as it is, or choose another place with --store".into())),
-            StoreError::WrongPassphrase => (Exit::Unlock, Some("check for caps lock and try again; nothing was changed".into())),
-            StoreError::NeedsKey => (Exit::Unlock, Some("run the command in a terminal to be asked, or set ATTUNE_PASSPHRASE_COMMAND".into())),
-            StoreError::Corrupt(_) => (Exit::Storage, Some("restore from a backup (`attune backup` makes one); attune did not change the file".into())),
+            StoreError::Missing(_) => {
+                (Exit::User, Some("create one with `attune init`, or point --store at an existing journal".into()))
+            }
+            StoreError::AlreadyExists(_) => {
+                (Exit::User, Some("use it as it is, or choose another place with --store".into()))
+            }
+            StoreError::WrongPassphrase => {
+                (Exit::Unlock, Some("check for caps lock and try again; nothing was changed".into()))
+            }
+            StoreError::NeedsKey => (
+                Exit::Unlock,
+                Some("run the command in a terminal to be asked, or set ATTUNE_PASSPHRASE_COMMAND".into()),
+            ),
+            StoreError::Corrupt(_) => (
+                Exit::Storage,
+                Some("restore from a backup (`attune backup` makes one); attune did not change the file".into()),
+            ),
             StoreError::TooNew { .. } => (Exit::Storage, Some("update attune to the newest version".into())),
-            StoreError::Busy => (Exit::Storage, Some("wait a moment and try again; close other attune windows if this keeps happening".into())),
+            StoreError::Busy => (
+                Exit::Storage,
+                Some("wait a moment and try again; close other attune windows if this keeps happening".into()),
+            ),
             StoreError::DiskFull => (Exit::Storage, Some("free some space and try again".into())),
-            StoreError::ReadOnly(_) => (Exit::Storage, Some("check the folder's permissions, or whether the disk is mounted read-only".into())),
-            StoreError::NotFound { .. } => (Exit::User, Some("`attune list` shows entry numbers; check-ins are numbered c1, c2, …".into())),
+            StoreError::ReadOnly(_) => {
+                (Exit::Storage, Some("check the folder's permissions, or whether the disk is mounted read-only".into()))
+            }
+            StoreError::NotFound { .. } => {
+                (Exit::User, Some("`attune list` shows entry numbers; check-ins are numbered c1, c2, …".into()))
+            }
             StoreError::Ambiguous { .. } => (Exit::User, None),
             StoreError::Label(_) => (Exit::User, None),
-            StoreError::KeyFile { .. } => (Exit::Storage, Some("restore the key file from a backup (`<backup>.key.json`)".into())),
-            StoreError::Decode(_) | StoreError::Sqlite(_) => (Exit::Internal, Some("this is a bug in attune; your data was not changed. Please report it".into())),
+            StoreError::KeyFile { .. } => {
+                (Exit::Storage, Some("restore the key file from a backup (`<backup>.key.json`)".into()))
+            }
+            StoreError::Decode(_) | StoreError::Sqlite(_) => {
+                (Exit::Internal, Some("this is a bug in attune; your data was not changed. Please report it".into()))
+            }
             StoreError::Io { .. } => (Exit::Storage, None),
         };
         Self { message, hints: hint.into_iter().collect(), exit }

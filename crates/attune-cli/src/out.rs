@@ -66,7 +66,13 @@ pub fn bar(value: u8, max: u8) -> String {
 pub fn entry_line(w: &mut impl Write, row: &EntryRow, this_year: i16) -> CliResult {
     let e = &row.entry;
     let intensity = e.intensity.map(|i| format!("{:>2}/10", i.get())).unwrap_or_else(|| "    -".into());
-    write!(w, "{DIM}{:>5}{DIM:#}  {DIM}{}{DIM:#}  {intensity}  {}", row.seq, short_time(&e.occurred, this_year), e.title(60))?;
+    write!(
+        w,
+        "{DIM}{:>5}{DIM:#}  {DIM}{}{DIM:#}  {intensity}  {}",
+        row.seq,
+        short_time(&e.occurred, this_year),
+        e.title(60)
+    )?;
     for t in &e.triggers {
         write!(w, "  {HINT}{t}{HINT:#}")?;
     }
@@ -121,11 +127,7 @@ fn block(w: &mut impl Write, name: &str, text: &str) -> CliResult {
 }
 
 fn list<T: std::fmt::Display>(items: &[T]) -> String {
-    if items.is_empty() {
-        "-".into()
-    } else {
-        items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
-    }
+    if items.is_empty() { "-".into() } else { items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ") }
 }
 
 /// An entry in full.

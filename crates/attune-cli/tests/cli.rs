@@ -99,7 +99,18 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
 }
 
 fn three_entries_two_checkins(s: &Sandbox) {
-    s.run(&["log", "No reply for 5 hours", "--trigger", "late-reply", "--intensity", "7", "--feeling", "anxious", "--at", "yesterday 18:30"]);
+    s.run(&[
+        "log",
+        "No reply for 5 hours",
+        "--trigger",
+        "late-reply",
+        "--intensity",
+        "7",
+        "--feeling",
+        "anxious",
+        "--at",
+        "yesterday 18:30",
+    ]);
     s.run(&[
         "log",
         "She cancelled our dinner",
@@ -121,8 +132,33 @@ fn three_entries_two_checkins(s: &Sandbox) {
         "--at",
         "2026-11-24 19:00",
     ]);
-    s.run(&["log", "Saw old photos of him with his ex on Instagram", "-t", "social-media", "-f", "jealous", "-i", "8", "--helped", "went for a walk and called my sister"]);
-    s.run(&["checkin", "--security", "4", "--seen", "5", "--trusted", "6", "--respected", "7", "-c", "jealousy=2", "--at", "yesterday 21:00"]);
+    s.run(&[
+        "log",
+        "Saw old photos of him with his ex on Instagram",
+        "-t",
+        "social-media",
+        "-f",
+        "jealous",
+        "-i",
+        "8",
+        "--helped",
+        "went for a walk and called my sister",
+    ]);
+    s.run(&[
+        "checkin",
+        "--security",
+        "4",
+        "--seen",
+        "5",
+        "--trusted",
+        "6",
+        "--respected",
+        "7",
+        "-c",
+        "jealousy=2",
+        "--at",
+        "yesterday 21:00",
+    ]);
     s.run(&["checkin", "-s", "6", "--note", "a calm evening together"]);
 }
 
@@ -452,7 +488,12 @@ fn editor_flow_saves_what_the_editor_wrote() {
         "#!/bin/sh\nsed -i -e 's/^## What happened$/## What happened\\nHe forgot our anniversary/' -e 's/^intensity: $/intensity: 6/' \"$1\"\n",
     )
     .unwrap();
-    let out = s.cmd().env("EDITOR", format!("sh {}", script.display())).args(["log", "--edit", "-t", "conflict"]).output().unwrap();
+    let out = s
+        .cmd()
+        .env("EDITOR", format!("sh {}", script.display()))
+        .args(["log", "--edit", "-t", "conflict"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let e = s.json(&["show", "1", "--json"]);
     assert_eq!(e["situation"], "He forgot our anniversary");

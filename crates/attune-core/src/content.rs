@@ -64,7 +64,8 @@ mod tests {
         let labels = default_labels().unwrap();
         let triggers: Vec<_> =
             labels.iter().filter(|l| l.kind == LabelKind::Trigger).map(|l| l.slug.as_str()).collect();
-        for wanted in ["late-reply", "cancelled-plan", "change-of-tone", "partner-distant", "social-media", "conflict"] {
+        for wanted in ["late-reply", "cancelled-plan", "change-of-tone", "partner-distant", "social-media", "conflict"]
+        {
             assert!(triggers.contains(&wanted), "{wanted} missing");
         }
         assert!(labels.iter().any(|l| l.kind == LabelKind::Feeling && l.slug.as_str() == "anxious"));

@@ -284,7 +284,9 @@ fn labels(
             Resolved::Unknown { suggestion } => {
                 let hint = match suggestion {
                     Some(s) => format!("did you mean '{s}'? Or add it with `attune {list_command} add \"{name}\"`"),
-                    None => format!("see your list with `attune {list_command}`, or add it with `attune {list_command} add \"{name}\"`"),
+                    None => format!(
+                        "see your list with `attune {list_command}`, or add it with `attune {list_command} add \"{name}\"`"
+                    ),
                 };
                 problems.push(field, format!("'{name}' is not on your {field} list"), Some(hint));
             }

@@ -36,13 +36,7 @@ pub struct ValidationError {
 impl ValidationError {
     /// A single-field error.
     pub fn one(field: &'static str, message: impl Into<String>, hint: Option<String>) -> Self {
-        Self {
-            problems: vec![FieldError {
-                field,
-                message: message.into(),
-                hint,
-            }],
-        }
+        Self { problems: vec![FieldError { field, message: message.into(), hint }] }
     }
 }
 
@@ -64,11 +58,7 @@ pub(crate) struct Problems(Vec<FieldError>);
 
 impl Problems {
     pub(crate) fn push(&mut self, field: &'static str, message: impl Into<String>, hint: Option<String>) {
-        self.0.push(FieldError {
-            field,
-            message: message.into(),
-            hint,
-        });
+        self.0.push(FieldError { field, message: message.into(), hint });
     }
 
     pub(crate) fn has(&self, field: &str) -> bool {
@@ -76,11 +66,7 @@ impl Problems {
     }
 
     pub(crate) fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, ValidationError> {
-        if self.0.is_empty() {
-            Ok(value())
-        } else {
-            Err(ValidationError { problems: self.0 })
-        }
+        if self.0.is_empty() { Ok(value()) } else { Err(ValidationError { problems: self.0 }) }
     }
 }
 

@@ -163,9 +163,7 @@ pub fn resolve(labels: &[Label], given: &str) -> Resolved {
         }
     }
     let active = labels.iter().filter(|l| !l.retired && l.merged_into.is_none());
-    Resolved::Unknown {
-        suggestion: closest(current.as_str(), active.map(|l| l.slug.as_str())),
-    }
+    Resolved::Unknown { suggestion: closest(current.as_str(), active.map(|l| l.slug.as_str())) }
 }
 
 #[cfg(test)]
@@ -200,10 +198,7 @@ mod tests {
         ];
         assert_eq!(resolve(&labels, "Slow text"), Resolved::Active(Slug::from_name("late-reply").unwrap()));
         assert_eq!(resolve(&labels, "old-thing"), Resolved::Retired(Slug::from_name("old-thing").unwrap()));
-        assert_eq!(
-            resolve(&labels, "late-replies"),
-            Resolved::Unknown { suggestion: Some("late-reply".into()) }
-        );
+        assert_eq!(resolve(&labels, "late-replies"), Resolved::Unknown { suggestion: Some("late-reply".into()) });
     }
 
     #[test]

@@ -9,8 +9,10 @@ pub mod content;
 pub mod entry;
 pub mod error;
 pub mod ids;
+pub mod insights;
 pub mod label;
 pub mod moment;
+pub mod safety;
 pub mod vocab;
 pub mod when;
 

@@ -92,11 +92,8 @@ impl FromStr for Moment {
         // The offset is what the text says, not UTC: parse it separately.
         let offset_text = main.get(19..).ok_or_else(bad)?;
         let offset_text = offset_text.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
-        let offset_seconds = if offset_text.eq_ignore_ascii_case("z") {
-            0
-        } else {
-            parse_offset(offset_text).ok_or_else(bad)?
-        };
+        let offset_seconds =
+            if offset_text.eq_ignore_ascii_case("z") { 0 } else { parse_offset(offset_text).ok_or_else(bad)? };
         Ok(Self { at, offset_seconds, zone })
     }
 }

@@ -125,11 +125,7 @@ pub fn to_mask<T: Copy>(values: &[T], index: impl Fn(T) -> usize) -> u32 {
 
 /// The inverse of [`to_mask`], in vocabulary order.
 pub fn from_mask<T: Copy>(mask: u32, all: &[T]) -> Vec<T> {
-    all.iter()
-        .enumerate()
-        .filter(|(i, _)| mask & (1 << i) != 0)
-        .map(|(_, v)| *v)
-        .collect()
+    all.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, v)| *v).collect()
 }
 
 #[cfg(test)]

@@ -54,10 +54,12 @@ pub fn run(args: CheckinArgs, app: &App) -> CliResult {
 /// "blame=2" into a pair; the number is checked with the rest of the draft.
 fn parse_pair(text: &str) -> CliResult<(String, i64)> {
     let (name, value) = text.split_once('=').ok_or_else(|| {
-        CliError::user(format!("--consequence '{text}' needs a value")).hint("write it as NAME=N, e.g. --consequence jealousy=2")
+        CliError::user(format!("--consequence '{text}' needs a value"))
+            .hint("write it as NAME=N, e.g. --consequence jealousy=2")
     })?;
     let value: i64 = value.trim().parse().map_err(|_| {
-        CliError::user(format!("--consequence {name}: '{value}' is not a number")).hint("use 0 (not at all) to 3 (a lot)")
+        CliError::user(format!("--consequence {name}: '{value}' is not a number"))
+            .hint("use 0 (not at all) to 3 (a lot)")
     })?;
     Ok((name.trim().to_string(), value))
 }
@@ -81,7 +83,8 @@ fn guided(draft: &mut CheckinDraft) -> CliResult {
             .map_err(|e| CliError::user(format!("the question was interrupted: {e}")).hint("nothing was saved"))?;
         Ok(text.trim().parse().ok())
     };
-    draft.security = scale("Right now, how safe does the relationship feel? (0 very unsafe … 10 completely safe)", 10, true)?;
+    draft.security =
+        scale("Right now, how safe does the relationship feel? (0 very unsafe … 10 completely safe)", 10, true)?;
     draft.seen = scale("How seen do you feel? (0–10, Enter to skip)", 10, false)?;
     draft.trusted = scale("How trusted? (0–10, Enter to skip)", 10, false)?;
     draft.respected = scale("How respected? (0–10, Enter to skip)", 10, false)?;

@@ -22,7 +22,12 @@ pub fn run(args: JsonArgs, app: &App) -> CliResult {
     let mut w = out::stdout();
     writeln!(w, "{DIM}# config file: {}{DIM:#}", s.config_file.display())?;
     writeln!(w, "store = {:?}  {DIM}# {}{DIM:#}", s.store.value.display().to_string(), origin(&s.store.origin))?;
-    writeln!(w, "lock_after = {:?}  {DIM}# {}{DIM:#}", format_duration(s.lock_after.value), origin(&s.lock_after.origin))?;
+    writeln!(
+        w,
+        "lock_after = {:?}  {DIM}# {}{DIM:#}",
+        format_duration(s.lock_after.value),
+        origin(&s.lock_after.origin)
+    )?;
     let color = serde_json::to_value(s.color.value)?;
     writeln!(w, "color = {color}  {DIM}# {}{DIM:#}", origin(&s.color.origin))?;
     writeln!(w, "editor = {:?}  {DIM}# {}{DIM:#}", s.editor.value, origin(&s.editor.origin))?;

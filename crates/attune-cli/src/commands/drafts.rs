@@ -55,9 +55,15 @@ pub fn run(args: DraftArgs, app: &App) -> CliResult {
             let entry = d
                 .draft
                 .clone()
-                .into_entry(app.new_id(), occurred, app.now_moment(), Known { triggers: &triggers, feelings: &feelings })
+                .into_entry(
+                    app.new_id(),
+                    occurred,
+                    app.now_moment(),
+                    Known { triggers: &triggers, feelings: &feelings },
+                )
                 .map_err(|e| {
-                    CliError::from(e).hint("the draft is still there; fix your lists (e.g. add the trigger) and try again")
+                    CliError::from(e)
+                        .hint("the draft is still there; fix your lists (e.g. add the trigger) and try again")
                 })?;
             let seq = opened.store.insert_entry(&entry)?;
             drafts::remove(&d.path)?;

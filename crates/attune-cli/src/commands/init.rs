@@ -35,6 +35,9 @@ pub fn run(args: InitArgs, app: &App) -> CliResult {
              so keep it somewhere safe."
         )?;
     }
-    writeln!(w, "\nNext: write down a moment with `attune log \"what happened\"`, or rate today with `attune checkin`.")?;
+    writeln!(
+        w,
+        "\nNext: write down a moment with `attune log \"what happened\"`, or rate today with `attune checkin`."
+    )?;
     Ok(())
 }

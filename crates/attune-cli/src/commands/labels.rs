@@ -16,11 +16,8 @@ pub fn run(kind: LabelKind, args: LabelArgs, app: &App) -> CliResult {
     let store = &mut opened.store;
     let mut w = out::stdout();
     let Some(action) = args.action else {
-        let labels: Vec<Label> = store
-            .labels(kind)?
-            .into_iter()
-            .filter(|l| args.all || (!l.retired && l.merged_into.is_none()))
-            .collect();
+        let labels: Vec<Label> =
+            store.labels(kind)?.into_iter().filter(|l| args.all || (!l.retired && l.merged_into.is_none())).collect();
         if args.json {
             return out::json(&labels);
         }

@@ -53,9 +53,9 @@ pub fn run(args: ListArgs, app: &App) -> CliResult {
         min_intensity: args
             .min_intensity
             .map(|v| {
-                Intensity::new(v)
-                    .map(Intensity::get)
-                    .ok_or_else(|| CliError::user(format!("--min-intensity {v} is outside the scale")).hint("use 0 to 10"))
+                Intensity::new(v).map(Intensity::get).ok_or_else(|| {
+                    CliError::user(format!("--min-intensity {v} is outside the scale")).hint("use 0 to 10")
+                })
             })
             .transpose()?,
         starred: args.starred,

@@ -29,8 +29,9 @@ pub fn run(args: LogArgs, app: &App) -> CliResult {
         edit_until_valid(app, &opened, start, when, known)?
     } else if args.text.is_empty() {
         if !app.interactive {
-            return Err(CliError::user("nothing was saved: the entry is empty")
-                .hint("write what happened: attune log \"no reply for 5 hours\" (or `-` to read it from standard input)"));
+            return Err(CliError::user("nothing was saved: the entry is empty").hint(
+                "write what happened: attune log \"no reply for 5 hours\" (or `-` to read it from standard input)",
+            ));
         }
         (guided(&args.fields, args.star, known)?, args.fields.at.clone())
     } else {
@@ -114,7 +115,13 @@ pub fn edit_until_valid(
         };
         out::note(&format!("Not saved yet: {problem}"));
         if edited == text {
-            return Err(keep_draft(app, opened, &draft, &app.now_moment(), CliError::user(format!("nothing was saved: {problem}"))));
+            return Err(keep_draft(
+                app,
+                opened,
+                &draft,
+                &app.now_moment(),
+                CliError::user(format!("nothing was saved: {problem}")),
+            ));
         }
         text = editor::template(&draft, &when, Some(&problem));
     }
@@ -189,7 +196,8 @@ fn guided(fields: &EntryFields, star: bool, known: Known<'_>) -> CliResult<Entry
     }
     if draft.signs.is_empty() {
         let names: Vec<String> = Sign::ALL.iter().map(|s| s.as_str().replace('-', " ")).collect();
-        draft.signs = pick("Did you notice any of these?", &names)?.into_iter().map(|i| Sign::ALL[i].to_string()).collect();
+        draft.signs =
+            pick("Did you notice any of these?", &names)?.into_iter().map(|i| Sign::ALL[i].to_string()).collect();
     }
     if draft.sources.is_empty() {
         let names: Vec<String> = Source::ALL.iter().map(|s| s.as_str().replace('-', " ")).collect();

@@ -19,7 +19,9 @@ struct Found<'a> {
 pub fn run(args: SearchArgs, app: &App) -> CliResult {
     let words = args.words.join(" ");
     if words.trim().is_empty() {
-        return Err(CliError::user("there is nothing to search for").hint("give one or more words, e.g. attune search jealous"));
+        return Err(
+            CliError::user("there is nothing to search for").hint("give one or more words, e.g. attune search jealous")
+        );
     }
     let opened = app.open()?;
     let (hits, total) = opened.store.search(&words, args.limit)?;

@@ -1,0 +1,634 @@
+//! Noticing words that may point to thoughts of suicide or self-harm.
+//!
+//! [`assess`] reads a text (a journal entry, a check-in note) and returns an
+//! [`Assessment`]: a [`Level`] (none, concern, urgent) and the [`Match`]es
+//! that led to it, each with the byte range it covers, so a screen can show
+//! the person which words it noticed and why.
+//!
+//! It is rule-based and deliberately simple: phrases from the lexicon in
+//! `content/safety/crisis_lexicon.toml` (embedded at build time), with
+//! idioms that cancel a match ("dying to see the film", "die of
+//! embarrassment"), negations ("I would never hurt myself"), other people's
+//! words ("he told me to...") and other people's state ("my sister
+//! self-harmed") taken into account. That file documents every choice.
+//!
+//! It is not a diagnosis and must never block anything: the caller saves
+//! what the person wrote first, then, if the level is not [`Level::None`],
+//! offers support resources.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::pattern::{Context, Phrase, Present};
+use crate::tokens::{Token, tokenize};
+
+/// `content/safety/crisis_lexicon.toml`, embedded.
+pub const LEXICON_TOML: &str = include_str!("../../../content/safety/crisis_lexicon.toml");
+
+/// How strongly a text suggests the person may be in crisis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Nothing noticed.
+    None,
+    /// Indirect words: life feels pointless, being a burden, wanting to
+    /// disappear, not being able to go on. Offer resources gently.
+    Concern,
+    /// Explicit words: suicide, wanting to die, killing or hurting oneself, a
+    /// method or plan; or several concern signs together. Put crisis
+    /// resources first.
+    Urgent,
+}
+
+impl Level {
+    /// The stable id ("none", "concern", "urgent").
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::None => "none",
+            Level::Concern => "concern",
+            Level::Urgent => "urgent",
+        }
+    }
+}
+
+/// One place in the text that the lexicon noticed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Match {
+    /// The lexicon rule's id ("want-to-die", "burden").
+    pub rule: String,
+    /// The rule's level.
+    pub level: Level,
+    /// What the rule notices, in plain words, for explaining the result
+    /// ("says others would be better off without you").
+    pub about: String,
+    /// Byte range in the text that was assessed; always on character
+    /// boundaries.
+    pub span: Range<usize>,
+}
+
+/// The result of [`assess`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Assessment {
+    /// The overall level: the highest match level, raised to urgent when
+    /// two different concern rules match in separate places.
+    pub level: Level,
+    /// True when the level was raised to urgent by several concern matches.
+    pub escalated: bool,
+    /// What was noticed, in text order, without duplicates.
+    pub matches: Vec<Match>,
+}
+
+impl Assessment {
+    /// Whether anything was noticed.
+    pub fn is_flagged(&self) -> bool {
+        self.level != Level::None
+    }
+
+    /// The noticed words, cut from the text that was assessed.
+    pub fn excerpts<'t>(&self, text: &'t str) -> Vec<&'t str> {
+        self.matches.iter().filter_map(|m| text.get(m.span.clone())).collect()
+    }
+}
+
+/// A lexicon that does not match its schema or has a phrase that does not
+/// compile.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("crisis lexicon is invalid: {0}")]
+pub struct LexiconError(pub String);
+
+/// Reads `text` with the embedded lexicon.
+///
+/// Fails only if the embedded lexicon is broken, which the crate's tests
+/// rule out; callers may still want to surface the error rather than treat
+/// it as "nothing noticed".
+pub fn assess(text: &str) -> Result<Assessment, LexiconError> {
+    Ok(Lexicon::embedded()?.assess(text))
+}
+
+/// A parsed and checked lexicon.
+#[derive(Debug)]
+pub struct Lexicon {
+    settings: Settings,
+    links: HashSet<String>,
+    clause_end_words: HashSet<String>,
+    fillers: HashSet<String>,
+    trailers: HashSet<String>,
+    negation: HashSet<String>,
+    negation_breakers: HashSet<String>,
+    effort: HashSet<String>,
+    subjects: HashSet<String>,
+    first_person: HashSet<String>,
+    others: HashSet<String>,
+    fuzzy: Vec<String>,
+    spelling: BTreeMap<String, String>,
+    rules: Vec<Rule>,
+    excludes: Vec<Phrase>,
+    reported: Vec<Phrase>,
+    denial: Vec<Phrase>,
+}
+
+#[derive(Debug)]
+struct Rule {
+    id: String,
+    level: Level,
+    about: String,
+    phrases: Vec<Phrase>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    negation_window: usize,
+    reported_window: usize,
+    others_window: usize,
+    max_fillers: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLexicon {
+    version: u32,
+    settings: Settings,
+    words: RawWords,
+    spelling: BTreeMap<String, String>,
+    macros: BTreeMap<String, String>,
+    rule: Vec<RawRule>,
+    exclude: Vec<RawExclude>,
+    cues: RawCues,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWords {
+    links: Vec<String>,
+    clause_end_words: Vec<String>,
+    fillers: Vec<String>,
+    trailers: Vec<String>,
+    negation: Vec<String>,
+    negation_breakers: Vec<String>,
+    effort: Vec<String>,
+    subjects: Vec<String>,
+    first_person: Vec<String>,
+    others: Vec<String>,
+    fuzzy: Vec<String>,
+}
+
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum RawLevel {
+    Concern,
+    Urgent,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: String,
+    level: RawLevel,
+    about: String,
+    phrases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExclude {
+    id: String,
+    phrases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCues {
+    reported: Vec<String>,
+    denial: Vec<String>,
+}
+
+/// A single normalised word: lower-case letters and digits only.
+fn is_word(w: &str) -> bool {
+    !w.is_empty() && w.chars().all(|c| c.is_alphanumeric() && !c.is_uppercase())
+}
+
+fn is_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+}
+
+fn word_set(list: Vec<String>, name: &str, required: bool) -> Result<HashSet<String>, LexiconError> {
+    if required && list.is_empty() {
+        return Err(LexiconError(format!("[words] {name} is empty")));
+    }
+    let mut set = HashSet::new();
+    for w in list {
+        if !is_word(&w) {
+            return Err(LexiconError(format!(
+                "[words] {name}: '{w}' is not a single lower-case word without apostrophes"
+            )));
+        }
+        if !set.insert(w.clone()) {
+            return Err(LexiconError(format!("[words] {name}: '{w}' is listed twice")));
+        }
+    }
+    Ok(set)
+}
+
+fn compile_all(
+    phrases: &[String],
+    macros: &BTreeMap<String, String>,
+    used: &mut BTreeSet<String>,
+    owner: &str,
+) -> Result<Vec<Phrase>, LexiconError> {
+    if phrases.is_empty() {
+        return Err(LexiconError(format!("{owner} has no phrases")));
+    }
+    let mut out = Vec::with_capacity(phrases.len());
+    for p in phrases {
+        for name in macros.keys() {
+            if p.contains(&format!("@{name}")) {
+                used.insert(name.clone());
+            }
+        }
+        out.push(Phrase::compile(p, macros).map_err(|e| LexiconError(format!("{owner}: {e}")))?);
+    }
+    Ok(out)
+}
+
+impl Lexicon {
+    /// The embedded lexicon, parsed once.
+    pub fn embedded() -> Result<&'static Lexicon, LexiconError> {
+        static EMBEDDED: OnceLock<Result<Lexicon, LexiconError>> = OnceLock::new();
+        EMBEDDED.get_or_init(|| Lexicon::parse(LEXICON_TOML)).as_ref().map_err(Clone::clone)
+    }
+
+    /// Parses and checks a lexicon in the format of
+    /// `content/safety/crisis_lexicon.toml`.
+    pub fn parse(text: &str) -> Result<Self, LexiconError> {
+        let raw: RawLexicon = toml::from_str(text).map_err(|e| LexiconError(e.to_string()))?;
+        if raw.version != 1 {
+            return Err(LexiconError(format!("version {} is not supported (expected 1)", raw.version)));
+        }
+        let s = raw.settings;
+        for (name, value, max) in [
+            ("negation_window", s.negation_window, 10),
+            ("reported_window", s.reported_window, 12),
+            ("others_window", s.others_window, 10),
+            ("max_fillers", s.max_fillers, 5),
+        ] {
+            if value == 0 || value > max {
+                return Err(LexiconError(format!("[settings] {name} must be 1 to {max}, not {value}")));
+            }
+        }
+
+        let w = raw.words;
+        // Checked as a set, kept as a list: earlier words win ties.
+        let fuzzy = word_set(w.fuzzy.clone(), "fuzzy", false)?;
+        if let Some(short) = fuzzy.iter().find(|f| f.chars().count() < 6) {
+            return Err(LexiconError(format!(
+                "[words] fuzzy: '{short}' is shorter than 6 letters; list its misspellings in [spelling] instead"
+            )));
+        }
+        for (from, to) in &raw.spelling {
+            if !is_word(from) || !is_word(to) {
+                return Err(LexiconError(format!("[spelling] {from} = \"{to}\": both sides must be single words")));
+            }
+        }
+        for (name, body) in &raw.macros {
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                return Err(LexiconError(format!("[macros] '{name}' must be lower-case letters and '_'")));
+            }
+            if body.trim().is_empty() {
+                return Err(LexiconError(format!("[macros] {name} is empty")));
+            }
+        }
+
+        let mut used = BTreeSet::new();
+        let mut ids = BTreeSet::new();
+        let mut rules = Vec::with_capacity(raw.rule.len());
+        for r in raw.rule {
+            if !is_id(&r.id) || !ids.insert(r.id.clone()) {
+                return Err(LexiconError(format!("rule id '{}' is not a unique lower-case-dashed id", r.id)));
+            }
+            if r.about.trim().is_empty() {
+                return Err(LexiconError(format!("rule {} has an empty 'about'", r.id)));
+            }
+            let phrases = compile_all(&r.phrases, &raw.macros, &mut used, &format!("rule {}", r.id))?;
+            let level = match r.level {
+                RawLevel::Concern => Level::Concern,
+                RawLevel::Urgent => Level::Urgent,
+            };
+            rules.push(Rule { id: r.id, level, about: r.about.trim().to_string(), phrases });
+        }
+        for level in [Level::Concern, Level::Urgent] {
+            if !rules.iter().any(|r| r.level == level) {
+                return Err(LexiconError(format!("there is no {} rule", level.as_str())));
+            }
+        }
+        let mut excludes = Vec::new();
+        for x in raw.exclude {
+            if !is_id(&x.id) || !ids.insert(x.id.clone()) {
+                return Err(LexiconError(format!("exclude id '{}' is not a unique lower-case-dashed id", x.id)));
+            }
+            excludes.extend(compile_all(&x.phrases, &raw.macros, &mut used, &format!("exclude {}", x.id))?);
+        }
+        let reported = compile_all(&raw.cues.reported, &raw.macros, &mut used, "[cues] reported")?;
+        let denial = compile_all(&raw.cues.denial, &raw.macros, &mut used, "[cues] denial")?;
+        if let Some(unused) = raw.macros.keys().find(|m| !used.contains(*m)) {
+            return Err(LexiconError(format!("[macros] {unused} is never used")));
+        }
+
+        Ok(Self {
+            settings: s,
+            links: word_set(w.links, "links", true)?,
+            clause_end_words: word_set(w.clause_end_words, "clause_end_words", true)?,
+            fillers: word_set(w.fillers, "fillers", true)?,
+            trailers: word_set(w.trailers, "trailers", false)?,
+            negation: word_set(w.negation, "negation", true)?,
+            negation_breakers: word_set(w.negation_breakers, "negation_breakers", false)?,
+            effort: word_set(w.effort, "effort", false)?,
+            subjects: word_set(w.subjects, "subjects", true)?,
+            first_person: word_set(w.first_person, "first_person", true)?,
+            others: word_set(w.others, "others", true)?,
+            fuzzy: w.fuzzy,
+            spelling: raw.spelling,
+            rules,
+            excludes,
+            reported,
+            denial,
+        })
+    }
+
+    /// The rule ids, in lexicon order.
+    pub fn rule_ids(&self) -> impl Iterator<Item = &str> {
+        self.rules.iter().map(|r| r.id.as_str())
+    }
+
+    /// Reads `text`. Never fails and never changes the text.
+    pub fn assess(&self, text: &str) -> Assessment {
+        let mut tokens = tokenize(text, |w| self.links.contains(w));
+        for t in &mut tokens {
+            self.normalise(&mut t.text);
+        }
+        let is_filler = |w: &str| self.fillers.contains(w);
+        let is_trailer = |w: &str| self.trailers.contains(w);
+        let is_end_word = |w: &str| self.clause_end_words.contains(w);
+        let ctx = Context {
+            tokens: &tokens,
+            is_filler: &is_filler,
+            is_trailer: &is_trailer,
+            is_end_word: &is_end_word,
+            max_fillers: self.settings.max_fillers,
+        };
+        let present = Present::new(&tokens);
+        let find_all = |phrases: &[Phrase]| -> Vec<(usize, usize)> {
+            phrases.iter().filter(|p| p.may_match(&present)).flat_map(|p| p.find_all(&ctx)).collect()
+        };
+        let excluded = find_all(&self.excludes);
+        let reported = find_all(&self.reported);
+        let denied = find_all(&self.denial);
+
+        let mut found: Vec<(usize, usize, usize)> = Vec::new(); // (rule index, start, end)
+        for (ri, rule) in self.rules.iter().enumerate() {
+            for phrase in rule.phrases.iter().filter(|p| p.may_match(&present)) {
+                let mut s = 0;
+                while s < tokens.len() {
+                    let accepted = phrase.ends_at(&ctx, s).into_iter().rev().find(|&e| {
+                        !excluded.iter().any(|&(xs, xe)| xs < e && s < xe)
+                            && !self.negated(&tokens, s)
+                            && !denied.iter().any(|&(ds, de)| ds < s && de <= s && s - de <= 2)
+                            && !reported.iter().any(|&(rs, re)| {
+                                rs < s && re <= e && s.saturating_sub(re) <= self.settings.reported_window && {
+                                    let last = re.min(s).saturating_sub(1);
+                                    tokens[last].clause == tokens[s].clause || re > s
+                                }
+                            })
+                            && !self.about_someone_else(&tokens, s, e)
+                    });
+                    match accepted {
+                        Some(e) => {
+                            found.push((ri, s, e));
+                            s = e;
+                        }
+                        None => s += 1,
+                    }
+                }
+            }
+        }
+
+        // Drop a match inside another of at least its level; keep text order.
+        found.sort_by_key(|&(ri, s, e)| (s, std::cmp::Reverse(e), std::cmp::Reverse(self.rules[ri].level)));
+        let mut kept: Vec<(usize, usize, usize)> = Vec::new();
+        for f in found {
+            let (ri, s, e) = f;
+            let covered =
+                kept.iter().any(|&(ki, ks, ke)| ks <= s && e <= ke && self.rules[ki].level >= self.rules[ri].level);
+            if !covered {
+                kept.push(f);
+            }
+        }
+
+        let top = kept.iter().map(|&(ri, _, _)| self.rules[ri].level).max().unwrap_or(Level::None);
+        let concerns: Vec<_> = kept.iter().filter(|&&(ri, _, _)| self.rules[ri].level == Level::Concern).collect();
+        let escalated = top == Level::Concern
+            && concerns.iter().enumerate().any(|(i, &&(ai, as_, ae))| {
+                concerns[i + 1..].iter().any(|&&(bi, bs, be)| ai != bi && (ae <= bs || be <= as_))
+            });
+        let level = if escalated { Level::Urgent } else { top };
+        let matches = kept
+            .into_iter()
+            .map(|(ri, s, e)| {
+                let rule = &self.rules[ri];
+                Match {
+                    rule: rule.id.clone(),
+                    level: rule.level,
+                    about: rule.about.clone(),
+                    span: tokens[s].start..tokens[e - 1].end,
+                }
+            })
+            .collect();
+        Assessment { level, escalated, matches }
+    }
+
+    /// Applies [spelling] and one-typo matches against [words] fuzzy.
+    fn normalise(&self, word: &mut String) {
+        if let Some(fixed) = self.spelling.get(word.as_str()) {
+            word.clone_from(fixed);
+            return;
+        }
+        if word.chars().count() < 5 || self.fuzzy.iter().any(|f| f == word) {
+            return;
+        }
+        if let Some(f) = self.fuzzy.iter().find(|f| strsim::osa_distance(word, f) == 1) {
+            word.clone_from(f);
+        }
+    }
+
+    /// Whether a negating word shortly before token `start`, in the same
+    /// clause, denies the match (see the lexicon's header for the rules).
+    fn negated(&self, tokens: &[Token], start: usize) -> bool {
+        if self.subjects.contains(&tokens[start].text) {
+            return false;
+        }
+        let clause = tokens[start].clause;
+        for q in (start.saturating_sub(self.settings.negation_window)..start).rev() {
+            let t = &tokens[q];
+            if t.clause != clause || self.subjects.contains(&t.text) {
+                return false;
+            }
+            if self.negation.contains(&t.text) {
+                let breaker = self.negation_breakers.contains(&tokens[q + 1].text);
+                let effort = q > 0 && self.effort.contains(&tokens[q - 1].text);
+                if !breaker && !effort {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// For a match with no first-person word in it ("suicidal", "self
+    /// harm"), whether the words just before it name someone else.
+    fn about_someone_else(&self, tokens: &[Token], start: usize, end: usize) -> bool {
+        if tokens[start..end].iter().any(|t| self.first_person.contains(&t.text)) {
+            return false;
+        }
+        let sentence = tokens[start].sentence;
+        for q in (start.saturating_sub(self.settings.others_window)..start).rev() {
+            let w = tokens[q].text.as_str();
+            if tokens[q].sentence != sentence || self.first_person.contains(w) {
+                return false;
+            }
+            let singular = w.strip_suffix('s').filter(|s| !s.is_empty());
+            if self.others.contains(w) || singular.is_some_and(|s| self.others.contains(s)) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn level(text: &str) -> Level {
+        assess(text).unwrap().level
+    }
+
+    #[test]
+    fn embedded_lexicon_is_valid() {
+        let lex = Lexicon::embedded().unwrap();
+        assert!(lex.rule_ids().count() >= 5);
+    }
+
+    #[test]
+    fn the_examples_from_the_issue() {
+        for text in [
+            "I don't see the point of going on",
+            "everyone would be better off without me",
+            "I want to disappear for good",
+            "I've been giving away my things",
+            "I can't do this anymore",
+        ] {
+            assert!(level(text) >= Level::Concern, "{text}");
+        }
+        for text in [
+            "this deadline is killing me",
+            "I could kill for a coffee",
+            "I'm dying to see the film",
+            "that joke killed",
+            "my phone is dead",
+            "kill the lights",
+        ] {
+            assert_eq!(level(text), Level::None, "{text}");
+        }
+    }
+
+    #[test]
+    fn explicit_words_are_urgent_and_indirect_ones_concern() {
+        assert_eq!(level("I want to kill myself"), Level::Urgent);
+        assert_eq!(level("i keep thinking about hurting myself"), Level::Urgent);
+        assert_eq!(level("I can't go on."), Level::Concern);
+    }
+
+    #[test]
+    fn two_different_concerns_escalate() {
+        let a = assess("I'm a burden to everyone. I just want to disappear.").unwrap();
+        assert_eq!(a.level, Level::Urgent);
+        assert!(a.escalated);
+        assert_eq!(a.matches.len(), 2);
+        let same = assess("I can't go on. I can't go on.").unwrap();
+        assert_eq!(same.level, Level::Concern);
+        assert!(!same.escalated);
+    }
+
+    #[test]
+    fn spans_point_at_the_words() {
+        let text = "Long day. Honestly? I don’t want to live anymore, and nobody would notice.";
+        let a = assess(text).unwrap();
+        assert_eq!(a.excerpts(text), vec!["I don’t want to live anymore"]);
+        assert_eq!(a.matches[0].rule, "want-to-die");
+        assert!(!a.matches[0].about.is_empty());
+    }
+
+    #[test]
+    fn negation_denial_and_struggle() {
+        assert_eq!(level("I would never hurt myself"), Level::None);
+        assert_eq!(level("I'm not suicidal"), Level::None);
+        assert_eq!(level("I'm not saying I want to die"), Level::None);
+        assert_eq!(level("im not okay i want to die"), Level::Urgent);
+        assert_eq!(level("I can't stop thinking about killing myself"), Level::Urgent);
+        assert_eq!(level("I'm trying so hard not to hurt myself"), Level::Urgent);
+        assert_eq!(level("He wouldn't care if I killed myself"), Level::Urgent);
+    }
+
+    #[test]
+    fn other_people_and_their_words() {
+        assert_eq!(level("He told me to go kill myself"), Level::None);
+        assert_eq!(level("My sister self-harmed as a teenager"), Level::None);
+        assert_eq!(level("my ex is suicidal"), Level::None);
+        assert_eq!(level("I told my friend I feel suicidal"), Level::Urgent);
+    }
+
+    #[test]
+    fn hyperbole_with_a_named_cause() {
+        assert_eq!(level("I wanted to die of embarrassment"), Level::None);
+        assert_eq!(level("I wanted to die."), Level::Urgent);
+    }
+
+    #[test]
+    fn typos_and_missing_apostrophes() {
+        assert_eq!(level("im feeling suicidel"), Level::Urgent);
+        assert_eq!(level("i want to kill myslef"), Level::Urgent);
+        assert_eq!(level("i dont want to live anymroe"), Level::Urgent);
+    }
+
+    #[test]
+    fn empty_and_odd_input() {
+        assert_eq!(level(""), Level::None);
+        assert_eq!(level("...!!! 😭😭"), Level::None);
+        let long = "I am fine. ".repeat(5_000);
+        assert_eq!(level(&long), Level::None);
+    }
+
+    #[test]
+    fn broken_lexicons_are_refused_with_a_reason() {
+        let good = LEXICON_TOML;
+        let cases = [
+            (good.replace("version = 1", "version = 2"), "version"),
+            (good.replace("negation_window = 4", "negation_window = 0"), "negation_window"),
+            (good.replace("id = \"burden\"", "id = \"suicide\""), "unique"),
+            (good.replace("\"suicidal\",\n", "\"sui|cidal\",\n"), "rule suicide"),
+            (good.replace("level = \"urgent\"", "level = \"high\""), "high"),
+            (good.replace("fuzzy = [\"suicidal\"", "fuzzy = [\"die\""), "fuzzy"),
+            (good.replace("kil = \"kill\"", "kil = \"k ill\""), "spelling"),
+        ];
+        for (text, expected) in cases {
+            let err = Lexicon::parse(&text).unwrap_err();
+            assert!(err.to_string().contains(expected), "{expected}: {err}");
+        }
+    }
+}

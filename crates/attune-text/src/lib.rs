@@ -1,0 +1,10 @@
+//! attune's language analysis. Pure: no file, network or database access and
+//! no clock; the lexicons it needs are embedded at build time from `content/`.
+//!
+//! - [`crisis`]: notices words that may point to thoughts of suicide or
+//!   self-harm, so the caller can show support resources after saving. It
+//!   never blocks or changes what the person wrote.
+
+pub mod crisis;
+mod pattern;
+mod tokens;

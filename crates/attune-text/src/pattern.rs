@@ -1,0 +1,496 @@
+//! A small phrase language for lexicons, so that a counsellor can read and
+//! edit them without knowing regular expressions. A phrase is a sequence of
+//! items separated by spaces and matched against normalised tokens:
+//!
+//! | item        | matches                                                        |
+//! |-------------|----------------------------------------------------------------|
+//! | `word`      | exactly that word (write "dont", not "don't")                  |
+//! | `word*`     | any word starting with `word` ("harm*": harm, harmed, harming) |
+//! | `(a b\|c)`  | one of the alternatives; each may be several items             |
+//! | `[a b]`     | optional: the items or nothing (`\|` allowed inside too)       |
+//! | `~3`        | up to 3 words of anything (1–9)                                |
+//! | `_`         | up to a few filler words ("just", "really", "honestly")        |
+//! | `^`         | the start of a clause, without using up a word                 |
+//! | `$`         | the end of a clause (trailing words like "tbh" are allowed)    |
+//! | `@name`     | the phrase named `name` in the lexicon's `[macros]`            |
+//!
+//! Alternatives always need brackets: `want|wish to die` is an error, write
+//! `(want|wish) to die`. A phrase never matches across a sentence.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::tokens::Token;
+
+/// One compiled phrase.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Phrase {
+    seq: Vec<Node>,
+    /// Groups of words of which at least one must occur in a text for the
+    /// phrase to match there; lets most phrases skip most texts cheaply.
+    needs: Vec<Vec<Lit>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Lit {
+    Word(String),
+    Prefix(String),
+}
+
+/// The words of a text, for [`Phrase::may_match`].
+#[derive(Debug)]
+pub(crate) struct Present<'a> {
+    words: std::collections::HashSet<&'a str>,
+}
+
+impl<'a> Present<'a> {
+    pub(crate) fn new(tokens: &'a [Token]) -> Self {
+        Self { words: tokens.iter().map(|t| t.text.as_str()).collect() }
+    }
+
+    fn has(&self, lit: &Lit) -> bool {
+        match lit {
+            Lit::Word(w) => self.words.contains(w.as_str()),
+            Lit::Prefix(p) => self.words.iter().any(|w| w.starts_with(p.as_str())),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Node {
+    Word(String),
+    Prefix(String),
+    Alt(Vec<Vec<Node>>),
+    Opt(Vec<Vec<Node>>),
+    Gap(usize),
+    Fillers,
+    ClauseStart,
+    ClauseEnd,
+}
+
+/// What a phrase needs to know about words besides the tokens themselves.
+pub(crate) struct Context<'a> {
+    pub(crate) tokens: &'a [Token],
+    /// Words `_` may skip.
+    pub(crate) is_filler: &'a dyn Fn(&str) -> bool,
+    /// Words `$` may skip before deciding that a clause ends.
+    pub(crate) is_trailer: &'a dyn Fn(&str) -> bool,
+    /// Words before which a clause counts as ended for `$` ("and", "but").
+    pub(crate) is_end_word: &'a dyn Fn(&str) -> bool,
+    /// How many words `_` skips at most.
+    pub(crate) max_fillers: usize,
+}
+
+/// A phrase that cannot be compiled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct PhraseError(pub(crate) String);
+
+impl fmt::Display for PhraseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Phrase {
+    /// Compiles `source`, expanding `@name` from `macros`.
+    pub(crate) fn compile(source: &str, macros: &BTreeMap<String, String>) -> Result<Self, PhraseError> {
+        let expanded = expand(source, macros)?;
+        let lexed = lex(&expanded)?;
+        let mut parser = Parser { items: &lexed, pos: 0 };
+        let alts = parser.alternatives()?;
+        if parser.pos != lexed.len() {
+            return Err(PhraseError(format!("unmatched closing bracket in \"{source}\"")));
+        }
+        let seq = match <[Vec<Node>; 1]>::try_from(alts) {
+            Ok([seq]) => seq,
+            Err(_) => {
+                return Err(PhraseError(format!("\"{source}\" has '|' outside brackets; put alternatives in (...)")));
+            }
+        };
+        if min_len(&seq) == 0 {
+            return Err(PhraseError(format!("\"{source}\" can match without any word")));
+        }
+        let needs = needs(&seq);
+        Ok(Self { seq, needs })
+    }
+
+    /// False when the phrase cannot match anywhere in a text with these
+    /// words (true does not mean it matches).
+    pub(crate) fn may_match(&self, present: &Present<'_>) -> bool {
+        self.needs.iter().all(|group| group.iter().any(|lit| present.has(lit)))
+    }
+
+    /// Where a match starting at token `start` can end (exclusive token
+    /// indexes, ascending, each past at least one token). Empty: no match.
+    pub(crate) fn ends_at(&self, ctx: &Context<'_>, start: usize) -> Vec<usize> {
+        let Some(first) = ctx.tokens.get(start) else {
+            return Vec::new();
+        };
+        let run = Run { ctx, sentence: first.sentence };
+        let mut ends = run.seq(&self.seq, vec![start]);
+        ends.retain(|e| *e > start);
+        ends
+    }
+
+    /// Every non-overlapping match, as token ranges, longest at each start.
+    pub(crate) fn find_all(&self, ctx: &Context<'_>) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        while start < ctx.tokens.len() {
+            match self.ends_at(ctx, start).last() {
+                Some(&end) => {
+                    out.push((start, end));
+                    start = end;
+                }
+                None => start += 1,
+            }
+        }
+        out
+    }
+}
+
+fn expand(source: &str, macros: &BTreeMap<String, String>) -> Result<String, PhraseError> {
+    let mut out = String::with_capacity(source.len());
+    let mut rest = source;
+    while let Some(at) = rest.find('@') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let name_len = after.find(|c: char| !(c.is_ascii_lowercase() || c == '_')).unwrap_or(after.len());
+        let name = &after[..name_len];
+        let body = macros
+            .get(name)
+            .ok_or_else(|| PhraseError(format!("\"{source}\" uses @{name}, which is not in [macros]")))?;
+        if body.contains('@') {
+            return Err(PhraseError(format!("macro @{name} may not use other macros")));
+        }
+        out.push('(');
+        out.push_str(body);
+        out.push(')');
+        rest = &after[name_len..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Lexeme {
+    Open(char),
+    Close(char),
+    Bar,
+    Atom(String),
+}
+
+fn lex(s: &str) -> Result<Vec<Lexeme>, PhraseError> {
+    let mut out = Vec::new();
+    let mut atom = String::new();
+    let push_atom = |atom: &mut String, out: &mut Vec<Lexeme>| {
+        if !atom.is_empty() {
+            out.push(Lexeme::Atom(std::mem::take(atom)));
+        }
+    };
+    for c in s.chars() {
+        match c {
+            '(' | '[' => {
+                push_atom(&mut atom, &mut out);
+                out.push(Lexeme::Open(c));
+            }
+            ')' | ']' => {
+                push_atom(&mut atom, &mut out);
+                out.push(Lexeme::Close(c));
+            }
+            '|' => {
+                push_atom(&mut atom, &mut out);
+                out.push(Lexeme::Bar);
+            }
+            c if c.is_whitespace() => push_atom(&mut atom, &mut out),
+            c => atom.push(c),
+        }
+    }
+    push_atom(&mut atom, &mut out);
+    if out.is_empty() {
+        return Err(PhraseError("empty phrase".into()));
+    }
+    Ok(out)
+}
+
+struct Parser<'a> {
+    items: &'a [Lexeme],
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn alternatives(&mut self) -> Result<Vec<Vec<Node>>, PhraseError> {
+        let mut alts = vec![self.sequence()?];
+        while self.items.get(self.pos) == Some(&Lexeme::Bar) {
+            self.pos += 1;
+            alts.push(self.sequence()?);
+        }
+        Ok(alts)
+    }
+
+    fn sequence(&mut self) -> Result<Vec<Node>, PhraseError> {
+        let mut seq = Vec::new();
+        while let Some(item) = self.items.get(self.pos) {
+            match item {
+                Lexeme::Bar | Lexeme::Close(_) => break,
+                Lexeme::Open(kind) => {
+                    let kind = *kind;
+                    self.pos += 1;
+                    let alts = self.alternatives()?;
+                    let want = if kind == '(' { ')' } else { ']' };
+                    if self.items.get(self.pos) != Some(&Lexeme::Close(want)) {
+                        return Err(PhraseError(format!("'{kind}' is not closed by '{want}'")));
+                    }
+                    self.pos += 1;
+                    if alts.iter().any(Vec::is_empty) {
+                        return Err(PhraseError("an alternative is empty".into()));
+                    }
+                    seq.push(if kind == '(' { Node::Alt(alts) } else { Node::Opt(alts) });
+                }
+                Lexeme::Atom(a) => {
+                    self.pos += 1;
+                    seq.push(atom(a)?);
+                }
+            }
+        }
+        if seq.is_empty() {
+            return Err(PhraseError("an alternative is empty".into()));
+        }
+        Ok(seq)
+    }
+}
+
+fn atom(a: &str) -> Result<Node, PhraseError> {
+    match a {
+        "_" => return Ok(Node::Fillers),
+        "^" => return Ok(Node::ClauseStart),
+        "$" => return Ok(Node::ClauseEnd),
+        _ => {}
+    }
+    if let Some(n) = a.strip_prefix('~') {
+        return match n.parse::<usize>() {
+            Ok(n @ 1..=9) => Ok(Node::Gap(n)),
+            _ => Err(PhraseError(format!("'{a}': a gap is ~1 to ~9"))),
+        };
+    }
+    let (word, prefix) = match a.strip_suffix('*') {
+        Some(w) => (w, true),
+        None => (a, false),
+    };
+    if word.is_empty() || !word.chars().all(|c| c.is_alphanumeric() && !c.is_uppercase()) {
+        return Err(PhraseError(format!(
+            "'{a}' is not a lower-case word (write \"dont\" for \"don't\", \"self harm\" for \"self-harm\")"
+        )));
+    }
+    Ok(if prefix { Node::Prefix(word.to_string()) } else { Node::Word(word.to_string()) })
+}
+
+/// Word groups a match of `seq` must contain (one word of each group).
+fn needs(seq: &[Node]) -> Vec<Vec<Lit>> {
+    let mut out = Vec::new();
+    for node in seq {
+        match node {
+            Node::Word(w) => out.push(vec![Lit::Word(w.clone())]),
+            Node::Prefix(p) => out.push(vec![Lit::Prefix(p.clone())]),
+            Node::Alt(alts) => {
+                // Each alternative guarantees its own first group; together
+                // they guarantee the union.
+                let mut union = Vec::new();
+                let mut every_alt_has_one = true;
+                for alt in alts {
+                    match needs(alt).into_iter().next() {
+                        Some(group) => union.extend(group),
+                        None => every_alt_has_one = false,
+                    }
+                }
+                if every_alt_has_one {
+                    out.push(union);
+                }
+            }
+            Node::Opt(_) | Node::Gap(_) | Node::Fillers | Node::ClauseStart | Node::ClauseEnd => {}
+        }
+    }
+    out
+}
+
+/// The fewest tokens a sequence can consume.
+fn min_len(seq: &[Node]) -> usize {
+    seq.iter()
+        .map(|n| match n {
+            Node::Word(_) | Node::Prefix(_) => 1,
+            Node::Alt(alts) => alts.iter().map(|a| min_len(a)).min().unwrap_or(0),
+            Node::Opt(_) | Node::Gap(_) | Node::Fillers | Node::ClauseStart | Node::ClauseEnd => 0,
+        })
+        .sum()
+}
+
+struct Run<'c, 'a> {
+    ctx: &'c Context<'a>,
+    sentence: u32,
+}
+
+impl Run<'_, '_> {
+    /// The token at `p` if it is in the match's sentence.
+    fn token(&self, p: usize) -> Option<&Token> {
+        self.ctx.tokens.get(p).filter(|t| t.sentence == self.sentence)
+    }
+
+    fn seq(&self, seq: &[Node], mut at: Vec<usize>) -> Vec<usize> {
+        for node in seq {
+            if at.is_empty() {
+                break;
+            }
+            let mut next = Vec::new();
+            self.node(node, &at, &mut next);
+            next.sort_unstable();
+            next.dedup();
+            at = next;
+        }
+        at
+    }
+
+    fn node(&self, node: &Node, at: &[usize], out: &mut Vec<usize>) {
+        let tokens = self.ctx.tokens;
+        match node {
+            Node::Word(w) => {
+                out.extend(at.iter().filter(|&&p| self.token(p).is_some_and(|t| t.text == *w)).map(|p| p + 1));
+            }
+            Node::Prefix(w) => {
+                out.extend(
+                    at.iter()
+                        .filter(|&&p| self.token(p).is_some_and(|t| t.text.starts_with(w.as_str())))
+                        .map(|p| p + 1),
+                );
+            }
+            Node::Alt(alts) => {
+                for alt in alts {
+                    out.extend(self.seq(alt, at.to_vec()));
+                }
+            }
+            Node::Opt(alts) => {
+                out.extend_from_slice(at);
+                for alt in alts {
+                    out.extend(self.seq(alt, at.to_vec()));
+                }
+            }
+            Node::Gap(n) => {
+                for &p in at {
+                    out.push(p);
+                    let mut q = p;
+                    while q < p + n && self.token(q).is_some() {
+                        q += 1;
+                        out.push(q);
+                    }
+                }
+            }
+            Node::Fillers => {
+                for &p in at {
+                    out.push(p);
+                    let mut q = p;
+                    while q < p + self.ctx.max_fillers && self.token(q).is_some_and(|t| (self.ctx.is_filler)(&t.text)) {
+                        q += 1;
+                        out.push(q);
+                    }
+                }
+            }
+            Node::ClauseStart => {
+                out.extend(at.iter().copied().filter(|&p| clause_starts_at(tokens, p)));
+            }
+            Node::ClauseEnd => {
+                out.extend(at.iter().copied().filter(|&p| self.clause_ends_at(p)));
+            }
+        }
+    }
+
+    /// Whether the clause ends before token `p` (after skipping trailers).
+    fn clause_ends_at(&self, p: usize) -> bool {
+        let tokens = self.ctx.tokens;
+        if p == 0 {
+            return false;
+        }
+        let mut q = p;
+        while q < tokens.len() && tokens[q].clause == tokens[p - 1].clause && (self.ctx.is_trailer)(&tokens[q].text) {
+            q += 1;
+        }
+        q >= tokens.len() || tokens[q].after_break || (self.ctx.is_end_word)(&tokens[q].text)
+    }
+}
+
+/// Whether a clause starts at token `p`: the first token, the first after a
+/// clause break, or the first after a linking word.
+pub(crate) fn clause_starts_at(tokens: &[Token], p: usize) -> bool {
+    match p {
+        0 => !tokens.is_empty(),
+        p if p < tokens.len() => tokens[p].clause != tokens[p - 1].clause || tokens[p - 1].link,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tokens::tokenize;
+
+    fn macros() -> BTreeMap<String, String> {
+        BTreeMap::from([("i".to_string(), "(i|^) _".to_string())])
+    }
+
+    fn find(phrase: &str, text: &str) -> Vec<String> {
+        let p = Phrase::compile(phrase, &macros()).unwrap();
+        let tokens = tokenize(text, |w| matches!(w, "and" | "but"));
+        let ctx = Context {
+            tokens: &tokens,
+            is_filler: &|w| matches!(w, "just" | "really"),
+            is_trailer: &|w| w == "tbh",
+            is_end_word: &|w| w == "and",
+            max_fillers: 3,
+        };
+        p.find_all(&ctx).into_iter().map(|(s, e)| text[tokens[s].start..tokens[e - 1].end].to_string()).collect()
+    }
+
+    #[test]
+    fn words_alternatives_and_options() {
+        assert_eq!(find("(want|wish) to die", "I wish to die"), vec!["wish to die"]);
+        assert_eq!(find("kill [my] self*", "kill selfish, kill my self"), vec!["kill selfish", "kill my self"]);
+        assert_eq!(find("(i (really|truly) mean|we) it", "I truly mean it"), vec!["I truly mean it"]);
+    }
+
+    #[test]
+    fn gaps_fillers_and_clause_edges() {
+        assert_eq!(
+            find("everyone ~3 without me", "Everyone would be better without me"),
+            vec!["Everyone would be better without me"]
+        );
+        assert!(find("everyone ~2 without me", "Everyone would be better without me").is_empty());
+        assert_eq!(find("@i want to die", "I really want to die"), vec!["I really want to die"]);
+        assert_eq!(find("@i want to die", "and just want to die"), vec!["just want to die"]);
+        assert!(find("@i want to die", "she want to die").is_empty());
+        assert_eq!(find("disappear $", "I want to disappear tbh, ok"), vec!["disappear"]);
+        assert!(find("disappear $", "disappear under a blanket").is_empty());
+        assert_eq!(find("disappear $", "disappear and sleep"), vec!["disappear"]);
+        assert!(find("disappear $", "disappear but not yet").is_empty());
+    }
+
+    #[test]
+    fn never_across_sentences() {
+        assert!(find("want to die", "I want to. Die hard is a film").is_empty());
+        assert!(find("want ~3 die", "I want to. Die hard is a film").is_empty());
+    }
+
+    #[test]
+    fn needed_words_let_phrases_skip_texts() {
+        let p = Phrase::compile("@i (want|wish) to (die|vanish*)", &macros()).unwrap();
+        let yes = tokenize("I wish to be left alone and vanished", |_| false);
+        let no = tokenize("I want to go home", |_| false);
+        assert!(p.may_match(&Present::new(&yes)));
+        assert!(!p.may_match(&Present::new(&no)));
+    }
+
+    #[test]
+    fn bad_phrases_are_refused() {
+        for bad in ["", "(a", "a)", "a|b", "Don't", "~0 a", "~10 a", "[a]", "a () b", "@nope x", "(a|) b", "self-harm"]
+        {
+            assert!(Phrase::compile(bad, &macros()).is_err(), "{bad}");
+        }
+    }
+}
