@@ -1,1 +1,33 @@
-//! placeholder
+//! attune's journal store: one SQLCipher database in a directory, opened with
+//! a random data key that is itself wrapped by a key derived (Argon2id) from
+//! the person's passphrase.
+//!
+//! The library never talks to the user and never reads environment variables
+//! or the home directory: callers pass the directory, the passphrase and "now".
+//!
+//! Layout of a store directory:
+//! - `attune.db` (+ `-wal`, `-shm`): the SQLCipher database (or plain SQLite
+//!   when created without encryption);
+//! - `key.json`: how the data key is protected (see [`keyfile`]);
+//! - `drafts/`: entries that could not be saved, encrypted with the data key.
+//! - `key.json.tmp`, `attune.db.new`: only while a write is under way; a
+//!   leftover from a crash is never read and is replaced by the next write.
+
+pub mod drafts;
+pub mod error;
+mod fsutil;
+pub mod keycache;
+pub mod keyfile;
+mod migrations;
+mod store;
+
+pub use error::StoreError;
+pub use keyfile::{DataKey, KdfParams, Passphrase, Protection};
+pub use store::{CheckinFilter, CheckinRow, EntryFilter, EntryRow, RecordRef, SearchHit, Store, Undone};
+
+/// File name of the database inside a store directory.
+pub const DB_FILE: &str = "attune.db";
+/// File name of the key file inside a store directory.
+pub const KEY_FILE: &str = "key.json";
+/// Folder for unsaved drafts inside a store directory.
+pub const DRAFTS_DIR: &str = "drafts";

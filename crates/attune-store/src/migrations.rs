@@ -1,0 +1,300 @@
+//! Versioned schema migrations. An applied migration is never edited.
+//!
+//! The schema version lives in `PRAGMA user_version`. Migration `n` (1-based)
+//! is `MIGRATIONS[n - 1]`; every pending one runs in a single transaction, so
+//! a failure leaves the database as it was. A change to the schema is always
+//! a new entry at the end of the list, plus a test that upgrades a database
+//! made by the previous version (see the tests below). `CHECKSUMS` makes an
+//! accidental edit of a shipped migration fail the test suite.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::error::StoreError;
+
+/// 1: the journal's core tables.
+///
+/// - `entries` / `checkins`: one row per record. `seq` is AUTOINCREMENT so a
+///   number people typed once never points at another record later; `id` is
+///   the record's UUID (hyphenated, lower case) for exports and sync. Times
+///   are Unix milliseconds plus the offset (seconds) and IANA zone the person
+///   was in. Deletes are soft (`deleted_at`, Unix ms) so undo can restore.
+///   Signs and sources are bit masks in vocabulary order (`Sign::index`).
+///   Check-in consequences are a JSON object (`{"blame": 2}`) so a new
+///   consequence needs no migration.
+/// - `labels`: the person's trigger and feeling lists. Entries point at label
+///   rows (`entry_labels`), not at names, so a rename shows on old entries;
+///   a merge re-points the rows and leaves the old label `merged_into` the new.
+/// - `entry_tags`: free tags, in the order given.
+/// - Partial indexes on the time columns cover the usual "newest N live
+///   records" read, whatever the journal's size.
+const V1: &str = r#"
+CREATE TABLE labels (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT    NOT NULL CHECK (kind IN ('trigger', 'feeling')),
+    slug        TEXT    NOT NULL,
+    name        TEXT    NOT NULL,
+    retired     INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1)),
+    merged_into INTEGER REFERENCES labels (id),
+    UNIQUE (kind, slug)
+);
+
+CREATE TABLE entries (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+    id              TEXT    NOT NULL UNIQUE,
+    occurred_ms     INTEGER NOT NULL,
+    occurred_offset INTEGER NOT NULL,
+    occurred_zone   TEXT,
+    recorded_ms     INTEGER NOT NULL,
+    recorded_offset INTEGER NOT NULL,
+    recorded_zone   TEXT,
+    situation       TEXT    NOT NULL,
+    thoughts        TEXT    NOT NULL DEFAULT '',
+    fear            TEXT    NOT NULL DEFAULT '',
+    helped          TEXT    NOT NULL DEFAULT '',
+    intensity       INTEGER CHECK (intensity BETWEEN 0 AND 10),
+    signs_mask      INTEGER NOT NULL DEFAULT 0,
+    sources_mask    INTEGER NOT NULL DEFAULT 0,
+    starred         INTEGER NOT NULL DEFAULT 0 CHECK (starred IN (0, 1)),
+    deleted_at      INTEGER
+);
+CREATE INDEX entries_live_by_time ON entries (occurred_ms DESC, seq DESC) WHERE deleted_at IS NULL;
+
+CREATE TABLE entry_labels (
+    entry_seq INTEGER NOT NULL REFERENCES entries (seq),
+    label_id  INTEGER NOT NULL REFERENCES labels (id),
+    position  INTEGER NOT NULL,
+    PRIMARY KEY (entry_seq, label_id)
+) WITHOUT ROWID;
+CREATE INDEX entry_labels_by_label ON entry_labels (label_id, entry_seq);
+
+CREATE TABLE entry_tags (
+    entry_seq INTEGER NOT NULL REFERENCES entries (seq),
+    tag       TEXT    NOT NULL,
+    position  INTEGER NOT NULL,
+    PRIMARY KEY (entry_seq, tag)
+) WITHOUT ROWID;
+CREATE INDEX entry_tags_by_tag ON entry_tags (tag, entry_seq);
+
+CREATE TABLE checkins (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id           TEXT    NOT NULL UNIQUE,
+    at_ms        INTEGER NOT NULL,
+    at_offset    INTEGER NOT NULL,
+    at_zone      TEXT,
+    security     INTEGER NOT NULL CHECK (security BETWEEN 0 AND 10),
+    seen         INTEGER CHECK (seen BETWEEN 0 AND 10),
+    trusted      INTEGER CHECK (trusted BETWEEN 0 AND 10),
+    respected    INTEGER CHECK (respected BETWEEN 0 AND 10),
+    consequences TEXT    NOT NULL DEFAULT '{}',
+    note         TEXT    NOT NULL DEFAULT '',
+    deleted_at   INTEGER
+);
+CREATE INDEX checkins_live_by_time ON checkins (at_ms DESC, seq DESC) WHERE deleted_at IS NULL;
+"#;
+
+/// 2: full-text search and undo.
+///
+/// - `entries_fts` (rowid = `entries.seq`) holds every searchable text of a
+///   live entry: the four text fields, the names and slugs of its triggers
+///   and feelings, and its tags. It is written by the store in the same
+///   transaction as the entry (and again for affected entries after a label
+///   rename or merge); deleted entries are removed from it. It keeps its own
+///   copy of the text because `snippet()` needs it; like every page, that copy
+///   is encrypted by SQLCipher.
+/// - `checkins_fts` (rowid = `checkins.seq`) holds non-empty check-in notes.
+/// - `undo_log`: one row per undoable action, newest last. `before` holds the
+///   JSON of an entry before an edit. `undone` marks actions already reverted.
+///
+/// Existing rows are indexed here, so a journal from version 1 is searchable
+/// right after the upgrade.
+const V2: &str = r#"
+CREATE VIRTUAL TABLE entries_fts USING fts5 (
+    situation, thoughts, fear, helped, labels, tags,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE checkins_fts USING fts5 (
+    note,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+
+INSERT INTO entries_fts (rowid, situation, thoughts, fear, helped, labels, tags)
+SELECT e.seq, e.situation, e.thoughts, e.fear, e.helped,
+       coalesce((SELECT group_concat(l.name || ' ' || l.slug, ' ')
+                   FROM entry_labels el JOIN labels l ON l.id = el.label_id
+                  WHERE el.entry_seq = e.seq), ''),
+       coalesce((SELECT group_concat(t.tag, ' ') FROM entry_tags t WHERE t.entry_seq = e.seq), '')
+  FROM entries e
+ WHERE e.deleted_at IS NULL;
+
+INSERT INTO checkins_fts (rowid, note)
+SELECT seq, note FROM checkins WHERE deleted_at IS NULL AND note <> '';
+
+CREATE TABLE undo_log (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    action     TEXT    NOT NULL CHECK (action IN
+                   ('entry-create', 'entry-edit', 'entry-delete', 'checkin-create', 'checkin-delete')),
+    record_seq INTEGER NOT NULL,
+    before     TEXT,
+    undone     INTEGER NOT NULL DEFAULT 0 CHECK (undone IN (0, 1))
+);
+CREATE INDEX undo_log_pending ON undo_log (id) WHERE undone = 0;
+"#;
+
+/// Every migration, oldest first. Append only.
+const MIGRATIONS: &[&str] = &[V1, V2];
+
+/// The schema version this build writes.
+pub(crate) fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+fn user_version(conn: &Connection) -> Result<i64, rusqlite::Error> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Brings the database to the newest schema.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    migrate_to(conn, latest())
+}
+
+/// Applies the migrations up to `target` (tests build old databases with it).
+/// A database newer than this build is refused, untouched.
+pub(crate) fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), StoreError> {
+    let known = latest();
+    let target = target.min(known);
+    let found = user_version(conn)?;
+    if found > known {
+        return Err(StoreError::TooNew { found, known });
+    }
+    if found >= target {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Read again under the write lock: another process may have migrated.
+    let found = user_version(&tx)?;
+    if found > known {
+        return Err(StoreError::TooNew { found, known });
+    }
+    for version in (found + 1)..=target {
+        let sql = usize::try_from(version - 1).ok().and_then(|i| MIGRATIONS.get(i)).copied().unwrap_or("");
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    /// SHA-256 of each shipped migration. If this test fails you edited a
+    /// migration that databases in the wild have already applied: revert it
+    /// and add a new migration instead.
+    const CHECKSUMS: &[&str] = &[
+        "c3ac71e8e6553e3738a2eb117b9c21c30d619f0a90ef19146630a5b863ce5709",
+        "60dd86e6963f5c3d1f5a81c24ebe46e71ebf9d86669db3f217cd2c194335ef9a",
+    ];
+
+    #[test]
+    fn shipped_migrations_are_never_edited() {
+        // Line endings are normalised so a checkout with CRLF still passes.
+        let actual: Vec<String> =
+            MIGRATIONS.iter().map(|m| hex::encode(Sha256::digest(m.replace("\r\n", "\n").as_bytes()))).collect();
+        assert_eq!(actual, CHECKSUMS, "a shipped migration changed");
+    }
+
+    #[test]
+    fn migrations_apply_in_order_and_are_idempotent() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate_to(&mut conn, 1).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), 1);
+        migrate(&mut conn).unwrap();
+        migrate(&mut conn).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), latest());
+    }
+
+    #[test]
+    fn a_newer_database_is_refused_untouched() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        let err = migrate(&mut conn).unwrap_err();
+        assert!(matches!(err, StoreError::TooNew { found: 99, known } if known == latest()), "{err}");
+        assert_eq!(user_version(&conn).unwrap(), 99);
+    }
+
+    #[test]
+    fn a_failing_migration_leaves_the_database_unchanged() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        // A table that migration 1 wants to create makes it fail half way.
+        conn.execute_batch("CREATE TABLE checkins (x)").unwrap();
+        assert!(migrate(&mut conn).is_err());
+        assert_eq!(user_version(&conn).unwrap(), 0);
+        let tables: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'entries'", [], |r| r.get(0)).unwrap();
+        assert_eq!(tables, 0);
+    }
+
+    /// Invariant 5: a database made by the version-1 schema (data written
+    /// with plain SQL, the way that release wrote it) opens with the current
+    /// code, keeps its data and becomes searchable.
+    #[test]
+    fn a_version_1_database_upgrades_with_its_data() {
+        use crate::keyfile::{self, KeyFile};
+        use crate::{DB_FILE, EntryFilter, RecordRef, Store};
+
+        let dir = tempfile::tempdir().unwrap();
+        keyfile::write(dir.path(), &KeyFile::Plain).unwrap();
+        {
+            let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+            migrate_to(&mut conn, 1).unwrap();
+            conn.execute_batch(
+                r#"
+                INSERT INTO labels (id, kind, slug, name) VALUES
+                    (1, 'trigger', 'late-reply', 'Late or no reply'),
+                    (2, 'feeling', 'anxious', 'Anxious');
+                INSERT INTO entries (seq, id, occurred_ms, occurred_offset, occurred_zone,
+                                     recorded_ms, recorded_offset, recorded_zone,
+                                     situation, thoughts, fear, helped, intensity,
+                                     signs_mask, sources_mask, starred)
+                VALUES (1, '01890000-0000-7000-8000-000000000001', 1700000000000, 3600, 'Europe/Berlin',
+                        1700000100000, 3600, NULL,
+                        'No answer all evening', 'maybe he is bored of me', 'being left', 'a walk', 7,
+                        5, 2, 1);
+                INSERT INTO entry_labels (entry_seq, label_id, position) VALUES (1, 1, 0), (1, 2, 0);
+                INSERT INTO entry_tags (entry_seq, tag, position) VALUES (1, 'weekend', 0);
+                INSERT INTO checkins (seq, id, at_ms, at_offset, security, seen, consequences, note)
+                VALUES (1, '01890000-0000-7000-8000-000000000002', 1700000200000, 0, 6, 4,
+                        '{"blame":2}', 'talked it through');
+                "#,
+            )
+            .unwrap();
+        }
+
+        let store = Store::open(dir.path(), None).unwrap();
+        let row = store.entry(1).unwrap();
+        let e = &row.entry;
+        assert_eq!(e.situation, "No answer all evening");
+        assert_eq!(e.occurred.zone.as_deref(), Some("Europe/Berlin"));
+        assert_eq!(e.occurred.offset_seconds, 3600);
+        assert_eq!(e.triggers[0].as_str(), "late-reply");
+        assert_eq!(e.feelings[0].as_str(), "anxious");
+        assert_eq!(e.tags, vec!["weekend"]);
+        assert_eq!(e.intensity.map(|i| i.get()), Some(7));
+        assert_eq!(e.signs.len(), 2);
+        assert!(e.starred);
+        assert_eq!(store.count_entries(&EntryFilter::default()).unwrap(), 1);
+        let c = store.checkin(1).unwrap().checkin;
+        assert_eq!(c.consequences.values().copied().collect::<Vec<_>>(), vec![2]);
+
+        for word in ["answer", "bored", "left", "walk", "weekend", "late", "anxious"] {
+            let (hits, total) = store.search(word, 10).unwrap();
+            assert_eq!(total, 1, "{word}");
+            assert_eq!(hits.len(), 1, "{word}");
+        }
+        assert_eq!(store.search("talked", 10).unwrap().1, 1);
+        // New writes continue the old numbering, and undo works on them.
+        assert_eq!(store.resolve("c1").unwrap(), RecordRef::Checkin(1));
+    }
+}

@@ -1,0 +1,1665 @@
+//! The open store: every read and write of journal data.
+//!
+//! Every write runs in one `BEGIN IMMEDIATE` transaction and returns only
+//! after `COMMIT` succeeded. SQLite errors are turned into [`StoreError`]
+//! variants with a meaning (busy, disk full, read-only, damaged) at the edge
+//! of each public method.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use attune_core::vocab::{from_mask, to_mask};
+use attune_core::{Checkin, Consequence, Entry, Intensity, Label, LabelKind, Moment, RecordId, Sign, Slug, Source};
+use jiff::Timestamp;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params, params_from_iter};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::error::StoreError;
+use crate::fsutil::{self, Existing};
+use crate::keyfile::{self, DataKey, KdfParams, KeyFile, Passphrase, Protection, UnwrapError};
+use crate::{DB_FILE, KEY_FILE, migrations};
+/// An open journal.
+#[derive(Debug)]
+pub struct Store {
+    dir: PathBuf,
+    conn: rusqlite::Connection,
+    encrypted: bool,
+    /// Kept for `backup`, whose copy must be keyed like the original.
+    key: Option<DataKey>,
+}
+
+/// A stored entry with its short local number (`seq`), which people type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EntryRow {
+    /// Short number, unique in this store, never reused.
+    pub seq: i64,
+    /// The entry.
+    #[serde(flatten)]
+    pub entry: Entry,
+}
+
+/// A stored check-in with its short local number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CheckinRow {
+    /// Short number, unique among check-ins, never reused.
+    pub seq: i64,
+    /// The check-in.
+    #[serde(flatten)]
+    pub checkin: Checkin,
+}
+
+/// What an id typed by a person points to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordRef {
+    /// An entry, by its local number.
+    Entry(i64),
+    /// A check-in, by its local number.
+    Checkin(i64),
+}
+
+/// Which entries to list. Empty lists mean "any"; all set conditions must hold
+/// (several triggers: an entry with any of them).
+#[derive(Clone, Debug, Default)]
+pub struct EntryFilter {
+    /// Occurred at or after.
+    pub since: Option<Timestamp>,
+    /// Occurred at or before.
+    pub until: Option<Timestamp>,
+    /// Any of these triggers.
+    pub triggers: Vec<Slug>,
+    /// Any of these feelings.
+    pub feelings: Vec<Slug>,
+    /// Any of these signs.
+    pub signs: Vec<Sign>,
+    /// Any of these sources.
+    pub sources: Vec<Source>,
+    /// Any of these tags.
+    pub tags: Vec<String>,
+    /// Intensity at least this.
+    pub min_intensity: Option<u8>,
+    /// Only starred entries.
+    pub starred: bool,
+    /// The newest N (after the other conditions).
+    pub limit: Option<usize>,
+}
+
+/// Which check-ins to list.
+#[derive(Clone, Debug, Default)]
+pub struct CheckinFilter {
+    /// At or after.
+    pub since: Option<Timestamp>,
+    /// At or before.
+    pub until: Option<Timestamp>,
+    /// The newest N.
+    pub limit: Option<usize>,
+}
+
+/// One search result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+// Hits are few (one page) and built once; boxing would only complicate the API.
+#[allow(clippy::large_enum_variant)]
+pub enum SearchHit {
+    /// An entry matched.
+    Entry {
+        /// The entry.
+        #[serde(flatten)]
+        row: EntryRow,
+        /// The best matching passage, with matches between `[` and `]`.
+        snippet: String,
+    },
+    /// A check-in note matched.
+    Checkin {
+        /// The check-in.
+        #[serde(flatten)]
+        row: CheckinRow,
+        /// The best matching passage.
+        snippet: String,
+    },
+}
+
+/// What `undo` reverted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Undone {
+    /// A new entry was removed again.
+    EntryCreated(i64),
+    /// A deleted entry is back.
+    EntryDeleted(i64),
+    /// An edit was reverted.
+    EntryEdited(i64),
+    /// A new check-in was removed again.
+    CheckinCreated(i64),
+    /// A deleted check-in is back.
+    CheckinDeleted(i64),
+}
+
+/// How many undoable actions are remembered.
+const UNDO_KEEP: i64 = 200;
+/// Longest label name accepted.
+const MAX_LABEL_NAME_CHARS: usize = 80;
+/// Most words used from a search query.
+const MAX_SEARCH_WORDS: usize = 32;
+/// Words of context around a search match.
+const SNIPPET_WORDS: i64 = 12;
+
+/// Columns read for an entry, in the order [`RawEntry::from_row`] expects.
+const ENTRY_COLS: &str = "e.seq, e.id, e.occurred_ms, e.occurred_offset, e.occurred_zone, \
+     e.recorded_ms, e.recorded_offset, e.recorded_zone, e.situation, e.thoughts, e.fear, e.helped, \
+     e.intensity, e.signs_mask, e.sources_mask, e.starred";
+
+/// Columns read for a check-in, in the order [`checkin_from_row`] expects.
+const CHECKIN_COLS: &str = "c.seq, c.id, c.at_ms, c.at_offset, c.at_zone, c.security, c.seen, c.trusted, \
+     c.respected, c.consequences, c.note";
+
+/// "Now" for `deleted_at`, from SQLite's clock: the delete methods take no
+/// time argument, and the value is bookkeeping that is never shown.
+const NOW_MS_SQL: &str = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
+
+impl Store {
+    /// Whether `dir` holds a store, and whether it is encrypted:
+    /// `Ok(Some(true))` encrypted, `Ok(Some(false))` plain, `Ok(None)` no store.
+    pub fn probe(dir: &Path) -> Result<Option<bool>, StoreError> {
+        if !dir.join(DB_FILE).exists() {
+            return Ok(None);
+        }
+        match keyfile::read(dir)? {
+            Some(kf) => Ok(Some(kf.is_encrypted())),
+            None => Err(missing_key_file(dir)),
+        }
+    }
+
+    /// Creates a new store in `dir` (created if missing; must not hold a
+    /// store yet), seeds the default trigger and feeling lists, and returns it
+    /// open, with the data key when encrypted (so the caller can cache it).
+    ///
+    /// Crash-safe: the key file is written and synced first; the database is
+    /// built complete (schema and lists) under a temporary name and only then
+    /// renamed to `attune.db`. So an `attune.db` always has its key on disk
+    /// and is never half made; leftovers of an interrupted `create` are
+    /// replaced by the next one. (Two `create`s racing on one folder are not
+    /// supported.)
+    pub fn create(dir: &Path, protection: Protection) -> Result<(Store, Option<DataKey>), StoreError> {
+        let db = dir.join(DB_FILE);
+        if db.exists() {
+            return Err(StoreError::AlreadyExists(dir.to_path_buf()));
+        }
+        let (key_file, key) = match &protection {
+            Protection::None => (KeyFile::Plain, None),
+            Protection::Passphrase(passphrase, params) => {
+                let bad = |message: String| StoreError::KeyFile { path: dir.join(KEY_FILE), message };
+                params.check().map_err(bad)?;
+                let key = DataKey::generate()
+                    .map_err(|e| StoreError::io("creating a key for", dir, std::io::Error::other(e.to_string())))?;
+                let wrapped = keyfile::wrap(&key, passphrase, *params).map_err(bad)?;
+                (KeyFile::Wrapped(wrapped), Some(key))
+            }
+        };
+        fsutil::create_private_dir(dir)?;
+        fsutil::make_private_dir(dir)?;
+        let staging = dir.join(STAGING_FILE);
+        remove_db_files(&staging)?;
+        keyfile::write(dir, &key_file)?;
+        let placed = build_new_db(&staging, key.as_ref())
+            .map_err(|e| classify(e, dir))
+            .and_then(|()| place_new_db(&staging, &db, dir));
+        if let Err(e) = placed {
+            let _ = remove_db_files(&staging);
+            if !db.exists() {
+                let _ = fs::remove_file(dir.join(KEY_FILE));
+            }
+            return Err(e);
+        }
+        let store = Self::open_db(dir, key.as_ref())?;
+        Ok((store, key))
+    }
+
+    /// Unwraps the data key with the passphrase (Argon2id; slow on purpose).
+    pub fn unlock(dir: &Path, passphrase: &Passphrase) -> Result<DataKey, StoreError> {
+        let wrapped = read_wrapped(dir)?;
+        keyfile::unwrap(&wrapped, passphrase).map_err(|e| match e {
+            UnwrapError::Wrong => StoreError::WrongPassphrase,
+            UnwrapError::Invalid(message) => StoreError::KeyFile { path: dir.join(KEY_FILE), message },
+        })
+    }
+
+    /// Opens the store with its data key (`None` for a plain store), running
+    /// pending migrations first. A key given for a plain store is ignored.
+    pub fn open(dir: &Path, key: Option<&DataKey>) -> Result<Store, StoreError> {
+        if !dir.join(DB_FILE).exists() {
+            return Err(StoreError::Missing(dir.to_path_buf()));
+        }
+        let key_file = keyfile::read(dir)?.ok_or_else(|| missing_key_file(dir))?;
+        let key = match (&key_file, key) {
+            (KeyFile::Plain, _) => None,
+            (KeyFile::Wrapped(_), None) => return Err(StoreError::NeedsKey),
+            (KeyFile::Wrapped(_), Some(k)) => Some(k),
+        };
+        Self::open_db(dir, key)
+    }
+
+    fn open_db(dir: &Path, key: Option<&DataKey>) -> Result<Store, StoreError> {
+        let db = dir.join(DB_FILE);
+        let mut conn = open_connection(&db, key, true).map_err(|e| classify(e, dir))?;
+        migrations::migrate(&mut conn).map_err(|e| classify(e, dir))?;
+        Ok(Store { dir: dir.to_path_buf(), conn, encrypted: key.is_some(), key: key.cloned() })
+    }
+
+    /// Re-wraps the data key under a new passphrase; the database is not
+    /// touched. Crash-safe: the new key file is written, synced and renamed.
+    pub fn change_passphrase(
+        dir: &Path,
+        old: &Passphrase,
+        new: &Passphrase,
+        params: KdfParams,
+    ) -> Result<(), StoreError> {
+        let bad = |message: String| StoreError::KeyFile { path: dir.join(KEY_FILE), message };
+        params.check().map_err(bad)?;
+        let key = Self::unlock(dir, old)?;
+        let wrapped = keyfile::wrap(&key, new, params).map_err(bad)?;
+        keyfile::write(dir, &KeyFile::Wrapped(wrapped))
+    }
+
+    /// The store directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Whether the database is encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        self.encrypted
+    }
+
+    /// Gives SQLite errors their meaning for the person.
+    fn edge<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        result.map_err(|e| classify(e, &self.dir))
+    }
+
+    fn write_tx(&mut self) -> Result<rusqlite::Transaction<'_>, StoreError> {
+        Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+
+    // ---- labels -----------------------------------------------------------
+
+    /// The person's list of triggers or feelings (retired and merged included).
+    pub fn labels(&self, kind: LabelKind) -> Result<Vec<Label>, StoreError> {
+        self.edge(list_labels(&self.conn, kind))
+    }
+
+    /// Adds a label; the slug is derived from `name`. Err(Label) if taken.
+    pub fn add_label(&mut self, kind: LabelKind, name: &str) -> Result<Label, StoreError> {
+        let r = self.add_label_inner(kind, name);
+        self.edge(r)
+    }
+
+    fn add_label_inner(&mut self, kind: LabelKind, name: &str) -> Result<Label, StoreError> {
+        let (slug, name) = label_name(kind, name)?;
+        let tx = self.write_tx()?;
+        if find_label(&tx, kind, &slug)?.is_some() {
+            return Err(taken(kind, &slug));
+        }
+        tx.execute(
+            "INSERT INTO labels (kind, slug, name) VALUES (?1, ?2, ?3)",
+            params![kind.as_str(), slug.as_str(), name],
+        )?;
+        tx.commit()?;
+        Ok(Label { kind, slug, name, retired: false, merged_into: None })
+    }
+
+    /// Renames a label (slug and name); entries follow.
+    pub fn rename_label(&mut self, kind: LabelKind, from: &Slug, new_name: &str) -> Result<Label, StoreError> {
+        let r = self.rename_label_inner(kind, from, new_name);
+        self.edge(r)
+    }
+
+    fn rename_label_inner(&mut self, kind: LabelKind, from: &Slug, new_name: &str) -> Result<Label, StoreError> {
+        let (slug, name) = label_name(kind, new_name)?;
+        let tx = self.write_tx()?;
+        let row = find_label(&tx, kind, from)?.ok_or_else(|| not_on_list(kind, from))?;
+        if let Some(target) = row.merged_into {
+            let target = label_slug(&tx, target)?;
+            return Err(StoreError::Label(format!("'{from}' was merged into '{target}'; rename '{target}' instead")));
+        }
+        if slug != *from && find_label(&tx, kind, &slug)?.is_some() {
+            return Err(taken(kind, &slug));
+        }
+        tx.execute("UPDATE labels SET slug = ?1, name = ?2 WHERE id = ?3", params![slug.as_str(), name, row.id])?;
+        for seq in live_entries_with_label(&tx, row.id)? {
+            reindex_entry(&tx, seq)?;
+        }
+        tx.commit()?;
+        Ok(Label { kind, slug, name, retired: row.retired, merged_into: None })
+    }
+
+    /// Moves every use of `from` to `into` and marks `from` merged.
+    /// Returns how many (live) entries moved.
+    pub fn merge_label(&mut self, kind: LabelKind, from: &Slug, into: &Slug) -> Result<usize, StoreError> {
+        let r = self.merge_label_inner(kind, from, into);
+        self.edge(r)
+    }
+
+    fn merge_label_inner(&mut self, kind: LabelKind, from: &Slug, into: &Slug) -> Result<usize, StoreError> {
+        let tx = self.write_tx()?;
+        let source = find_label(&tx, kind, from)?.ok_or_else(|| not_on_list(kind, from))?;
+        if let Some(target) = source.merged_into {
+            let target = label_slug(&tx, target)?;
+            return Err(StoreError::Label(format!("'{from}' is already merged into '{target}'")));
+        }
+        let target = find_label(&tx, kind, into)?.ok_or_else(|| not_on_list(kind, into))?;
+        let target_id = follow_merges(&tx, target.id)?;
+        if target_id == source.id {
+            return Err(StoreError::Label(format!("'{from}' cannot be merged into itself")));
+        }
+        let target = label_by_id(&tx, target_id)?;
+        if target.retired {
+            return Err(StoreError::Label(format!(
+                "'{}' is retired; restore it first, or merge into another {kind}",
+                target.slug
+            )));
+        }
+        let moved = live_entries_with_label(&tx, source.id)?;
+        tx.execute(
+            "UPDATE OR IGNORE entry_labels SET label_id = ?2 WHERE label_id = ?1",
+            params![source.id, target_id],
+        )?;
+        tx.execute("DELETE FROM entry_labels WHERE label_id = ?1", params![source.id])?;
+        // Keep merge chains one step long.
+        tx.execute("UPDATE labels SET merged_into = ?2 WHERE merged_into = ?1", params![source.id, target_id])?;
+        tx.execute("UPDATE labels SET merged_into = ?2, retired = 1 WHERE id = ?1", params![source.id, target_id])?;
+        for seq in &moved {
+            reindex_entry(&tx, *seq)?;
+        }
+        tx.commit()?;
+        Ok(moved.len())
+    }
+
+    /// Retires (`true`) or restores (`false`) a label. Restoring a merged
+    /// label makes it a separate, usable label again (its old entries stay
+    /// with the label they were merged into).
+    pub fn set_label_retired(&mut self, kind: LabelKind, slug: &Slug, retired: bool) -> Result<(), StoreError> {
+        let r = self.set_label_retired_inner(kind, slug, retired);
+        self.edge(r)
+    }
+
+    fn set_label_retired_inner(&mut self, kind: LabelKind, slug: &Slug, retired: bool) -> Result<(), StoreError> {
+        let tx = self.write_tx()?;
+        let row = find_label(&tx, kind, slug)?.ok_or_else(|| not_on_list(kind, slug))?;
+        if retired {
+            tx.execute("UPDATE labels SET retired = 1 WHERE id = ?1", params![row.id])?;
+        } else {
+            tx.execute("UPDATE labels SET retired = 0, merged_into = NULL WHERE id = ?1", params![row.id])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    // ---- entries ----------------------------------------------------------
+
+    /// Saves a new entry; returns its number after COMMIT succeeded.
+    ///
+    /// Triggers and feelings are looked up by slug (following merges; retired
+    /// labels are accepted, as the caller has already applied the rules for
+    /// new input and an import may carry them). An unknown slug is
+    /// `StoreError::Label` and nothing is saved.
+    pub fn insert_entry(&mut self, entry: &Entry) -> Result<i64, StoreError> {
+        let r = self.insert_entry_inner(entry);
+        self.edge(r)
+    }
+
+    fn insert_entry_inner(&mut self, entry: &Entry) -> Result<i64, StoreError> {
+        let tx = self.write_tx()?;
+        let seq = insert_entry_row(&tx, entry)?;
+        log_action(&tx, "entry-create", seq, None)?;
+        tx.commit()?;
+        Ok(seq)
+    }
+
+    /// Saves many entries in one transaction, without undo records. For
+    /// benches and bulk imports; returns the new numbers in order.
+    #[doc(hidden)]
+    pub fn bulk_insert_entries(&mut self, entries: &[Entry]) -> Result<Vec<i64>, StoreError> {
+        let r = self.bulk_insert_inner(entries);
+        self.edge(r)
+    }
+
+    fn bulk_insert_inner(&mut self, entries: &[Entry]) -> Result<Vec<i64>, StoreError> {
+        let tx = self.write_tx()?;
+        let seqs = entries.iter().map(|e| insert_entry_row(&tx, e)).collect::<Result<Vec<_>, _>>()?;
+        tx.commit()?;
+        Ok(seqs)
+    }
+
+    /// Replaces an entry's content (same id); the previous version is kept for undo.
+    pub fn update_entry(&mut self, entry: &Entry) -> Result<i64, StoreError> {
+        let r = self.update_entry_inner(entry);
+        self.edge(r)
+    }
+
+    fn update_entry_inner(&mut self, entry: &Entry) -> Result<i64, StoreError> {
+        let tx = self.write_tx()?;
+        let seq: i64 = tx
+            .query_row(
+                "SELECT seq FROM entries WHERE id = ?1 AND deleted_at IS NULL",
+                params![entry.id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { what: "entry", given: entry.id.to_string() })?;
+        let before = snapshot(&tx, seq)?;
+        let before = serde_json::to_string(&before).map_err(|e| StoreError::Decode(e.to_string()))?;
+        let triggers = label_ids(&tx, LabelKind::Trigger, &entry.triggers)?;
+        let feelings = label_ids(&tx, LabelKind::Feeling, &entry.feelings)?;
+        write_entry_fields(&tx, seq, entry)?;
+        write_entry_lists(&tx, seq, &triggers, &feelings, &entry.tags)?;
+        reindex_entry(&tx, seq)?;
+        log_action(&tx, "entry-edit", seq, Some(&before))?;
+        tx.commit()?;
+        Ok(seq)
+    }
+
+    /// Soft-deletes an entry (undo brings it back).
+    pub fn delete_entry(&mut self, seq: i64) -> Result<(), StoreError> {
+        let r = self.delete_entry_inner(seq);
+        self.edge(r)
+    }
+
+    fn delete_entry_inner(&mut self, seq: i64) -> Result<(), StoreError> {
+        let tx = self.write_tx()?;
+        if !soft_delete(&tx, "entries", seq)? {
+            return Err(StoreError::NotFound { what: "entry", given: seq.to_string() });
+        }
+        tx.execute("DELETE FROM entries_fts WHERE rowid = ?1", params![seq])?;
+        log_action(&tx, "entry-delete", seq, None)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// One entry by number (not deleted).
+    pub fn entry(&self, seq: i64) -> Result<EntryRow, StoreError> {
+        self.edge(read_entry(&self.conn, seq))
+    }
+
+    /// Entries matching the filter, newest first.
+    pub fn entries(&self, filter: &EntryFilter) -> Result<Vec<EntryRow>, StoreError> {
+        self.edge(self.entries_inner(filter))
+    }
+
+    fn entries_inner(&self, filter: &EntryFilter) -> Result<Vec<EntryRow>, StoreError> {
+        let (where_sql, mut values) = entry_filter_sql(&self.conn, filter)?;
+        let mut sql =
+            format!("SELECT {ENTRY_COLS} FROM entries e WHERE {where_sql} ORDER BY e.occurred_ms DESC, e.seq DESC");
+        if let Some(limit) = filter.limit {
+            values.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+            sql.push_str(&format!(" LIMIT ?{}", values.len()));
+        }
+        query_entries(&self.conn, &sql, &values)
+    }
+
+    /// How many entries match the filter (ignoring its limit).
+    pub fn count_entries(&self, filter: &EntryFilter) -> Result<usize, StoreError> {
+        self.edge(self.count_entries_inner(filter))
+    }
+
+    fn count_entries_inner(&self, filter: &EntryFilter) -> Result<usize, StoreError> {
+        let (where_sql, values) = entry_filter_sql(&self.conn, filter)?;
+        let sql = format!("SELECT count(*) FROM entries e WHERE {where_sql}");
+        let n: i64 = self.conn.prepare_cached(&sql)?.query_row(params_from_iter(values.iter()), |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(0))
+    }
+
+    // ---- check-ins --------------------------------------------------------
+
+    /// Saves a new check-in; returns its number after COMMIT succeeded.
+    pub fn insert_checkin(&mut self, checkin: &Checkin) -> Result<i64, StoreError> {
+        let r = self.insert_checkin_inner(checkin);
+        self.edge(r)
+    }
+
+    fn insert_checkin_inner(&mut self, c: &Checkin) -> Result<i64, StoreError> {
+        let consequences = serde_json::to_string(&c.consequences).map_err(|e| StoreError::Decode(e.to_string()))?;
+        let tx = self.write_tx()?;
+        tx.execute(
+            "INSERT INTO checkins (id, at_ms, at_offset, at_zone, security, seen, trusted, respected, consequences, note) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                c.id.to_string(),
+                c.at.unix_ms(),
+                c.at.offset_seconds,
+                c.at.zone,
+                c.security,
+                c.seen,
+                c.trusted,
+                c.respected,
+                consequences,
+                c.note,
+            ],
+        )?;
+        let seq = tx.last_insert_rowid();
+        reindex_checkin(&tx, seq)?;
+        log_action(&tx, "checkin-create", seq, None)?;
+        tx.commit()?;
+        Ok(seq)
+    }
+
+    /// Soft-deletes a check-in.
+    pub fn delete_checkin(&mut self, seq: i64) -> Result<(), StoreError> {
+        let r = self.delete_checkin_inner(seq);
+        self.edge(r)
+    }
+
+    fn delete_checkin_inner(&mut self, seq: i64) -> Result<(), StoreError> {
+        let tx = self.write_tx()?;
+        if !soft_delete(&tx, "checkins", seq)? {
+            return Err(StoreError::NotFound { what: "check-in", given: format!("c{seq}") });
+        }
+        tx.execute("DELETE FROM checkins_fts WHERE rowid = ?1", params![seq])?;
+        log_action(&tx, "checkin-delete", seq, None)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// One check-in by number.
+    pub fn checkin(&self, seq: i64) -> Result<CheckinRow, StoreError> {
+        self.edge(read_checkin(&self.conn, seq))
+    }
+
+    /// Check-ins matching the filter, newest first.
+    pub fn checkins(&self, filter: &CheckinFilter) -> Result<Vec<CheckinRow>, StoreError> {
+        self.edge(self.checkins_inner(filter))
+    }
+
+    fn checkins_inner(&self, filter: &CheckinFilter) -> Result<Vec<CheckinRow>, StoreError> {
+        let mut values = Vec::new();
+        let mut sql = format!("SELECT {CHECKIN_COLS} FROM checkins c WHERE c.deleted_at IS NULL");
+        if let Some(since) = filter.since {
+            values.push(Value::Integer(since.as_millisecond()));
+            sql.push_str(&format!(" AND c.at_ms >= ?{}", values.len()));
+        }
+        if let Some(until) = filter.until {
+            values.push(Value::Integer(until.as_millisecond()));
+            sql.push_str(&format!(" AND c.at_ms <= ?{}", values.len()));
+        }
+        sql.push_str(" ORDER BY c.at_ms DESC, c.seq DESC");
+        if let Some(limit) = filter.limit {
+            values.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+            sql.push_str(&format!(" LIMIT ?{}", values.len()));
+        }
+        query_checkins(&self.conn, &sql, &values)
+    }
+
+    // ---- search -----------------------------------------------------------
+
+    /// Full-text search over every text field of entries (situation, thoughts,
+    /// fear, helped, tags, trigger and feeling names) and check-in notes.
+    /// All words must match (prefix match on each); newest first, at most `limit`.
+    /// Returns the hits and the total number of matches.
+    ///
+    /// Only letters and digits of `words` are used, each as a quoted prefix
+    /// term, so no input is ever read as FTS5 query syntax.
+    pub fn search(&self, words: &str, limit: usize) -> Result<(Vec<SearchHit>, usize), StoreError> {
+        self.edge(self.search_inner(words, limit))
+    }
+
+    /// Per table, the FTS query runs three times whatever the page size: to
+    /// count (deleted records are not in the index, so this is the total), to
+    /// pick the newest `limit` matches, and for the page's snippets. Per-row
+    /// queries would re-run it for every hit, each time merging the prefix
+    /// terms' whole doclists.
+    fn search_inner(&self, words: &str, limit: usize) -> Result<(Vec<SearchHit>, usize), StoreError> {
+        let Some(query) = fts_query(words) else {
+            return Ok((Vec::new(), 0));
+        };
+        let conn = &self.conn;
+        let lim = i64::try_from(limit).unwrap_or(i64::MAX);
+        let entry_matches = newest_matches(conn, "entries", "e", "occurred_ms", &query, lim)?;
+        let checkin_matches = newest_matches(conn, "checkins", "c", "at_ms", &query, lim)?;
+        let total = entry_matches.0 + checkin_matches.0;
+        let (entry_matches, checkin_matches) = (entry_matches.1, checkin_matches.1);
+
+        // Merge the two newest-first lists; ties go to the entry.
+        let (mut e_page, mut c_page, mut order) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut ei, mut ci) = (entry_matches.iter().peekable(), checkin_matches.iter().peekable());
+        while order.len() < limit {
+            let take_entry = match (ei.peek(), ci.peek()) {
+                (Some(e), Some(c)) => e.1 >= c.1,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            if take_entry {
+                if let Some((seq, _)) = ei.next() {
+                    e_page.push(*seq);
+                    order.push(RecordRef::Entry(*seq));
+                }
+            } else if let Some((seq, _)) = ci.next() {
+                c_page.push(*seq);
+                order.push(RecordRef::Checkin(*seq));
+            }
+        }
+        if order.is_empty() {
+            return Ok((Vec::new(), total));
+        }
+
+        let e_ids = json_ids(&e_page)?;
+        let c_ids = json_ids(&c_page)?;
+        let entry_sql = format!("SELECT {ENTRY_COLS} FROM entries e WHERE e.seq IN (SELECT value FROM json_each(?1))");
+        let mut entries: HashMap<i64, EntryRow> =
+            query_entries(conn, &entry_sql, &[Value::Text(e_ids.clone())])?.into_iter().map(|r| (r.seq, r)).collect();
+        let checkin_sql =
+            format!("SELECT {CHECKIN_COLS} FROM checkins c WHERE c.seq IN (SELECT value FROM json_each(?1))");
+        let mut checkins: HashMap<i64, CheckinRow> = query_checkins(conn, &checkin_sql, &[Value::Text(c_ids.clone())])?
+            .into_iter()
+            .map(|r| (r.seq, r))
+            .collect();
+        let mut e_snippets =
+            if e_page.is_empty() { HashMap::new() } else { fts_snippets(conn, "entries_fts", -1, &query, &e_ids)? };
+        let mut c_snippets =
+            if c_page.is_empty() { HashMap::new() } else { fts_snippets(conn, "checkins_fts", 0, &query, &c_ids)? };
+
+        let mut hits = Vec::with_capacity(order.len());
+        for r in order {
+            match r {
+                RecordRef::Entry(seq) => {
+                    if let Some(row) = entries.remove(&seq) {
+                        hits.push(SearchHit::Entry { row, snippet: e_snippets.remove(&seq).unwrap_or_default() });
+                    }
+                }
+                RecordRef::Checkin(seq) => {
+                    if let Some(row) = checkins.remove(&seq) {
+                        hits.push(SearchHit::Checkin { row, snippet: c_snippets.remove(&seq).unwrap_or_default() });
+                    }
+                }
+            }
+        }
+        Ok((hits, total))
+    }
+
+    // ---- ids --------------------------------------------------------------
+
+    /// Resolves an id as typed: "12" (entry number), "c3" (check-in number),
+    /// or at least 6 hex digits of a UUID (with or without dashes).
+    pub fn resolve(&self, given: &str) -> Result<RecordRef, StoreError> {
+        self.edge(self.resolve_inner(given))
+    }
+
+    fn resolve_inner(&self, given: &str) -> Result<RecordRef, StoreError> {
+        let text = given.trim().to_ascii_lowercase();
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let simple: String = text.chars().filter(|c| *c != '-').collect();
+        let hex = simple.len() >= 6 && simple.len() <= 32 && simple.bytes().all(|b| b.is_ascii_hexdigit());
+
+        if digits(&text) {
+            if let Ok(n) = text.parse::<i64>()
+                && live(&self.conn, "entries", n)?
+            {
+                return Ok(RecordRef::Entry(n));
+            }
+            if !hex {
+                return Err(StoreError::NotFound { what: "entry", given: given.trim().to_string() });
+            }
+        } else if let Some(rest) = text.strip_prefix('c')
+            && digits(rest)
+        {
+            if let Ok(n) = rest.parse::<i64>()
+                && live(&self.conn, "checkins", n)?
+            {
+                return Ok(RecordRef::Checkin(n));
+            }
+            if !hex {
+                return Err(StoreError::NotFound { what: "check-in", given: given.trim().to_string() });
+            }
+        }
+        if !hex {
+            return Err(StoreError::NotFound { what: "entry or check-in", given: given.trim().to_string() });
+        }
+        self.resolve_prefix(&simple, given.trim())
+    }
+
+    /// Finds ids starting with a hex prefix with an index range scan: ids are
+    /// stored hyphenated in lower case, and every id character sorts below 'g'.
+    fn resolve_prefix(&self, simple: &str, given: &str) -> Result<RecordRef, StoreError> {
+        let mut low = String::with_capacity(40);
+        for (i, c) in simple.chars().enumerate() {
+            if matches!(i, 8 | 12 | 16 | 20) {
+                low.push('-');
+            }
+            low.push(c);
+        }
+        let high = format!("{low}g");
+        let mut found = Vec::new();
+        let mut count = 0usize;
+        for (table, make) in [("entries", RecordRef::Entry as fn(i64) -> RecordRef), ("checkins", RecordRef::Checkin)] {
+            let sql = format!("SELECT seq FROM {table} WHERE id >= ?1 AND id < ?2 AND deleted_at IS NULL LIMIT 2");
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let seqs = stmt.query_map(params![low, high], |r| r.get::<_, i64>(0))?.collect::<Result<Vec<_>, _>>()?;
+            if seqs.len() > 1 {
+                let sql = format!("SELECT count(*) FROM {table} WHERE id >= ?1 AND id < ?2 AND deleted_at IS NULL");
+                let n: i64 = self.conn.query_row(&sql, params![low, high], |r| r.get(0))?;
+                count += usize::try_from(n).unwrap_or(0);
+            } else {
+                count += seqs.len();
+            }
+            found.extend(seqs.into_iter().map(make));
+        }
+        match (count, found.first()) {
+            (1, Some(r)) => Ok(*r),
+            (0, _) | (_, None) => Err(StoreError::NotFound { what: "entry or check-in", given: given.to_string() }),
+            (count, _) => Err(StoreError::Ambiguous { given: given.to_string(), count }),
+        }
+    }
+
+    /// Finds a record by its UUID (used by imports and tests). Deleted
+    /// records are not found.
+    pub fn find_id(&self, id: RecordId) -> Result<Option<RecordRef>, StoreError> {
+        self.edge(self.find_id_inner(id))
+    }
+
+    fn find_id_inner(&self, id: RecordId) -> Result<Option<RecordRef>, StoreError> {
+        let id = id.to_string();
+        let by_id = |table: &str| -> Result<Option<i64>, StoreError> {
+            let sql = format!("SELECT seq FROM {table} WHERE id = ?1 AND deleted_at IS NULL");
+            Ok(self.conn.prepare_cached(&sql)?.query_row(params![id], |r| r.get(0)).optional()?)
+        };
+        if let Some(seq) = by_id("entries")? {
+            return Ok(Some(RecordRef::Entry(seq)));
+        }
+        Ok(by_id("checkins")?.map(RecordRef::Checkin))
+    }
+
+    // ---- undo -------------------------------------------------------------
+
+    /// Reverts the most recent create, edit or delete; `None` when there is nothing to undo.
+    pub fn undo(&mut self) -> Result<Option<Undone>, StoreError> {
+        let r = self.undo_inner();
+        self.edge(r)
+    }
+
+    fn undo_inner(&mut self) -> Result<Option<Undone>, StoreError> {
+        let tx = self.write_tx()?;
+        let row: Option<(i64, String, i64, Option<String>)> = tx
+            .query_row(
+                "SELECT id, action, record_seq, before FROM undo_log WHERE undone = 0 ORDER BY id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let Some((log_id, action, seq, before)) = row else {
+            return Ok(None);
+        };
+        let undone = match action.as_str() {
+            "entry-create" => {
+                soft_delete(&tx, "entries", seq)?;
+                tx.execute("DELETE FROM entries_fts WHERE rowid = ?1", params![seq])?;
+                Undone::EntryCreated(seq)
+            }
+            "entry-delete" => {
+                tx.execute("UPDATE entries SET deleted_at = NULL WHERE seq = ?1", params![seq])?;
+                reindex_entry(&tx, seq)?;
+                Undone::EntryDeleted(seq)
+            }
+            "entry-edit" => {
+                let before = before.ok_or_else(|| StoreError::Decode("an edit without its earlier version".into()))?;
+                let snap: Snapshot = serde_json::from_str(&before).map_err(|e| StoreError::Decode(e.to_string()))?;
+                let follow = |ids: &[i64]| ids.iter().map(|id| follow_merges(&tx, *id)).collect::<Result<Vec<_>, _>>();
+                let triggers = follow(&snap.trigger_ids)?;
+                let feelings = follow(&snap.feeling_ids)?;
+                write_entry_fields(&tx, seq, &snap.entry)?;
+                write_entry_lists(&tx, seq, &triggers, &feelings, &snap.entry.tags)?;
+                reindex_entry(&tx, seq)?;
+                Undone::EntryEdited(seq)
+            }
+            "checkin-create" => {
+                soft_delete(&tx, "checkins", seq)?;
+                tx.execute("DELETE FROM checkins_fts WHERE rowid = ?1", params![seq])?;
+                Undone::CheckinCreated(seq)
+            }
+            "checkin-delete" => {
+                tx.execute("UPDATE checkins SET deleted_at = NULL WHERE seq = ?1", params![seq])?;
+                reindex_checkin(&tx, seq)?;
+                Undone::CheckinDeleted(seq)
+            }
+            other => return Err(StoreError::Decode(format!("unknown action '{other}' in the undo log"))),
+        };
+        tx.execute("UPDATE undo_log SET undone = 1 WHERE id = ?1", params![log_id])?;
+        tx.commit()?;
+        Ok(Some(undone))
+    }
+
+    // ---- maintenance ------------------------------------------------------
+
+    /// Writes a consistent, encrypted copy of the database to `dest` (online
+    /// backup API) and the key file beside it as `<dest>.key.json`.
+    /// Refuses to overwrite an existing file.
+    pub fn backup(&self, dest: &Path) -> Result<PathBuf, StoreError> {
+        let mut key_name = dest.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        key_name.push(".key.json");
+        let key_dest = dest.with_file_name(key_name);
+        for path in [dest, key_dest.as_path()] {
+            if path.exists() {
+                return Err(already_there(path));
+            }
+        }
+        let key_bytes =
+            fs::read(self.dir.join(KEY_FILE)).map_err(|e| StoreError::io("reading", self.dir.join(KEY_FILE), e))?;
+        match fsutil::create_new_private(dest) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(already_there(dest)),
+            Err(e) => return Err(StoreError::io("creating", dest, e)),
+        }
+        let copied = self
+            .copy_database(dest)
+            .map_err(|e| classify(e, fsutil::parent_of(dest)))
+            .and_then(|()| fsutil::write_atomic(&key_dest, &key_bytes, Existing::Keep));
+        if let Err(e) = copied {
+            let _ = fs::remove_file(dest);
+            let mut journal = dest.as_os_str().to_os_string();
+            journal.push("-journal");
+            let _ = fs::remove_file(journal);
+            return Err(e);
+        }
+        Ok(key_dest)
+    }
+
+    fn copy_database(&self, dest: &Path) -> Result<(), StoreError> {
+        let mut dst = open_connection(dest, self.key.as_ref(), false)?;
+        {
+            let backup = rusqlite::backup::Backup::new(&self.conn, &mut dst)?;
+            let mut waits = 0;
+            loop {
+                match backup.step(-1)? {
+                    rusqlite::backup::StepResult::Done => break,
+                    rusqlite::backup::StepResult::More => {}
+                    rusqlite::backup::StepResult::Busy | rusqlite::backup::StepResult::Locked => {
+                        waits += 1;
+                        if waits > 100 {
+                            return Err(StoreError::Busy);
+                        }
+                        std::thread::sleep(Duration::from_millis(50));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let version: i64 = dst.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version != migrations::latest() {
+            return Err(StoreError::Corrupt(dest.to_path_buf()));
+        }
+        dst.close().map_err(|(_, e)| e)?;
+        fsutil::sync_dir(fsutil::parent_of(dest))
+    }
+
+    /// `PRAGMA integrity_check` passes (and, when encrypted, every page's
+    /// authentication code verifies).
+    pub fn integrity_ok(&self) -> Result<bool, StoreError> {
+        self.edge(self.integrity_inner())
+    }
+
+    fn integrity_inner(&self) -> Result<bool, StoreError> {
+        let first: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if first != "ok" {
+            return Ok(false);
+        }
+        if self.encrypted {
+            let mut stmt = self.conn.prepare("PRAGMA cipher_integrity_check")?;
+            let mut rows = stmt.query([])?;
+            if rows.next()?.is_some() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+// ---- opening ----------------------------------------------------------------
+
+/// Opens an existing database file, keys it, proves the key is right, and
+/// sets the connection up. Never creates the file. `wal` is false for backup
+/// copies, which are meant to be one self-contained file.
+fn open_connection(db: &Path, key: Option<&DataKey>, wal: bool) -> Result<Connection, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(db, flags)?;
+    // SQLCipher would print a wrong key to stderr as "ERROR CORE …"; the
+    // caller gets `Corrupt` instead, and a library never writes to the terminal.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    if let Some(key) = key {
+        conn.execute_batch(&key_pragma(key))?;
+    }
+    // The first read decrypts page 1: a wrong key or a damaged file fails here.
+    let check: Result<i64, _> = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0));
+    if let Err(e) = check {
+        return Err(match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt) => {
+                StoreError::Corrupt(db.to_path_buf())
+            }
+            _ => e.into(),
+        });
+    }
+    conn.busy_timeout(Duration::from_millis(5000))?;
+    if wal {
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+    }
+    // temp_store: sorts and FTS merges stay in memory, never in plain temp files.
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;")?;
+    // 16 MiB of page cache (default 2): a big journal's indexes stay decrypted in memory.
+    conn.execute_batch("PRAGMA cache_size = -16384;")?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(conn)
+}
+
+/// `PRAGMA key = "x'…'"` with the raw key, so SQLCipher skips its own KDF.
+/// Built in a zeroized buffer of fixed capacity (no reallocation copies).
+fn key_pragma(key: &DataKey) -> Zeroizing<String> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = Zeroizing::new(String::with_capacity(96));
+    s.push_str("PRAGMA key = \"x'");
+    for b in key.as_bytes() {
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    s.push_str("'\";");
+    s
+}
+
+/// Turns SQLite errors into what a person can act on.
+fn classify(err: StoreError, dir: &Path) -> StoreError {
+    let StoreError::Sqlite(e) = err else {
+        return err;
+    };
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DatabaseBusy | C::DatabaseLocked) => StoreError::Busy,
+        Some(C::DiskFull) => StoreError::DiskFull,
+        Some(C::ReadOnly | C::PermissionDenied) => StoreError::ReadOnly(dir.to_path_buf()),
+        Some(C::NotADatabase | C::DatabaseCorrupt) => StoreError::Corrupt(dir.join(DB_FILE)),
+        _ => StoreError::Sqlite(e),
+    }
+}
+
+fn missing_key_file(dir: &Path) -> StoreError {
+    StoreError::KeyFile {
+        path: dir.join(KEY_FILE),
+        message: "it is missing; the journal cannot be opened without it (restore it from a backup)".into(),
+    }
+}
+
+fn read_wrapped(dir: &Path) -> Result<keyfile::Wrapped, StoreError> {
+    match keyfile::read(dir)? {
+        Some(KeyFile::Wrapped(w)) => Ok(w),
+        Some(KeyFile::Plain) => Err(StoreError::KeyFile {
+            path: dir.join(KEY_FILE),
+            message: "this journal is not encrypted, so it has no passphrase".into(),
+        }),
+        None if dir.join(DB_FILE).exists() => Err(missing_key_file(dir)),
+        None => Err(StoreError::Missing(dir.to_path_buf())),
+    }
+}
+
+fn already_there(path: &Path) -> StoreError {
+    let e = std::io::Error::new(std::io::ErrorKind::AlreadyExists, "the file already exists; pick a new name");
+    StoreError::io("writing", path, e)
+}
+
+/// Name under which `create` builds the database before it becomes `attune.db`.
+const STAGING_FILE: &str = "attune.db.new";
+
+/// Removes a database file and its companions; missing ones are fine.
+fn remove_db_files(db: &Path) -> Result<(), StoreError> {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = db.as_os_str().to_os_string();
+        name.push(suffix);
+        let path = PathBuf::from(name);
+        match fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(StoreError::io("removing", path, e)),
+        }
+    }
+    Ok(())
+}
+
+/// Makes a complete new database at `path` (0600): schema, then the default
+/// lists. Rollback-journal mode, so closing leaves exactly one file.
+fn build_new_db(path: &Path, key: Option<&DataKey>) -> Result<(), StoreError> {
+    fsutil::create_new_private(path).map_err(|e| StoreError::io("creating", path, e))?;
+    let mut conn = open_connection(path, key, false)?;
+    migrations::migrate(&mut conn)?;
+    seed_labels(&mut conn)?;
+    conn.close().map_err(|(_, e)| e)?;
+    Ok(())
+}
+
+/// Gives the finished database its real name without replacing a store that
+/// appeared meanwhile, and makes the rename durable.
+fn place_new_db(staging: &Path, db: &Path, dir: &Path) -> Result<(), StoreError> {
+    match fs::hard_link(staging, db) {
+        Ok(()) => fs::remove_file(staging).map_err(|e| StoreError::io("removing", staging, e))?,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(StoreError::AlreadyExists(dir.to_path_buf()));
+        }
+        // File systems without hard links.
+        Err(_) => fs::rename(staging, db).map_err(|e| StoreError::io("creating", db, e))?,
+    }
+    fsutil::sync_dir(dir)
+}
+
+fn seed_labels(conn: &mut Connection) -> Result<(), StoreError> {
+    let labels = attune_core::content::default_labels().map_err(|e| StoreError::Decode(e.to_string()))?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    {
+        let mut stmt = tx.prepare("INSERT OR IGNORE INTO labels (kind, slug, name) VALUES (?1, ?2, ?3)")?;
+        for l in &labels {
+            stmt.execute(params![l.kind.as_str(), l.slug.as_str(), l.name])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+// ---- labels -----------------------------------------------------------------
+
+struct LabelRow {
+    id: i64,
+    retired: bool,
+    merged_into: Option<i64>,
+}
+
+fn find_label(conn: &Connection, kind: LabelKind, slug: &Slug) -> Result<Option<LabelRow>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT id, retired, merged_into FROM labels WHERE kind = ?1 AND slug = ?2")?
+        .query_row(params![kind.as_str(), slug.as_str()], |r| {
+            Ok(LabelRow { id: r.get(0)?, retired: r.get(1)?, merged_into: r.get(2)? })
+        })
+        .optional()?)
+}
+
+fn label_slug(conn: &Connection, id: i64) -> Result<String, StoreError> {
+    Ok(conn.query_row("SELECT slug FROM labels WHERE id = ?1", params![id], |r| r.get(0))?)
+}
+
+fn label_by_id(conn: &Connection, id: i64) -> Result<Label, StoreError> {
+    let (kind, slug, name, retired, merged): (String, String, String, bool, Option<String>) = conn.query_row(
+        "SELECT l.kind, l.slug, l.name, l.retired, m.slug FROM labels l LEFT JOIN labels m ON m.id = l.merged_into \
+         WHERE l.id = ?1",
+        params![id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+    )?;
+    label_from_parts(&kind, slug, name, retired, merged)
+}
+
+fn label_from_parts(
+    kind: &str,
+    slug: String,
+    name: String,
+    retired: bool,
+    merged: Option<String>,
+) -> Result<Label, StoreError> {
+    let kind = match kind {
+        "trigger" => LabelKind::Trigger,
+        "feeling" => LabelKind::Feeling,
+        other => return Err(StoreError::Decode(format!("unknown label kind '{other}'"))),
+    };
+    Ok(Label { kind, slug: slug_from_db(slug)?, name, retired, merged_into: merged.map(slug_from_db).transpose()? })
+}
+
+fn slug_from_db(s: String) -> Result<Slug, StoreError> {
+    Slug::try_from(s.clone()).map_err(|_| StoreError::Decode(format!("'{s}' is not a valid label id")))
+}
+
+fn list_labels(conn: &Connection, kind: LabelKind) -> Result<Vec<Label>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.kind, l.slug, l.name, l.retired, m.slug FROM labels l LEFT JOIN labels m ON m.id = l.merged_into \
+         WHERE l.kind = ?1 ORDER BY l.id",
+    )?;
+    let rows = stmt
+        .query_map(params![kind.as_str()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter().map(|(k, slug, name, retired, merged)| label_from_parts(&k, slug, name, retired, merged)).collect()
+}
+
+/// Follows `merged_into` to the label now in use (bounded, in case of a cycle
+/// in a damaged file).
+fn follow_merges(conn: &Connection, id: i64) -> Result<i64, StoreError> {
+    let mut current = id;
+    for _ in 0..64 {
+        let next: Option<i64> = conn
+            .prepare_cached("SELECT merged_into FROM labels WHERE id = ?1")?
+            .query_row(params![current], |r| r.get(0))
+            .optional()?
+            .flatten();
+        match next {
+            Some(n) => current = n,
+            None => return Ok(current),
+        }
+    }
+    Err(StoreError::Decode("label merges form a cycle".into()))
+}
+
+/// Label ids for slugs, in order, following merges; an unknown slug is an error.
+fn label_ids(conn: &Connection, kind: LabelKind, slugs: &[Slug]) -> Result<Vec<i64>, StoreError> {
+    let mut out = Vec::with_capacity(slugs.len());
+    for slug in slugs {
+        let row = find_label(conn, kind, slug)?.ok_or_else(|| not_on_list(kind, slug))?;
+        let id = follow_merges(conn, row.id)?;
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+fn not_on_list(kind: LabelKind, slug: &Slug) -> StoreError {
+    StoreError::Label(format!("'{slug}' is not on your list of {kind}s"))
+}
+
+fn taken(kind: LabelKind, slug: &Slug) -> StoreError {
+    StoreError::Label(format!("'{slug}' is already on your list of {kind}s"))
+}
+
+/// Checks a label name as typed and derives its slug.
+fn label_name(kind: LabelKind, name: &str) -> Result<(Slug, String), StoreError> {
+    let name = name.trim();
+    if name.chars().any(char::is_control) {
+        return Err(StoreError::Label(format!("a {kind} name cannot contain control characters")));
+    }
+    if name.chars().count() > MAX_LABEL_NAME_CHARS {
+        return Err(StoreError::Label(format!("a {kind} name can be at most {MAX_LABEL_NAME_CHARS} characters long")));
+    }
+    let slug =
+        Slug::from_name(name).map_err(|e| StoreError::Label(format!("'{name}' cannot be a {kind} name: {e}")))?;
+    Ok((slug, name.to_string()))
+}
+
+fn live_entries_with_label(conn: &Connection, label_id: i64) -> Result<Vec<i64>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT el.entry_seq FROM entry_labels el JOIN entries e ON e.seq = el.entry_seq \
+         WHERE el.label_id = ?1 AND e.deleted_at IS NULL ORDER BY el.entry_seq",
+    )?;
+    let seqs = stmt.query_map(params![label_id], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?;
+    Ok(seqs)
+}
+
+// ---- entry rows -------------------------------------------------------------
+
+/// An entry as stored before an edit, with its label ids (not slugs), so that
+/// undo still finds them after a rename or merge.
+#[derive(Serialize, Deserialize)]
+struct Snapshot {
+    entry: Entry,
+    trigger_ids: Vec<i64>,
+    feeling_ids: Vec<i64>,
+}
+
+fn snapshot(conn: &Connection, seq: i64) -> Result<Snapshot, StoreError> {
+    let entry = read_entry(conn, seq)?.entry;
+    let mut stmt = conn.prepare_cached(
+        "SELECT el.label_id, l.kind FROM entry_labels el JOIN labels l ON l.id = el.label_id \
+         WHERE el.entry_seq = ?1 ORDER BY el.position, el.label_id",
+    )?;
+    let rows = stmt.query_map(params![seq], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    let (mut trigger_ids, mut feeling_ids) = (Vec::new(), Vec::new());
+    for row in rows {
+        let (id, kind) = row?;
+        if kind == "trigger" { trigger_ids.push(id) } else { feeling_ids.push(id) }
+    }
+    Ok(Snapshot { entry, trigger_ids, feeling_ids })
+}
+
+fn insert_entry_row(conn: &Connection, entry: &Entry) -> Result<i64, StoreError> {
+    let triggers = label_ids(conn, LabelKind::Trigger, &entry.triggers)?;
+    let feelings = label_ids(conn, LabelKind::Feeling, &entry.feelings)?;
+    conn.prepare_cached(
+        "INSERT INTO entries (id, occurred_ms, occurred_offset, occurred_zone, recorded_ms, recorded_offset, \
+         recorded_zone, situation, thoughts, fear, helped, intensity, signs_mask, sources_mask, starred) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?
+    .execute(params![
+        entry.id.to_string(),
+        entry.occurred.unix_ms(),
+        entry.occurred.offset_seconds,
+        entry.occurred.zone,
+        entry.recorded.unix_ms(),
+        entry.recorded.offset_seconds,
+        entry.recorded.zone,
+        entry.situation,
+        entry.thoughts,
+        entry.fear,
+        entry.helped,
+        entry.intensity.map(Intensity::get),
+        to_mask(&entry.signs, Sign::index),
+        to_mask(&entry.sources, Source::index),
+        entry.starred,
+    ])?;
+    let seq = conn.last_insert_rowid();
+    write_entry_lists(conn, seq, &triggers, &feelings, &entry.tags)?;
+    reindex_entry(conn, seq)?;
+    Ok(seq)
+}
+
+/// Overwrites the content columns of entry `seq` (the id stays).
+fn write_entry_fields(conn: &Connection, seq: i64, entry: &Entry) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE entries SET occurred_ms = ?2, occurred_offset = ?3, occurred_zone = ?4, recorded_ms = ?5, \
+         recorded_offset = ?6, recorded_zone = ?7, situation = ?8, thoughts = ?9, fear = ?10, helped = ?11, \
+         intensity = ?12, signs_mask = ?13, sources_mask = ?14, starred = ?15 WHERE seq = ?1",
+    )?
+    .execute(params![
+        seq,
+        entry.occurred.unix_ms(),
+        entry.occurred.offset_seconds,
+        entry.occurred.zone,
+        entry.recorded.unix_ms(),
+        entry.recorded.offset_seconds,
+        entry.recorded.zone,
+        entry.situation,
+        entry.thoughts,
+        entry.fear,
+        entry.helped,
+        entry.intensity.map(Intensity::get),
+        to_mask(&entry.signs, Sign::index),
+        to_mask(&entry.sources, Source::index),
+        entry.starred,
+    ])?;
+    Ok(())
+}
+
+fn write_entry_lists(
+    conn: &Connection,
+    seq: i64,
+    triggers: &[i64],
+    feelings: &[i64],
+    tags: &[String],
+) -> Result<(), StoreError> {
+    conn.prepare_cached("DELETE FROM entry_labels WHERE entry_seq = ?1")?.execute(params![seq])?;
+    conn.prepare_cached("DELETE FROM entry_tags WHERE entry_seq = ?1")?.execute(params![seq])?;
+    let mut add_label =
+        conn.prepare_cached("INSERT OR IGNORE INTO entry_labels (entry_seq, label_id, position) VALUES (?1, ?2, ?3)")?;
+    for list in [triggers, feelings] {
+        for (pos, id) in list.iter().enumerate() {
+            add_label.execute(params![seq, id, pos as i64])?;
+        }
+    }
+    let mut add_tag =
+        conn.prepare_cached("INSERT OR IGNORE INTO entry_tags (entry_seq, tag, position) VALUES (?1, ?2, ?3)")?;
+    for (pos, tag) in tags.iter().enumerate() {
+        add_tag.execute(params![seq, tag, pos as i64])?;
+    }
+    Ok(())
+}
+
+/// Rewrites the search row of one entry from the tables (none if deleted).
+fn reindex_entry(conn: &Connection, seq: i64) -> Result<(), StoreError> {
+    conn.prepare_cached("DELETE FROM entries_fts WHERE rowid = ?1")?.execute(params![seq])?;
+    conn.prepare_cached(
+        "INSERT INTO entries_fts (rowid, situation, thoughts, fear, helped, labels, tags) \
+         SELECT e.seq, e.situation, e.thoughts, e.fear, e.helped, \
+                coalesce((SELECT group_concat(l.name || ' ' || l.slug, ' ') \
+                            FROM entry_labels el JOIN labels l ON l.id = el.label_id \
+                           WHERE el.entry_seq = e.seq), ''), \
+                coalesce((SELECT group_concat(t.tag, ' ') FROM entry_tags t WHERE t.entry_seq = e.seq), '') \
+           FROM entries e WHERE e.seq = ?1 AND e.deleted_at IS NULL",
+    )?
+    .execute(params![seq])?;
+    Ok(())
+}
+
+fn reindex_checkin(conn: &Connection, seq: i64) -> Result<(), StoreError> {
+    conn.prepare_cached("DELETE FROM checkins_fts WHERE rowid = ?1")?.execute(params![seq])?;
+    conn.prepare_cached(
+        "INSERT INTO checkins_fts (rowid, note) \
+         SELECT seq, note FROM checkins WHERE seq = ?1 AND deleted_at IS NULL AND note <> ''",
+    )?
+    .execute(params![seq])?;
+    Ok(())
+}
+
+/// Marks a live row deleted; false if there was no live row.
+fn soft_delete(conn: &Connection, table: &str, seq: i64) -> Result<bool, StoreError> {
+    let sql = format!("UPDATE {table} SET deleted_at = {NOW_MS_SQL} WHERE seq = ?1 AND deleted_at IS NULL");
+    Ok(conn.prepare_cached(&sql)?.execute(params![seq])? == 1)
+}
+
+fn live(conn: &Connection, table: &str, seq: i64) -> Result<bool, StoreError> {
+    let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE seq = ?1 AND deleted_at IS NULL)");
+    Ok(conn.prepare_cached(&sql)?.query_row(params![seq], |r| r.get(0))?)
+}
+
+fn log_action(conn: &Connection, action: &str, seq: i64, before: Option<&str>) -> Result<(), StoreError> {
+    conn.prepare_cached("INSERT INTO undo_log (action, record_seq, before) VALUES (?1, ?2, ?3)")?
+        .execute(params![action, seq, before])?;
+    let id = conn.last_insert_rowid();
+    conn.prepare_cached("DELETE FROM undo_log WHERE id <= ?1")?.execute(params![id - UNDO_KEEP])?;
+    Ok(())
+}
+
+/// Column values of an entry row, decoded in a second step so that a bad
+/// value becomes `StoreError::Decode` rather than a SQLite error.
+struct RawEntry {
+    seq: i64,
+    id: String,
+    occurred: (i64, i64, Option<String>),
+    recorded: (i64, i64, Option<String>),
+    situation: String,
+    thoughts: String,
+    fear: String,
+    helped: String,
+    intensity: Option<i64>,
+    signs: i64,
+    sources: i64,
+    starred: bool,
+}
+
+impl RawEntry {
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(RawEntry {
+            seq: r.get(0)?,
+            id: r.get(1)?,
+            occurred: (r.get(2)?, r.get(3)?, r.get(4)?),
+            recorded: (r.get(5)?, r.get(6)?, r.get(7)?),
+            situation: r.get(8)?,
+            thoughts: r.get(9)?,
+            fear: r.get(10)?,
+            helped: r.get(11)?,
+            intensity: r.get(12)?,
+            signs: r.get(13)?,
+            sources: r.get(14)?,
+            starred: r.get(15)?,
+        })
+    }
+
+    fn decode(self, lists: Option<EntryLists>) -> Result<EntryRow, StoreError> {
+        let lists = lists.unwrap_or_default();
+        let intensity = match self.intensity {
+            None => None,
+            Some(v) => Some(Intensity::new(v).ok_or_else(|| StoreError::Decode(format!("intensity {v}")))?),
+        };
+        Ok(EntryRow {
+            seq: self.seq,
+            entry: Entry {
+                id: record_id(&self.id)?,
+                occurred: moment(self.occurred)?,
+                recorded: moment(self.recorded)?,
+                situation: self.situation,
+                triggers: lists.triggers,
+                thoughts: self.thoughts,
+                fear: self.fear,
+                feelings: lists.feelings,
+                intensity,
+                signs: from_mask(mask(self.signs)?, Sign::ALL),
+                sources: from_mask(mask(self.sources)?, Source::ALL),
+                helped: self.helped,
+                tags: lists.tags,
+                starred: self.starred,
+            },
+        })
+    }
+}
+
+#[derive(Default)]
+struct EntryLists {
+    triggers: Vec<Slug>,
+    feelings: Vec<Slug>,
+    tags: Vec<String>,
+}
+
+fn record_id(s: &str) -> Result<RecordId, StoreError> {
+    s.parse().map_err(|_| StoreError::Decode(format!("'{s}' is not a record id")))
+}
+
+fn moment((ms, offset, zone): (i64, i64, Option<String>)) -> Result<Moment, StoreError> {
+    let at = Timestamp::from_millisecond(ms).map_err(|e| StoreError::Decode(format!("time {ms}: {e}")))?;
+    let offset_seconds = i32::try_from(offset).map_err(|_| StoreError::Decode(format!("offset {offset}")))?;
+    Ok(Moment { at, offset_seconds, zone })
+}
+
+fn mask(v: i64) -> Result<u32, StoreError> {
+    u32::try_from(v).map_err(|_| StoreError::Decode(format!("mask {v}")))
+}
+
+fn read_entry(conn: &Connection, seq: i64) -> Result<EntryRow, StoreError> {
+    let sql = format!("SELECT {ENTRY_COLS} FROM entries e WHERE e.seq = ?1 AND e.deleted_at IS NULL");
+    query_entries(conn, &sql, &[Value::Integer(seq)])?
+        .pop()
+        .ok_or_else(|| StoreError::NotFound { what: "entry", given: seq.to_string() })
+}
+
+/// Runs an entry query, then loads the labels and tags of all its rows in
+/// two batched queries (not one per entry).
+fn query_entries(conn: &Connection, sql: &str, values: &[Value]) -> Result<Vec<EntryRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let raw = stmt.query_map(params_from_iter(values.iter()), RawEntry::from_row)?.collect::<Result<Vec<_>, _>>()?;
+    if raw.is_empty() {
+        return Ok(Vec::new());
+    }
+    let seqs: Vec<i64> = raw.iter().map(|r| r.seq).collect();
+    let mut lists = load_lists(conn, &seqs)?;
+    raw.into_iter()
+        .map(|r| {
+            let l = lists.remove(&r.seq);
+            r.decode(l)
+        })
+        .collect()
+}
+
+fn load_lists(conn: &Connection, seqs: &[i64]) -> Result<HashMap<i64, EntryLists>, StoreError> {
+    let ids = serde_json::to_string(seqs).map_err(|e| StoreError::Decode(e.to_string()))?;
+    let mut out: HashMap<i64, EntryLists> = HashMap::with_capacity(seqs.len());
+    let mut stmt = conn.prepare_cached(
+        "SELECT el.entry_seq, l.kind, l.slug FROM entry_labels el JOIN labels l ON l.id = el.label_id \
+         WHERE el.entry_seq IN (SELECT value FROM json_each(?1)) ORDER BY el.entry_seq, el.position, el.label_id",
+    )?;
+    let rows = stmt.query_map(params![ids], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get(2)?)))?;
+    for row in rows {
+        let (seq, kind, slug) = row?;
+        let slug = slug_from_db(slug)?;
+        let lists = out.entry(seq).or_default();
+        if kind == "trigger" { lists.triggers.push(slug) } else { lists.feelings.push(slug) }
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT entry_seq, tag FROM entry_tags WHERE entry_seq IN (SELECT value FROM json_each(?1)) \
+         ORDER BY entry_seq, position",
+    )?;
+    let rows = stmt.query_map(params![ids], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (seq, tag) = row?;
+        out.entry(seq).or_default().tags.push(tag);
+    }
+    Ok(out)
+}
+
+/// The WHERE clause (over `entries e`) and its parameters for a filter.
+/// Trigger and feeling slugs follow merges; an unknown one is an error, so a
+/// typo is reported instead of showing "no entries".
+fn entry_filter_sql(conn: &Connection, f: &EntryFilter) -> Result<(String, Vec<Value>), StoreError> {
+    let mut sql = String::from("e.deleted_at IS NULL");
+    let mut values: Vec<Value> = Vec::new();
+    let mut push = |sql: &mut String, clause: &str, value: Value| {
+        values.push(value);
+        sql.push_str(&clause.replace("?N", &format!("?{}", values.len())));
+    };
+    if let Some(since) = f.since {
+        push(&mut sql, " AND e.occurred_ms >= ?N", Value::Integer(since.as_millisecond()));
+    }
+    if let Some(until) = f.until {
+        push(&mut sql, " AND e.occurred_ms <= ?N", Value::Integer(until.as_millisecond()));
+    }
+    for (kind, slugs) in [(LabelKind::Trigger, &f.triggers), (LabelKind::Feeling, &f.feelings)] {
+        if slugs.is_empty() {
+            continue;
+        }
+        let ids = label_ids(conn, kind, slugs)?;
+        let ids = serde_json::to_string(&ids).map_err(|e| StoreError::Decode(e.to_string()))?;
+        push(
+            &mut sql,
+            " AND EXISTS (SELECT 1 FROM entry_labels el WHERE el.entry_seq = e.seq \
+              AND el.label_id IN (SELECT value FROM json_each(?N)))",
+            Value::Text(ids),
+        );
+    }
+    if !f.signs.is_empty() {
+        push(&mut sql, " AND (e.signs_mask & ?N) <> 0", Value::Integer(i64::from(to_mask(&f.signs, Sign::index))));
+    }
+    if !f.sources.is_empty() {
+        let m = i64::from(to_mask(&f.sources, Source::index));
+        push(&mut sql, " AND (e.sources_mask & ?N) <> 0", Value::Integer(m));
+    }
+    if !f.tags.is_empty() {
+        let tags: Vec<String> = f.tags.iter().map(|t| t.trim().trim_start_matches(['#', '@']).to_lowercase()).collect();
+        let tags = serde_json::to_string(&tags).map_err(|e| StoreError::Decode(e.to_string()))?;
+        push(
+            &mut sql,
+            " AND EXISTS (SELECT 1 FROM entry_tags t WHERE t.entry_seq = e.seq \
+              AND t.tag IN (SELECT value FROM json_each(?N)))",
+            Value::Text(tags),
+        );
+    }
+    if let Some(min) = f.min_intensity {
+        push(&mut sql, " AND e.intensity >= ?N", Value::Integer(i64::from(min)));
+    }
+    if f.starred {
+        sql.push_str(" AND e.starred = 1");
+    }
+    Ok((sql, values))
+}
+
+// ---- check-in rows ----------------------------------------------------------
+
+type RawCheckin = (i64, String, (i64, i64, Option<String>), u8, Option<u8>, Option<u8>, Option<u8>, String, String);
+
+fn checkin_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawCheckin> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        (r.get(2)?, r.get(3)?, r.get(4)?),
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+        r.get(9)?,
+        r.get(10)?,
+    ))
+}
+
+fn decode_checkin(raw: RawCheckin) -> Result<CheckinRow, StoreError> {
+    let (seq, id, at, security, seen, trusted, respected, consequences, note) = raw;
+    let consequences: BTreeMap<Consequence, u8> =
+        serde_json::from_str(&consequences).map_err(|e| StoreError::Decode(format!("consequences: {e}")))?;
+    Ok(CheckinRow {
+        seq,
+        checkin: Checkin {
+            id: record_id(&id)?,
+            at: moment(at)?,
+            security,
+            seen,
+            trusted,
+            respected,
+            consequences,
+            note,
+        },
+    })
+}
+
+fn query_checkins(conn: &Connection, sql: &str, values: &[Value]) -> Result<Vec<CheckinRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let raw = stmt.query_map(params_from_iter(values.iter()), checkin_from_row)?.collect::<Result<Vec<_>, _>>()?;
+    raw.into_iter().map(decode_checkin).collect()
+}
+
+fn read_checkin(conn: &Connection, seq: i64) -> Result<CheckinRow, StoreError> {
+    let sql = format!("SELECT {CHECKIN_COLS} FROM checkins c WHERE c.seq = ?1 AND c.deleted_at IS NULL");
+    query_checkins(conn, &sql, &[Value::Integer(seq)])?
+        .pop()
+        .ok_or_else(|| StoreError::NotFound { what: "check-in", given: format!("c{seq}") })
+}
+
+// ---- search -----------------------------------------------------------------
+
+/// An FTS5 query from free text: every run of letters and digits becomes a
+/// quoted prefix term (`"word"*`), all of which must match. Quotes,
+/// operators and parentheses in the input are separators, never syntax.
+fn fts_query(words: &str) -> Option<String> {
+    let terms: Vec<String> = words
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(MAX_SEARCH_WORDS)
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    if terms.is_empty() { None } else { Some(terms.join(" ")) }
+}
+
+/// How many live records of `table` match, and the newest `limit` of them
+/// as (seq, time). Few matches: look each up and sort. Many: walk the
+/// table's time index newest first (`+` keeps SQLite from using the primary
+/// key instead) and stop after `limit`, never reading the rows themselves.
+fn newest_matches(
+    conn: &Connection,
+    table: &str,
+    alias: &str,
+    time: &str,
+    query: &str,
+    limit: i64,
+) -> Result<(usize, Vec<(i64, i64)>), StoreError> {
+    const FEW: i64 = 1_000;
+    let count_sql = format!("SELECT count(*) FROM {table}_fts WHERE {table}_fts MATCH ?1");
+    let count: i64 = conn.prepare_cached(&count_sql)?.query_row(params![query], |r| r.get(0))?;
+    if count == 0 || limit == 0 {
+        return Ok((usize::try_from(count).unwrap_or(0), Vec::new()));
+    }
+    let plus = if count > FEW { "+" } else { "" };
+    let sql = format!(
+        "SELECT {alias}.seq, {alias}.{time} FROM {table} {alias} \
+         WHERE {alias}.deleted_at IS NULL \
+           AND {plus}{alias}.seq IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?1) \
+         ORDER BY {alias}.{time} DESC, {alias}.seq DESC LIMIT ?2"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![query, limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok((usize::try_from(count).unwrap_or(0), rows.collect::<Result<Vec<_>, _>>()?))
+}
+
+/// The best passage of each listed row, matches marked with `[` and `]`.
+/// `+rowid` keeps the rowid test out of FTS5's hands: it then runs the query
+/// once and SQLite filters, instead of running it once per row.
+fn fts_snippets(
+    conn: &Connection,
+    table: &str,
+    column: i64,
+    query: &str,
+    rowids_json: &str,
+) -> Result<HashMap<i64, String>, StoreError> {
+    let sql = format!(
+        "SELECT rowid, snippet({table}, ?3, '[', ']', '…', {SNIPPET_WORDS}) FROM {table} \
+         WHERE {table} MATCH ?1 AND +rowid IN (SELECT value FROM json_each(?2))"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![query, rowids_json, column], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<HashMap<_, _>, _>>()?)
+}
+
+fn json_ids(ids: &[i64]) -> Result<String, StoreError> {
+    serde_json::to_string(ids).map_err(|e| StoreError::Decode(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fts_query_quotes_every_word_and_drops_syntax() {
+        assert_eq!(fts_query("late reply").as_deref(), Some("\"late\"* \"reply\"*"));
+        assert_eq!(fts_query("\"a\" AND (b OR c*)").as_deref(), Some("\"a\"* \"AND\"* \"b\"* \"OR\"* \"c\"*"));
+        assert_eq!(fts_query("\" ( ) * : ^ -"), None);
+        assert_eq!(fts_query("él no contesta").as_deref(), Some("\"él\"* \"no\"* \"contesta\"*"));
+    }
+
+    #[test]
+    fn key_pragma_is_the_raw_key_in_hex() {
+        let p = key_pragma(&DataKey::from_bytes([0xab; 32]));
+        assert_eq!(p.as_str(), format!("PRAGMA key = \"x'{}'\";", "ab".repeat(32)));
+    }
+}

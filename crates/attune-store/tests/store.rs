@@ -1,0 +1,1105 @@
+//! The store as its callers see it: one integration binary.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use attune_core::{Checkin, Consequence, Entry, Intensity, LabelKind, Moment, RecordId, Sign, Slug, Source};
+use attune_store::{
+    CheckinFilter, DataKey, EntryFilter, KdfParams, Passphrase, Protection, RecordRef, SearchHit, Store, StoreError,
+    Undone, drafts, keycache,
+};
+use jiff::Timestamp;
+use proptest::prelude::*;
+use tempfile::TempDir;
+use uuid::Uuid;
+
+/// Cheap key derivation so tests stay fast; see `default_kdf_meets_the_floor`.
+const FAST: KdfParams = KdfParams { m_cost_kib: 8 * 1024, t_cost: 1, p_cost: 1 };
+
+fn pass(s: &str) -> Passphrase {
+    Passphrase::new(s.to_string())
+}
+
+struct Fixture {
+    _tmp: TempDir,
+    dir: PathBuf,
+    store: Store,
+    key: Option<DataKey>,
+}
+
+fn fixture(encrypted: bool) -> Fixture {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("journal");
+    let protection = if encrypted { Protection::Passphrase(pass("correct horse"), FAST) } else { Protection::None };
+    let (store, key) = Store::create(&dir, protection).unwrap();
+    assert_eq!(key.is_some(), encrypted);
+    Fixture { _tmp: tmp, dir, store, key }
+}
+
+fn moment(secs: i64) -> Moment {
+    Moment::with_offset(Timestamp::from_second(secs).unwrap(), 3600)
+}
+
+fn slug(s: &str) -> Slug {
+    Slug::from_name(s).unwrap()
+}
+
+fn rid(n: u128) -> RecordId {
+    RecordId::from_uuid(Uuid::from_u128(n))
+}
+
+fn entry(n: u128, secs: i64, situation: &str) -> Entry {
+    Entry {
+        id: rid(n),
+        occurred: moment(secs),
+        recorded: moment(secs + 60),
+        situation: situation.into(),
+        triggers: vec![],
+        thoughts: String::new(),
+        fear: String::new(),
+        feelings: vec![],
+        intensity: None,
+        signs: vec![],
+        sources: vec![],
+        helped: String::new(),
+        tags: vec![],
+        starred: false,
+    }
+}
+
+fn checkin(n: u128, secs: i64, note: &str) -> Checkin {
+    Checkin {
+        id: rid(n),
+        at: moment(secs),
+        security: 6,
+        seen: Some(4),
+        trusted: None,
+        respected: Some(9),
+        consequences: BTreeMap::from([(Consequence::Blame, 2), (Consequence::SpillOver, 0)]),
+        note: note.into(),
+    }
+}
+
+fn full_entry(n: u128, secs: i64) -> Entry {
+    Entry {
+        triggers: vec![slug("late-reply"), slug("conflict")],
+        thoughts: "he is losing interest".into(),
+        fear: "that he leaves".into(),
+        feelings: vec![slug("anxious"), slug("sad")],
+        intensity: Intensity::new(7),
+        signs: vec![Sign::FearOfAbandonment, Sign::OverInterpreting],
+        sources: vec![Source::PastWounds],
+        helped: "a walk, then I asked him calmly".into(),
+        tags: vec!["weekend".into(), "phone".into()],
+        starred: true,
+        occurred: Moment { zone: Some("Europe/Berlin".into()), ..moment(secs) },
+        ..entry(n, secs, "No reply for 5 hours")
+    }
+}
+
+fn entry_seqs(store: &Store, filter: &EntryFilter) -> Vec<i64> {
+    store.entries(filter).unwrap().into_iter().map(|r| r.seq).collect()
+}
+
+fn search_count(store: &Store, words: &str) -> usize {
+    store.search(words, 50).unwrap().1
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+// ---- create, open, keys ------------------------------------------------------
+
+#[test]
+fn entries_and_checkins_survive_closing_and_reopening_with_the_key() {
+    let mut f = fixture(true);
+    let entries = [full_entry(1, 1_000), entry(2, 2_000, "second"), full_entry(3, 3_000)];
+    let checkins = [checkin(10, 1_500, "felt ok"), checkin(11, 2_500, "")];
+    let mut seqs = vec![];
+    for e in &entries {
+        seqs.push(f.store.insert_entry(e).unwrap());
+    }
+    let cseqs: Vec<i64> = checkins.iter().map(|c| f.store.insert_checkin(c).unwrap()).collect();
+    assert_eq!(seqs, vec![1, 2, 3]);
+    assert_eq!(cseqs, vec![1, 2]);
+    drop(f.store);
+
+    assert_eq!(Store::probe(&f.dir).unwrap(), Some(true));
+    let key = Store::unlock(&f.dir, &pass("correct horse")).unwrap();
+    assert_eq!(key.as_bytes(), f.key.as_ref().unwrap().as_bytes(), "the data key is stable");
+    let store = Store::open(&f.dir, Some(&key)).unwrap();
+    assert!(store.is_encrypted());
+    assert!(store.integrity_ok().unwrap());
+    for (seq, e) in seqs.iter().zip(&entries) {
+        assert_eq!(&store.entry(*seq).unwrap().entry, e);
+    }
+    for (seq, c) in cseqs.iter().zip(&checkins) {
+        assert_eq!(&store.checkin(*seq).unwrap().checkin, c);
+    }
+    let listed: Vec<_> = store.entries(&EntryFilter::default()).unwrap().into_iter().map(|r| r.entry).collect();
+    assert_eq!(listed, vec![entries[2].clone(), entries[1].clone(), entries[0].clone()], "newest first");
+    let listed = store.checkins(&CheckinFilter::default()).unwrap();
+    assert_eq!(listed.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![2, 1]);
+}
+
+#[cfg(unix)]
+#[test]
+fn store_files_are_private() {
+    let f = fixture(true);
+    assert_eq!(mode(&f.dir), 0o700);
+    for name in ["attune.db", "attune.db-wal", "key.json"] {
+        assert_eq!(mode(&f.dir.join(name)), 0o600, "{name}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn create_tightens_a_folder_made_by_someone_else() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("journal");
+    fs::create_dir(&dir).unwrap();
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+    Store::create(&dir, Protection::None).unwrap();
+    assert_eq!(mode(&dir), 0o700);
+}
+
+#[test]
+fn probe_tells_plain_encrypted_and_absent_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert_eq!(Store::probe(&tmp.path().join("nothing")).unwrap(), None);
+    assert_eq!(Store::probe(tmp.path()).unwrap(), None);
+    let plain = fixture(false);
+    assert_eq!(Store::probe(&plain.dir).unwrap(), Some(false));
+    let key_json = fs::read_to_string(plain.dir.join("key.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&key_json).unwrap();
+    assert_eq!(v, serde_json::json!({"version": 1, "encryption": "none"}));
+    assert!(!plain.store.is_encrypted());
+}
+
+#[test]
+fn create_refuses_an_existing_store_and_open_a_missing_one() {
+    let f = fixture(false);
+    let err = Store::create(&f.dir, Protection::None).unwrap_err();
+    assert!(matches!(err, StoreError::AlreadyExists(_)), "{err}");
+    let tmp = tempfile::tempdir().unwrap();
+    assert!(matches!(Store::open(&tmp.path().join("x"), None).unwrap_err(), StoreError::Missing(_)));
+    assert!(matches!(Store::unlock(&tmp.path().join("x"), &pass("p")).unwrap_err(), StoreError::Missing(_)));
+}
+
+#[test]
+fn an_interrupted_create_leaves_no_store_and_can_be_redone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("journal");
+    fs::create_dir(&dir).unwrap();
+    // What a crash half way through `create` can leave behind.
+    fs::write(dir.join("key.json"), b"{\"version\":1,\"encryption\":\"none\"}").unwrap();
+    fs::write(dir.join("key.json.tmp"), b"{\"vers").unwrap();
+    fs::write(dir.join("attune.db.new"), b"half a database").unwrap();
+    fs::write(dir.join("attune.db.new-journal"), b"junk").unwrap();
+    assert_eq!(Store::probe(&dir).unwrap(), None);
+    assert!(matches!(Store::open(&dir, None).unwrap_err(), StoreError::Missing(_)));
+
+    let (mut store, key) = Store::create(&dir, Protection::Passphrase(pass("pw"), FAST)).unwrap();
+    store.insert_entry(&entry(1, 1, "fresh")).unwrap();
+    drop(store);
+    let mut left: Vec<String> =
+        fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    left.sort();
+    assert_eq!(left, vec!["attune.db", "key.json"]);
+    assert_eq!(Store::probe(&dir).unwrap(), Some(true));
+    assert_eq!(Store::open(&dir, key.as_ref()).unwrap().entry(1).unwrap().entry.situation, "fresh");
+}
+
+#[test]
+fn an_encrypted_store_needs_the_right_key() {
+    let f = fixture(true);
+    drop(f.store);
+    assert!(matches!(Store::open(&f.dir, None).unwrap_err(), StoreError::NeedsKey));
+    let wrong = DataKey::from_bytes([7; 32]);
+    assert!(matches!(Store::open(&f.dir, Some(&wrong)).unwrap_err(), StoreError::Corrupt(_)));
+    Store::open(&f.dir, f.key.as_ref()).unwrap();
+}
+
+#[test]
+fn weak_kdf_settings_are_refused_at_create() {
+    let tmp = tempfile::tempdir().unwrap();
+    let weak = KdfParams { m_cost_kib: 1024, t_cost: 1, p_cost: 1 };
+    let err = Store::create(tmp.path(), Protection::Passphrase(pass("p"), weak)).unwrap_err();
+    assert!(matches!(err, StoreError::KeyFile { .. }), "{err}");
+    assert_eq!(Store::probe(tmp.path()).unwrap(), None);
+}
+
+#[test]
+fn default_kdf_meets_the_floor() {
+    // Checked when compiling: a weaker default does not build.
+    const {
+        assert!(KdfParams::DEFAULT.m_cost_kib >= 64 * 1024);
+        assert!(KdfParams::DEFAULT.t_cost >= 3);
+        assert!(KdfParams::DEFAULT.p_cost >= 1);
+    };
+    assert!(KdfParams::DEFAULT.check().is_ok());
+}
+
+#[test]
+fn a_wrong_passphrase_changes_nothing() {
+    let mut f = fixture(true);
+    f.store.insert_entry(&entry(1, 1, "kept")).unwrap();
+    drop(f.store);
+    let key_file = f.dir.join("key.json");
+    let before = fs::read(&key_file).unwrap();
+    for wrong in ["correct horse ", "Correct horse", "", "x"] {
+        assert!(matches!(Store::unlock(&f.dir, &pass(wrong)).unwrap_err(), StoreError::WrongPassphrase));
+    }
+    let err = Store::change_passphrase(&f.dir, &pass("nope"), &pass("new"), FAST).unwrap_err();
+    assert!(matches!(err, StoreError::WrongPassphrase));
+    assert_eq!(fs::read(&key_file).unwrap(), before);
+    let key = Store::unlock(&f.dir, &pass("correct horse")).unwrap();
+    assert_eq!(Store::open(&f.dir, Some(&key)).unwrap().entry(1).unwrap().entry.situation, "kept");
+}
+
+#[test]
+fn changing_the_passphrase_rewraps_the_same_key() {
+    let mut f = fixture(true);
+    f.store.insert_entry(&entry(1, 1, "still here")).unwrap();
+    drop(f.store);
+    Store::change_passphrase(&f.dir, &pass("correct horse"), &pass("battery staple"), FAST).unwrap();
+    assert!(matches!(Store::unlock(&f.dir, &pass("correct horse")).unwrap_err(), StoreError::WrongPassphrase));
+    let key = Store::unlock(&f.dir, &pass("battery staple")).unwrap();
+    assert_eq!(key.as_bytes(), f.key.as_ref().unwrap().as_bytes());
+    assert_eq!(Store::open(&f.dir, Some(&key)).unwrap().entry(1).unwrap().entry.situation, "still here");
+    assert!(!f.dir.join("key.json.tmp").exists());
+    #[cfg(unix)]
+    assert_eq!(mode(&f.dir.join("key.json")), 0o600);
+}
+
+#[test]
+fn a_crash_during_a_passphrase_change_leaves_the_old_one_working() {
+    let f = fixture(true);
+    drop(f.store);
+    // A crash after writing part of the new key file, before the rename.
+    fs::write(f.dir.join("key.json.tmp"), b"{\"version\":1,\"encryption\":\"xchacha20p").unwrap();
+    assert_eq!(Store::probe(&f.dir).unwrap(), Some(true));
+    let key = Store::unlock(&f.dir, &pass("correct horse")).unwrap();
+    Store::open(&f.dir, Some(&key)).unwrap();
+    // The next change replaces the leftover and works.
+    Store::change_passphrase(&f.dir, &pass("correct horse"), &pass("new one"), FAST).unwrap();
+    assert!(!f.dir.join("key.json.tmp").exists());
+    Store::unlock(&f.dir, &pass("new one")).unwrap();
+}
+
+#[test]
+fn a_plain_store_has_no_passphrase() {
+    let f = fixture(false);
+    let err = Store::unlock(&f.dir, &pass("x")).unwrap_err();
+    assert!(matches!(err, StoreError::KeyFile { .. }), "{err}");
+    // A key passed for a plain store is ignored.
+    Store::open(&f.dir, Some(&DataKey::from_bytes([1; 32]))).unwrap();
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let f = fixture(false);
+    drop(f.store);
+    let conn = rusqlite::Connection::open(f.dir.join("attune.db")).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let err = Store::open(&f.dir, None).unwrap_err();
+    assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
+}
+
+#[test]
+fn two_open_handles_share_the_journal() {
+    let mut f = fixture(true);
+    let mut other = Store::open(&f.dir, f.key.as_ref()).unwrap();
+    f.store.insert_entry(&entry(1, 1, "from the first")).unwrap();
+    other.insert_entry(&entry(2, 2, "from the second")).unwrap();
+    assert_eq!(f.store.count_entries(&EntryFilter::default()).unwrap(), 2);
+    assert_eq!(other.entry(1).unwrap().entry.situation, "from the first");
+}
+
+// ---- round trips --------------------------------------------------------------
+
+fn arb_moment() -> impl Strategy<Value = Moment> {
+    (
+        -2_000_000_000_000i64..4_000_000_000_000i64,
+        -14 * 60i32..=14 * 60,
+        proptest::option::of("[A-Z][a-z]{2,8}/[A-Z][a-z]{2,8}"),
+    )
+        .prop_map(|(ms, minutes, zone)| Moment {
+            at: Timestamp::from_millisecond(ms).unwrap(),
+            offset_seconds: minutes * 60,
+            zone,
+        })
+}
+
+fn arb_slugs(all: &'static [&'static str]) -> impl Strategy<Value = Vec<Slug>> {
+    proptest::sample::subsequence(all.to_vec(), 0..=all.len().min(4))
+        .prop_shuffle()
+        .prop_map(|v| v.into_iter().map(slug).collect())
+}
+
+const TRIGGERS: &[&str] = &["late-reply", "cancelled-plan", "change-of-tone", "conflict", "criticism"];
+const FEELINGS: &[&str] = &["anxious", "afraid", "sad", "lonely", "calm", "not-enough"];
+
+fn arb_entry() -> impl Strategy<Value = Entry> {
+    let texts = ("\\PC{1,60}", "\\PC{0,40}", "\\PC{0,40}", "\\PC{0,40}");
+    let lists = (
+        arb_slugs(TRIGGERS),
+        arb_slugs(FEELINGS),
+        proptest::sample::subsequence(Sign::ALL.to_vec(), 0..=Sign::ALL.len()),
+        proptest::sample::subsequence(Source::ALL.to_vec(), 0..=Source::ALL.len()),
+        proptest::collection::btree_set("[a-z0-9][a-z0-9-]{0,11}", 0..4).prop_shuffle_set(),
+    );
+    let rest = (any::<u128>(), arb_moment(), arb_moment(), proptest::option::of(0i64..=10), any::<bool>());
+    (texts, lists, rest).prop_map(
+        |(
+            (situation, thoughts, fear, helped),
+            (triggers, feelings, signs, sources, tags),
+            (id, occ, rec, i, starred),
+        )| {
+            Entry {
+                id: rid(id),
+                occurred: occ,
+                recorded: rec,
+                situation,
+                triggers,
+                thoughts,
+                fear,
+                feelings,
+                intensity: i.and_then(Intensity::new),
+                signs,
+                sources,
+                helped,
+                tags,
+                starred,
+            }
+        },
+    )
+}
+
+/// `btree_set` then shuffled into a `Vec`, so tag order is arbitrary but unique.
+trait ShuffleSet {
+    fn prop_shuffle_set(self) -> BoxedStrategy<Vec<String>>;
+}
+
+impl<S: Strategy<Value = std::collections::BTreeSet<String>> + 'static> ShuffleSet for S {
+    fn prop_shuffle_set(self) -> BoxedStrategy<Vec<String>> {
+        self.prop_map(|s| s.into_iter().collect::<Vec<_>>()).prop_shuffle().boxed()
+    }
+}
+
+fn arb_checkin() -> impl Strategy<Value = Checkin> {
+    let scale = || proptest::option::of(0u8..=10);
+    (
+        any::<u128>(),
+        arb_moment(),
+        0u8..=10,
+        (scale(), scale(), scale()),
+        proptest::collection::btree_map(proptest::sample::select(Consequence::ALL.to_vec()), 0u8..=3, 0..4),
+        "\\PC{0,60}",
+    )
+        .prop_map(|(id, at, security, (seen, trusted, respected), consequences, note)| Checkin {
+            id: rid(id),
+            at,
+            security,
+            seen,
+            trusted,
+            respected,
+            consequences,
+            note,
+        })
+}
+
+#[test]
+fn any_entry_and_checkin_reads_back_equal() {
+    let f = fixture(true);
+    // The runner wants `Fn`; one store serves every case.
+    let store = std::cell::RefCell::new(f.store);
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig::with_cases(64));
+    runner
+        .run(&arb_entry(), |e| {
+            let mut store = store.borrow_mut();
+            let seq = store.insert_entry(&e).unwrap();
+            prop_assert_eq!(&store.entry(seq).unwrap().entry, &e);
+            prop_assert_eq!(store.find_id(e.id).unwrap(), Some(RecordRef::Entry(seq)));
+            Ok(())
+        })
+        .unwrap();
+    runner
+        .run(&arb_checkin(), |c| {
+            let mut store = store.borrow_mut();
+            let seq = store.insert_checkin(&c).unwrap();
+            prop_assert_eq!(&store.checkin(seq).unwrap().checkin, &c);
+            Ok(())
+        })
+        .unwrap();
+}
+
+// ---- encryption ---------------------------------------------------------------
+
+/// Writes 20 distinct markers through every path that stores text (entry
+/// fields, tags, label names, check-in notes, a renamed label, a backup, a
+/// draft) and returns every file the store produced, read while the
+/// connection is still open so the WAL has not been checkpointed away.
+fn files_after_writing_markers(encrypted: bool) -> (Vec<String>, Vec<(PathBuf, Vec<u8>)>) {
+    let mut f = fixture(encrypted);
+    let m: Vec<String> = (0..20).map(|i| format!("qx7marker{i:02}zz")).collect();
+
+    let t = f.store.add_label(LabelKind::Trigger, &format!("{} trigger", m[0])).unwrap();
+    let feel = f.store.add_label(LabelKind::Feeling, &format!("{} feeling", m[1])).unwrap();
+    let renamed = f.store.add_label(LabelKind::Trigger, "to be renamed").unwrap();
+    f.store.rename_label(LabelKind::Trigger, &renamed.slug, &format!("{} renamed", m[2])).unwrap();
+    for i in 0..3 {
+        let base = 3 + i * 4;
+        let e = Entry {
+            triggers: vec![t.slug.clone()],
+            feelings: vec![feel.slug.clone()],
+            thoughts: format!("thinking {}", m[base + 1]),
+            fear: format!("fearing {}", m[base + 2]),
+            helped: format!("helped by {}", m[base + 3]),
+            tags: vec![m[15 + i].clone()],
+            ..entry(i as u128 + 1, 1_000 + i as i64, &format!("situation {}", m[base]))
+        };
+        f.store.insert_entry(&e).unwrap();
+    }
+    f.store.insert_checkin(&checkin(50, 5_000, &format!("note {}", m[18]))).unwrap();
+
+    let backup = f.dir.parent().unwrap().join("backup.db");
+    let backup_key = f.store.backup(&backup).unwrap();
+    let draft = attune_core::EntryDraft { situation: format!("unsaved {}", m[19]), ..Default::default() };
+    drafts::save(&f.dir.join("drafts"), f.key.as_ref(), &draft, None, Timestamp::UNIX_EPOCH).unwrap();
+
+    let wal = f.dir.join("attune.db-wal");
+    assert!(fs::metadata(&wal).unwrap().len() > 0, "the WAL must still hold the writes");
+    let mut files = vec![];
+    let mut paths = vec![backup, backup_key];
+    for dir in [f.dir.clone(), f.dir.join("drafts")] {
+        for item in fs::read_dir(dir).unwrap() {
+            let p = item.unwrap().path();
+            if p.is_file() {
+                paths.push(p);
+            }
+        }
+    }
+    for p in paths {
+        let bytes = fs::read(&p).unwrap();
+        files.push((p, bytes));
+    }
+    drop(f.store); // only now: the WAL is checkpointed on close
+    (m, files)
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn no_written_text_reaches_the_disk_unencrypted() {
+    let (markers, files) = files_after_writing_markers(true);
+    let names: Vec<String> = files.iter().map(|(p, _)| p.file_name().unwrap().to_string_lossy().into()).collect();
+    for wanted in ["attune.db", "attune.db-wal", "key.json", "backup.db", "backup.db.key.json"] {
+        assert!(names.iter().any(|n| n == wanted), "{wanted} missing from {names:?}");
+    }
+    assert!(names.iter().any(|n| n.ends_with(".draft")), "{names:?}");
+    for (path, bytes) in &files {
+        for m in &markers {
+            assert!(!contains(bytes, m), "{m} is readable in {}", path.display());
+        }
+    }
+}
+
+/// The proof above can fail: the same writes to a plain store are readable.
+#[test]
+fn the_leak_check_finds_text_in_a_plain_store() {
+    let (markers, files) = files_after_writing_markers(false);
+    for m in &markers {
+        assert!(files.iter().any(|(_, bytes)| contains(bytes, m)), "{m} not found in a plain store");
+    }
+    let wal = files.iter().find(|(p, _)| p.ends_with("attune.db-wal")).unwrap();
+    assert!(contains(&wal.1, &markers[3]), "the WAL of a plain store holds the entry text");
+}
+
+// ---- backup -------------------------------------------------------------------
+
+#[test]
+fn a_backup_opens_with_the_same_key_and_holds_the_data() {
+    let mut f = fixture(true);
+    f.store.insert_entry(&full_entry(1, 100)).unwrap();
+    f.store.insert_checkin(&checkin(2, 200, "backed up")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("attune-2026-01-01.db");
+    let key_path = f.store.backup(&dest).unwrap();
+    assert_eq!(key_path, out.path().join("attune-2026-01-01.db.key.json"));
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&dest), 0o600);
+        assert_eq!(mode(&key_path), 0o600);
+    }
+    assert!(!out.path().join("attune-2026-01-01.db-wal").exists(), "a backup is a single file");
+
+    // Refuses to overwrite, and leaves the first backup alone.
+    let before = fs::read(&dest).unwrap();
+    assert!(f.store.backup(&dest).is_err());
+    assert_eq!(fs::read(&dest).unwrap(), before);
+
+    // Restoring is copying the two files into a store folder.
+    let restored = out.path().join("restored");
+    fs::create_dir(&restored).unwrap();
+    fs::copy(&dest, restored.join("attune.db")).unwrap();
+    fs::copy(&key_path, restored.join("key.json")).unwrap();
+    let key = Store::unlock(&restored, &pass("correct horse")).unwrap();
+    let copy = Store::open(&restored, Some(&key)).unwrap();
+    assert!(copy.integrity_ok().unwrap());
+    assert_eq!(copy.entry(1).unwrap().entry, full_entry(1, 100));
+    assert_eq!(copy.checkin(1).unwrap().checkin.note, "backed up");
+    assert_eq!(copy.search("backed", 10).unwrap().1, 1);
+
+    // Without the key, it is not a database.
+    let raw = rusqlite::Connection::open(&dest).unwrap();
+    assert!(raw.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err());
+}
+
+#[test]
+fn a_plain_store_backs_up_too() {
+    let mut f = fixture(false);
+    f.store.insert_entry(&entry(1, 1, "plain")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let key_path = f.store.backup(&out.path().join("b.db")).unwrap();
+    assert!(fs::read_to_string(key_path).unwrap().contains("\"none\""));
+    let raw = rusqlite::Connection::open(out.path().join("b.db")).unwrap();
+    let n: i64 = raw.query_row("SELECT count(*) FROM entries", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 1);
+}
+
+// ---- search -------------------------------------------------------------------
+
+#[test]
+fn search_finds_every_text_field_tags_and_label_names() {
+    let mut f = fixture(true);
+    let e = Entry {
+        thoughts: "bravothought".into(),
+        fear: "charliefear".into(),
+        helped: "deltahelp".into(),
+        tags: vec!["echotag".into(), "family-dinner".into()],
+        triggers: vec![slug("social-media")],
+        feelings: vec![slug("jealous")],
+        ..entry(1, 100, "alphasituation at the café")
+    };
+    f.store.insert_entry(&e).unwrap();
+    f.store.insert_entry(&entry(2, 200, "unrelated")).unwrap();
+    for word in [
+        "alphasituation",
+        "alpha",
+        "ALPHA",
+        "bravothought",
+        "charliefear",
+        "deltahelp",
+        "echotag",
+        "family-dinner",
+        "dinner",
+        "Something on social media",
+        "social-media",
+        "jealous",
+        "cafe",
+        "alpha bravo",
+    ] {
+        let (hits, total) = f.store.search(word, 10).unwrap();
+        assert_eq!(total, 1, "{word}");
+        match &hits[0] {
+            SearchHit::Entry { row, .. } => assert_eq!(row.seq, 1),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(search_count(&f.store, "alpha zulu"), 0, "all words must match");
+    let (hits, _) = f.store.search("charlie", 10).unwrap();
+    let SearchHit::Entry { snippet, .. } = &hits[0] else { panic!() };
+    assert!(snippet.contains("[charliefear]"), "{snippet}");
+}
+
+#[test]
+fn search_follows_renames_and_skips_deleted_entries() {
+    let mut f = fixture(false);
+    let mut e = entry(1, 100, "first");
+    e.triggers = vec![slug("late-reply")];
+    f.store.insert_entry(&e).unwrap();
+    f.store.insert_entry(&entry(2, 200, "second gone")).unwrap();
+    assert_eq!(search_count(&f.store, "late"), 1);
+    f.store.rename_label(LabelKind::Trigger, &slug("late-reply"), "Slow answer").unwrap();
+    assert_eq!(search_count(&f.store, "slow answer"), 1);
+    assert_eq!(search_count(&f.store, "late"), 0);
+    f.store.delete_entry(2).unwrap();
+    assert_eq!(search_count(&f.store, "gone"), 0);
+    f.store.undo().unwrap();
+    assert_eq!(search_count(&f.store, "gone"), 1);
+    // Edits are searchable at once.
+    let mut edited = f.store.entry(2).unwrap().entry;
+    edited.situation = "rewritten".into();
+    f.store.update_entry(&edited).unwrap();
+    assert_eq!(search_count(&f.store, "gone"), 0);
+    assert_eq!(search_count(&f.store, "rewritten"), 1);
+}
+
+#[test]
+fn search_merges_entries_and_checkins_newest_first_with_a_total() {
+    let mut f = fixture(false);
+    for i in 0..5 {
+        f.store.insert_entry(&entry(i + 1, 1_000 * i as i64, &format!("common entry {i}"))).unwrap();
+    }
+    f.store.insert_checkin(&checkin(100, 2_500, "common check-in")).unwrap();
+    f.store.insert_checkin(&checkin(101, 9_000, "other")).unwrap();
+    let (hits, total) = f.store.search("common", 3).unwrap();
+    assert_eq!(total, 6);
+    assert_eq!(hits.len(), 3);
+    let order: Vec<String> = hits
+        .iter()
+        .map(|h| match h {
+            SearchHit::Entry { row, .. } => format!("e{}", row.seq),
+            SearchHit::Checkin { row, snippet } => {
+                assert!(snippet.contains("[common]"), "{snippet}");
+                format!("c{}", row.seq)
+            }
+        })
+        .collect();
+    assert_eq!(order, vec!["e5", "e4", "c1"]);
+    let (hits, total) = f.store.search("common", 0).unwrap();
+    assert!(hits.is_empty());
+    assert_eq!(total, 6);
+    f.store.delete_checkin(1).unwrap();
+    assert_eq!(search_count(&f.store, "common"), 5);
+}
+
+#[test]
+fn hostile_search_input_never_errors() {
+    let mut f = fixture(false);
+    f.store.insert_entry(&entry(1, 1, "and or not near")).unwrap();
+    let long = "x".repeat(10_000);
+    for q in [
+        "\"",
+        "AND OR (",
+        "(",
+        ")",
+        "*",
+        "NEAR(a b",
+        "a:b",
+        "situation:x",
+        "^",
+        "'",
+        "\"\"\"\"",
+        "-",
+        "()",
+        "a OR",
+        "NOT",
+        "\0",
+        "🙂",
+        "{x y}",
+        "x + y",
+        "",
+        "   ",
+        &long,
+    ] {
+        f.store.search(q, 10).unwrap_or_else(|e| panic!("{q:?}: {e}"));
+    }
+    assert_eq!(search_count(&f.store, "AND OR"), 1, "operators are words");
+    assert_eq!(search_count(&f.store, "\"near\""), 1);
+}
+
+// ---- filters ------------------------------------------------------------------
+
+#[test]
+fn filters_combine_and_count_ignores_the_limit() {
+    let mut f = fixture(false);
+    let day = 86_400;
+    let e1 = Entry {
+        triggers: vec![slug("late-reply")],
+        signs: vec![Sign::FearOfRejection],
+        sources: vec![Source::PastWounds],
+        tags: vec!["weekend".into()],
+        intensity: Intensity::new(3),
+        ..entry(1, day, "one")
+    };
+    let e2 = Entry {
+        triggers: vec![slug("conflict")],
+        feelings: vec![slug("angry")],
+        signs: vec![Sign::OverInterpreting],
+        sources: vec![Source::Attachment],
+        tags: vec!["work".into()],
+        intensity: Intensity::new(8),
+        starred: true,
+        ..entry(2, 2 * day, "two")
+    };
+    let e3 = Entry {
+        triggers: vec![slug("late-reply"), slug("social-media")],
+        feelings: vec![slug("anxious")],
+        tags: vec!["weekend".into()],
+        ..entry(3, 3 * day, "three")
+    };
+    for e in [&e1, &e2, &e3] {
+        f.store.insert_entry(e).unwrap();
+    }
+    let s = &f.store;
+    let ts = |secs: i64| Some(Timestamp::from_second(secs).unwrap());
+    let check = |filter: EntryFilter, want: Vec<i64>| {
+        assert_eq!(entry_seqs(s, &filter), want, "{filter:?}");
+        assert_eq!(s.count_entries(&filter).unwrap(), want.len(), "{filter:?}");
+    };
+    check(EntryFilter::default(), vec![3, 2, 1]);
+    check(EntryFilter { since: ts(2 * day), ..Default::default() }, vec![3, 2]);
+    check(EntryFilter { until: ts(2 * day), ..Default::default() }, vec![2, 1]);
+    check(EntryFilter { since: ts(2 * day), until: ts(2 * day), ..Default::default() }, vec![2]);
+    check(EntryFilter { triggers: vec![slug("late-reply")], ..Default::default() }, vec![3, 1]);
+    check(EntryFilter { triggers: vec![slug("conflict"), slug("social-media")], ..Default::default() }, vec![3, 2]);
+    check(EntryFilter { feelings: vec![slug("anxious")], ..Default::default() }, vec![3]);
+    check(EntryFilter { signs: vec![Sign::OverInterpreting, Sign::FearOfRejection], ..Default::default() }, vec![2, 1]);
+    check(EntryFilter { sources: vec![Source::Attachment], ..Default::default() }, vec![2]);
+    check(EntryFilter { tags: vec!["#Weekend".into()], ..Default::default() }, vec![3, 1]);
+    check(EntryFilter { min_intensity: Some(5), ..Default::default() }, vec![2]);
+    check(EntryFilter { min_intensity: Some(0), ..Default::default() }, vec![2, 1]);
+    check(EntryFilter { starred: true, ..Default::default() }, vec![2]);
+    check(
+        EntryFilter {
+            triggers: vec![slug("late-reply")],
+            tags: vec!["weekend".into()],
+            since: ts(day + 1),
+            ..Default::default()
+        },
+        vec![3],
+    );
+    let limited = EntryFilter { limit: Some(2), ..Default::default() };
+    assert_eq!(entry_seqs(s, &limited), vec![3, 2]);
+    assert_eq!(s.count_entries(&limited).unwrap(), 3);
+    assert!(entry_seqs(s, &EntryFilter { limit: Some(0), ..Default::default() }).is_empty());
+
+    let err = s.entries(&EntryFilter { triggers: vec![slug("late-replies")], ..Default::default() }).unwrap_err();
+    assert!(matches!(&err, StoreError::Label(m) if m.contains("late-replies")), "{err}");
+}
+
+#[test]
+fn checkin_filters() {
+    let mut f = fixture(false);
+    for i in 1..=4 {
+        f.store.insert_checkin(&checkin(i, i as i64 * 100, "")).unwrap();
+    }
+    let ts = |secs: i64| Some(Timestamp::from_second(secs).unwrap());
+    let seqs =
+        |filter: CheckinFilter| f.store.checkins(&filter).unwrap().into_iter().map(|r| r.seq).collect::<Vec<_>>();
+    assert_eq!(seqs(CheckinFilter::default()), vec![4, 3, 2, 1]);
+    assert_eq!(seqs(CheckinFilter { since: ts(200), until: ts(300), ..Default::default() }), vec![3, 2]);
+    assert_eq!(seqs(CheckinFilter { limit: Some(1), ..Default::default() }), vec![4]);
+}
+
+// ---- labels -------------------------------------------------------------------
+
+#[test]
+fn the_default_lists_are_seeded() {
+    let f = fixture(false);
+    let triggers = f.store.labels(LabelKind::Trigger).unwrap();
+    let defaults = attune_core::content::default_labels().unwrap();
+    let want: Vec<_> = defaults.iter().filter(|l| l.kind == LabelKind::Trigger).cloned().collect();
+    assert_eq!(triggers, want);
+    assert!(f.store.labels(LabelKind::Feeling).unwrap().iter().any(|l| l.slug.as_str() == "anxious"));
+}
+
+#[test]
+fn labels_can_be_added_but_not_twice() {
+    let mut f = fixture(false);
+    let l = f.store.add_label(LabelKind::Trigger, "  Ignored my text ").unwrap();
+    assert_eq!(l.slug.as_str(), "ignored-my-text");
+    assert_eq!(l.name, "Ignored my text");
+    assert!(f.store.labels(LabelKind::Trigger).unwrap().contains(&l));
+    let err = f.store.add_label(LabelKind::Trigger, "ignored my text!").unwrap_err();
+    assert!(matches!(&err, StoreError::Label(m) if m.contains("already on your list")), "{err}");
+    // The same name on the other list is fine.
+    f.store.add_label(LabelKind::Feeling, "Ignored my text").unwrap();
+    for bad in ["", "!!!", "a\u{1b}b", &"x".repeat(100)] {
+        assert!(matches!(f.store.add_label(LabelKind::Trigger, bad), Err(StoreError::Label(_))), "{bad:?}");
+    }
+}
+
+#[test]
+fn renaming_a_label_updates_old_entries() {
+    let mut f = fixture(false);
+    let mut e = entry(1, 1, "x");
+    e.triggers = vec![slug("late-reply"), slug("conflict")];
+    f.store.insert_entry(&e).unwrap();
+    let l = f.store.rename_label(LabelKind::Trigger, &slug("late-reply"), "Slow answer").unwrap();
+    assert_eq!(l.slug.as_str(), "slow-answer");
+    assert_eq!(f.store.entry(1).unwrap().entry.triggers, vec![slug("slow-answer"), slug("conflict")]);
+    // Keeping the slug and changing only the wording is a rename too.
+    let l = f.store.rename_label(LabelKind::Trigger, &slug("slow-answer"), "Slow Answer!").unwrap();
+    assert_eq!(l.name, "Slow Answer!");
+    let err = f.store.rename_label(LabelKind::Trigger, &slug("slow-answer"), "Conflict").unwrap_err();
+    assert!(matches!(&err, StoreError::Label(m) if m.contains("already on your list")), "{err}");
+    let err = f.store.rename_label(LabelKind::Trigger, &slug("nope"), "x").unwrap_err();
+    assert!(matches!(&err, StoreError::Label(m) if m.contains("'nope' is not on your list")), "{err}");
+}
+
+#[test]
+fn merging_labels_moves_and_dedupes_their_uses() {
+    let mut f = fixture(false);
+    let mut a = entry(1, 1, "only conflict");
+    a.triggers = vec![slug("conflict")];
+    let mut b = entry(2, 2, "both");
+    b.triggers = vec![slug("change-of-tone"), slug("conflict")];
+    let mut gone = entry(3, 3, "deleted one");
+    gone.triggers = vec![slug("conflict")];
+    for e in [&a, &b, &gone] {
+        f.store.insert_entry(e).unwrap();
+    }
+    f.store.delete_entry(3).unwrap();
+    let moved = f.store.merge_label(LabelKind::Trigger, &slug("conflict"), &slug("change-of-tone")).unwrap();
+    assert_eq!(moved, 2, "live entries only");
+    assert_eq!(f.store.entry(1).unwrap().entry.triggers, vec![slug("change-of-tone")]);
+    assert_eq!(f.store.entry(2).unwrap().entry.triggers, vec![slug("change-of-tone")]);
+    let list = f.store.labels(LabelKind::Trigger).unwrap();
+    let conflict = list.iter().find(|l| l.slug.as_str() == "conflict").unwrap();
+    assert!(conflict.retired);
+    assert_eq!(conflict.merged_into, Some(slug("change-of-tone")));
+    assert_eq!(search_count(&f.store, "argument"), 0);
+    assert_eq!(search_count(&f.store, "tone"), 2);
+    // The deleted entry comes back with the merged label.
+    f.store.undo().unwrap();
+    assert_eq!(f.store.entry(3).unwrap().entry.triggers, vec![slug("change-of-tone")]);
+
+    // New uses of the old slug land on the new label.
+    let mut c = entry(4, 4, "new");
+    c.triggers = vec![slug("conflict")];
+    let seq = f.store.insert_entry(&c).unwrap();
+    assert_eq!(f.store.entry(seq).unwrap().entry.triggers, vec![slug("change-of-tone")]);
+    let filtered = entry_seqs(&f.store, &EntryFilter { triggers: vec![slug("conflict")], ..Default::default() });
+    assert_eq!(filtered.len(), 4);
+
+    for (from, into) in
+        [("conflict", "late-reply"), ("late-reply", "late-reply"), ("nope", "late-reply"), ("late-reply", "nope")]
+    {
+        let err = f.store.merge_label(LabelKind::Trigger, &slug(from), &slug(into)).unwrap_err();
+        assert!(matches!(err, StoreError::Label(_)), "{from} → {into}: {err}");
+    }
+}
+
+#[test]
+fn labels_retire_and_come_back() {
+    let mut f = fixture(false);
+    f.store.set_label_retired(LabelKind::Feeling, &slug("numb"), true).unwrap();
+    let find =
+        |s: &Store| s.labels(LabelKind::Feeling).unwrap().into_iter().find(|l| l.slug.as_str() == "numb").unwrap();
+    assert!(find(&f.store).retired);
+    f.store.set_label_retired(LabelKind::Feeling, &slug("numb"), false).unwrap();
+    assert!(!find(&f.store).retired);
+    let err = f.store.set_label_retired(LabelKind::Feeling, &slug("late-reply"), true).unwrap_err();
+    assert!(matches!(&err, StoreError::Label(m) if m.contains("feeling")), "{err}");
+}
+
+#[test]
+fn an_unknown_label_saves_nothing() {
+    let mut f = fixture(false);
+    let mut e = entry(1, 1, "x");
+    e.feelings = vec![slug("late-reply")];
+    let err = f.store.insert_entry(&e).unwrap_err();
+    assert!(matches!(&err, StoreError::Label(m) if m.contains("'late-reply'")), "{err}");
+    assert_eq!(f.store.count_entries(&EntryFilter::default()).unwrap(), 0);
+    assert_eq!(f.store.undo().unwrap(), None);
+}
+
+// ---- undo ---------------------------------------------------------------------
+
+#[test]
+fn undo_reverts_each_kind_of_action_newest_first() {
+    let mut f = fixture(true);
+    let s = &mut f.store;
+    assert_eq!(s.undo().unwrap(), None);
+
+    let one = s.insert_entry(&full_entry(1, 10)).unwrap();
+    assert_eq!(s.undo().unwrap(), Some(Undone::EntryCreated(one)));
+    assert!(matches!(s.entry(one).unwrap_err(), StoreError::NotFound { what: "entry", .. }));
+    assert_eq!(search_count(s, "walk"), 0);
+
+    let two = s.insert_entry(&full_entry(2, 20)).unwrap();
+    assert_ne!(two, one, "numbers are never reused");
+    let mut edited = full_entry(2, 20);
+    edited.situation = "changed my mind".into();
+    edited.triggers = vec![slug("criticism")];
+    edited.tags = vec![];
+    s.update_entry(&edited).unwrap();
+    assert_eq!(s.entry(two).unwrap().entry, edited);
+    assert_eq!(s.undo().unwrap(), Some(Undone::EntryEdited(two)));
+    assert_eq!(s.entry(two).unwrap().entry, full_entry(2, 20));
+    assert_eq!(search_count(s, "changed"), 0);
+    assert_eq!(search_count(s, "phone"), 1);
+
+    s.delete_entry(two).unwrap();
+    assert!(s.entry(two).is_err());
+    assert!(s.resolve(&two.to_string()).is_err());
+    assert_eq!(s.count_entries(&EntryFilter::default()).unwrap(), 0);
+    assert!(matches!(s.delete_entry(two).unwrap_err(), StoreError::NotFound { .. }));
+    assert_eq!(s.undo().unwrap(), Some(Undone::EntryDeleted(two)));
+    assert_eq!(s.entry(two).unwrap().entry, full_entry(2, 20));
+
+    let c = s.insert_checkin(&checkin(3, 30, "a note")).unwrap();
+    assert_eq!(s.undo().unwrap(), Some(Undone::CheckinCreated(c)));
+    assert!(matches!(s.checkin(c).unwrap_err(), StoreError::NotFound { what: "check-in", .. }));
+    assert_eq!(search_count(s, "note"), 0);
+
+    let c2 = s.insert_checkin(&checkin(4, 40, "second note")).unwrap();
+    s.delete_checkin(c2).unwrap();
+    assert!(s.checkins(&CheckinFilter::default()).unwrap().is_empty());
+    assert_eq!(s.undo().unwrap(), Some(Undone::CheckinDeleted(c2)));
+    assert_eq!(s.checkin(c2).unwrap().checkin, checkin(4, 40, "second note"));
+    assert_eq!(search_count(s, "second"), 1);
+
+    // What is left: the check-in's creation, then the second entry's.
+    assert_eq!(s.undo().unwrap(), Some(Undone::CheckinCreated(c2)));
+    assert_eq!(s.undo().unwrap(), Some(Undone::EntryCreated(two)));
+    assert_eq!(s.undo().unwrap(), None);
+}
+
+#[test]
+fn undoing_an_edit_survives_a_rename_in_between() {
+    let mut f = fixture(false);
+    let mut e = entry(1, 1, "x");
+    e.triggers = vec![slug("late-reply")];
+    let seq = f.store.insert_entry(&e).unwrap();
+    e.triggers = vec![];
+    f.store.update_entry(&e).unwrap();
+    f.store.rename_label(LabelKind::Trigger, &slug("late-reply"), "Slow answer").unwrap();
+    assert_eq!(f.store.undo().unwrap(), Some(Undone::EntryEdited(seq)));
+    assert_eq!(f.store.entry(seq).unwrap().entry.triggers, vec![slug("slow-answer")]);
+}
+
+#[test]
+fn updating_a_missing_entry_is_not_found() {
+    let mut f = fixture(false);
+    let err = f.store.update_entry(&entry(9, 1, "x")).unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { what: "entry", .. }), "{err}");
+}
+
+// ---- ids ----------------------------------------------------------------------
+
+#[test]
+fn ids_resolve_by_number_check_in_number_and_uuid_prefix() {
+    let mut f = fixture(false);
+    let a = 0xaaaaaa01_0000_7000_8000_000000000001u128;
+    let b = 0xaaaaaa02_0000_7000_8000_000000000002u128;
+    let c = 0xbbbbbb01_0000_7000_8000_000000000003u128;
+    let gone = 0xdddddd01_0000_7000_8000_000000000004u128;
+    f.store.insert_entry(&entry(a, 1, "a")).unwrap();
+    f.store.insert_entry(&entry(b, 2, "b")).unwrap();
+    f.store.insert_checkin(&checkin(c, 3, "")).unwrap();
+    let d = f.store.insert_entry(&entry(gone, 4, "d")).unwrap();
+    f.store.delete_entry(d).unwrap();
+    let s = &f.store;
+
+    assert_eq!(s.resolve("1").unwrap(), RecordRef::Entry(1));
+    assert_eq!(s.resolve(" 2 ").unwrap(), RecordRef::Entry(2));
+    assert_eq!(s.resolve("c1").unwrap(), RecordRef::Checkin(1));
+    assert_eq!(s.resolve("C1").unwrap(), RecordRef::Checkin(1));
+    assert_eq!(s.resolve("aaaaaa01").unwrap(), RecordRef::Entry(1));
+    assert_eq!(s.resolve("AAAAAA02-0000").unwrap(), RecordRef::Entry(2));
+    assert_eq!(s.resolve(&rid(a).to_string()).unwrap(), RecordRef::Entry(1));
+    assert_eq!(s.resolve(&rid(b).simple()).unwrap(), RecordRef::Entry(2));
+    assert_eq!(s.resolve("bbbbbb").unwrap(), RecordRef::Checkin(1));
+    assert_eq!(s.resolve("aaaaaa010000700080").unwrap(), RecordRef::Entry(1), "prefix across a dash");
+
+    assert!(matches!(s.resolve("aaaaaa").unwrap_err(), StoreError::Ambiguous { count: 2, .. }));
+    assert!(matches!(s.resolve("aaaaaa0").unwrap_err(), StoreError::Ambiguous { count: 2, .. }));
+    for (given, what) in [
+        ("99", "entry"),
+        ("4", "entry"),
+        ("c99", "check-in"),
+        ("c2", "check-in"),
+        ("abc", "entry or check-in"),
+        ("dddddd", "entry or check-in"),
+        ("zzzzzzz", "entry or check-in"),
+        ("", "entry or check-in"),
+        ("cccccc", "entry or check-in"),
+        ("123456", "entry or check-in"),
+    ] {
+        match s.resolve(given) {
+            Err(StoreError::NotFound { what: w, .. }) => assert_eq!(w, what, "{given}"),
+            other => panic!("{given}: {other:?}"),
+        }
+    }
+    assert_eq!(s.find_id(rid(c)).unwrap(), Some(RecordRef::Checkin(1)));
+    assert_eq!(s.find_id(rid(gone)).unwrap(), None);
+    assert_eq!(s.find_id(rid(12345)).unwrap(), None);
+}
+
+// ---- key cache ----------------------------------------------------------------
+
+const CHILD_ENV: &str = "ATTUNE_STORE_TEST_KEYCACHE_DIR";
+
+/// Run as a child process by `the_key_cache_is_shared_with_other_processes`;
+/// does nothing in a normal test run.
+#[test]
+fn keycache_child_process() {
+    let Some(dir) = std::env::var_os(CHILD_ENV) else { return };
+    match keycache::get(Path::new(&dir)) {
+        Some(key) => println!("CHILD-KEY={}", hex::encode(key.as_bytes())),
+        None => println!("CHILD-KEY=none"),
+    }
+}
+
+fn child_sees(dir: &Path) -> String {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["keycache_child_process", "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD_ENV, dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    // The harness prints "test … ... " before the child's own line.
+    let value = stdout.lines().find_map(|l| l.split_once("CHILD-KEY=")).map(|(_, v)| v);
+    value.unwrap_or("missing").trim().to_string()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_key_cache_is_shared_with_other_processes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let key = DataKey::from_bytes(*b"0123456789abcdef0123456789abcdef");
+    if let Err(why) = keycache::put(tmp.path(), &key, Duration::from_secs(60)) {
+        eprintln!("skipping: no kernel keyring here ({why})");
+        return;
+    }
+    assert_eq!(keycache::get(tmp.path()).unwrap().as_bytes(), key.as_bytes());
+    assert_eq!(child_sees(tmp.path()), hex::encode(key.as_bytes()));
+    // Another spelling of the same folder finds the same key.
+    assert!(keycache::get(&tmp.path().join(".")).is_some());
+    // Another store does not.
+    let other = tempfile::tempdir().unwrap();
+    assert!(keycache::get(other.path()).is_none());
+
+    assert!(keycache::forget(tmp.path()));
+    assert!(!keycache::forget(tmp.path()));
+    assert!(keycache::get(tmp.path()).is_none());
+    assert_eq!(child_sees(tmp.path()), "none");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_key_cache_forgets_after_its_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let key = DataKey::from_bytes([42; 32]);
+    if keycache::put(tmp.path(), &key, Duration::from_secs(1)).is_err() {
+        return;
+    }
+    assert!(keycache::get(tmp.path()).is_some());
+    std::thread::sleep(Duration::from_millis(2_100));
+    assert!(keycache::get(tmp.path()).is_none());
+    keycache::forget(tmp.path());
+}
+
+#[test]
+fn the_key_cache_needs_an_existing_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("missing");
+    assert!(keycache::put(&missing, &DataKey::from_bytes([1; 32]), Duration::from_secs(5)).is_err());
+    assert!(keycache::get(&missing).is_none());
+    assert!(!keycache::forget(&missing));
+}
