@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
+use attune_core::content::Library;
 use attune_core::{Moment, RecordId, when};
 use attune_store::{DataKey, Passphrase, Store, StoreError, keycache};
 use jiff::ZonedDateTime;
@@ -69,6 +70,24 @@ impl App {
     /// Parses a date phrase typed for `flag`, relative to now.
     pub fn when(&self, flag: &str, text: &str, edge: when::Edge) -> CliResult<ZonedDateTime> {
         when::parse(text, &self.now, edge).map_err(|e| CliError::user(format!("{flag}: {e}")))
+    }
+
+    /// The product texts: built in, with the person's own files from
+    /// `content_dir` laid over them.
+    pub fn library(&self) -> CliResult<Library> {
+        let library = Library::embedded();
+        let Some(dir) = &self.settings.content_dir.value else {
+            return Ok(library);
+        };
+        let mut files = Vec::new();
+        read_tree(dir, dir, &mut files).map_err(|e| {
+            CliError::user(format!("cannot read content_dir {}: {e}", dir.display()))
+                .hint("fix the path in your config, or remove content_dir to use the built-in texts")
+        })?;
+        library.with_overrides(files).map_err(|e| {
+            CliError::user(format!("content_dir {}: {}", dir.display(), e.message))
+                .hint("the file names must match those under content/ in attune's source")
+        })
     }
 
     /// Opens the journal, unlocking it if needed.
@@ -144,6 +163,20 @@ impl App {
             .map_err(|e| CliError::user(format!("could not read the passphrase: {e}")).exit(Exit::Unlock))?;
         Ok(Passphrase::new(text))
     }
+}
+
+/// Every file under `dir`, as (path relative to `root` with `/`, text).
+fn read_tree(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<(String, String)>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            read_tree(root, &path, out)?;
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            out.push((rel.join("/"), std::fs::read_to_string(&path)?));
+        }
+    }
+    Ok(())
 }
 
 /// Runs a passphrase command; its output is never shown or logged.

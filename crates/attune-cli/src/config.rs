@@ -58,6 +58,8 @@ pub struct Settings {
     pub color: Setting<ColorChoice>,
     /// The editor command for `--edit` (falls back to $VISUAL, $EDITOR, then vi).
     pub editor: Setting<String>,
+    /// A folder of the person's own versions of content files (wording, translations).
+    pub content_dir: Setting<Option<PathBuf>>,
 }
 
 fn ser_duration<S: serde::Serializer>(s: &Setting<Duration>, ser: S) -> Result<S::Ok, S::Error> {
@@ -89,6 +91,7 @@ struct FileConfig {
     lock_after: Option<String>,
     color: Option<ColorChoice>,
     editor: Option<String>,
+    content_dir: Option<PathBuf>,
 }
 
 /// Platform directories, found once.
@@ -136,6 +139,7 @@ impl Settings {
             editor: Setting::new(
                 env("VISUAL").or_else(|| env("EDITOR")).filter(|e| !e.trim().is_empty()).unwrap_or_else(|| "vi".into()),
             ),
+            content_dir: Setting::new(None),
             config_file,
         };
 
@@ -157,9 +161,15 @@ impl Settings {
         if let Some(e) = file.editor {
             s.editor.set(e, Origin::File);
         }
+        if let Some(d) = file.content_dir {
+            s.content_dir.set(Some(d), Origin::File);
+        }
 
         if let Some(p) = env("ATTUNE_STORE").filter(|p| !p.is_empty()) {
             s.store.set(PathBuf::from(p), Origin::Env("ATTUNE_STORE".into()));
+        }
+        if let Some(d) = env("ATTUNE_CONTENT_DIR").filter(|d| !d.is_empty()) {
+            s.content_dir.set(Some(PathBuf::from(d)), Origin::Env("ATTUNE_CONTENT_DIR".into()));
         }
         if let Some(v) = env("ATTUNE_LOCK_AFTER") {
             let d = parse_duration(&v).map_err(|m| CliError::user(format!("ATTUNE_LOCK_AFTER: {m}")))?;
@@ -195,7 +205,7 @@ fn read_file(path: &Path) -> CliResult<FileConfig> {
     };
     toml::from_str(&text).map_err(|e| {
         CliError::user(format!("the config file {} is not valid: {}", path.display(), e.message()))
-            .hint("known settings: store, lock_after, color, editor")
+            .hint("known settings: store, lock_after, color, editor, content_dir")
     })
 }
 

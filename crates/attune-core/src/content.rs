@@ -1,9 +1,92 @@
 //! Product texts and starting lists, kept as data under `content/` and
 //! embedded at build time, so wording can change without touching code.
+//!
+//! [`Library`] is the whole `content/` tree. A counsellor or translator can
+//! override any file: the binary reads their directory and passes the files
+//! to [`Library::with_overrides`] (core itself reads no files).
 
+use std::collections::BTreeMap;
+
+use include_dir::{Dir, include_dir};
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use crate::label::{Label, LabelKind, Slug};
+
+static CONTENT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../content");
+
+/// Every content file by its path under `content/` ("learn/sources.md").
+#[derive(Clone, Debug)]
+pub struct Library {
+    files: BTreeMap<String, String>,
+    overridden: Vec<String>,
+}
+
+impl Library {
+    /// The texts built into this version of attune.
+    pub fn embedded() -> Self {
+        let mut files = BTreeMap::new();
+        collect(&CONTENT, &mut files);
+        Self { files, overridden: Vec::new() }
+    }
+
+    /// Replaces files with the person's own versions. Only files that exist
+    /// may be overridden (a misspelt name is an error, not silently ignored),
+    /// except new questionnaires under `instruments/`.
+    pub fn with_overrides(mut self, files: impl IntoIterator<Item = (String, String)>) -> Result<Self, ContentError> {
+        for (path, text) in files {
+            let path = path.replace('\\', "/");
+            if !self.files.contains_key(&path) && !path.starts_with("instruments/") {
+                return Err(ContentError {
+                    file: path.clone(),
+                    message: format!("there is no built-in content file '{path}' to override"),
+                });
+            }
+            self.files.insert(path.clone(), text);
+            self.overridden.push(path);
+        }
+        Ok(self)
+    }
+
+    /// The text of one file.
+    pub fn text(&self, path: &str) -> Result<&str, ContentError> {
+        self.files
+            .get(path)
+            .map(String::as_str)
+            .ok_or_else(|| ContentError { file: path.to_string(), message: "missing".into() })
+    }
+
+    /// One TOML file parsed into `T`, with the file named in any error.
+    pub fn toml<T: DeserializeOwned>(&self, path: &str) -> Result<T, ContentError> {
+        toml::from_str(self.text(path)?).map_err(|e| ContentError { file: path.to_string(), message: e.to_string() })
+    }
+
+    /// Paths under a folder ("learn/"), sorted.
+    pub fn paths_under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.files.keys().map(String::as_str).filter(move |p| p.starts_with(prefix))
+    }
+
+    /// Every path.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// Paths replaced by the person's own files.
+    pub fn overridden(&self) -> &[String] {
+        &self.overridden
+    }
+}
+
+fn collect(dir: &Dir<'static>, out: &mut BTreeMap<String, String>) {
+    for file in dir.files() {
+        if let (Some(path), Some(text)) = (file.path().to_str(), file.contents_utf8()) {
+            out.insert(path.replace('\\', "/"), text.to_string());
+        }
+    }
+    for sub in dir.dirs() {
+        collect(sub, out);
+    }
+}
 
 /// `content/defaults.toml`, embedded.
 pub const DEFAULTS_TOML: &str = include_str!("../../../content/defaults.toml");
@@ -23,11 +106,11 @@ struct Item {
 }
 
 /// A content file that does not match its schema.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 #[error("content file {file} is invalid: {message}")]
 pub struct ContentError {
-    /// Which file.
-    pub file: &'static str,
+    /// Which file, relative to `content/`.
+    pub file: String,
     /// What is wrong.
     pub message: String,
 }
@@ -38,7 +121,7 @@ pub fn default_labels() -> Result<Vec<Label>, ContentError> {
 }
 
 fn parse_defaults(text: &str) -> Result<Vec<Label>, ContentError> {
-    let err = |message: String| ContentError { file: "defaults.toml", message };
+    let err = |message: String| ContentError { file: "defaults.toml".into(), message };
     let d: Defaults = toml::from_str(text).map_err(|e| err(e.to_string()))?;
     let mut out = Vec::new();
     for (kind, items) in [(LabelKind::Trigger, d.trigger), (LabelKind::Feeling, d.feeling)] {
@@ -69,6 +152,18 @@ mod tests {
             assert!(triggers.contains(&wanted), "{wanted} missing");
         }
         assert!(labels.iter().any(|l| l.kind == LabelKind::Feeling && l.slug.as_str() == "anxious"));
+    }
+
+    #[test]
+    fn library_embeds_the_tree_and_takes_overrides() {
+        let lib = Library::embedded();
+        assert!(lib.text("defaults.toml").unwrap().contains("late-reply"));
+        assert!(lib.paths_under("safety/").count() > 0);
+        let lib = lib.with_overrides([("defaults.toml".to_string(), "x".to_string())]).unwrap();
+        assert_eq!(lib.text("defaults.toml").unwrap(), "x");
+        assert_eq!(lib.overridden(), ["defaults.toml"]);
+        let err = Library::embedded().with_overrides([("defualts.toml".to_string(), String::new())]).unwrap_err();
+        assert!(err.message.contains("no built-in content file"), "{err}");
     }
 
     #[test]

@@ -316,7 +316,7 @@ pub struct ScreenResult {
 }
 
 fn copy_error(e: &ContentError) -> ContentError {
-    ContentError { file: e.file, message: e.message.clone() }
+    e.clone()
 }
 
 fn is_item_id(id: &str) -> bool {
@@ -337,7 +337,7 @@ pub fn screen() -> Result<&'static Screen, ContentError> {
 impl Screen {
     /// Parses and checks a check in the format of `content/safety/screen.toml`.
     pub fn parse(text: &str) -> Result<Self, ContentError> {
-        let err = |message: String| ContentError { file: "safety/screen.toml", message };
+        let err = |message: String| ContentError { file: "safety/screen.toml".into(), message };
         let screen: Screen = toml::from_str(text).map_err(|e| err(e.to_string()))?;
         if screen.version != 1 {
             return Err(err(format!("version {} is not supported (expected 1)", screen.version)));
@@ -739,15 +739,18 @@ impl ResourceDirectory {
                 Err(format!("'{code}' is not a lower-case two-letter country code"))
             };
             let country = parsed.map_err(|message| ContentError {
-                file: "safety/resources",
+                file: "safety/resources".into(),
                 message: format!("{code}.toml: {message}"),
             })?;
             if countries.insert(code.to_string(), country).is_some() {
-                return Err(ContentError { file: "safety/resources", message: format!("{code} is listed twice") });
+                return Err(ContentError {
+                    file: "safety/resources".into(),
+                    message: format!("{code} is listed twice"),
+                });
             }
         }
         let international = countries.remove(INTERNATIONAL).ok_or_else(|| ContentError {
-            file: "safety/resources",
+            file: "safety/resources".into(),
             message: "international.toml is missing".into(),
         })?;
         Ok(Self { countries, international })

@@ -31,5 +31,19 @@ pub fn run(args: JsonArgs, app: &App) -> CliResult {
     let color = serde_json::to_value(s.color.value)?;
     writeln!(w, "color = {color}  {DIM}# {}{DIM:#}", origin(&s.color.origin))?;
     writeln!(w, "editor = {:?}  {DIM}# {}{DIM:#}", s.editor.value, origin(&s.editor.origin))?;
+    match &s.content_dir.value {
+        Some(d) => {
+            // Reading the folder here reports a broken one before it matters.
+            let library = app.library()?;
+            writeln!(
+                w,
+                "content_dir = {:?}  {DIM}# {}; replaces {} built-in file(s){DIM:#}",
+                d.display().to_string(),
+                origin(&s.content_dir.origin),
+                library.overridden().len()
+            )?
+        }
+        None => writeln!(w, "{DIM}# content_dir: not set (the built-in texts are used){DIM:#}")?,
+    }
     Ok(())
 }

@@ -331,9 +331,13 @@ impl InsightsConfig {
 
     /// Parses and checks a configuration.
     pub fn from_toml(text: &str) -> Result<Self, ContentError> {
-        let cfg: Self = toml::from_str(text).map_err(|e| ContentError { file: FILE, message: e.to_string() })?;
+        let cfg: Self = toml::from_str(text).map_err(|e| ContentError { file: FILE.into(), message: e.to_string() })?;
         let problems = cfg.problems();
-        if problems.is_empty() { Ok(cfg) } else { Err(ContentError { file: FILE, message: problems.join("; ") }) }
+        if problems.is_empty() {
+            Ok(cfg)
+        } else {
+            Err(ContentError { file: FILE.into(), message: problems.join("; ") })
+        }
     }
 
     /// Everything wrong with the values (empty when valid).
