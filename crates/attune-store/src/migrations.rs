@@ -141,7 +141,18 @@ CREATE INDEX undo_log_pending ON undo_log (id) WHERE undone = 0;
 "#;
 
 /// Every migration, oldest first. Append only.
-const MIGRATIONS: &[&str] = &[V1, V2];
+/// 3: per-journal settings (country for safety resources, safety mode, …).
+/// They live inside the encrypted database, not in the plain config file,
+/// because some of them (safety mode) are themselves private.
+const V3: &str = r#"
+CREATE TABLE settings (
+    key   TEXT NOT NULL PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+"#;
+
+/// Every migration, oldest first. Append only.
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The schema version this build writes.
 pub(crate) fn latest() -> i64 {
@@ -195,6 +206,7 @@ mod tests {
     const CHECKSUMS: &[&str] = &[
         "c3ac71e8e6553e3738a2eb117b9c21c30d619f0a90ef19146630a5b863ce5709",
         "60dd86e6963f5c3d1f5a81c24ebe46e71ebf9d86669db3f217cd2c194335ef9a",
+        "ac5aa128e500f6f4b7a92babb91b4682e603e44495c5e1286f6e85c6b1e8e53d",
     ];
 
     #[test]

@@ -22,6 +22,8 @@ use crate::error::StoreError;
 use crate::fsutil::{self, Existing};
 use crate::keyfile::{self, DataKey, KdfParams, KeyFile, Passphrase, Protection, UnwrapError};
 use crate::{DB_FILE, KEY_FILE, migrations};
+
+mod settings;
 /// An open journal.
 #[derive(Debug)]
 pub struct Store {

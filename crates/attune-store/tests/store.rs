@@ -1103,3 +1103,17 @@ fn the_key_cache_needs_an_existing_folder() {
     assert!(keycache::get(&missing).is_none());
     assert!(!keycache::forget(&missing));
 }
+
+#[test]
+fn settings_round_trip_and_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, _) = Store::create(dir.path(), Protection::None).unwrap();
+    assert_eq!(store.setting("country").unwrap(), None);
+    store.set_setting("country", Some("ie")).unwrap();
+    store.set_setting("country", Some("gb")).unwrap();
+    drop(store);
+    let mut store = Store::open(dir.path(), None).unwrap();
+    assert_eq!(store.setting("country").unwrap().as_deref(), Some("gb"));
+    store.set_setting("country", None).unwrap();
+    assert_eq!(store.setting("country").unwrap(), None);
+}
