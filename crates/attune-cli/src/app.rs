@@ -90,6 +90,20 @@ impl App {
         })
     }
 
+    /// Whether safety mode is on for this journal. Every screen that could
+    /// suggest something involving the partner (talking openly, scripts meant
+    /// for them, agreements, sharing) asks [`App::safety_policy`] first and
+    /// leaves it out when this is true; see ARCHITECTURE.md, "in safety mode".
+    pub fn safety_mode(&self, store: &Store) -> CliResult<bool> {
+        crate::safety::mode(store)
+    }
+
+    /// What to offer, given safety mode: resources first, and no partner
+    /// talk, partner sharing or agreements while it is on.
+    pub fn safety_policy(&self, store: &Store) -> CliResult<attune_core::safety::SafetyPolicy> {
+        Ok(attune_core::safety::SafetyPolicy::for_mode(self.safety_mode(store)?))
+    }
+
     /// Opens the journal, unlocking it if needed.
     pub fn open(&self) -> CliResult<Opened> {
         let dir = self.store_dir();

@@ -81,6 +81,32 @@ pub enum Command {
     Completions(CompletionArgs),
     /// Print the manual page, or write one per command into a directory.
     Man(ManArgs),
+    /// Your plan: what you need to feel safe, and what you do when something sets you off.
+    Plan(crate::commands::plan::PlanArgs),
+    /// What you agreed together: check-in rhythms, words, reconnecting, the pause rule.
+    Agree(crate::commands::agree::AgreeArgs),
+    /// Take a pause when a talk gets too heated: a calm countdown, then come back together.
+    Pause(crate::commands::pause::PauseArgs),
+    /// Conversation starters: asking to be seen, showing vulnerability, repairing, and more.
+    Scripts(crate::commands::scripts::ScriptsArgs),
+    /// Say it without blame: a guided message, or `--check` a draft.
+    Say(crate::commands::say::SayArgs),
+    /// Write down something you did that shows your own value.
+    Did(crate::commands::did::DidArgs),
+    /// Your support map: people besides your partner.
+    Support(crate::commands::support::SupportArgs),
+    /// An affirmation, in your own words or from the suggestions.
+    Affirm(crate::commands::affirm::AffirmArgs),
+    /// What is due now: a check-in rhythm, an agreement to review (short enough for a prompt).
+    Due(crate::commands::due::DueArgs),
+    /// What your notes show: triggers, when it happens, passing or recurring, progress.
+    Insights(crate::commands::insights::InsightsArgs),
+    /// Safety first: support services, safety mode, the safety check, your country.
+    Safety(crate::commands::safety::SafetyArgs),
+    /// Questionnaires for reflection: where it comes from, closeness and distance, and more.
+    Assess(crate::commands::assess::AssessArgs),
+    /// Read about the signs, the sources, the five steps and more.
+    Learn(crate::commands::learn::LearnArgs),
 }
 
 /// `--json` for read commands.

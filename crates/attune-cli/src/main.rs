@@ -8,6 +8,7 @@ mod config;
 mod editor;
 mod error;
 mod out;
+mod safety;
 
 use std::process::ExitCode;
 

@@ -4,6 +4,7 @@
 //! Time ("now") and randomness (new ids) are passed in by the caller, so every
 //! rule can be tested with fixed inputs.
 
+pub mod assess;
 pub mod checkin;
 pub mod content;
 pub mod entry;
@@ -12,7 +13,11 @@ pub mod ids;
 pub mod insights;
 pub mod label;
 pub mod moment;
+pub mod pause;
+pub mod plan;
 pub mod safety;
+pub mod scripts;
+pub mod selfworth;
 pub mod vocab;
 pub mod when;
 

@@ -23,6 +23,7 @@ mod store;
 
 pub use error::StoreError;
 pub use keyfile::{DataKey, KdfParams, Passphrase, Protection};
+pub use store::plan::Numbered;
 pub use store::{CheckinFilter, CheckinRow, EntryFilter, EntryRow, RecordRef, SearchHit, Store, Undone};
 
 /// File name of the database inside a store directory.

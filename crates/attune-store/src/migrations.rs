@@ -151,8 +151,187 @@ CREATE TABLE settings (
 ) WITHOUT ROWID;
 "#;
 
+/// Self-assessments (issue 4).
+///
+/// - `assessments`: one row per finished questionnaire: the instrument's id,
+///   version and title at the time, when it was finished (Unix ms, offset,
+///   zone), the answers (JSON object, item id → value; skipped items are
+///   absent) and the scores (JSON array, one object per subscale), so a
+///   result stays readable even if the questionnaire's file changes later.
+///   `seq` is never reused; `deleted_at` is for a later delete/undo.
+/// - `assessment_sessions`: at most one questionnaire in progress per
+///   instrument, saved after every answer so it can be stopped and resumed.
+const ASSESSMENTS: &str = r#"
+CREATE TABLE assessments (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         TEXT    NOT NULL UNIQUE,
+    instrument TEXT    NOT NULL,
+    version    INTEGER NOT NULL CHECK (version >= 1),
+    title      TEXT    NOT NULL,
+    at_ms      INTEGER NOT NULL,
+    at_offset  INTEGER NOT NULL,
+    at_zone    TEXT,
+    answers    TEXT    NOT NULL DEFAULT '{}',
+    scores     TEXT    NOT NULL DEFAULT '[]',
+    deleted_at INTEGER
+);
+CREATE INDEX assessments_by_instrument ON assessments (instrument, at_ms DESC, seq DESC) WHERE deleted_at IS NULL;
+
+CREATE TABLE assessment_sessions (
+    instrument     TEXT    NOT NULL PRIMARY KEY,
+    version        INTEGER NOT NULL CHECK (version >= 1),
+    title          TEXT    NOT NULL,
+    started_ms     INTEGER NOT NULL,
+    started_offset INTEGER NOT NULL,
+    started_zone   TEXT,
+    updated_ms     INTEGER NOT NULL,
+    updated_offset INTEGER NOT NULL,
+    updated_zone   TEXT,
+    position       INTEGER NOT NULL CHECK (position >= 0),
+    answers        TEXT    NOT NULL DEFAULT '{}'
+) WITHOUT ROWID;
+"#;
+
+/// The plan and the conversation toolkit (issue 5).
+///
+/// - `needs`: what I need to feel safe; `slug` is a framework id
+///   ("transparency") or derived from my own words.
+/// - `trigger_plans`: one per trigger, keyed by the trigger's row in
+///   `labels` (not its name), so a rename carries the plan along. `status`
+///   is proposed / agreed / revisit with its day (`YYYY-MM-DD`).
+/// - `agreements` + `agreement_history`: what we decided together; the
+///   rhythm and review interval are JSON (`Rhythm`, `ReviewEvery` in
+///   attune-core) so new rhythm shapes need no migration. Dates are
+///   `YYYY-MM-DD`. Every change appends a history row with the words at
+///   that point.
+/// - `pauses`: each pause-timer run (planned and actual seconds, ended
+///   early, reconvened or not).
+/// - `activities`, `supporters`, `affirmations`: self-worth. An affirmation
+///   row is either my own words (`text`) or a suggestion from content
+///   (`suggestion` id, `text` NULL until I edit it); `shown` counts how often
+///   it was shown, so none repeats until all were shown.
+const PLAN_TOOLKIT: &str = r#"
+CREATE TABLE needs (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    id             TEXT    NOT NULL UNIQUE,
+    slug           TEXT    NOT NULL UNIQUE,
+    name           TEXT    NOT NULL,
+    looks_like     TEXT    NOT NULL DEFAULT '',
+    known          INTEGER NOT NULL DEFAULT 0 CHECK (known IN (0, 1)),
+    created_ms     INTEGER NOT NULL,
+    created_offset INTEGER NOT NULL,
+    created_zone   TEXT
+);
+
+CREATE TABLE trigger_plans (
+    label_id       INTEGER NOT NULL PRIMARY KEY REFERENCES labels (id),
+    id             TEXT    NOT NULL UNIQUE,
+    for_myself     TEXT    NOT NULL DEFAULT '',
+    ask_partner    TEXT    NOT NULL DEFAULT '',
+    status         TEXT    NOT NULL CHECK (status IN ('proposed', 'agreed', 'revisit')),
+    status_on      TEXT,
+    updated_ms     INTEGER NOT NULL,
+    updated_offset INTEGER NOT NULL,
+    updated_zone   TEXT,
+    CHECK ((status = 'proposed') = (status_on IS NULL))
+);
+
+CREATE TABLE agreements (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    id             TEXT    NOT NULL UNIQUE,
+    kind           TEXT    NOT NULL CHECK (kind IN ('check-in', 'ritual', 'words', 'reconnect', 'pause-rule', 'other')),
+    text           TEXT    NOT NULL,
+    proposed_by    TEXT    NOT NULL CHECK (proposed_by IN ('me', 'partner', 'both')),
+    agreed_on      TEXT,
+    rhythm         TEXT,
+    pause_minutes  INTEGER CHECK (pause_minutes BETWEEN 1 AND 120),
+    review_on      TEXT,
+    review_every   TEXT,
+    retired_on     TEXT,
+    created_ms     INTEGER NOT NULL,
+    created_offset INTEGER NOT NULL,
+    created_zone   TEXT
+);
+
+CREATE TABLE agreement_history (
+    agreement_seq INTEGER NOT NULL REFERENCES agreements (seq),
+    n             INTEGER NOT NULL,
+    change        TEXT    NOT NULL CHECK (change IN ('created', 'revised', 'agreed', 'reviewed', 'retired', 'restored')),
+    text          TEXT    NOT NULL,
+    note          TEXT    NOT NULL DEFAULT '',
+    at_ms         INTEGER NOT NULL,
+    at_offset     INTEGER NOT NULL,
+    at_zone       TEXT,
+    PRIMARY KEY (agreement_seq, n)
+) WITHOUT ROWID;
+
+CREATE TABLE pauses (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    id             TEXT    NOT NULL UNIQUE,
+    started_ms     INTEGER NOT NULL,
+    started_offset INTEGER NOT NULL,
+    started_zone   TEXT,
+    planned_secs   INTEGER NOT NULL CHECK (planned_secs > 0),
+    actual_secs    INTEGER NOT NULL CHECK (actual_secs >= 0),
+    ended_early    INTEGER NOT NULL CHECK (ended_early IN (0, 1)),
+    reconvened     INTEGER CHECK (reconvened IN (0, 1))
+);
+CREATE INDEX pauses_by_time ON pauses (started_ms DESC, seq DESC);
+
+CREATE TABLE activities (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         TEXT    NOT NULL UNIQUE,
+    at_ms      INTEGER NOT NULL,
+    at_offset  INTEGER NOT NULL,
+    at_zone    TEXT,
+    what       TEXT    NOT NULL,
+    category   TEXT    NOT NULL CHECK (category IN ('work', 'hobby', 'volunteering', 'art', 'sport', 'friends', 'other')),
+    minutes    INTEGER CHECK (minutes BETWEEN 1 AND 1440),
+    felt       INTEGER CHECK (felt BETWEEN 0 AND 10),
+    note       TEXT    NOT NULL DEFAULT '',
+    deleted_at INTEGER
+);
+CREATE INDEX activities_live_by_time ON activities (at_ms DESC, seq DESC) WHERE deleted_at IS NULL;
+
+CREATE TABLE supporters (
+    seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+    id           TEXT    NOT NULL UNIQUE,
+    name         TEXT    NOT NULL,
+    relation     TEXT    NOT NULL DEFAULT '',
+    last_contact TEXT,
+    can_call     INTEGER NOT NULL DEFAULT 0 CHECK (can_call IN (0, 1)),
+    note         TEXT    NOT NULL DEFAULT '',
+    removed      INTEGER NOT NULL DEFAULT 0 CHECK (removed IN (0, 1))
+);
+
+CREATE TABLE affirmations (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         TEXT    NOT NULL UNIQUE,
+    text       TEXT,
+    suggestion TEXT    UNIQUE,
+    starred    INTEGER NOT NULL DEFAULT 0 CHECK (starred IN (0, 1)),
+    removed    INTEGER NOT NULL DEFAULT 0 CHECK (removed IN (0, 1)),
+    shown      INTEGER NOT NULL DEFAULT 0 CHECK (shown >= 0),
+    CHECK (text IS NOT NULL OR suggestion IS NOT NULL)
+);
+"#;
+
+/// Insights (issue 3): a covering index for reading whole stretches of
+/// history for statistics (`Store::entries_for_stats`). It holds every
+/// column an analysis reads, in time order, so the read never touches the
+/// table's rows and their long texts: with SQLCipher every page read is a
+/// page decrypted, and the texts are most of the pages. (`deleted_at`, always
+/// NULL here, is listed so SQLite counts the index as covering the query's
+/// `deleted_at IS NULL`.)
+const STATS_INDEX: &str = r#"
+CREATE INDEX entries_stats ON entries (
+    occurred_ms, seq, id, occurred_offset, occurred_zone, recorded_ms, recorded_offset, recorded_zone,
+    intensity, signs_mask, sources_mask, starred, deleted_at
+) WHERE deleted_at IS NULL;
+"#;
+
 /// Every migration, oldest first. Append only.
-const MIGRATIONS: &[&str] = &[V1, V2, V3];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, ASSESSMENTS, PLAN_TOOLKIT, STATS_INDEX];
 
 /// The schema version this build writes.
 pub(crate) fn latest() -> i64 {
@@ -207,6 +386,9 @@ mod tests {
         "c3ac71e8e6553e3738a2eb117b9c21c30d619f0a90ef19146630a5b863ce5709",
         "60dd86e6963f5c3d1f5a81c24ebe46e71ebf9d86669db3f217cd2c194335ef9a",
         "ac5aa128e500f6f4b7a92babb91b4682e603e44495c5e1286f6e85c6b1e8e53d",
+        "3b4450cd22ef62f681c5f7258dab8808c4ef0f237359decf27b7a6f86433e723",
+        "c56d6a4c603db26ab3dbbec80fe2d11acd4815d4d81ca1e9319fd5a046637955",
+        "5f12ee9acabfbe0a880b1b61908f21846ced4f0f9f565e1e2216d364b8166c75",
     ];
 
     #[test]
@@ -308,5 +490,118 @@ mod tests {
         assert_eq!(store.search("talked", 10).unwrap().1, 1);
         // New writes continue the old numbering, and undo works on them.
         assert_eq!(store.resolve("c1").unwrap(), RecordRef::Checkin(1));
+    }
+
+    /// Invariant 5 for the assessments migration: a journal made by the
+    /// version just before it (whatever number that is) upgrades with its
+    /// entries, check-ins and settings intact, and then keeps assessments.
+    #[test]
+    fn a_journal_from_before_assessments_upgrades_with_its_data() {
+        use attune_core::assess::{Session, SubscaleScore, Taken};
+        use attune_core::{Moment, RecordId};
+
+        use crate::keyfile::{self, KeyFile};
+        use crate::{DB_FILE, Store};
+
+        let mine = MIGRATIONS.iter().position(|m| *m == ASSESSMENTS).unwrap() as i64 + 1;
+        let dir = tempfile::tempdir().unwrap();
+        keyfile::write(dir.path(), &KeyFile::Plain).unwrap();
+        {
+            let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+            migrate_to(&mut conn, mine - 1).unwrap();
+            assert_eq!(user_version(&conn).unwrap(), mine - 1);
+            conn.execute_batch(
+                r#"
+                INSERT INTO entries (seq, id, occurred_ms, occurred_offset, recorded_ms, recorded_offset,
+                                     situation, intensity, sources_mask)
+                VALUES (1, '01890000-0000-7000-8000-000000000001', 1700000000000, 3600,
+                        1700000100000, 3600, 'No answer all evening', 6, 4);
+                INSERT INTO checkins (seq, id, at_ms, at_offset, security, seen, trusted, respected)
+                VALUES (1, '01890000-0000-7000-8000-000000000002', 1700000200000, 0, 6, 4, 5, 7);
+                INSERT INTO settings (key, value) VALUES ('country', 'nl');
+                "#,
+            )
+            .unwrap();
+            let tables: i64 = conn
+                .query_row("SELECT count(*) FROM sqlite_master WHERE name LIKE 'assessment%'", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(tables, 0, "the previous version has no assessment tables");
+        }
+
+        let mut store = Store::open(dir.path(), None).unwrap();
+        assert_eq!(store.entry(1).unwrap().entry.situation, "No answer all evening");
+        assert_eq!(store.checkin(1).unwrap().checkin.respected, Some(7));
+        assert_eq!(store.setting("country").unwrap().as_deref(), Some("nl"));
+        assert!(store.assessments(None).unwrap().is_empty());
+
+        let at = Moment::with_offset(jiff::Timestamp::from_millisecond(1_700_000_300_000).unwrap(), 3600);
+        let session = Session {
+            instrument: "how-it-shows".into(),
+            version: 1,
+            title: "How it shows".into(),
+            started: at.clone(),
+            updated: at.clone(),
+            position: 1,
+            answers: [("fr-1".to_string(), 2)].into(),
+        };
+        store.save_assessment_session(&session).unwrap();
+        let taken = Taken {
+            id: RecordId::from_uuid(uuid::Uuid::from_u128(7)),
+            instrument: "how-it-shows".into(),
+            version: 1,
+            title: "How it shows".into(),
+            at,
+            answers: [("fr-1".to_string(), 2)].into(),
+            scores: vec![SubscaleScore {
+                subscale: "fear-of-rejection".into(),
+                items: 2,
+                answered: 1,
+                score: Some(2.0),
+                min: 0.0,
+                max: 3.0,
+                z: None,
+                percentile: None,
+                band: Some("on many days".into()),
+            }],
+        };
+        store.save_assessment(&taken).unwrap();
+        assert_eq!(store.assessments(Some("how-it-shows")).unwrap(), vec![taken]);
+        assert_eq!(store.assessment_session("how-it-shows").unwrap(), None, "finishing ends the session");
+    }
+
+    /// The insights index: a database made just before it upgrades, and
+    /// the statistics read finds its old entries (through the index; the
+    /// store's tests check that the read uses it).
+    #[test]
+    fn the_stats_index_upgrades_old_entries_and_covers_the_read() {
+        use crate::keyfile::{self, KeyFile};
+        use crate::{DB_FILE, Store};
+
+        let version = MIGRATIONS.iter().position(|m| *m == STATS_INDEX).unwrap() as i64 + 1;
+        let dir = tempfile::tempdir().unwrap();
+        keyfile::write(dir.path(), &KeyFile::Plain).unwrap();
+        {
+            let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+            migrate_to(&mut conn, version - 1).unwrap();
+            conn.execute_batch(
+                r#"
+                INSERT INTO labels (id, kind, slug, name) VALUES (1, 'trigger', 'late-reply', 'Late or no reply');
+                INSERT INTO entries (seq, id, occurred_ms, occurred_offset, occurred_zone,
+                                     recorded_ms, recorded_offset, situation, intensity, signs_mask)
+                VALUES (1, '01890000-0000-7000-8000-000000000001', 1700000000000, 3600, 'Europe/Berlin',
+                        1700000100000, 3600, 'No answer all evening', 7, 1),
+                       (2, '01890000-0000-7000-8000-000000000002', 1600000000000, 0, NULL,
+                        1600000000000, 0, 'Older', NULL, 0);
+                INSERT INTO entry_labels (entry_seq, label_id, position) VALUES (1, 1, 0);
+                "#,
+            )
+            .unwrap();
+        }
+        let store = Store::open(dir.path(), None).unwrap();
+        let (seqs, rows) = store.entries_for_stats(None, None).unwrap();
+        assert_eq!(seqs, vec![2, 1]);
+        assert_eq!(rows[1].triggers[0].as_str(), "late-reply");
+        assert_eq!(rows[1].occurred.zone.as_deref(), Some("Europe/Berlin"));
+        assert_eq!(rows[1].intensity.map(|i| i.get()), Some(7));
     }
 }

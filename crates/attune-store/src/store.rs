@@ -23,6 +23,9 @@ use crate::fsutil::{self, Existing};
 use crate::keyfile::{self, DataKey, KdfParams, KeyFile, Passphrase, Protection, UnwrapError};
 use crate::{DB_FILE, KEY_FILE, migrations};
 
+mod assess;
+mod history;
+pub(crate) mod plan;
 mod settings;
 /// An open journal.
 #[derive(Debug)]
@@ -657,22 +660,21 @@ impl Store {
             .into_iter()
             .map(|r| (r.seq, r))
             .collect();
-        let mut e_snippets =
-            if e_page.is_empty() { HashMap::new() } else { fts_snippets(conn, "entries_fts", -1, &query, &e_ids)? };
-        let mut c_snippets =
-            if c_page.is_empty() { HashMap::new() } else { fts_snippets(conn, "checkins_fts", 0, &query, &c_ids)? };
-
+        let terms = search_terms(words);
         let mut hits = Vec::with_capacity(order.len());
         for r in order {
             match r {
                 RecordRef::Entry(seq) => {
                     if let Some(row) = entries.remove(&seq) {
-                        hits.push(SearchHit::Entry { row, snippet: e_snippets.remove(&seq).unwrap_or_default() });
+                        let e = &row.entry;
+                        let snippet = snippet(&[&e.situation, &e.thoughts, &e.fear, &e.helped], &terms);
+                        hits.push(SearchHit::Entry { row, snippet });
                     }
                 }
                 RecordRef::Checkin(seq) => {
                     if let Some(row) = checkins.remove(&seq) {
-                        hits.push(SearchHit::Checkin { row, snippet: c_snippets.remove(&seq).unwrap_or_default() });
+                        let snippet = snippet(&[&row.checkin.note], &terms);
+                        hits.push(SearchHit::Checkin { row, snippet });
                     }
                 }
             }
@@ -943,6 +945,12 @@ fn open_connection(db: &Path, key: Option<&DataKey>, wal: bool) -> Result<Connec
     conn.busy_timeout(Duration::from_millis(5000))?;
     if wal {
         conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+        // Each CLI command is a short process: checkpointing on every close
+        // would add several fsyncs to every save. The WAL is already durable
+        // (synchronous = FULL). A small auto-checkpoint keeps it short,
+        // because every process start re-reads it to rebuild the WAL index.
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
+        conn.execute_batch("PRAGMA wal_autocheckpoint = 256;")?;
     }
     // temp_store: sorts and FTS merges stay in memory, never in plain temp files.
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;")?;
@@ -1624,23 +1632,56 @@ fn newest_matches(
     Ok((usize::try_from(count).unwrap_or(0), rows.collect::<Result<Vec<_>, _>>()?))
 }
 
-/// The best passage of each listed row, matches marked with `[` and `]`.
-/// `+rowid` keeps the rowid test out of FTS5's hands: it then runs the query
-/// once and SQLite filters, instead of running it once per row.
-fn fts_snippets(
-    conn: &Connection,
-    table: &str,
-    column: i64,
-    query: &str,
-    rowids_json: &str,
-) -> Result<HashMap<i64, String>, StoreError> {
-    let sql = format!(
-        "SELECT rowid, snippet({table}, ?3, '[', ']', '…', {SNIPPET_WORDS}) FROM {table} \
-         WHERE {table} MATCH ?1 AND +rowid IN (SELECT value FROM json_each(?2))"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![query, rowids_json, column], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<HashMap<_, _>, _>>()?)
+/// The lower-cased words of a search, as [`fts_query`] splits them.
+fn search_terms(words: &str) -> Vec<String> {
+    words
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(MAX_SEARCH_WORDS)
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The passage around the first word that starts with a search term, matches
+/// between `[` and `]`. Built from the page's rows in memory: asking FTS5 for
+/// snippets would walk every match of the query again.
+fn snippet(texts: &[&str], terms: &[String]) -> String {
+    let hit = |w: &str| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+        !w.is_empty() && terms.iter().any(|t| w.starts_with(t.as_str()))
+    };
+    let words_of = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    // The field where a term appears; otherwise (a tag or trigger matched) the first non-empty one.
+    let (words, first) = texts
+        .iter()
+        .find_map(|t| {
+            let words = words_of(t);
+            words.iter().position(|w| hit(w)).map(|i| (words, Some(i)))
+        })
+        .unwrap_or_else(|| (texts.iter().map(|t| words_of(t)).find(|w| !w.is_empty()).unwrap_or_default(), None));
+    let max = usize::try_from(SNIPPET_WORDS).unwrap_or(12);
+    let start = first.map_or(0, |i| i.saturating_sub(max / 3));
+    let end = (start + max).min(words.len());
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    for (i, w) in words[start..end].iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if hit(w) {
+            out.push('[');
+            out.push_str(w);
+            out.push(']');
+        } else {
+            out.push_str(w);
+        }
+    }
+    if end < words.len() {
+        out.push('…');
+    }
+    out
 }
 
 fn json_ids(ids: &[i64]) -> Result<String, StoreError> {
@@ -1650,6 +1691,17 @@ fn json_ids(ids: &[i64]) -> Result<String, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snippets_mark_matches_and_fall_back_to_the_first_field() {
+        let terms = search_terms("Jeal");
+        let s = snippet(&["we went out", "I felt so jealous, again and again"], &terms);
+        assert_eq!(s, "I felt so [jealous,] again and again");
+        let long = "one two three four five six seven eight nine ten eleven twelve thirteen jealous end";
+        assert!(snippet(&[long], &terms).starts_with('…'));
+        assert_eq!(snippet(&["", "tagged only"], &terms), "tagged only");
+        assert_eq!(snippet(&[""], &terms), "");
+    }
 
     #[test]
     fn fts_query_quotes_every_word_and_drops_syntax() {

@@ -212,6 +212,8 @@ fn an_interrupted_create_leaves_no_store_and_can_be_redone() {
     let mut left: Vec<String> =
         fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     left.sort();
+    // The WAL stays after close (no checkpoint on close); no leftover of the crash does.
+    left.retain(|f| f != "attune.db-wal" && f != "attune.db-shm");
     assert_eq!(left, vec!["attune.db", "key.json"]);
     assert_eq!(Store::probe(&dir).unwrap(), Some(true));
     assert_eq!(Store::open(&dir, key.as_ref()).unwrap().entry(1).unwrap().entry.situation, "fresh");

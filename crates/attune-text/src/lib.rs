@@ -7,4 +7,5 @@
 
 pub mod crisis;
 mod pattern;
+pub mod statement;
 mod tokens;

@@ -2,16 +2,20 @@
 
 use std::io::Write;
 
+use attune_core::safety::Answer;
 use attune_core::when::Edge;
 use attune_core::{CheckinDraft, Consequence, Moment};
 use attune_store::CheckinRow;
-use dialoguer::Input;
 use dialoguer::theme::ColorfulTheme;
+use dialoguer::{Input, Select};
+use serde::Serialize;
 
 use crate::app::App;
 use crate::cli::CheckinArgs;
+use crate::commands::insights;
 use crate::error::{CliError, CliResult};
 use crate::out::{self, DIM, GOOD};
+use crate::safety;
 
 pub fn run(args: CheckinArgs, app: &App) -> CliResult {
     let at = match &args.at {
@@ -32,23 +36,58 @@ pub fn run(args: CheckinArgs, app: &App) -> CliResult {
         draft.clone().into_checkin(app.new_id(), at.clone())?;
     }
     let mut opened = app.open()?;
+    let mut afraid_now = None;
     if !flags_given {
         if !app.interactive {
             return Err(CliError::user("nothing was saved: security is missing")
                 .hint("give a number from 0 (very unsafe) to 10 (completely safe), e.g. attune checkin --security 6"));
         }
-        guided(&mut draft)?;
+        afraid_now = guided(app, &mut draft)?;
     }
     let checkin = draft.into_checkin(app.new_id(), at)?;
     let seq = opened.store.insert_checkin(&checkin)?;
     let row = CheckinRow { seq, checkin };
+    // Saved: now look at safety (the note's words, the ratings, the answer),
+    // then at whether to suggest professional help (at most once a week).
+    let store = &mut opened.store;
+    let safety = safety::after_checkin(app, store, safety::CheckinAnswers { checkin: &row.checkin, afraid_now });
+    let help = match insights::help_after_checkin(app, store) {
+        Ok(help) => help,
+        Err(e) => {
+            out::note(&format!("note: your check-in is saved; looking at the recent weeks failed: {}", e.message));
+            None
+        }
+    };
     if args.json {
-        return out::json(&row);
+        return out::json(&Json {
+            record: &row,
+            safety: safety.as_ref().map(|(_, n)| n),
+            professional_help: help.as_ref().map(|(h, _)| h),
+        });
     }
     let mut w = out::stdout();
     writeln!(w, "{GOOD}Saved{GOOD:#} check-in c{seq}. Thank you for taking a moment for this.")?;
     writeln!(w, "{DIM}`attune list --checkins` shows your check-ins over time.{DIM:#}")?;
+    if let Some((ctx, notice)) = &safety {
+        ctx.print_notice(&mut w, notice)?;
+    }
+    if let Some((help, texts)) = &help {
+        writeln!(w)?;
+        insights::print_help(&mut w, texts, help)?;
+    }
     Ok(())
+}
+
+/// `--json`: the check-in, plus `"safety"` and `"professional_help"` when
+/// they apply (docs/json.md).
+#[derive(Serialize)]
+struct Json<'a> {
+    #[serde(flatten)]
+    record: &'a CheckinRow,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    safety: Option<&'a safety::Notice>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    professional_help: Option<&'a insights::HelpShown>,
 }
 
 /// "blame=2" into a pair; the number is checked with the rest of the draft.
@@ -64,7 +103,9 @@ fn parse_pair(text: &str) -> CliResult<(String, i64)> {
     Ok((name.trim().to_string(), value))
 }
 
-fn guided(draft: &mut CheckinDraft) -> CliResult {
+/// Asks the questions one at a time; returns the answer to the optional
+/// "afraid right now" question, asked when felt security is rated low.
+fn guided(app: &App, draft: &mut CheckinDraft) -> CliResult<Option<Answer>> {
     let theme = ColorfulTheme::default();
     let scale = |prompt: &str, max: u8, required: bool| -> CliResult<Option<i64>> {
         let text = Input::<String>::with_theme(&theme)
@@ -85,6 +126,20 @@ fn guided(draft: &mut CheckinDraft) -> CliResult {
     };
     draft.security =
         scale("Right now, how safe does the relationship feel? (0 very unsafe … 10 completely safe)", 10, true)?;
+    let mut afraid_now = None;
+    if draft.security.is_some_and(|s| s <= safety::ASK_AFRAID_AT_MOST) {
+        let content = safety::Content::load(app)?;
+        let screen = &content.screen;
+        out::note(&content.messages.checkin.question_hint);
+        let choices: Vec<&str> = Answer::ALL.iter().map(|a| screen.answers.get(*a)).collect();
+        let picked = Select::with_theme(&theme)
+            .with_prompt(&screen.checkin.question)
+            .items(&choices)
+            .default(1)
+            .interact()
+            .map_err(|e| CliError::user(format!("the question was interrupted: {e}")).hint("nothing was saved"))?;
+        afraid_now = Answer::ALL.get(picked).copied();
+    }
     draft.seen = scale("How seen do you feel? (0–10, Enter to skip)", 10, false)?;
     draft.trusted = scale("How trusted? (0–10, Enter to skip)", 10, false)?;
     draft.respected = scale("How respected? (0–10, Enter to skip)", 10, false)?;
@@ -99,5 +154,5 @@ fn guided(draft: &mut CheckinDraft) -> CliResult {
         .allow_empty(true)
         .interact_text()
         .map_err(|e| CliError::user(format!("the question was interrupted: {e}")))?;
-    Ok(())
+    Ok(afraid_now)
 }

@@ -12,6 +12,7 @@ use crate::cli::EditArgs;
 use crate::commands::log::edit_until_valid;
 use crate::error::{CliError, CliResult};
 use crate::out::{self, DIM, GOOD};
+use crate::safety;
 
 pub fn run(args: EditArgs, app: &App) -> CliResult {
     let mut opened = app.open()?;
@@ -101,11 +102,15 @@ pub fn run(args: EditArgs, app: &App) -> CliResult {
     }
     opened.store.update_entry(&entry)?;
     let row = EntryRow { seq, entry };
+    let safety = safety::after_save(app, &opened.store, &row.entry.text_fields());
     if args.json {
-        return out::json(&row);
+        return out::json(&safety::WithSafety { record: &row, safety: safety.as_ref().map(|(_, n)| n) });
     }
     let mut w = out::stdout();
     writeln!(w, "{GOOD}Saved{GOOD:#} your changes to entry {seq}.")?;
     writeln!(w, "{DIM}`attune undo` puts the previous version back.{DIM:#}")?;
+    if let Some((ctx, notice)) = &safety {
+        ctx.print_notice(&mut w, notice)?;
+    }
     Ok(())
 }

@@ -59,9 +59,12 @@ pub fn run(args: ListArgs, app: &App) -> CliResult {
             })
             .transpose()?,
         starred: args.starred,
-        limit: Some(limit),
+        // One more than shown tells whether there are more, without counting them all.
+        limit: Some(limit.saturating_add(1)),
     };
-    let rows = store.entries(&filter)?;
+    let mut rows = store.entries(&filter)?;
+    let more = rows.len() > limit;
+    rows.truncate(limit);
     if args.json {
         return out::json(&rows);
     }
@@ -72,11 +75,12 @@ pub fn run(args: ListArgs, app: &App) -> CliResult {
     for row in &rows {
         out::entry_line(&mut w, row, this_year)?;
     }
-    if rows.len() == limit {
-        let total = store.count_entries(&EntryFilter { limit: None, ..filter })?;
-        if total > limit {
-            writeln!(w, "{DIM}{limit} of {total} shown; -n {total} shows all.{DIM:#}")?;
-        }
+    if more {
+        writeln!(
+            w,
+            "{DIM}The newest {limit} are shown; -n {} shows more, --since narrows.{DIM:#}",
+            limit.saturating_mul(5)
+        )?;
     }
     Ok(())
 }

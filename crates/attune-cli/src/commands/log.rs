@@ -14,6 +14,7 @@ use crate::cli::{EntryFields, LogArgs};
 use crate::editor;
 use crate::error::{CliError, CliResult};
 use crate::out::{self, DIM, GOOD};
+use crate::safety;
 
 pub fn run(args: LogArgs, app: &App) -> CliResult {
     let mut opened = app.open()?;
@@ -62,12 +63,17 @@ pub fn run(args: LogArgs, app: &App) -> CliResult {
         Err(e) => return Err(keep_draft(app, &opened, &draft, &occurred, e.into())),
     };
     let row = EntryRow { seq, entry };
+    // Saved: now, and only now, look at the words for signs of crisis.
+    let safety = safety::after_save(app, &opened.store, &row.entry.text_fields());
     if args.json {
-        return out::json(&row);
+        return out::json(&safety::WithSafety { record: &row, safety: safety.as_ref().map(|(_, n)| n) });
     }
     let mut w = out::stdout();
     writeln!(w, "{GOOD}Saved{GOOD:#} entry {seq}: {}", row.entry.title(60))?;
     writeln!(w, "{DIM}`attune show {seq}` to read it, `attune undo` to take it back.{DIM:#}")?;
+    if let Some((ctx, notice)) = &safety {
+        ctx.print_notice(&mut w, notice)?;
+    }
     Ok(())
 }
 

@@ -1,20 +1,34 @@
 //! One file per command. Each takes its parsed arguments and the [`App`].
 
+pub mod affirm;
+pub mod agree;
+pub mod assess;
 mod backup;
 mod checkin;
 mod config;
 mod delete;
+pub mod did;
 mod docs;
 mod drafts;
+pub mod due;
 mod edit;
 mod init;
+pub mod insights;
 mod labels;
+pub mod learn;
 mod list;
 mod lock;
 mod log;
 mod passphrase;
+pub mod pause;
+pub mod plan;
+pub mod safety;
+pub mod say;
+pub mod scripts;
 mod search;
 mod show;
+pub mod support;
+mod toolkit;
 mod undo;
 
 use attune_core::LabelKind;
@@ -44,5 +58,18 @@ pub fn run(command: Command, app: &App) -> CliResult {
         Command::Backup(args) => backup::run(args, app),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(args),
+        Command::Plan(args) => plan::run(args, app),
+        Command::Agree(args) => agree::run(args, app),
+        Command::Pause(args) => pause::run(args, app),
+        Command::Scripts(args) => scripts::run(args, app),
+        Command::Say(args) => say::run(args, app),
+        Command::Did(args) => did::run(args, app),
+        Command::Support(args) => support::run(args, app),
+        Command::Affirm(args) => affirm::run(args, app),
+        Command::Due(args) => due::run(args, app),
+        Command::Insights(args) => insights::run(args, app),
+        Command::Safety(args) => safety::run(args, app),
+        Command::Assess(args) => assess::run(args, app),
+        Command::Learn(args) => learn::run(args, app),
     }
 }

@@ -47,7 +47,7 @@ pub fn run(args: SearchArgs, app: &App) -> CliResult {
         };
         let line = snippet.replace('\n', " ");
         let styled = line.replace('[', &format!("{HINT}")).replace(']', &format!("{HINT:#}"));
-        writeln!(w, "       {DIM}…{DIM:#}{styled}{DIM}…{DIM:#}")?;
+        writeln!(w, "       {styled}")?;
     }
     if total > hits.len() {
         writeln!(w, "{DIM}{} of {total} matches shown; -n {total} shows all.{DIM:#}", hits.len())?;
