@@ -685,7 +685,11 @@ impl Page<'_> {
             writeln!(w, "{DIM}{}{DIM:#}", wrap_indent(&t.legend.render(&[("max", max.to_string())]), "  ", "  "))?;
             if let Some(p) = &c.peak {
                 let weekday = c.grid.iter().position(|r| r.weekday == p.weekday).and_then(|i| t.weekdays.get(i));
-                let part = c.grid[0].cells.iter().position(|x| x.part == p.part).and_then(|i| t.day_parts.get(i));
+                let part = c
+                    .grid
+                    .first()
+                    .and_then(|row| row.cells.iter().position(|x| x.part == p.part))
+                    .and_then(|i| t.day_parts.get(i));
                 if let (Some(weekday), Some(part)) = (weekday, part) {
                     let line = t.peak.render(&[
                         ("weekday", weekday.clone()),

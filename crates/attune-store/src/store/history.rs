@@ -113,8 +113,9 @@ fn text(v: ValueRef<'_>) -> Result<Option<&str>, StoreError> {
 const ENTRIES_PER_THREAD: usize = 10_000;
 /// The most threads used.
 const MAX_THREADS: usize = 8;
-/// The most entries room is made for up front (the estimate can be high).
-const MAX_RESERVE: usize = 1 << 20;
+/// The most entries room is made for up front (the estimate can be high;
+/// beyond this the list grows as it is read).
+const MAX_RESERVE: usize = 1 << 18;
 
 /// A label row: (id, is a trigger, slug), sorted by id.
 type Labels = Vec<(i64, bool, Slug)>;
@@ -162,7 +163,10 @@ fn entries_for_stats(
     }
 
     // Equal stretches of time, each on its own connection; the first on
-    // this one. Concatenated in order, they are in time order.
+    // this one. Concatenated in order, they are in time order. The
+    // stretches do not overlap, so no entry is read twice; a save by another
+    // process while they are read shows up in its stretch or not at all,
+    // which is as good as reading a moment earlier or later.
     let span = i128::from(last) - i128::from(first);
     let bound = |i: usize| {
         i64::try_from(i128::from(first) + span * i128::try_from(i).unwrap_or(0) / parts as i128).unwrap_or(last)
