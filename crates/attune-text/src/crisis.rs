@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::pattern::{Context, Phrase, Present};
+use crate::pattern::{Context, Phrase, Present, compile_all as compile_phrases, is_id, is_word, word_set as words};
 use crate::tokens::{Token, tokenize};
 
 /// `content/safety/crisis_lexicon.toml`, embedded.
@@ -206,34 +206,8 @@ struct RawCues {
     denial: Vec<String>,
 }
 
-/// A single normalised word: lower-case letters and digits only.
-fn is_word(w: &str) -> bool {
-    !w.is_empty() && w.chars().all(|c| c.is_alphanumeric() && !c.is_uppercase())
-}
-
-fn is_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !id.starts_with('-')
-        && !id.ends_with('-')
-}
-
 fn word_set(list: Vec<String>, name: &str, required: bool) -> Result<HashSet<String>, LexiconError> {
-    if required && list.is_empty() {
-        return Err(LexiconError(format!("[words] {name} is empty")));
-    }
-    let mut set = HashSet::new();
-    for w in list {
-        if !is_word(&w) {
-            return Err(LexiconError(format!(
-                "[words] {name}: '{w}' is not a single lower-case word without apostrophes"
-            )));
-        }
-        if !set.insert(w.clone()) {
-            return Err(LexiconError(format!("[words] {name}: '{w}' is listed twice")));
-        }
-    }
-    Ok(set)
+    words(list, name, required).map_err(LexiconError)
 }
 
 fn compile_all(
@@ -242,19 +216,7 @@ fn compile_all(
     used: &mut BTreeSet<String>,
     owner: &str,
 ) -> Result<Vec<Phrase>, LexiconError> {
-    if phrases.is_empty() {
-        return Err(LexiconError(format!("{owner} has no phrases")));
-    }
-    let mut out = Vec::with_capacity(phrases.len());
-    for p in phrases {
-        for name in macros.keys() {
-            if p.contains(&format!("@{name}")) {
-                used.insert(name.clone());
-            }
-        }
-        out.push(Phrase::compile(p, macros).map_err(|e| LexiconError(format!("{owner}: {e}")))?);
-    }
-    Ok(out)
+    compile_phrases(phrases, macros, used, owner).map_err(LexiconError)
 }
 
 impl Lexicon {

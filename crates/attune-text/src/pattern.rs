@@ -17,7 +17,7 @@
 //! Alternatives always need brackets: `want|wish to die` is an error, write
 //! `(want|wish) to die`. A phrase never matches across a sentence.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt;
 
 use crate::tokens::Token;
@@ -424,6 +424,60 @@ pub(crate) fn clause_starts_at(tokens: &[Token], p: usize) -> bool {
         p if p < tokens.len() => tokens[p].clause != tokens[p - 1].clause || tokens[p - 1].link,
         _ => false,
     }
+}
+
+/// A single normalised word: lower-case letters and digits only.
+pub(crate) fn is_word(w: &str) -> bool {
+    !w.is_empty() && w.chars().all(|c| c.is_alphanumeric() && !c.is_uppercase())
+}
+
+/// A rule id: lower-case letters, digits and inner dashes.
+pub(crate) fn is_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+}
+
+/// A lexicon's `[words]` list as a set: single normalised words, no repeats.
+/// The error is the message; each lexicon wraps it in its own error type.
+pub(crate) fn word_set(list: Vec<String>, name: &str, required: bool) -> Result<HashSet<String>, String> {
+    if required && list.is_empty() {
+        return Err(format!("[words] {name} is empty"));
+    }
+    let mut set = HashSet::new();
+    for w in list {
+        if !is_word(&w) {
+            return Err(format!("[words] {name}: '{w}' is not a single lower-case word without apostrophes"));
+        }
+        if !set.insert(w.clone()) {
+            return Err(format!("[words] {name}: '{w}' is listed twice"));
+        }
+    }
+    Ok(set)
+}
+
+/// Compiles a rule's phrases, noting which macros they use.
+pub(crate) fn compile_all(
+    phrases: &[String],
+    macros: &BTreeMap<String, String>,
+    used: &mut BTreeSet<String>,
+    owner: &str,
+) -> Result<Vec<Phrase>, String> {
+    if phrases.is_empty() {
+        return Err(format!("{owner} has no phrases"));
+    }
+    phrases
+        .iter()
+        .map(|p| {
+            for name in macros.keys() {
+                if p.contains(&format!("@{name}")) {
+                    used.insert(name.clone());
+                }
+            }
+            Phrase::compile(p, macros).map_err(|e| format!("{owner}: {e}"))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::pattern::{Context, Phrase, Present};
+use crate::pattern::{Context, Phrase, Present, compile_all as compile_phrases, is_id, word_set as words};
 use crate::tokens::tokenize;
 
 /// `content/say/statement_lexicon.toml`, embedded.
@@ -190,30 +190,15 @@ pub struct Lexicon {
     excludes: Vec<Exclude>,
 }
 
-fn is_word(w: &str) -> bool {
-    !w.is_empty() && w.chars().all(|c| c.is_alphanumeric() && !c.is_uppercase())
-}
-
-fn is_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !id.starts_with('-')
-        && !id.ends_with('-')
+fn kind_of(s: &str, owner: &str) -> Result<Kind, LexiconError> {
+    Kind::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+        LexiconError(format!("{owner}: '{s}' is not a kind; use one of {}", all.join(", ")))
+    })
 }
 
 fn word_set(list: Vec<String>, name: &str) -> Result<HashSet<String>, LexiconError> {
-    let mut set = HashSet::new();
-    for w in list {
-        if !is_word(&w) {
-            return Err(LexiconError(format!(
-                "[words] {name}: '{w}' is not a single lower-case word without apostrophes"
-            )));
-        }
-        if !set.insert(w.clone()) {
-            return Err(LexiconError(format!("[words] {name}: '{w}' is listed twice")));
-        }
-    }
-    Ok(set)
+    words(list, name, false).map_err(LexiconError)
 }
 
 fn compile_all(
@@ -222,27 +207,7 @@ fn compile_all(
     used: &mut BTreeSet<String>,
     owner: &str,
 ) -> Result<Vec<Phrase>, LexiconError> {
-    if phrases.is_empty() {
-        return Err(LexiconError(format!("{owner} has no phrases")));
-    }
-    phrases
-        .iter()
-        .map(|p| {
-            for name in macros.keys() {
-                if p.contains(&format!("@{name}")) {
-                    used.insert(name.clone());
-                }
-            }
-            Phrase::compile(p, macros).map_err(|e| LexiconError(format!("{owner}: {e}")))
-        })
-        .collect()
-}
-
-fn kind_of(s: &str, owner: &str) -> Result<Kind, LexiconError> {
-    Kind::parse(s).ok_or_else(|| {
-        let all: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-        LexiconError(format!("{owner}: '{s}' is not a kind; use one of {}", all.join(", ")))
-    })
+    compile_phrases(phrases, macros, used, owner).map_err(LexiconError)
 }
 
 impl Lexicon {
