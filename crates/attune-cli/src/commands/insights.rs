@@ -10,8 +10,8 @@ use std::io::Write;
 
 use attune_core::content::{ContentError, Library};
 use attune_core::insights::{
-    Direction, Exposure, HelpSuggestion, Insights, InsightsConfig, Template, Verdict, WeekSummary, Window,
-    insights_with_exposures,
+    Direction, Exposure, HelpSuggestion, Insights, InsightsConfig, ProfileShare, Template, Verdict, WeekSummary,
+    Window, insights_with_exposures,
 };
 use attune_core::safety::SafetyPolicy;
 use attune_core::vocab::{Sign, Source};
@@ -649,6 +649,38 @@ impl Page<'_> {
         Ok(())
     }
 
+    /// The signs or the sources as bars, one line each (both share one layout).
+    #[allow(clippy::too_many_arguments)]
+    fn profile<T: Ord + Copy>(
+        &self,
+        w: &mut impl Write,
+        title: &str,
+        none: &str,
+        tagged: u32,
+        rows: &[ProfileShare<T>],
+        names: &BTreeMap<T, String>,
+        id: fn(T) -> &'static str,
+    ) -> CliResult {
+        let t = &self.t.contexts;
+        let caption = (tagged > 0).then(|| t.profile_caption.render(&[("tagged", tagged.to_string())]));
+        self.heading(w, title, caption.as_deref())?;
+        if tagged == 0 {
+            return paragraph(w, none, "  ");
+        }
+        for s in rows {
+            let name = names.get(&s.id).map_or(id(s.id), String::as_str);
+            writeln!(
+                w,
+                "  {} {}  {:>4}  {DIM}({}){DIM:#}",
+                pad(name, 22),
+                bar(s.share, BAR),
+                percent(s.share),
+                s.entries
+            )?;
+        }
+        Ok(())
+    }
+
     fn contexts(&self, w: &mut impl Write) -> CliResult {
         let t = &self.t.contexts;
         let c = &self.insights.contexts;
@@ -720,47 +752,16 @@ impl Page<'_> {
             }
         }
 
-        let caption = |n: u32| t.profile_caption.render(&[("tagged", n.to_string())]);
-        self.heading(
-            w,
-            &t.profile_title,
-            (c.sign_tagged_entries > 0).then(|| caption(c.sign_tagged_entries)).as_deref(),
-        )?;
-        if c.sign_tagged_entries == 0 {
-            paragraph(w, &t.no_signs, "  ")?;
-        } else {
-            for s in &c.signs {
-                let name = t.signs.get(&s.id).map_or(s.id.as_str(), String::as_str);
-                writeln!(
-                    w,
-                    "  {} {}  {:>4}  {DIM}({}){DIM:#}",
-                    pad(name, 22),
-                    bar(s.share, BAR),
-                    percent(s.share),
-                    s.entries
-                )?;
-            }
-        }
-        self.heading(
+        self.profile(w, &t.profile_title, &t.no_signs, c.sign_tagged_entries, &c.signs, &t.signs, Sign::as_str)?;
+        self.profile(
             w,
             &t.sources_title,
-            (c.source_tagged_entries > 0).then(|| caption(c.source_tagged_entries)).as_deref(),
+            &t.no_sources,
+            c.source_tagged_entries,
+            &c.sources,
+            &t.sources,
+            Source::as_str,
         )?;
-        if c.source_tagged_entries == 0 {
-            paragraph(w, &t.no_sources, "  ")?;
-        } else {
-            for s in &c.sources {
-                let name = t.sources.get(&s.id).map_or(s.id.as_str(), String::as_str);
-                writeln!(
-                    w,
-                    "  {} {}  {:>4}  {DIM}({}){DIM:#}",
-                    pad(name, 22),
-                    bar(s.share, BAR),
-                    percent(s.share),
-                    s.entries
-                )?;
-            }
-        }
         if let Some(text) = &c.social.text {
             self.heading(w, &t.social_title, None)?;
             writeln!(
