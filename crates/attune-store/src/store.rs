@@ -5,7 +5,7 @@
 //! variants with a meaning (busy, disk full, read-only, damaged) at the edge
 //! of each public method.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -609,11 +609,10 @@ impl Store {
         self.edge(self.search_inner(words, limit))
     }
 
-    /// Per table, the FTS query runs three times whatever the page size: to
-    /// count (deleted records are not in the index, so this is the total), to
-    /// pick the newest `limit` matches, and for the page's snippets. Per-row
-    /// queries would re-run it for every hit, each time merging the prefix
-    /// terms' whole doclists.
+    /// Per table, the FTS query runs once whatever the page size (see
+    /// [`newest_matches`]); snippets come from the page's rows in memory.
+    /// Per-row FTS queries would merge the prefix terms' whole doclists again
+    /// for every hit.
     fn search_inner(&self, words: &str, limit: usize) -> Result<(Vec<SearchHit>, usize), StoreError> {
         let Some(query) = fts_query(words) else {
             return Ok((Vec::new(), 0));
@@ -1603,9 +1602,10 @@ fn fts_query(words: &str) -> Option<String> {
 }
 
 /// How many live records of `table` match, and the newest `limit` of them
-/// as (seq, time). Few matches: look each up and sort. Many: walk the
-/// table's time index newest first (`+` keeps SQLite from using the primary
-/// key instead) and stop after `limit`, never reading the rows themselves.
+/// as (seq, time). The FTS query runs once, into a set (deleted records are
+/// not in the index, so its size is the total). Few matches: look each up and
+/// sort. Many: walk the table's live-by-time index newest first and stop after
+/// `limit` matches, never reading the rows themselves.
 fn newest_matches(
     conn: &Connection,
     table: &str,
@@ -1614,22 +1614,48 @@ fn newest_matches(
     query: &str,
     limit: i64,
 ) -> Result<(usize, Vec<(i64, i64)>), StoreError> {
-    const FEW: i64 = 1_000;
-    let count_sql = format!("SELECT count(*) FROM {table}_fts WHERE {table}_fts MATCH ?1");
-    let count: i64 = conn.prepare_cached(&count_sql)?.query_row(params![query], |r| r.get(0))?;
-    if count == 0 || limit == 0 {
-        return Ok((usize::try_from(count).unwrap_or(0), Vec::new()));
+    // Up to this many matches, sorting them all is cheaper than walking the time index.
+    const FEW: usize = 1_000;
+    let fts_sql = format!("SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?1");
+    let matched: HashSet<i64> =
+        conn.prepare_cached(&fts_sql)?.query_map(params![query], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let count = matched.len();
+    if count == 0 || limit <= 0 {
+        return Ok((count, Vec::new()));
     }
-    let plus = if count > FEW { "+" } else { "" };
-    let sql = format!(
-        "SELECT {alias}.seq, {alias}.{time} FROM {table} {alias} \
-         WHERE {alias}.deleted_at IS NULL \
-           AND {plus}{alias}.seq IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?1) \
-         ORDER BY {alias}.{time} DESC, {alias}.seq DESC LIMIT ?2"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![query, limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok((usize::try_from(count).unwrap_or(0), rows.collect::<Result<Vec<_>, _>>()?))
+    let want = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut page = Vec::with_capacity(want.min(count));
+    if count <= FEW {
+        let sql = format!(
+            "SELECT {alias}.seq, {alias}.{time} FROM {table} {alias} \
+             WHERE {alias}.deleted_at IS NULL AND {alias}.seq IN (SELECT value FROM json_each(?1)) \
+             ORDER BY {alias}.{time} DESC, {alias}.seq DESC LIMIT ?2"
+        );
+        let ids = json_ids(&matched.into_iter().collect::<Vec<_>>())?;
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![ids, limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        for row in rows {
+            page.push(row?);
+        }
+    } else {
+        // Many matches: newest first along the live-by-time index, keeping the
+        // matched ones; with a match in every n rows this reads about n × limit rows.
+        let sql = format!(
+            "SELECT {alias}.seq, {alias}.{time} FROM {table} {alias} \
+             WHERE {alias}.deleted_at IS NULL ORDER BY {alias}.{time} DESC, {alias}.seq DESC"
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([])?;
+        while page.len() < want
+            && let Some(row) = rows.next()?
+        {
+            let seq: i64 = row.get(0)?;
+            if matched.contains(&seq) {
+                page.push((seq, row.get(1)?));
+            }
+        }
+    }
+    Ok((count, page))
 }
 
 /// The lower-cased words of a search, as [`fts_query`] splits them.

@@ -677,6 +677,55 @@ fn search_merges_entries_and_checkins_newest_first_with_a_total() {
     assert_eq!(search_count(&f.store, "common"), 5);
 }
 
+/// Past 1,000 matches the page comes from a walk of the time index instead of
+/// sorting every match: both ways must give the same newest-first page.
+#[test]
+fn search_pages_agree_below_and_above_a_thousand_matches() {
+    let mut f = fixture(false);
+    // Times out of insertion order (backdated entries), every third one a match.
+    let time = |i: i64| (i * 7_919) % 3_001 * 60;
+    let mut expected = vec![];
+    for i in 0..3_600_i64 {
+        let text = match i % 3 {
+            0 if i % 300 == 0 => format!("pebble marble {i}"),
+            0 => format!("pebble {i}"),
+            _ => format!("stone {i}"),
+        };
+        let seq = f.store.insert_entry(&entry(i as u128 + 1, time(i), &text)).unwrap();
+        if i % 3 == 0 {
+            expected.push((time(i), seq, i % 300 == 0));
+        }
+    }
+    // Deleted matches count for neither the page nor the total.
+    for (_, seq, _) in expected.iter().filter(|(t, _, _)| t % 11 == 0).copied().collect::<Vec<_>>() {
+        f.store.delete_entry(seq).unwrap();
+        expected.retain(|(_, s, _)| *s != seq);
+    }
+    expected.sort_by(|a, b| b.cmp(a));
+    assert!(expected.len() > 1_000, "the walk must be exercised");
+    let page = |store: &Store, words: &str| -> (Vec<i64>, usize) {
+        let (hits, total) = store.search(words, 25).unwrap();
+        let seqs = hits
+            .iter()
+            .map(|h| match h {
+                SearchHit::Entry { row, .. } => row.seq,
+                SearchHit::Checkin { .. } => panic!("no check-ins here"),
+            })
+            .collect();
+        (seqs, total)
+    };
+    let (seqs, total) = page(&f.store, "pebble");
+    assert_eq!(total, expected.len());
+    assert_eq!(seqs, expected.iter().take(25).map(|(_, s, _)| *s).collect::<Vec<_>>());
+
+    // A rare word takes the sorting way; its page is newest first too.
+    let rare: Vec<i64> = expected.iter().filter(|(_, _, rare)| *rare).map(|(_, s, _)| *s).collect();
+    assert!(rare.len() > 5 && rare.len() < 25);
+    let (seqs, total) = page(&f.store, "marble");
+    assert_eq!(total, rare.len());
+    assert_eq!(seqs, rare.iter().take(25).copied().collect::<Vec<_>>());
+}
+
 #[test]
 fn hostile_search_input_never_errors() {
     let mut f = fixture(false);
