@@ -67,6 +67,8 @@ pub enum Command {
     Triggers(LabelArgs),
     /// Your list of named feelings.
     Feelings(LabelArgs),
+    /// The free tags on your entries, most used first, with how often each is used.
+    Tags(JsonArgs),
     /// Entries that could not be saved, kept safe until you restore them.
     Drafts(DraftArgs),
     /// Show the settings in effect and where each one comes from.

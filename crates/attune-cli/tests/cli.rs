@@ -434,3 +434,23 @@ fn a_failed_editor_entry_is_kept_as_an_encrypted_draft() {
     let (_, err) = s.fail(&["drafts", "restore", "1"]);
     assert!(err.contains("intensity"), "{err}");
 }
+
+#[test]
+fn tags_are_counted_over_live_entries_most_used_first() {
+    let s = Sandbox::new();
+    s.init();
+    insta::assert_snapshot!(s.run(&["tags"]));
+    for (text, tags) in [("one", &["weekend", "phone"][..]), ("two", &["weekend"]), ("three", &["phone", "weekend"])] {
+        let mut args = vec!["log", text];
+        for t in tags {
+            args.extend_from_slice(&["--tag", t]);
+        }
+        s.run(&args);
+    }
+    s.run(&["log", "four", "--tag", "party"]);
+    insta::assert_snapshot!(s.run(&["tags"]));
+    // A deleted entry's tags no longer count.
+    s.run(&["delete", "4"]);
+    let json = s.json(&["tags", "--json"]);
+    assert_eq!(json, serde_json::json!({"tags": [{"tag": "weekend", "entries": 3}, {"tag": "phone", "entries": 2}]}));
+}

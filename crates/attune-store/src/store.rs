@@ -288,6 +288,15 @@ impl Store {
         Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
 
+    // ---- tags -------------------------------------------------------------
+
+    /// Every free tag on live entries and how many entries carry it, most
+    /// used first. Live entries come from the small live-by-time index, so
+    /// the entries' pages (most of the file) are never read.
+    pub fn tag_counts(&self) -> Result<Vec<(String, usize)>, StoreError> {
+        self.edge(tag_counts(&self.conn))
+    }
+
     // ---- labels -----------------------------------------------------------
 
     /// The person's list of triggers or feelings (retired and merged included).
@@ -1708,6 +1717,21 @@ fn snippet(texts: &[&str], terms: &[String]) -> String {
         out.push('…');
     }
     out
+}
+
+fn tag_counts(conn: &Connection) -> Result<Vec<(String, usize)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.tag, count(*) AS n FROM entry_tags t \
+         WHERE t.entry_seq IN (SELECT seq FROM entries WHERE deleted_at IS NULL) \
+         GROUP BY t.tag ORDER BY n DESC, t.tag",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (tag, n) = row?;
+        out.push((tag, usize::try_from(n).unwrap_or(0)));
+    }
+    Ok(out)
 }
 
 fn json_ids(ids: &[i64]) -> Result<String, StoreError> {

@@ -28,6 +28,7 @@ pub mod scripts;
 mod search;
 mod show;
 pub mod support;
+mod tags;
 mod toolkit;
 mod undo;
 
@@ -50,6 +51,7 @@ pub fn run(command: Command, app: &App) -> CliResult {
         Command::Delete(args) => delete::run(args, app),
         Command::Undo(args) => undo::run(args, app),
         Command::Triggers(args) => labels::run(LabelKind::Trigger, args, app),
+        Command::Tags(args) => tags::run(args, app),
         Command::Feelings(args) => labels::run(LabelKind::Feeling, args, app),
         Command::Drafts(args) => drafts::run(args, app),
         Command::Config(args) => config::run(args, app),
