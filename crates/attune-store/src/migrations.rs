@@ -330,8 +330,16 @@ CREATE INDEX entries_stats ON entries (
 ) WHERE deleted_at IS NULL;
 "#;
 
+/// Deleted entries, found without reading the table: counts over the small
+/// link tables (`Store::tag_counts`) take everything and subtract what
+/// belongs to deleted entries, which are few. Reading the entries' own pages
+/// instead would decrypt most of the file.
+const DELETED_INDEX: &str = r#"
+CREATE INDEX entries_deleted ON entries (seq) WHERE deleted_at IS NOT NULL;
+"#;
+
 /// Every migration, oldest first. Append only.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, ASSESSMENTS, PLAN_TOOLKIT, STATS_INDEX];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, ASSESSMENTS, PLAN_TOOLKIT, STATS_INDEX, DELETED_INDEX];
 
 /// The schema version this build writes.
 pub(crate) fn latest() -> i64 {
@@ -389,6 +397,7 @@ mod tests {
         "3b4450cd22ef62f681c5f7258dab8808c4ef0f237359decf27b7a6f86433e723",
         "c56d6a4c603db26ab3dbbec80fe2d11acd4815d4d81ca1e9319fd5a046637955",
         "5f12ee9acabfbe0a880b1b61908f21846ced4f0f9f565e1e2216d364b8166c75",
+        "8bef333b7c19d3eaef6a17fe3242b96b5a997767c8cf446eccd9531cc2f4ac94",
     ];
 
     #[test]
@@ -603,5 +612,35 @@ mod tests {
         assert_eq!(rows[1].triggers[0].as_str(), "late-reply");
         assert_eq!(rows[1].occurred.zone.as_deref(), Some("Europe/Berlin"));
         assert_eq!(rows[1].intensity.map(|i| i.get()), Some(7));
+    }
+
+    /// The deleted-entries index: entries deleted before the upgrade are in
+    /// it, so tag counts leave them out from the first open.
+    #[test]
+    fn the_deleted_index_upgrades_old_deletions() {
+        use crate::keyfile::{self, KeyFile};
+        use crate::{DB_FILE, Store};
+
+        let version = MIGRATIONS.iter().position(|m| *m == DELETED_INDEX).unwrap() as i64 + 1;
+        let dir = tempfile::tempdir().unwrap();
+        keyfile::write(dir.path(), &KeyFile::Plain).unwrap();
+        {
+            let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+            migrate_to(&mut conn, version - 1).unwrap();
+            conn.execute_batch(
+                r#"
+                INSERT INTO entries (seq, id, occurred_ms, occurred_offset, recorded_ms, recorded_offset,
+                                     situation, deleted_at)
+                VALUES (1, '01890000-0000-7000-8000-000000000001', 1700000000000, 0, 1700000000000, 0, 'kept', NULL),
+                       (2, '01890000-0000-7000-8000-000000000002', 1700000001000, 0, 1700000001000, 0, 'gone',
+                        1700000002000);
+                INSERT INTO entry_tags (entry_seq, tag, position)
+                VALUES (1, 'weekend', 0), (2, 'weekend', 0), (2, 'phone', 1);
+                "#,
+            )
+            .unwrap();
+        }
+        let store = Store::open(dir.path(), None).unwrap();
+        assert_eq!(store.tag_counts().unwrap(), vec![("weekend".to_string(), 1)]);
     }
 }

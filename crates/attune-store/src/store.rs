@@ -291,8 +291,9 @@ impl Store {
     // ---- tags -------------------------------------------------------------
 
     /// Every free tag on live entries and how many entries carry it, most
-    /// used first. Live entries come from the small live-by-time index, so
-    /// the entries' pages (most of the file) are never read.
+    /// used first (ties by name). Counted over the link table and the index
+    /// of deleted entries, so the entries' pages (most of the file, each
+    /// read a page decrypted) are never read.
     pub fn tag_counts(&self) -> Result<Vec<(String, usize)>, StoreError> {
         self.edge(tag_counts(&self.conn))
     }
@@ -1720,17 +1721,27 @@ fn snippet(texts: &[&str], terms: &[String]) -> String {
 }
 
 fn tag_counts(conn: &Connection) -> Result<Vec<(String, usize)>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT t.tag, count(*) AS n FROM entry_tags t \
-         WHERE t.entry_seq IN (SELECT seq FROM entries WHERE deleted_at IS NULL) \
-         GROUP BY t.tag ORDER BY n DESC, t.tag",
-    )?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
-    let mut out = Vec::new();
-    for row in rows {
+    let mut counts: HashMap<String, i64> = HashMap::new();
+    let mut all = conn.prepare_cached("SELECT tag, count(*) FROM entry_tags GROUP BY tag")?;
+    for row in all.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
         let (tag, n) = row?;
-        out.push((tag, usize::try_from(n).unwrap_or(0)));
+        counts.insert(tag, n);
     }
+    let mut deleted = conn.prepare_cached(
+        "SELECT t.tag, count(*) FROM entries e INDEXED BY entries_deleted \
+         JOIN entry_tags t ON t.entry_seq = e.seq WHERE e.deleted_at IS NOT NULL GROUP BY t.tag",
+    )?;
+    for row in deleted.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))? {
+        let (tag, n) = row?;
+        if let Some(count) = counts.get_mut(&tag) {
+            *count -= n;
+        }
+    }
+    let mut out: Vec<(String, usize)> = counts
+        .into_iter()
+        .filter_map(|(tag, n)| usize::try_from(n).ok().filter(|n| *n > 0).map(|n| (tag, n)))
+        .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     Ok(out)
 }
 
