@@ -172,41 +172,38 @@ fn expand(source: &str, macros: &BTreeMap<String, String>) -> Result<String, Phr
     Ok(out)
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Lexeme {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Lexeme<'s> {
     Open(char),
     Close(char),
     Bar,
-    Atom(String),
+    Atom(&'s str),
 }
 
-fn lex(s: &str) -> Result<Vec<Lexeme>, PhraseError> {
+/// Splits a phrase into brackets, bars and atoms; atoms borrow from `s`
+/// (lexicons are compiled at every start, so no copies).
+fn lex(s: &str) -> Result<Vec<Lexeme<'_>>, PhraseError> {
     let mut out = Vec::new();
-    let mut atom = String::new();
-    let push_atom = |atom: &mut String, out: &mut Vec<Lexeme>| {
-        if !atom.is_empty() {
-            out.push(Lexeme::Atom(std::mem::take(atom)));
+    let mut atom_start = None;
+    for (i, c) in s.char_indices() {
+        let single = match c {
+            '(' | '[' => Some(Lexeme::Open(c)),
+            ')' | ']' => Some(Lexeme::Close(c)),
+            '|' => Some(Lexeme::Bar),
+            c if c.is_whitespace() => None,
+            _ => {
+                atom_start.get_or_insert(i);
+                continue;
+            }
+        };
+        if let Some(start) = atom_start.take() {
+            out.push(Lexeme::Atom(&s[start..i]));
         }
-    };
-    for c in s.chars() {
-        match c {
-            '(' | '[' => {
-                push_atom(&mut atom, &mut out);
-                out.push(Lexeme::Open(c));
-            }
-            ')' | ']' => {
-                push_atom(&mut atom, &mut out);
-                out.push(Lexeme::Close(c));
-            }
-            '|' => {
-                push_atom(&mut atom, &mut out);
-                out.push(Lexeme::Bar);
-            }
-            c if c.is_whitespace() => push_atom(&mut atom, &mut out),
-            c => atom.push(c),
-        }
+        out.extend(single);
     }
-    push_atom(&mut atom, &mut out);
+    if let Some(start) = atom_start {
+        out.push(Lexeme::Atom(&s[start..]));
+    }
     if out.is_empty() {
         return Err(PhraseError("empty phrase".into()));
     }
@@ -214,7 +211,7 @@ fn lex(s: &str) -> Result<Vec<Lexeme>, PhraseError> {
 }
 
 struct Parser<'a> {
-    items: &'a [Lexeme],
+    items: &'a [Lexeme<'a>],
     pos: usize,
 }
 
@@ -287,30 +284,25 @@ fn atom(a: &str) -> Result<Node, PhraseError> {
 
 /// Word groups a match of `seq` must contain (one word of each group).
 fn needs(seq: &[Node]) -> Vec<Vec<Lit>> {
-    let mut out = Vec::new();
-    for node in seq {
-        match node {
-            Node::Word(w) => out.push(vec![Lit::Word(w.clone())]),
-            Node::Prefix(p) => out.push(vec![Lit::Prefix(p.clone())]),
-            Node::Alt(alts) => {
-                // Each alternative guarantees its own first group; together
-                // they guarantee the union.
-                let mut union = Vec::new();
-                let mut every_alt_has_one = true;
-                for alt in alts {
-                    match needs(alt).into_iter().next() {
-                        Some(group) => union.extend(group),
-                        None => every_alt_has_one = false,
-                    }
-                }
-                if every_alt_has_one {
-                    out.push(union);
-                }
+    seq.iter().filter_map(group).collect()
+}
+
+/// Words of which one must occur wherever `node` matches, if there are such.
+/// An alternation guarantees the union of its alternatives' first groups,
+/// and nothing when one alternative guarantees nothing.
+fn group(node: &Node) -> Option<Vec<Lit>> {
+    match node {
+        Node::Word(w) => Some(vec![Lit::Word(w.clone())]),
+        Node::Prefix(p) => Some(vec![Lit::Prefix(p.clone())]),
+        Node::Alt(alts) => {
+            let mut union = Vec::new();
+            for alt in alts {
+                union.extend(alt.iter().find_map(group)?);
             }
-            Node::Opt(_) | Node::Gap(_) | Node::Fillers | Node::ClauseStart | Node::ClauseEnd => {}
+            Some(union)
         }
+        Node::Opt(_) | Node::Gap(_) | Node::Fillers | Node::ClauseStart | Node::ClauseEnd => None,
     }
-    out
 }
 
 /// The fewest tokens a sequence can consume.
@@ -470,8 +462,10 @@ pub(crate) fn compile_all(
     phrases
         .iter()
         .map(|p| {
-            for name in macros.keys() {
-                if p.contains(&format!("@{name}")) {
+            for (at, _) in p.match_indices('@') {
+                let after = &p[at + 1..];
+                let len = after.find(|c: char| !(c.is_ascii_lowercase() || c == '_')).unwrap_or(after.len());
+                if let Some((name, _)) = macros.get_key_value(&after[..len]) {
                     used.insert(name.clone());
                 }
             }
