@@ -983,6 +983,8 @@ fn classify(err: StoreError, dir: &Path) -> StoreError {
     match e.sqlite_error_code() {
         Some(C::DatabaseBusy | C::DatabaseLocked) => StoreError::Busy,
         Some(C::DiskFull) => StoreError::DiskFull,
+        // SQLITE_IOERR: not our bug but the disk's answer (EFBIG, EIO, ENOSPC mid-write).
+        Some(C::SystemIoFailure) => StoreError::DiskIo(dir.to_path_buf()),
         Some(C::ReadOnly | C::PermissionDenied) => StoreError::ReadOnly(dir.to_path_buf()),
         Some(C::NotADatabase | C::DatabaseCorrupt) => StoreError::Corrupt(dir.join(DB_FILE)),
         _ => StoreError::Sqlite(e),
