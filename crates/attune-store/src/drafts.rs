@@ -126,12 +126,19 @@ pub fn list(drafts_dir: &Path, key: Option<&DataKey>) -> Result<Vec<DraftFile>, 
             continue;
         }
         let Ok(bytes) = fs::read(&path) else { continue };
-        if let Some(p) = open(&bytes, key) {
-            out.push(DraftFile { path, saved_at: p.saved_at, draft: p.draft, occurred: p.occurred });
+        if let Some(d) = decode(path, &bytes, key) {
+            out.push(d);
         }
     }
     out.sort_by(|a, b| b.saved_at.cmp(&a.saved_at).then_with(|| a.path.cmp(&b.path)));
     Ok(out)
+}
+
+/// Reads one draft file's bytes (found at `path`): `None` when `key` does
+/// not open it, or it is damaged or not a draft. Never panics on any bytes.
+pub fn decode(path: PathBuf, bytes: &[u8], key: Option<&DataKey>) -> Option<DraftFile> {
+    let p = open(bytes, key)?;
+    Some(DraftFile { path, saved_at: p.saved_at, draft: p.draft, occurred: p.occurred })
 }
 
 fn open(bytes: &[u8], key: Option<&DataKey>) -> Option<Kept> {

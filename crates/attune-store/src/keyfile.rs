@@ -264,6 +264,13 @@ impl KeyFile {
     }
 }
 
+/// Checks the bytes of a key file without unwrapping anything: `Ok(true)`
+/// for an encrypted journal's key file, `Ok(false)` for a plain one, `Err`
+/// with the sentence a person would see. For diagnostics and fuzzing.
+pub fn inspect(bytes: &[u8]) -> Result<bool, String> {
+    KeyFile::parse(bytes).map(|kf| kf.is_encrypted())
+}
+
 /// Everything about the wrapping except the secret: tampering with any of it
 /// (say, lowering the KDF cost) makes the tag check fail.
 fn associated_data(params: &KdfParams, salt: &[u8]) -> Vec<u8> {
