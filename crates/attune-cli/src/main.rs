@@ -19,6 +19,7 @@ use crate::config::{Dirs, Settings};
 use crate::error::{CliResult, Exit};
 
 fn main() -> ExitCode {
+    no_core_dumps();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -48,4 +49,16 @@ fn run(cli: Cli) -> CliResult {
     choice.write_global();
     let app = app::App::new(settings, &env)?;
     commands::run(cli.command, &app)
+}
+
+/// A crash must not write the unlocked key, the passphrase or journal text
+/// to a core file: set the core size limit (soft and hard) to zero before
+/// anything is read. Children (the editor, the passphrase command) inherit it.
+fn no_core_dumps() {
+    #[cfg(unix)]
+    {
+        use rustix::process::{Resource, Rlimit, setrlimit};
+        // Failing to lower a limit is harmless to the run; there is nobody to tell.
+        let _ = setrlimit(Resource::Core, Rlimit { current: Some(0), maximum: Some(0) });
+    }
 }

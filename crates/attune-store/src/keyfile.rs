@@ -51,6 +51,9 @@ impl std::fmt::Debug for Passphrase {
     }
 }
 
+// Its only field wipes itself on drop; this marker lets callers require it.
+impl ZeroizeOnDrop for Passphrase {}
+
 impl Passphrase {
     /// Takes ownership of the text (a trailing newline should already be cut).
     pub fn new(text: String) -> Self {
@@ -418,6 +421,15 @@ mod tests {
             let err = KeyFile::parse(text.as_bytes()).unwrap_err();
             assert!(err.contains(reason), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn key_material_is_wiped_on_drop() {
+        // Checked when compiling: dropping one of these zeroes its memory.
+        fn wiped_on_drop<T: ZeroizeOnDrop>() {}
+        wiped_on_drop::<DataKey>();
+        wiped_on_drop::<Passphrase>();
+        wiped_on_drop::<Zeroizing<[u8; 32]>>();
     }
 
     #[test]
