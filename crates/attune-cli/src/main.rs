@@ -32,6 +32,14 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> CliResult {
+    // A setting that is not text would otherwise be taken as unset, silently.
+    for (key, value) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        if key.starts_with("ATTUNE_") && value.to_str().is_none() {
+            return Err(error::CliError::user(format!("{key} is not valid UTF-8 text"))
+                .hint(format!("set {key} to plain text, or unset it")));
+        }
+    }
     let env = |key: &str| std::env::var(key).ok();
     let dirs = Dirs::platform();
     // The store flag can stand in for the platform directories.
