@@ -7,6 +7,9 @@
 //!
 //! Add a case by adding a row to [`cases`].
 
+// Helpers outside #[test] functions panic on purpose: a failed setup is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::ffi::OsString;

@@ -13,6 +13,9 @@
 //! `ATTUNE_LONG_TESTS=1` kills 1,000 and 300 (see docs/threat-model.md).
 //! `ATTUNE_CRASH_SEED=N` replays another schedule.
 
+// Helpers outside #[test] functions panic on purpose: a failed setup is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::collections::BTreeSet;
@@ -249,7 +252,7 @@ fn a_killed_passphrase_change_leaves_the_old_or_the_new_passphrase_working() {
 /// with EFBIG (SIGXFSZ is ignored), which is how a full disk looks to attune
 /// without needing root to mount a small file system.
 fn limited(sb: &Sandbox, bytes: u64, args: &[&str], stdin: &[u8]) -> Output {
-    let mut cmd = sb.std_cmd();
+    let cmd = sb.std_cmd();
     let program = cmd.get_program().to_owned();
     let mut sh = Command::new("sh");
     sh.arg("-c")

@@ -12,6 +12,9 @@
 //!   of failing commands or in `--json`, and attune runs with core dumps
 //!   switched off (RLIMIT_CORE = 0).
 
+// Helpers outside #[test] functions panic on purpose: a failed setup is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use std::path::{Path, PathBuf};
@@ -175,7 +178,7 @@ fn forms(m: &str) -> Vec<Vec<u8>> {
         let mut bytes = vec![0u8; pad];
         bytes.extend(m.bytes());
         let enc = b64(&bytes);
-        out.push(enc[4..enc.len() - 4].as_bytes().to_vec());
+        out.push(enc.as_bytes()[4..enc.len() - 4].to_vec());
     }
     out
 }
