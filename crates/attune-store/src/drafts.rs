@@ -209,6 +209,37 @@ mod tests {
         assert_eq!(list(dir.path(), Some(&key)).unwrap().len(), 1);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Whatever was typed (any text, any numbers) comes back exactly,
+        /// sealed or plain, and a sealed draft never shows its text.
+        #[test]
+        fn any_draft_reads_back_as_typed(
+            situation in "\\PC{0,200}",
+            thoughts in ".{0,50}",
+            tags in proptest::collection::vec("\\PC{0,12}", 0..4),
+            intensity in proptest::option::of(proptest::prelude::any::<i64>()),
+            starred in proptest::prelude::any::<bool>(),
+            secs in 0i64..4_000_000_000,
+            sealed in proptest::prelude::any::<bool>(),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let key = DataKey::from_bytes([5; 32]);
+            let key = sealed.then_some(&key);
+            let typed = EntryDraft { situation, thoughts, tags, intensity, starred, ..Default::default() };
+            let now = Timestamp::from_second(secs).unwrap();
+            let path = save(dir.path(), key, &typed, None, now).unwrap();
+            let bytes = fs::read(&path).unwrap();
+            let back = decode(path.clone(), &bytes, key).unwrap();
+            proptest::prop_assert_eq!(&back.draft, &typed);
+            proptest::prop_assert_eq!(back.saved_at, now);
+            if sealed && typed.situation.len() >= 8 {
+                let text = typed.situation.as_bytes();
+                proptest::prop_assert!(!bytes.windows(text.len()).any(|w| w == text));
+            }
+        }
+    }
+
     #[test]
     fn plain_drafts_for_plain_stores() {
         let dir = tempfile::tempdir().unwrap();

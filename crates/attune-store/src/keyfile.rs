@@ -423,6 +423,28 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any well-formed key file survives writing and reading unchanged.
+        #[test]
+        fn key_files_round_trip(
+            m in 8u32 * 1024..=4 * 1024 * 1024,
+            t in 1u32..=64,
+            p in 1u32..=16,
+            salt in proptest::collection::vec(proptest::prelude::any::<u8>(), 16..64),
+            nonce in proptest::prelude::any::<[u8; 24]>(),
+            ciphertext in proptest::collection::vec(proptest::prelude::any::<u8>(), 48),
+        ) {
+            let file = KeyFile::Wrapped(Wrapped {
+                params: KdfParams { m_cost_kib: m, t_cost: t, p_cost: p },
+                salt,
+                nonce,
+                ciphertext,
+            });
+            proptest::prop_assert_eq!(KeyFile::parse(&file.to_bytes()).unwrap(), file);
+            proptest::prop_assert_eq!(inspect(&KeyFile::Plain.to_bytes()), Ok(false));
+        }
+    }
+
     #[test]
     fn key_material_is_wiped_on_drop() {
         // Checked when compiling: dropping one of these zeroes its memory.
