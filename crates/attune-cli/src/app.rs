@@ -72,6 +72,25 @@ impl App {
         when::parse(text, &self.now, edge).map_err(|e| CliError::user(format!("{flag}: {e}")))
     }
 
+    /// Parses when something happened (`--at`): like [`App::when`], but a
+    /// moment more than a day ahead or before 1900 is refused as a typo
+    /// rather than kept where no list or insight would ever show it.
+    pub fn happened(&self, flag: &str, text: &str) -> CliResult<ZonedDateTime> {
+        let z = self.when(flag, text, when::Edge::SameTime)?;
+        let shown = z.strftime("%Y-%m-%d %H:%M").to_string();
+        let ahead =
+            self.now.timestamp().checked_add(jiff::SignedDuration::from_hours(24)).unwrap_or(self.now.timestamp());
+        if z.timestamp() > ahead {
+            return Err(CliError::user(format!("{flag}: {shown} is in the future; nothing was saved"))
+                .hint("check the year, or leave the date out to use now"));
+        }
+        if z.year() < 1900 {
+            return Err(CliError::user(format!("{flag}: {shown} is before 1900; nothing was saved"))
+                .hint("check the year, e.g. 2026-11-01"));
+        }
+        Ok(z)
+    }
+
     /// The product texts: built in, with the person's own files from
     /// `content_dir` laid over them.
     pub fn library(&self) -> CliResult<Library> {

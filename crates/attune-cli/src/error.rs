@@ -107,6 +107,10 @@ impl From<StoreError> for CliError {
                 Some("wait a moment and try again; close other attune windows if this keeps happening".into()),
             ),
             StoreError::DiskFull => (Exit::Storage, Some("free some space and try again".into())),
+            StoreError::DiskIo(_) => (
+                Exit::Storage,
+                Some("check that the disk has space and is still there, then try again; nothing was changed".into()),
+            ),
             StoreError::ReadOnly(_) => {
                 (Exit::Storage, Some("check the folder's permissions, or whether the disk is mounted read-only".into()))
             }

@@ -19,6 +19,7 @@ use crate::config::{Dirs, Settings};
 use crate::error::{CliResult, Exit};
 
 fn main() -> ExitCode {
+    no_core_dumps();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -31,6 +32,14 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> CliResult {
+    // A setting that is not text would otherwise be taken as unset, silently.
+    for (key, value) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        if key.starts_with("ATTUNE_") && value.to_str().is_none() {
+            return Err(error::CliError::user(format!("{key} is not valid UTF-8 text"))
+                .hint(format!("set {key} to plain text, or unset it")));
+        }
+    }
     let env = |key: &str| std::env::var(key).ok();
     let dirs = Dirs::platform();
     // The store flag can stand in for the platform directories.
@@ -48,4 +57,16 @@ fn run(cli: Cli) -> CliResult {
     choice.write_global();
     let app = app::App::new(settings, &env)?;
     commands::run(cli.command, &app)
+}
+
+/// A crash must not write the unlocked key, the passphrase or journal text
+/// to a core file: set the core size limit (soft and hard) to zero before
+/// anything is read. Children (the editor, the passphrase command) inherit it.
+fn no_core_dumps() {
+    #[cfg(unix)]
+    {
+        use rustix::process::{Resource, Rlimit, setrlimit};
+        // Failing to lower a limit is harmless to the run; there is nobody to tell.
+        let _ = setrlimit(Resource::Core, Rlimit { current: Some(0), maximum: Some(0) });
+    }
 }

@@ -58,7 +58,13 @@ impl Library {
 
     /// One TOML file parsed into `T`, with the file named in any error.
     pub fn toml<T: DeserializeOwned>(&self, path: &str) -> Result<T, ContentError> {
-        toml::from_str(self.text(path)?).map_err(|e| ContentError { file: path.to_string(), message: e.to_string() })
+        let text = self.text(path)?;
+        // The line number and the parser's reason, not its quote of the line
+        // (which can be a whole megabyte long).
+        toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(1, |s| text.get(..s.start).map_or(1, |t| t.lines().count().max(1)));
+            ContentError { file: path.to_string(), message: format!("line {line}: {}", e.message()) }
+        })
     }
 
     /// Paths under a folder ("learn/"), sorted.

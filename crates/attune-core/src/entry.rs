@@ -333,11 +333,11 @@ fn tags(given: &[String], problems: &mut Problems) -> Vec<String> {
         } else if t.chars().any(|c| c.is_whitespace() || c.is_control() || c == ',') {
             problems.push(
                 "tag",
-                format!("'{raw}' contains a space, comma or control character"),
+                format!("'{}' contains a space, comma or control character", shorten(raw, 41)),
                 Some("use dashes instead, e.g. --tag family-dinner".into()),
             );
         } else if t.chars().count() > 40 {
-            problems.push("tag", format!("'{raw}' is longer than 40 characters"), None);
+            problems.push("tag", format!("'{}' is longer than 40 characters", shorten(raw, 41)), None);
         } else if !out.contains(&t) {
             out.push(t);
         }

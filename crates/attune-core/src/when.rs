@@ -27,7 +27,8 @@ pub struct BadWhen(pub String);
 
 /// Parses `text` relative to `now`, in now's time zone.
 pub fn parse(text: &str, now: &ZonedDateTime, edge: Edge) -> Result<ZonedDateTime, BadWhen> {
-    let bad = || BadWhen(text.to_string());
+    // The message quotes what was typed, but not a whole pasted page of it.
+    let bad = || BadWhen(crate::entry::shorten(text, 40));
     let lower = text.trim().to_lowercase();
     if lower.is_empty() || lower.len() > 64 {
         return Err(bad());

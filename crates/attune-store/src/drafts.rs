@@ -126,12 +126,19 @@ pub fn list(drafts_dir: &Path, key: Option<&DataKey>) -> Result<Vec<DraftFile>, 
             continue;
         }
         let Ok(bytes) = fs::read(&path) else { continue };
-        if let Some(p) = open(&bytes, key) {
-            out.push(DraftFile { path, saved_at: p.saved_at, draft: p.draft, occurred: p.occurred });
+        if let Some(d) = decode(path, &bytes, key) {
+            out.push(d);
         }
     }
     out.sort_by(|a, b| b.saved_at.cmp(&a.saved_at).then_with(|| a.path.cmp(&b.path)));
     Ok(out)
+}
+
+/// Reads one draft file's bytes (found at `path`): `None` when `key` does
+/// not open it, or it is damaged or not a draft. Never panics on any bytes.
+pub fn decode(path: PathBuf, bytes: &[u8], key: Option<&DataKey>) -> Option<DraftFile> {
+    let p = open(bytes, key)?;
+    Some(DraftFile { path, saved_at: p.saved_at, draft: p.draft, occurred: p.occurred })
 }
 
 fn open(bytes: &[u8], key: Option<&DataKey>) -> Option<Kept> {
@@ -200,6 +207,37 @@ mod tests {
         remove(&older).unwrap();
         remove(&older).unwrap();
         assert_eq!(list(dir.path(), Some(&key)).unwrap().len(), 1);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// Whatever was typed (any text, any numbers) comes back exactly,
+        /// sealed or plain, and a sealed draft never shows its text.
+        #[test]
+        fn any_draft_reads_back_as_typed(
+            situation in "\\PC{0,200}",
+            thoughts in ".{0,50}",
+            tags in proptest::collection::vec("\\PC{0,12}", 0..4),
+            intensity in proptest::option::of(proptest::prelude::any::<i64>()),
+            starred in proptest::prelude::any::<bool>(),
+            secs in 0i64..4_000_000_000,
+            sealed in proptest::prelude::any::<bool>(),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let key = DataKey::from_bytes([5; 32]);
+            let key = sealed.then_some(&key);
+            let typed = EntryDraft { situation, thoughts, tags, intensity, starred, ..Default::default() };
+            let now = Timestamp::from_second(secs).unwrap();
+            let path = save(dir.path(), key, &typed, None, now).unwrap();
+            let bytes = fs::read(&path).unwrap();
+            let back = decode(path.clone(), &bytes, key).unwrap();
+            proptest::prop_assert_eq!(&back.draft, &typed);
+            proptest::prop_assert_eq!(back.saved_at, now);
+            if sealed && typed.situation.len() >= 8 {
+                let text = typed.situation.as_bytes();
+                proptest::prop_assert!(!bytes.windows(text.len()).any(|w| w == text));
+            }
+        }
     }
 
     #[test]

@@ -34,6 +34,11 @@ pub enum StoreError {
     /// The disk is full.
     #[error("the disk is full")]
     DiskFull,
+    /// The operating system refused a read or write of the database (a full
+    /// disk or a file-size limit shows up this way too, as may a failing or
+    /// removed disk). SQLite rolled the transaction back.
+    #[error("the journal at {0} could not be written or read: the disk refused it (full, removed or failing?)")]
+    DiskIo(PathBuf),
     /// The store's files cannot be written.
     #[error("the journal at {0} is read-only")]
     ReadOnly(PathBuf),

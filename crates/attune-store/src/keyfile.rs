@@ -51,6 +51,9 @@ impl std::fmt::Debug for Passphrase {
     }
 }
 
+// Its only field wipes itself on drop; this marker lets callers require it.
+impl ZeroizeOnDrop for Passphrase {}
+
 impl Passphrase {
     /// Takes ownership of the text (a trailing newline should already be cut).
     pub fn new(text: String) -> Self {
@@ -264,6 +267,13 @@ impl KeyFile {
     }
 }
 
+/// Checks the bytes of a key file without unwrapping anything: `Ok(true)`
+/// for an encrypted journal's key file, `Ok(false)` for a plain one, `Err`
+/// with the sentence a person would see. For diagnostics and fuzzing.
+pub fn inspect(bytes: &[u8]) -> Result<bool, String> {
+    KeyFile::parse(bytes).map(|kf| kf.is_encrypted())
+}
+
 /// Everything about the wrapping except the secret: tampering with any of it
 /// (say, lowering the KDF cost) makes the tag check fail.
 fn associated_data(params: &KdfParams, salt: &[u8]) -> Vec<u8> {
@@ -411,6 +421,37 @@ mod tests {
             let err = KeyFile::parse(text.as_bytes()).unwrap_err();
             assert!(err.contains(reason), "{text}: {err}");
         }
+    }
+
+    proptest::proptest! {
+        /// Any well-formed key file survives writing and reading unchanged.
+        #[test]
+        fn key_files_round_trip(
+            m in 8u32 * 1024..=4 * 1024 * 1024,
+            t in 1u32..=64,
+            p in 1u32..=16,
+            salt in proptest::collection::vec(proptest::prelude::any::<u8>(), 16..64),
+            nonce in proptest::prelude::any::<[u8; 24]>(),
+            ciphertext in proptest::collection::vec(proptest::prelude::any::<u8>(), 48),
+        ) {
+            let file = KeyFile::Wrapped(Wrapped {
+                params: KdfParams { m_cost_kib: m, t_cost: t, p_cost: p },
+                salt,
+                nonce,
+                ciphertext,
+            });
+            proptest::prop_assert_eq!(KeyFile::parse(&file.to_bytes()).unwrap(), file);
+            proptest::prop_assert_eq!(inspect(&KeyFile::Plain.to_bytes()), Ok(false));
+        }
+    }
+
+    #[test]
+    fn key_material_is_wiped_on_drop() {
+        // Checked when compiling: dropping one of these zeroes its memory.
+        fn wiped_on_drop<T: ZeroizeOnDrop>() {}
+        wiped_on_drop::<DataKey>();
+        wiped_on_drop::<Passphrase>();
+        wiped_on_drop::<Zeroizing<[u8; 32]>>();
     }
 
     #[test]

@@ -239,6 +239,12 @@ impl Store {
             return Err(StoreError::Missing(dir.to_path_buf()));
         }
         let key_file = keyfile::read(dir)?.ok_or_else(|| missing_key_file(dir))?;
+        // SQLite would take an empty file for a new database and build an
+        // empty journal in it; an emptied journal is damage, not a fresh start.
+        let db = dir.join(DB_FILE);
+        if fs::metadata(&db).map_err(|e| StoreError::io("reading", &db, e))?.len() == 0 {
+            return Err(StoreError::Corrupt(db));
+        }
         let key = match (&key_file, key) {
             (KeyFile::Plain, _) => None,
             (KeyFile::Wrapped(_), None) => return Err(StoreError::NeedsKey),
@@ -938,6 +944,12 @@ fn open_connection(db: &Path, key: Option<&DataKey>, wal: bool) -> Result<Connec
     // SQLCipher would print a wrong key to stderr as "ERROR CORE …"; the
     // caller gets `Corrupt` instead, and a library never writes to the terminal.
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    if wal {
+        // Before the first read: if the file turns out damaged or the key
+        // wrong, dropping this connection must not checkpoint the WAL into
+        // (or delete it beside) a file we could not read.
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
+    }
     if let Some(key) = key {
         conn.execute_batch(&key_pragma(key))?;
     }
@@ -958,7 +970,6 @@ fn open_connection(db: &Path, key: Option<&DataKey>, wal: bool) -> Result<Connec
         // would add several fsyncs to every save. The WAL is already durable
         // (synchronous = FULL). A small auto-checkpoint keeps it short,
         // because every process start re-reads it to rebuild the WAL index.
-        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
         conn.execute_batch("PRAGMA wal_autocheckpoint = 256;")?;
     }
     // temp_store: sorts and FTS merges stay in memory, never in plain temp files.
@@ -992,6 +1003,8 @@ fn classify(err: StoreError, dir: &Path) -> StoreError {
     match e.sqlite_error_code() {
         Some(C::DatabaseBusy | C::DatabaseLocked) => StoreError::Busy,
         Some(C::DiskFull) => StoreError::DiskFull,
+        // SQLITE_IOERR: not our bug but the disk's answer (EFBIG, EIO, ENOSPC mid-write).
+        Some(C::SystemIoFailure) => StoreError::DiskIo(dir.to_path_buf()),
         Some(C::ReadOnly | C::PermissionDenied) => StoreError::ReadOnly(dir.to_path_buf()),
         Some(C::NotADatabase | C::DatabaseCorrupt) => StoreError::Corrupt(dir.join(DB_FILE)),
         _ => StoreError::Sqlite(e),

@@ -3,7 +3,6 @@
 use std::io::Write;
 
 use attune_core::safety::Answer;
-use attune_core::when::Edge;
 use attune_core::{CheckinDraft, Consequence, Moment};
 use attune_store::CheckinRow;
 use dialoguer::theme::ColorfulTheme;
@@ -19,7 +18,7 @@ use crate::safety;
 
 pub fn run(args: CheckinArgs, app: &App) -> CliResult {
     let at = match &args.at {
-        Some(text) => Moment::from_zoned(&app.when("--at", text, Edge::SameTime)?),
+        Some(text) => Moment::from_zoned(&app.happened("--at", text)?),
         None => app.now_moment(),
     };
     let mut draft = CheckinDraft {

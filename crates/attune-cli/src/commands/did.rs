@@ -50,7 +50,7 @@ pub fn run(args: DidArgs, app: &App) -> CliResult {
     let texts = content(SelfWorthTexts::load(&app.library()?))?;
     if !args.what.is_empty() {
         let at = match &args.at {
-            Some(t) => Moment::from_zoned(&app.when("--at", t, Edge::SameTime)?),
+            Some(t) => Moment::from_zoned(&app.happened("--at", t)?),
             None => app.now_moment(),
         };
         let draft = ActivityDraft {

@@ -3,7 +3,6 @@
 use std::io::Write;
 
 use attune_core::entry::Known;
-use attune_core::when::Edge;
 use attune_core::{LabelKind, Moment};
 use attune_store::{EntryRow, RecordRef};
 
@@ -78,7 +77,7 @@ pub fn run(args: EditArgs, app: &App) -> CliResult {
             draft.tags = f.tags.clone();
         }
         if let Some(at) = &f.at {
-            occurred = Moment::from_zoned(&app.when("--at", at, Edge::SameTime)?);
+            occurred = Moment::from_zoned(&app.happened("--at", at)?);
         }
         draft.starred = (draft.starred || args.star) && !args.unstar;
     } else {
@@ -90,7 +89,7 @@ pub fn run(args: EditArgs, app: &App) -> CliResult {
         let (edited, when) = edit_until_valid(app, &opened, draft, when, known)?;
         draft = edited;
         if let Some(w) = when.filter(|w| !w.trim().is_empty()) {
-            occurred = Moment::from_zoned(&app.when("when", &w, Edge::SameTime)?);
+            occurred = Moment::from_zoned(&app.happened("when", &w)?);
         }
     }
 

@@ -3,7 +3,6 @@
 use std::io::{Read, Write};
 
 use attune_core::entry::Known;
-use attune_core::when::Edge;
 use attune_core::{EntryDraft, Label, LabelKind, Moment, Sign, Source};
 use attune_store::{EntryRow, drafts};
 use dialoguer::theme::ColorfulTheme;
@@ -50,7 +49,7 @@ pub fn run(args: LogArgs, app: &App) -> CliResult {
     draft.starred |= args.star;
 
     let occurred = match &when_text {
-        Some(text) if !text.trim().is_empty() => Moment::from_zoned(&app.when("--at", text, Edge::SameTime)?),
+        Some(text) if !text.trim().is_empty() => Moment::from_zoned(&app.happened("--at", text)?),
         _ => app.now_moment(),
     };
     let entry = match draft.clone().into_entry(app.new_id(), occurred.clone(), app.now_moment(), known) {
@@ -138,7 +137,7 @@ fn check(app: &App, draft: &EntryDraft, when: &str, known: Known<'_>) -> Result<
     let occurred = if when.trim().is_empty() {
         app.now_moment()
     } else {
-        Moment::from_zoned(&app.when("when", when, Edge::SameTime).map_err(|e| e.message)?)
+        Moment::from_zoned(&app.happened("when", when).map_err(|e| e.message)?)
     };
     draft.clone().into_entry(app.new_id(), occurred, app.now_moment(), known).map(|_| ()).map_err(|e| e.to_string())
 }

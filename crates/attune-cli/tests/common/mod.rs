@@ -31,7 +31,13 @@ impl Sandbox {
 
     /// A command with no key cache, so every run must unlock.
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("attune").unwrap();
+        Command::from_std(self.std_cmd())
+    }
+
+    /// The same as [`Sandbox::cmd`], as a plain `std::process::Command`
+    /// (for tests that spawn, kill or wrap the process).
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_attune"));
         let home = self.dir.path();
         if !self.pass_file().exists() {
             std::fs::write(self.pass_file(), PASS).unwrap();

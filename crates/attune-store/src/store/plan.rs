@@ -724,6 +724,15 @@ impl Store {
         new_id: &mut dyn FnMut() -> RecordId,
     ) -> Result<usize, StoreError> {
         let r = (|| {
+            // Usually all are there already: then write nothing, so that a
+            // refused `attune affirm …` leaves the journal's files untouched.
+            let mut stmt =
+                self.conn.prepare_cached("SELECT suggestion FROM affirmations WHERE suggestion IS NOT NULL")?;
+            let known = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+            drop(stmt);
+            if suggestions.iter().all(|s| known.contains(&s.id)) {
+                return Ok(0);
+            }
             let tx = self.write_tx()?;
             let least: i64 =
                 tx.query_row("SELECT coalesce(min(shown), 0) FROM affirmations WHERE removed = 0", [], |r| r.get(0))?;

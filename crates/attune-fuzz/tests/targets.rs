@@ -1,0 +1,121 @@
+//! The short fuzzing mode, part of the regular test suite: every target over
+//! its seeds and deterministic mutations of them. No panic, and no input may
+//! take a second. `ATTUNE_LONG_TESTS=1` runs 100 times as many; real
+//! coverage-guided runs are `scripts/fuzz` (see docs/threat-model.md).
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant};
+
+use attune_fuzz::mutate::{Rng, mutate};
+use attune_fuzz::{TARGETS, seeds};
+
+/// One second per input, as libFuzzer's `-timeout=1` in `scripts/fuzz`. This
+/// harness runs unoptimised code (about ten times slower), so it allows ten.
+const SLOW: Duration = Duration::from_secs(if cfg!(debug_assertions) { 10 } else { 1 });
+
+/// Mutations per target: a few thousand where one run takes microseconds,
+/// fewer where it reloads and checks the whole content library.
+fn runs(name: &str) -> usize {
+    let base = if name == "content" { 200 } else { 2_000 };
+    if std::env::var("ATTUNE_LONG_TESTS").is_ok_and(|v| v == "1") { base * 100 } else { base }
+}
+
+/// Where a failing input is kept, to replay with `cargo fuzz run <target> <file>`.
+fn keep(name: &str, input: &[u8]) -> String {
+    let dir = std::env::temp_dir().join("attune-fuzz-failures");
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join(format!(
+        "{name}-{:016x}",
+        input.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| { (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3) })
+    ));
+    let _ = std::fs::write(&path, input);
+    path.display().to_string()
+}
+
+fn check(name: &str, body: fn(&[u8]), input: &[u8]) {
+    let start = Instant::now();
+    if catch_unwind(AssertUnwindSafe(|| body(input))).is_err() {
+        panic!("target {name} panicked; the input is kept at {}", keep(name, input));
+    }
+    let took = start.elapsed();
+    assert!(took < SLOW, "target {name} took {took:?} on one input; kept at {}", keep(name, input));
+}
+
+fn fuzz(name: &str) {
+    let (_, body) = TARGETS.iter().find(|(n, _)| *n == name).expect("a known target");
+    let seeds = seeds::for_target(name);
+    assert!(!seeds.is_empty(), "target {name} has no seeds");
+    for seed in &seeds {
+        check(name, *body, seed);
+    }
+    let mut rng = Rng(0xa77e_u64 ^ name.len() as u64);
+    let mut last = seeds[0].clone();
+    let max_len = seeds.iter().map(Vec::len).max().unwrap_or(0).max(4096);
+    for i in 0..runs(name) {
+        // Mostly mutate a seed, sometimes keep mutating the last input.
+        let base = if i % 4 == 3 { last.clone() } else { seeds[rng.below(seeds.len())].clone() };
+        let other = &seeds[rng.below(seeds.len())];
+        let mut input = mutate(&mut rng, &base, other);
+        // libFuzzer keeps inputs to the size of the largest seed; so does this.
+        input.truncate(max_len);
+        check(name, *body, &input);
+        last = input;
+    }
+}
+
+#[test]
+fn every_target_has_a_test_here_and_a_cargo_fuzz_file() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/fuzz_targets");
+    for (name, _) in TARGETS {
+        assert!(dir.join(format!("{name}.rs")).is_file(), "fuzz/fuzz_targets/{name}.rs is missing");
+    }
+    let tests = include_str!("targets.rs");
+    for (name, _) in TARGETS {
+        assert!(tests.contains(&format!("fn {name}() {{\n    fuzz(\"{name}\")")), "no test runs target {name}");
+    }
+}
+
+#[test]
+fn when() {
+    fuzz("when")
+}
+
+#[test]
+fn instrument() {
+    fuzz("instrument")
+}
+
+#[test]
+fn content() {
+    fuzz("content")
+}
+
+#[test]
+fn crisis() {
+    fuzz("crisis")
+}
+
+#[test]
+fn crisis_lexicon() {
+    fuzz("crisis_lexicon")
+}
+
+#[test]
+fn statement() {
+    fuzz("statement")
+}
+
+#[test]
+fn statement_lexicon() {
+    fuzz("statement_lexicon")
+}
+
+#[test]
+fn keyfile() {
+    fuzz("keyfile")
+}
+
+#[test]
+fn drafts() {
+    fuzz("drafts")
+}
