@@ -101,6 +101,7 @@ before(async () => {
     viewport: { width: 1280, height: 900 },
   });
   page = context.pages()[0] || (await context.newPage());
+  page.setDefaultTimeout(10000);
   page.on("pageerror", (e) => { throw e; });
 });
 
@@ -137,7 +138,7 @@ test("today: write down a moment, see it in the journal", async () => {
   await page.getByRole("button", { name: "Save this moment" }).click();
   await page.getByText("Saved entry 1").waitFor();
   await visit("entry");
-  await page.getByRole("link", { name: "Journal" }).click();
+  await page.getByRole("link", { name: "Journal", exact: true }).click();
   await page.getByText("They went quiet at dinner").waitFor();
   await visit("journal");
   await page.getByLabel("Search words").fill("worry");
@@ -158,7 +159,7 @@ test("journal: edit, delete and undo", async () => {
 });
 
 test("insights: the entry and the check-in are counted and charted", async () => {
-  await page.getByRole("link", { name: "Insights" }).click();
+  await page.getByRole("link", { name: "Insights", exact: true }).click();
   await page.getByText("From 1 entries and 1 check-ins").waitFor();
   assert.ok((await page.locator("svg.chart").count()) >= 2);
   await visit("insights");
@@ -173,7 +174,7 @@ test("pause: a shortened countdown, then the reconnect prompt", async () => {
 });
 
 test("say it: the statement helper highlights blaming words", async () => {
-  await page.getByRole("link", { name: "Say it" }).click();
+  await page.getByRole("link", { name: "Say it", exact: true }).click();
   await visit("say");
   await page.getByLabel("Your draft message").fill("You never listen to me.");
   await page.getByRole("button", { name: "Check my words" }).click();
@@ -182,15 +183,15 @@ test("say it: the statement helper highlights blaming words", async () => {
 });
 
 test("safety and settings pages", async () => {
-  await page.getByRole("link", { name: "Safety" }).click();
+  await page.getByRole("link", { name: "Safety", exact: true }).click();
   await page.getByRole("heading", { name: "Keeping attune private" }).waitFor();
   await visit("safety");
-  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("link", { name: "Settings", exact: true }).click();
   await visit("settings");
 });
 
 test("quick exit: Escape three times hides attune and locks it", async () => {
-  await page.getByRole("link", { name: "Today" }).click();
+  await page.getByRole("link", { name: "Today", exact: true }).click();
   await page.keyboard.press("Escape");
   await page.keyboard.press("Escape");
   await page.keyboard.press("Escape");
