@@ -1,6 +1,8 @@
 //! Every route through the real router with `oneshot`: status, key content,
 //! the security headers, the Host and CSRF checks, locked and unlocked.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::time::Duration;
 
 use attune_store::KdfParams;
@@ -424,7 +426,7 @@ async fn say_it_highlights_blaming_words() {
 async fn settings_change_the_passphrase_lock_time_and_write_a_backup() {
     let w = Web::start(Duration::from_secs(900)).await;
     let (_, _, html) = w.call(w.get("/settings")).await;
-    assert!(html.contains("Change passphrase") && html.contains("EXPORT") == false);
+    assert!(html.contains("Change passphrase") && !html.contains("EXPORT"));
     let (_, _, html) = w
         .call(w.post(
             "/settings/passphrase",
