@@ -165,6 +165,17 @@ test("insights: the entry and the check-in are counted and charted", async () =>
   await visit("insights");
 });
 
+test("plan: add a need and an agreement", async () => {
+  await page.getByRole("link", { name: "Plan", exact: true }).click();
+  await page.getByLabel("A need, in a few words").fill("Hearing about changed plans early");
+  await page.getByRole("button", { name: "Add this need" }).click();
+  await page.getByText("Hearing about changed plans early").waitFor();
+  await page.getByLabel("What you agreed").fill("A short call when one of us is late");
+  await page.getByRole("button", { name: "Add this agreement" }).click();
+  await page.getByText("A short call when one of us is late").waitFor();
+  await visit("plan");
+});
+
 test("pause: a shortened countdown, then the reconnect prompt", async () => {
   await page.goto(new URL("/pause?seconds=2", url).href);
   await visit("pause");

@@ -488,3 +488,45 @@ fn only_loopback_unless_asked() {
     assert!(refused.0.contains("--unsafe-listen"), "{}", refused.0);
     assert!(attune_web::check_listen("0.0.0.0:8080".parse().unwrap(), true).is_ok());
 }
+
+#[tokio::test]
+async fn plan_needs_agreements_and_the_calendar() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    let (status, _, html) = w.call(w.get("/plan")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("No needs written down yet"));
+    let (_, resp, _) =
+        w.call(w.post("/plan/need", &[("name", "Being told about plans"), ("looks_like", "a text")])).await;
+    assert_eq!(location(&resp), "/plan#needs");
+    let (_, resp, _) = w
+        .call(w.post(
+            "/plan/agreement",
+            &[
+                ("kind", "pause-rule"),
+                ("text", "We pause for 20 minutes"),
+                ("pause_minutes", "20"),
+                ("review_on", "2026-12-24"),
+            ],
+        ))
+        .await;
+    assert_eq!(location(&resp), "/plan#agreements");
+    let (_, _, html) = w.call(w.get("/plan")).await;
+    assert!(
+        html.contains("Being told about plans")
+            && html.contains("We pause for 20 minutes")
+            && html.contains("2026-12-24")
+    );
+    // The pause now lasts as agreed.
+    let (_, _, html) = w.call(w.get("/pause")).await;
+    assert!(html.contains("data-seconds=\"1200\""), "{html}");
+    let (status, resp, ics) = w.call(w.get("/plan/calendar.ics")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(resp.headers().get(header::CONTENT_TYPE).unwrap().to_str().unwrap().starts_with("text/calendar"));
+    assert!(ics.starts_with("BEGIN:VCALENDAR") && ics.contains("BEGIN:VEVENT"), "{ics}");
+    let (status, _, html) = w.call(w.post("/plan/agreement", &[("kind", "promise"), ("text", "x")])).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("not a kind of agreement"));
+    w.call(w.post("/safety/mode", &[("mode", "on")])).await;
+    let (_, _, html) = w.call(w.get("/plan")).await;
+    assert!(!html.contains("What we agreed"), "agreements are hidden in safety mode");
+}

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod insights;
 pub mod journal;
 pub mod pause;
+pub mod plan;
 pub mod safety;
 pub mod say;
 pub mod settings;
@@ -116,10 +117,11 @@ pub fn no_session(get: bool) -> Response {
     }
 }
 
-const NAV: [(&str, &str, bool); 7] = [
+const NAV: [(&str, &str, bool); 8] = [
     ("/", "Today", false),
     ("/journal", "Journal", false),
     ("/insights", "Insights", false),
+    ("/plan", "Plan", false),
     ("/pause", "Pause", false),
     // Talking with the partner: hidden in safety mode.
     ("/say", "Say it", true),
