@@ -165,6 +165,14 @@ test("insights: the entry and the check-in are counted and charted", async () =>
   await visit("insights");
 });
 
+test("understand: the readings", async () => {
+  await page.getByRole("link", { name: "Understand", exact: true }).click();
+  await visit("understand");
+  await page.locator("a.entry-link").first().click();
+  await page.locator("article.card p").first().waitFor();
+  await visit("topic");
+});
+
 test("plan: add a need and an agreement", async () => {
   await page.getByRole("link", { name: "Plan", exact: true }).click();
   await page.getByLabel("A need, in a few words").fill("Hearing about changed plans early");

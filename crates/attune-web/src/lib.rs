@@ -78,6 +78,8 @@ pub fn router(state: AppState) -> Router {
         .route("/journal/{seq}/delete", post(pages::journal::delete))
         .route("/undo", post(pages::journal::undo))
         .route("/insights", get(pages::insights::page))
+        .route("/understand", get(pages::understand::page))
+        .route("/understand/{id}", get(pages::understand::topic))
         .route("/plan", get(pages::plan::page))
         .route("/plan/need", post(pages::plan::need))
         .route("/plan/agreement", post(pages::plan::agreement))

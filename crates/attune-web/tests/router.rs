@@ -530,3 +530,17 @@ async fn plan_needs_agreements_and_the_calendar() {
     let (_, _, html) = w.call(w.get("/plan")).await;
     assert!(!html.contains("What we agreed"), "agreements are hidden in safety mode");
 }
+
+#[tokio::test]
+async fn understand_lists_the_readings_and_shows_one() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    let (status, _, html) = w.call(w.get("/understand")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("No questionnaires taken yet"));
+    let at = html.find("href=\"/understand/").expect("a topic link") + 6;
+    let href = &html[at..at + html[at..].find('"').unwrap()];
+    let (status, _, topic) = w.call(w.get(href)).await;
+    assert_eq!(status, StatusCode::OK, "{href}");
+    assert!(topic.contains("<article class=\"card\">") && topic.contains("<p>"), "{topic}");
+    assert_eq!(w.call(w.get("/understand/no-such-topic")).await.0, StatusCode::NOT_FOUND);
+}

@@ -10,6 +10,7 @@ pub mod safety;
 pub mod say;
 pub mod settings;
 pub mod today;
+pub mod understand;
 pub mod unlock;
 
 use askama::Template;
@@ -117,10 +118,11 @@ pub fn no_session(get: bool) -> Response {
     }
 }
 
-const NAV: [(&str, &str, bool); 8] = [
+const NAV: [(&str, &str, bool); 9] = [
     ("/", "Today", false),
     ("/journal", "Journal", false),
     ("/insights", "Insights", false),
+    ("/understand", "Understand", false),
     ("/plan", "Plan", false),
     ("/pause", "Pause", false),
     // Talking with the partner: hidden in safety mode.
