@@ -160,7 +160,7 @@ test("journal: edit, delete and undo", async () => {
 
 test("insights: the entry and the check-in are counted and charted", async () => {
   await page.getByRole("link", { name: "Insights", exact: true }).click();
-  await page.getByText("From 1 entries and 1 check-ins").waitFor();
+  await page.getByText("From 1 entry and 1 check-in").waitFor();
   assert.ok((await page.locator("svg.chart").count()) >= 2);
   await visit("insights");
 });
@@ -199,6 +199,14 @@ test("say it: the statement helper highlights blaming words", async () => {
   await page.getByRole("button", { name: "Check my words" }).click();
   await page.locator("#say-result mark").first().waitFor();
   await visit("say-checked");
+});
+
+test("self-worth: write down something I did", async () => {
+  await page.getByRole("link", { name: "Self-worth", exact: true }).click();
+  await page.getByLabel("What did you do for yourself or others?").fill("Cooked for my sister");
+  await page.getByRole("button", { name: "Write it down" }).click();
+  await page.getByText("Cooked for my sister").waitFor();
+  await visit("self-worth");
 });
 
 test("safety and settings pages", async () => {

@@ -357,7 +357,7 @@ async fn checkin_then_insights() {
     w.call(w.post("/log", &[("situation", "A quiet evening alone"), ("intensity", "4")])).await;
     let (status, _, html) = w.call(w.get("/insights")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("From 1 entries and 1 check-ins"), "{html}");
+    assert!(html.contains("From 1 entry and 1 check-in"), "{html}");
     assert!(html.contains("<svg class=\"chart\"") && html.contains("Passing or recurring"));
     assert!(html.contains("Moments by weekday and time of day"));
 }
@@ -543,4 +543,20 @@ async fn understand_lists_the_readings_and_shows_one() {
     assert_eq!(status, StatusCode::OK, "{href}");
     assert!(topic.contains("<article class=\"card\">") && topic.contains("<p>"), "{topic}");
     assert_eq!(w.call(w.get("/understand/no-such-topic")).await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn self_worth_activities_and_affirmations() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    let (status, _, html) = w.call(w.get("/self-worth")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Nothing written down yet"));
+    let (_, resp, _) = w.call(w.post("/self-worth/did", &[("what", "Helped a friend move"), ("minutes", "90")])).await;
+    assert_eq!(location(&resp), "/self-worth#did");
+    let (_, resp, _) =
+        w.call(w.post("/self-worth/affirmation", &[("text", "I am allowed to ask for what I need")])).await;
+    assert_eq!(location(&resp), "/self-worth#affirmations");
+    let (_, _, html) = w.call(w.get("/self-worth")).await;
+    assert!(html.contains("Helped a friend move") && html.contains("I am allowed to ask for what I need"));
+    assert_eq!(w.call(w.post("/self-worth/did", &[("what", "")])).await.0, StatusCode::BAD_REQUEST);
 }

@@ -114,12 +114,12 @@ pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
     let signs_svg = profile(
         "c-signs",
         "Signs you noticed",
-        ins.contexts.signs.iter().map(|p| (p.id.as_str().to_string(), p.share)).collect(),
+        ins.contexts.signs.iter().filter(|p| p.entries > 0).map(|p| (p.id.as_str().to_string(), p.share)).collect(),
     );
     let sources_svg = profile(
         "c-sources",
         "Where it may come from",
-        ins.contexts.sources.iter().map(|p| (p.id.as_str().to_string(), p.share)).collect(),
+        ins.contexts.sources.iter().filter(|p| p.entries > 0).map(|p| (p.id.as_str().to_string(), p.share)).collect(),
     );
     let ev = &ins.pattern.evidence;
     let mut evidence = vec![

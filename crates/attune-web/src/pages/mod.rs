@@ -8,6 +8,7 @@ pub mod pause;
 pub mod plan;
 pub mod safety;
 pub mod say;
+pub mod selfworth;
 pub mod settings;
 pub mod today;
 pub mod understand;
@@ -118,7 +119,7 @@ pub fn no_session(get: bool) -> Response {
     }
 }
 
-const NAV: [(&str, &str, bool); 9] = [
+const NAV: [(&str, &str, bool); 10] = [
     ("/", "Today", false),
     ("/journal", "Journal", false),
     ("/insights", "Insights", false),
@@ -127,6 +128,7 @@ const NAV: [(&str, &str, bool); 9] = [
     ("/pause", "Pause", false),
     // Talking with the partner: hidden in safety mode.
     ("/say", "Say it", true),
+    ("/self-worth", "Self-worth", false),
     ("/safety", "Safety", false),
     ("/settings", "Settings", false),
 ];
