@@ -105,7 +105,8 @@ async fn main() {
         ("say it", "/say", rounds),
         ("safety", "/safety", rounds),
         ("settings", "/settings", rounds),
-        ("insights", "/insights", (rounds / 10).max(5)),
+        ("insights, last 26 weeks", "/insights", (rounds / 10).max(5)),
+        ("insights, everything", "/insights?weeks=all", (rounds / 20).max(5)),
     ];
     println!("| page | requests | p50 | p99 |");
     println!("|---|---|---|---|");

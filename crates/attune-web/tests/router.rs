@@ -360,6 +360,9 @@ async fn checkin_then_insights() {
     assert!(html.contains("From 1 entry and 1 check-in"), "{html}");
     assert!(html.contains("<svg class=\"chart\"") && html.contains("Passing or recurring"));
     assert!(html.contains("Moments by weekday and time of day"));
+    let (_, _, all) = w.call(w.get("/insights?weeks=all")).await;
+    assert!(all.contains("From 1 entry and 1 check-in") && all.contains("<option value=\"all\" selected>"));
+    assert_eq!(w.call(w.get("/insights?weeks=0")).await.0, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]

@@ -7,7 +7,8 @@ use askama::Template;
 use attune_core::insights::{Insights, InsightsConfig, Verdict, Window, insights};
 use attune_core::{Checkin, LabelKind};
 use axum::Extension;
-use axum::extract::State;
+use axum::extract::{Query, State};
+use serde::Deserialize;
 
 use super::safety::settings;
 use super::{Ctx, SafetyPolicyView, WebError, WebResult, layout, render};
@@ -39,6 +40,7 @@ pub struct InsightsPage {
     signs_svg: Option<String>,
     sources_svg: Option<String>,
     peak: Option<String>,
+    windows: Vec<(String, String, bool)>,
 }
 
 fn verdict_name(v: Verdict) -> &'static str {
@@ -50,23 +52,70 @@ fn verdict_name(v: Verdict) -> &'static str {
     }
 }
 
-/// Computes the insights for the whole journal.
-pub fn compute(state: &AppState, store: &attune_store::Store) -> WebResult<(Insights, HashMap<String, String>)> {
+/// Computes the insights for `window`, reading only the records it needs
+/// (the window plus the weeks the pattern and setback rules compare with, a
+/// day wider for other time zones), as `attune insights` does.
+pub fn compute(
+    state: &AppState,
+    store: &attune_store::Store,
+    window: Window,
+) -> WebResult<(Insights, HashMap<String, String>)> {
     let lib = state.library();
     let bad = |e: attune_core::content::ContentError| WebError::Internal(format!("{}: {}", e.file, e.message));
     let cfg = InsightsConfig::from_toml(lib.text("insights.toml").map_err(bad)?).map_err(bad)?;
-    let (_, entries) = store.entries_for_stats(None, None)?;
-    let checkins: Vec<Checkin> = store.checkins_between(None, None)?.into_iter().map(|r| r.checkin).collect();
+    let now = state.now();
+    let since = match window {
+        Window::All => None,
+        Window::LastWeeks(n) => {
+            let weeks = n.min(cfg.window.max_weeks).max(cfg.pattern.recent_weeks).max(cfg.progress.setback_weeks + 1);
+            now.date()
+                .checked_sub(jiff::ToSpan::days(i64::from(weeks) * 7 + 1))
+                .ok()
+                .and_then(|d| d.to_zoned_datetime(now.time_zone().clone()).ok())
+                .map(|z| z.timestamp())
+        }
+    };
+    let (_, entries) = store.entries_for_stats(since, None)?;
+    let checkins: Vec<Checkin> = store.checkins_between(since, None)?.into_iter().map(|r| r.checkin).collect();
     let names = store.labels(LabelKind::Trigger)?.into_iter().map(|l| (l.slug.as_str().to_string(), l.name)).collect();
-    Ok((insights(&entries, &checkins, &state.now(), Window::All, &cfg), names))
+    Ok((insights(&entries, &checkins, &now, window, &cfg), names))
+}
+
+/// The stretches offered; the first is shown unless another is chosen.
+const WINDOWS: [(&str, Option<u32>); 4] = [
+    ("the last 26 weeks", Some(26)),
+    ("the last 12 weeks", Some(12)),
+    ("the last year", Some(52)),
+    ("everything", None),
+];
+
+#[derive(Debug, Default, Deserialize)]
+pub struct InsightsQuery {
+    #[serde(default)]
+    weeks: Option<String>,
 }
 
 /// `GET /insights`.
-pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<InsightsQuery>,
+) -> WebResult {
+    let chosen = match q.weeks.as_deref() {
+        None | Some("") => WINDOWS[0].1,
+        Some("all") => None,
+        Some(w) => Some(
+            w.parse::<u32>()
+                .ok()
+                .filter(|w| (1..=5200).contains(w))
+                .ok_or_else(|| WebError::User(format!("Weeks: '{w}' is not a number of weeks from 1 to 5200.")))?,
+        ),
+    };
+    let window = chosen.map_or(Window::All, Window::LastWeeks);
     let st = state.clone();
     let (ins, names, mode) = state
         .store(move |store| {
-            let (ins, names) = compute(&st, store)?;
+            let (ins, names) = compute(&st, store, window)?;
             Ok((ins, names, settings(store)?.mode))
         })
         .await?;
@@ -149,6 +198,10 @@ pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
         signs_svg,
         sources_svg,
         peak: ins.contexts.peak.as_ref().map(|p| p.weekday.to_string()),
+        windows: WINDOWS
+            .iter()
+            .map(|(label, w)| (w.map_or("all".to_string(), |w| w.to_string()), label.to_string(), *w == chosen))
+            .collect(),
     };
     render(&page)
 }
