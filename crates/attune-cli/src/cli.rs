@@ -109,6 +109,8 @@ pub enum Command {
     Assess(crate::commands::assess::AssessArgs),
     /// Read about the signs, the sources, the five steps and more.
     Learn(crate::commands::learn::LearnArgs),
+    /// Open attune in your web browser: a private app on this device only (127.0.0.1).
+    Serve(crate::commands::serve::ServeArgs),
 }
 
 /// `--json` for read commands.

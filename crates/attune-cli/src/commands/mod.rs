@@ -26,6 +26,7 @@ pub mod safety;
 pub mod say;
 pub mod scripts;
 mod search;
+pub mod serve;
 mod show;
 pub mod support;
 mod tags;
@@ -73,5 +74,6 @@ pub fn run(command: Command, app: &App) -> CliResult {
         Command::Safety(args) => safety::run(args, app),
         Command::Assess(args) => assess::run(args, app),
         Command::Learn(args) => learn::run(args, app),
+        Command::Serve(args) => serve::run(args, app),
     }
 }

@@ -1,0 +1,106 @@
+//! attune's local web app (`attune serve`): server-rendered pages over the
+//! encrypted journal, for people who will never open a terminal.
+//!
+//! Presentation only: records are read and written through `attune-store`,
+//! and every rule (validation, insights, safety policy, crisis words, the
+//! statement check) comes from `attune-core` and `attune-text`.
+//!
+//! Security model (see ARCHITECTURE.md, "web app"): loopback only, a one-time
+//! launch token that becomes an HttpOnly SameSite=Strict session cookie, a
+//! Host check against DNS rebinding, a CSRF token on every POST, a strict CSP
+//! and no caching of private pages. The journal's key lives only in the
+//! server's memory, and is dropped on lock, quick exit and idle timeout.
+
+mod charts;
+mod guard;
+mod pages;
+mod state;
+mod views;
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+pub use state::AppState;
+
+/// What the app needs to know, resolved by the CLI from its settings.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The journal directory.
+    pub store_dir: PathBuf,
+    /// Idle time after which the journal locks (zero: the shortest, one minute).
+    pub lock_after: Duration,
+    /// The address the server listens on (for the Host check).
+    pub listen: SocketAddr,
+    /// A fixed "now" (tests, `ATTUNE_NOW`); `None` uses the clock.
+    pub now: Option<jiff::ZonedDateTime>,
+    /// Key-derivation cost for new passphrases (tests use the minimum).
+    pub kdf: attune_store::KdfParams,
+}
+
+/// The shortest idle lock: "ask every time" in the CLI cannot mean "lock
+/// after every click" in a browser.
+pub const MIN_LOCK_AFTER: Duration = Duration::from_secs(60);
+
+/// Why a listen address was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ListenRefused(pub String);
+
+/// Checks a listen address: loopback always, anything else only when the
+/// person explicitly asked for it (the caller prints the warning).
+pub fn check_listen(addr: SocketAddr, unsafe_listen: bool) -> Result<(), ListenRefused> {
+    let loopback = match addr.ip() {
+        IpAddr::V4(ip) => ip.is_loopback(),
+        IpAddr::V6(ip) => ip.is_loopback(),
+    };
+    if loopback || unsafe_listen {
+        Ok(())
+    } else {
+        Err(ListenRefused(format!(
+            "{addr} is reachable from other devices; attune listens on 127.0.0.1 only \
+             (pass --unsafe-listen {addr} if you really mean it)"
+        )))
+    }
+}
+
+/// Every route. Security checks wrap all of them (see `guard`).
+pub fn router(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(pages::today::page))
+        .route("/checkin", post(pages::today::checkin))
+        .route("/log", post(pages::today::log))
+        .route("/journal", get(pages::journal::list))
+        .route("/journal/{seq}", get(pages::journal::detail))
+        .route("/journal/{seq}/edit", get(pages::journal::edit_form).post(pages::journal::edit))
+        .route("/journal/{seq}/delete", post(pages::journal::delete))
+        .route("/undo", post(pages::journal::undo))
+        .route("/insights", get(pages::insights::page))
+        .route("/understand", get(pages::understand::page))
+        .route("/understand/{id}", get(pages::understand::topic))
+        .route("/plan", get(pages::plan::page))
+        .route("/plan/need", post(pages::plan::need))
+        .route("/plan/agreement", post(pages::plan::agreement))
+        .route("/plan/calendar.ics", get(pages::plan::calendar))
+        .route("/self-worth", get(pages::selfworth::page))
+        .route("/self-worth/did", post(pages::selfworth::did))
+        .route("/self-worth/affirmation", post(pages::selfworth::affirmation))
+        .route("/pause", get(pages::pause::page))
+        .route("/pause/done", post(pages::pause::done))
+        .route("/say", get(pages::say::page).post(pages::say::check_route))
+        .route("/safety", get(pages::safety::page))
+        .route("/safety/mode", post(pages::safety::mode))
+        .route("/settings", get(pages::settings::page))
+        .route("/settings/passphrase", post(pages::settings::passphrase))
+        .route("/settings/lock-after", post(pages::settings::lock_after))
+        .route("/settings/backup", post(pages::settings::backup))
+        .route("/unlock", get(pages::unlock::page).post(pages::unlock::unlock))
+        .route("/lock", post(pages::unlock::lock))
+        .route("/exit", post(pages::unlock::exit))
+        .route("/open", get(pages::unlock::open))
+        .route("/bye", get(pages::unlock::bye))
+        .route("/assets/{name}", get(pages::assets::asset));
+    pages.layer(axum::middleware::from_fn_with_state(state.clone(), guard::guard)).with_state(state)
+}

@@ -1,0 +1,138 @@
+//! Settings: the passphrase, the lock time, a backup.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use askama::Template;
+use attune_store::{Passphrase, Store, StoreError};
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::{Extension, Form};
+use serde::Deserialize;
+
+use super::safety::settings;
+use super::unlock::{secrets, strong_enough};
+use super::{Ctx, Fields, SafetyPolicyView, WebError, WebResult, layout, render, see_other};
+use crate::AppState;
+use crate::views::Layout;
+
+/// The lock times offered, in minutes.
+const LOCK_CHOICES: [u64; 6] = [1, 5, 15, 30, 60, 120];
+
+/// The Settings page.
+#[derive(Debug, Template)]
+#[template(path = "settings.html")]
+pub struct SettingsPage {
+    l: Layout,
+    store_dir: String,
+    encrypted: bool,
+    lock_choices: Vec<(u64, bool)>,
+    backup_dir: String,
+    message: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SettingsQuery {
+    #[serde(default)]
+    done: Option<String>,
+    #[serde(default)]
+    backup: Option<String>,
+}
+
+/// Where backups go unless the person says otherwise: beside the journal.
+fn default_backup_dir(state: &AppState) -> PathBuf {
+    let dir = &state.cfg().store_dir;
+    dir.parent().map(|p| p.join("attune-backups")).unwrap_or_else(|| dir.join("backups"))
+}
+
+async fn show(state: &AppState, ctx: &Ctx, message: Option<String>, error: Option<String>) -> WebResult {
+    let (mode, encrypted) = state.store(|store| Ok((settings(store)?.mode, store.is_encrypted()))).await?;
+    let minutes = state.lock_after().as_secs().div_ceil(60);
+    render(&SettingsPage {
+        l: layout(state, ctx, "Settings", "/settings", SafetyPolicyView { partner_talk: !mode }),
+        store_dir: state.cfg().store_dir.display().to_string(),
+        encrypted,
+        lock_choices: LOCK_CHOICES.iter().map(|m| (*m, *m == minutes)).collect(),
+        backup_dir: default_backup_dir(state).display().to_string(),
+        message,
+        error,
+    })
+}
+
+/// `GET /settings`.
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<SettingsQuery>,
+) -> WebResult {
+    let message = match q.done.as_deref() {
+        Some("passphrase") => Some("Your passphrase is changed. Use the new one from now on.".to_string()),
+        Some("lock") => Some("The lock time is changed for as long as attune serve runs.".to_string()),
+        Some("backup") => q.backup.map(|b| format!("A backup was written to {b}, with its key file beside it.")),
+        _ => None,
+    };
+    show(&state, &ctx, message, None).await
+}
+
+/// `POST /settings/passphrase`: current, new, and new again.
+pub async fn passphrase(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, body: Bytes) -> WebResult {
+    let [old, new, again] = secrets(body, ["passphrase", "new_passphrase", "new_passphrase2"]);
+    if let Err(msg) = strong_enough(&new) {
+        return show(&state, &ctx, None, Some(format!("{msg} Nothing was changed."))).await;
+    }
+    if *new != *again {
+        return show(&state, &ctx, None, Some("The two new passphrases differ; nothing was changed.".into())).await;
+    }
+    let dir = state.cfg().store_dir.clone();
+    let kdf = state.cfg().kdf;
+    let (old, new) = (Passphrase::new(old.to_string()), Passphrase::new(new.to_string()));
+    let changed = AppState::blocking(move || match Store::change_passphrase(&dir, &old, &new, kdf) {
+        Ok(()) => Ok(true),
+        Err(StoreError::WrongPassphrase) => Ok(false),
+        Err(e) => Err(e.into()),
+    })
+    .await?;
+    if !changed {
+        return show(&state, &ctx, None, Some("The current passphrase is not right; nothing was changed.".into()))
+            .await;
+    }
+    see_other("/settings?done=passphrase")
+}
+
+/// `POST /settings/lock-after`: `minutes`.
+pub async fn lock_after(State(state): State<AppState>, Form(f): Form<Fields>) -> WebResult {
+    let minutes = f.number("minutes", "Lock after")?.unwrap_or(0);
+    let Some(m) = LOCK_CHOICES.iter().find(|m| i64::try_from(**m).is_ok_and(|x| x == minutes)) else {
+        return Err(WebError::User(format!("Lock after: choose one of the offered times, not {minutes} minutes.")));
+    };
+    state.set_lock_after(Duration::from_secs(m * 60));
+    see_other("/settings?done=lock")
+}
+
+/// `POST /settings/backup`: an encrypted copy into `folder` (made if missing).
+pub async fn backup(State(state): State<AppState>, Form(f): Form<Fields>) -> WebResult {
+    let folder = f.get("folder").map(PathBuf::from).unwrap_or_else(|| default_backup_dir(&state));
+    if !folder.is_absolute() {
+        return Err(WebError::User(format!(
+            "Backup folder: '{}' is not a full path (it should start with /). Nothing was written.",
+            folder.display()
+        )));
+    }
+    let stamp = state.now().strftime("%Y-%m-%d-%H%M%S").to_string();
+    let file = folder.join(format!("attune-backup-{stamp}.db"));
+    let shown = file.display().to_string();
+    state
+        .store(move |store| {
+            std::fs::create_dir_all(&folder).map_err(|e| {
+                WebError::User(format!("Backup folder {} cannot be made: {e}. Nothing was written.", folder.display()))
+            })?;
+            store.backup(&file)?;
+            Ok(())
+        })
+        .await?;
+    see_other(&format!(
+        "/settings?{}",
+        serde_urlencoded::to_string([("done", "backup"), ("backup", &shown)]).unwrap_or_default()
+    ))
+}

@@ -1,0 +1,200 @@
+//! Today: a check-in, a quick log, what is due, and an affirmation.
+
+use askama::Template;
+use attune_core::entry::Known;
+use attune_core::plan::{PlanTexts, due::DueKind};
+use attune_core::selfworth::{Affirmation, next_affirmation, suggestions};
+use attune_core::{CheckinDraft, Consequence, EntryDraft, LabelKind};
+use attune_store::{CheckinFilter, Store};
+use axum::extract::{Query, State};
+use axum::{Extension, Form};
+use serde::Deserialize;
+
+use super::safety::{Notice, SafetyContent, after_save, settings};
+use super::{Ctx, Fields, SafetyPolicyView, WebError, WebResult, layout, render, see_other};
+use crate::AppState;
+use crate::views::Layout;
+
+/// A name to pick, with its id.
+#[derive(Clone, Debug)]
+pub struct Choice {
+    /// The id sent in the form.
+    pub id: String,
+    /// What it says.
+    pub name: String,
+}
+
+/// The Today page.
+#[derive(Debug, Template)]
+#[template(path = "today.html")]
+pub struct TodayPage {
+    l: Layout,
+    welcome: bool,
+    saved_checkin: Option<i64>,
+    notice: Option<Notice>,
+    due: Vec<String>,
+    nothing_due: String,
+    affirmation: Option<String>,
+    triggers: Vec<Choice>,
+    feelings: Vec<Choice>,
+    consequences: Vec<(&'static str, String)>,
+    last_security: Option<u8>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TodayQuery {
+    #[serde(default)]
+    welcome: Option<String>,
+    #[serde(default)]
+    saved: Option<i64>,
+}
+
+/// Active names of a list, for checkboxes.
+pub fn choices(store: &Store, kind: LabelKind) -> WebResult<Vec<Choice>> {
+    Ok(store
+        .labels(kind)?
+        .into_iter()
+        .filter(|l| !l.retired && l.merged_into.is_none())
+        .map(|l| Choice { id: l.slug.as_str().to_string(), name: l.name })
+        .collect())
+}
+
+/// `GET /`.
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<TodayQuery>,
+) -> WebResult {
+    let lib = state.library().clone();
+    let now = state.now();
+    let safety = SafetyContent::load(&lib)?;
+    let plan_texts = PlanTexts::load(&lib).map_err(|e| WebError::Internal(format!("{}: {}", e.file, e.message)))?;
+    let shipped = suggestions(&lib).map_err(|e| WebError::Internal(format!("{}: {}", e.file, e.message)))?;
+    let ids = state.clone();
+    let saved = q.saved;
+    let (s, due, affirmation, triggers, feelings, last, notice) = state
+        .store(move |store| {
+            let s = settings(store)?;
+            let policy = attune_core::safety::SafetyPolicy::for_mode(s.mode);
+            let due = if policy.partner_agreements {
+                let agreements = store.agreements(false)?;
+                let refs: Vec<_> = agreements.iter().map(|a| (a.seq, &a.item)).collect();
+                let plans = store.trigger_plans()?;
+                let plan_refs: Vec<_> = plans.iter().collect();
+                attune_core::plan::due::due(&refs, &plan_refs, now.datetime())
+            } else {
+                Vec::new()
+            };
+            let due: Vec<String> = due
+                .iter()
+                .map(|d| {
+                    let t = match d.kind {
+                        DueKind::Rhythm => &plan_texts.due.rhythm,
+                        DueKind::Review => &plan_texts.due.review,
+                        DueKind::Revisit => &plan_texts.due.revisit,
+                    };
+                    let time = d.time.map(|t| t.strftime("%H:%M").to_string()).unwrap_or_default();
+                    t.replace("{time}", &time).replace("{text}", &d.text).trim().to_string()
+                })
+                .collect();
+            store.sync_affirmation_suggestions(&shipped, &mut || ids.new_id())?;
+            let all = store.affirmations(&shipped)?;
+            let items: Vec<Affirmation> = all.iter().map(|a| a.item.clone()).collect();
+            // The day picks the affirmation, so reloading the page keeps it.
+            let pick = u64::try_from(now.date().day_of_year()).unwrap_or(0);
+            let affirmation =
+                next_affirmation(&items, false, pick).and_then(|i| all.get(i)).map(|a| a.item.text.clone());
+            let recent = store.checkins(&CheckinFilter { limit: Some(1), ..Default::default() })?;
+            let last = recent.first().map(|c| c.checkin.security);
+            let notice = match saved {
+                Some(seq) => {
+                    let row = store.checkin(seq)?;
+                    after_save(&safety, &s, &[&row.checkin.note], Some(&row.checkin))
+                }
+                None => None,
+            };
+            Ok((
+                s,
+                due,
+                affirmation,
+                choices(store, LabelKind::Trigger)?,
+                choices(store, LabelKind::Feeling)?,
+                last,
+                notice,
+            ))
+        })
+        .await?;
+    let page = TodayPage {
+        l: layout(&state, &ctx, "Today", "/", SafetyPolicyView { partner_talk: !s.mode }),
+        welcome: q.welcome.is_some(),
+        saved_checkin: q.saved,
+        notice,
+        due,
+        nothing_due: plan_texts.due.nothing.clone(),
+        affirmation,
+        triggers,
+        feelings,
+        consequences: Consequence::ALL.iter().map(|c| (c.as_str(), c.as_str().replace('-', " "))).collect(),
+        last_security: last,
+    };
+    render(&page)
+}
+
+/// `POST /checkin`.
+pub async fn checkin(State(state): State<AppState>, Form(f): Form<Fields>) -> WebResult {
+    let mut draft = CheckinDraft {
+        security: f.number("security", "Felt security")?,
+        seen: f.number("seen", "Seen")?,
+        trusted: f.number("trusted", "Trusted")?,
+        respected: f.number("respected", "Respected")?,
+        consequences: Vec::new(),
+        note: f.text("note"),
+    };
+    for c in Consequence::ALL {
+        if let Some(v) = f.number(&format!("c_{}", c.as_str()), c.as_str())? {
+            draft.consequences.push((c.as_str().to_string(), v));
+        }
+    }
+    if draft.security.is_none() {
+        return Err(WebError::User(
+            "Please choose how safe the relationship feels (0 to 10); nothing was saved.".into(),
+        ));
+    }
+    let checkin = draft.into_checkin(state.new_id(), state.now_moment())?;
+    let seq = state.store(move |store| Ok(store.insert_checkin(&checkin)?)).await?;
+    see_other(&format!("/?saved={seq}#saved"))
+}
+
+/// The entry a form describes.
+pub fn entry_draft(f: &Fields) -> WebResult<EntryDraft> {
+    Ok(EntryDraft {
+        situation: f.text("situation"),
+        triggers: f.all("trigger"),
+        thoughts: f.text("thoughts"),
+        fear: f.text("fear"),
+        feelings: f.all("feeling"),
+        intensity: f.number("intensity", "Intensity")?,
+        signs: f.all("sign"),
+        sources: f.all("source"),
+        helped: f.text("helped"),
+        tags: f.text("tags").split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
+        starred: f.get("starred").is_some(),
+    })
+}
+
+/// `POST /log`: a quick entry; its page shows the safety notice first when
+/// the words call for it.
+pub async fn log(State(state): State<AppState>, Form(f): Form<Fields>) -> WebResult {
+    let draft = entry_draft(&f)?;
+    let id = state.new_id();
+    let now = state.now_moment();
+    let seq = state
+        .store(move |store| {
+            let triggers = store.labels(LabelKind::Trigger)?;
+            let feelings = store.labels(LabelKind::Feeling)?;
+            let entry = draft.into_entry(id, now.clone(), now, Known { triggers: &triggers, feelings: &feelings })?;
+            Ok(store.insert_entry(&entry)?)
+        })
+        .await?;
+    see_other(&format!("/journal/{seq}?saved=1"))
+}

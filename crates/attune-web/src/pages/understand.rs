@@ -1,0 +1,105 @@
+//! Understand: the framework explanations from the content library (as
+//! `attune learn`) and the history of questionnaire results.
+
+use askama::Template;
+use attune_core::assess::{LearnIndex, learn};
+use axum::Extension;
+use axum::extract::{Path, State};
+
+use super::safety::settings;
+use super::{Ctx, SafetyPolicyView, WebError, WebResult, layout, render};
+use crate::AppState;
+use crate::views::Layout;
+
+/// A heading and its paragraphs.
+#[derive(Debug)]
+pub struct Part {
+    /// Heading level (2 or more inside the page).
+    pub level: usize,
+    /// The heading ("" for text before the first).
+    pub title: String,
+    /// Paragraphs, and list items marked with `true`.
+    pub blocks: Vec<(String, bool)>,
+}
+
+/// The topic list and results.
+#[derive(Debug, Template)]
+#[template(path = "understand.html")]
+pub struct UnderstandPage {
+    l: Layout,
+    topics: Vec<(String, String, String)>,
+    results: Vec<(String, String, Vec<String>)>,
+}
+
+/// One topic.
+#[derive(Debug, Template)]
+#[template(path = "topic.html")]
+pub struct TopicPage {
+    l: Layout,
+    title: String,
+    parts: Vec<Part>,
+    see_also: Vec<(String, String)>,
+}
+
+fn index(state: &AppState) -> WebResult<LearnIndex> {
+    LearnIndex::load(state.library()).map_err(|e| WebError::Internal(format!("{}: {}", e.file, e.message)))
+}
+
+/// Markdown emphasis and links reduced to their words (the texts are ours and simple).
+fn plain(text: &str) -> String {
+    text.replace("**", "").replace('`', "").replace('_', " ")
+}
+
+/// Splits a section body into paragraphs and list items.
+fn blocks(body: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for para in body.split("\n\n") {
+        let lines: Vec<&str> = para.lines().collect();
+        if lines.iter().all(|l| l.trim_start().starts_with("- ") || l.trim_start().starts_with("* ")) {
+            out.extend(lines.iter().map(|l| (plain(l.trim_start()[2..].trim()), true)));
+        } else {
+            out.push((plain(&lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ")), false));
+        }
+    }
+    out.retain(|b| !b.0.is_empty());
+    out
+}
+
+/// `GET /understand`.
+pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
+    let idx = index(&state)?;
+    let (mode, taken) = state.store(|store| Ok((settings(store)?.mode, store.assessments(None)?))).await?;
+    let results = taken
+        .iter()
+        .rev()
+        .map(|t| {
+            let scores = t.scores.iter().filter_map(|s| s.score.map(|v| format!("{}: {v:.1}", s.subscale))).collect();
+            (t.title.clone(), t.at.local().strftime("%Y-%m-%d").to_string(), scores)
+        })
+        .collect();
+    render(&UnderstandPage {
+        l: layout(&state, &ctx, "Understand", "/understand", SafetyPolicyView { partner_talk: !mode }),
+        topics: idx.topics.iter().map(|t| (t.id.clone(), t.title.clone(), t.summary.clone())).collect(),
+        results,
+    })
+}
+
+/// `GET /understand/{id}`.
+pub async fn topic(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Path(id): Path<String>) -> WebResult {
+    let idx = index(&state)?;
+    let topic = idx.topic(&id).ok_or_else(|| WebError::NotFound(format!("There is no topic '{id}'.")))?;
+    let text = state.library().text(&topic.file).map_err(|e| WebError::Internal(format!("{} is missing", e.file)))?;
+    let parts = learn::sections(text)
+        .into_iter()
+        .map(|s| Part { level: s.level.clamp(2, 4), title: plain(&s.title), blocks: blocks(&s.body) })
+        .collect();
+    let see_also =
+        topic.see_also.iter().filter_map(|t| idx.topic(t).map(|x| (x.id.clone(), x.title.clone()))).collect();
+    let mode = state.store(|store| Ok(settings(store)?.mode)).await?;
+    render(&TopicPage {
+        l: layout(&state, &ctx, &topic.title, "/understand", SafetyPolicyView { partner_talk: !mode }),
+        title: topic.title.clone(),
+        parts,
+        see_also,
+    })
+}

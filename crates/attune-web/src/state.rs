@@ -1,0 +1,222 @@
+//! What the server keeps between requests: the one session, the launch
+//! token, and the open journal (only while unlocked).
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use attune_core::content::Library;
+use attune_core::{Moment, RecordId};
+use attune_store::{Store, StoreError};
+use jiff::ZonedDateTime;
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use crate::Config;
+use crate::pages::WebError;
+
+/// The server's state, cheap to clone (one `Arc`).
+#[derive(Clone, Debug)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    cfg: Config,
+    library: Library,
+    /// The one-time token in the printed URL; `None` once used.
+    launch: Mutex<Option<Zeroizing<String>>>,
+    /// The browser session that used it.
+    session: Mutex<Option<Session>>,
+    /// The open journal, only while unlocked.
+    journal: Mutex<Option<Unlocked>>,
+    /// Idle time before locking (changeable in Settings for this run).
+    lock_after: Mutex<Duration>,
+}
+
+/// The browser session: its cookie value and its CSRF token.
+#[derive(Clone, Debug)]
+pub struct Session {
+    token: Zeroizing<String>,
+    /// Sent back in every form as `_csrf`.
+    pub csrf: String,
+}
+
+#[derive(Debug)]
+struct Unlocked {
+    store: Store,
+    last_active: Instant,
+}
+
+/// 32 random bytes as hex.
+pub fn random_token() -> Result<String, WebError> {
+    let mut bytes = Zeroizing::new([0u8; 32]);
+    getrandom::fill(bytes.as_mut()).map_err(|e| WebError::Internal(format!("no randomness: {e}")))?;
+    Ok(hex::encode(bytes.as_ref()))
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding a lock leaves plain data behind; carry on with it.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Compares two tokens in constant time.
+pub fn same_token(a: &str, b: &str) -> bool {
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+impl AppState {
+    /// A fresh state and its one-time launch token.
+    pub fn new(cfg: Config) -> Result<(AppState, String), WebError> {
+        let token = random_token()?;
+        let lock_after = cfg.lock_after;
+        let state = AppState {
+            inner: Arc::new(Inner {
+                cfg,
+                library: Library::embedded(),
+                launch: Mutex::new(Some(Zeroizing::new(token.clone()))),
+                session: Mutex::new(None),
+                journal: Mutex::new(None),
+                lock_after: Mutex::new(lock_after),
+            }),
+        };
+        Ok((state, token))
+    }
+
+    /// The configuration.
+    pub fn cfg(&self) -> &Config {
+        &self.inner.cfg
+    }
+
+    /// The product texts.
+    pub fn library(&self) -> &Library {
+        &self.inner.library
+    }
+
+    /// The URL to print at start.
+    pub fn launch_url(&self, token: &str) -> String {
+        format!("http://{}/open?token={token}", self.inner.cfg.listen)
+    }
+
+    /// Trades the launch token for a new session (once).
+    pub fn open_session(&self, given: &str) -> Result<Option<Session>, WebError> {
+        let mut launch = lock(&self.inner.launch);
+        let Some(expected) = launch.as_ref() else { return Ok(None) };
+        if !same_token(expected, given) {
+            return Ok(None);
+        }
+        *launch = None;
+        let session = Session { token: Zeroizing::new(random_token()?), csrf: random_token()? };
+        *lock(&self.inner.session) = Some(session.clone());
+        Ok(Some(session))
+    }
+
+    /// The session a cookie value belongs to.
+    pub fn session(&self, cookie: &str) -> Option<Session> {
+        lock(&self.inner.session).as_ref().filter(|s| same_token(&s.token, cookie)).cloned()
+    }
+
+    /// The cookie value of a session.
+    pub fn cookie_value(session: &Session) -> &str {
+        &session.token
+    }
+
+    /// "Now", in the person's time zone.
+    pub fn now(&self) -> ZonedDateTime {
+        self.inner.cfg.now.clone().unwrap_or_else(ZonedDateTime::now)
+    }
+
+    /// "Now" as a stored moment.
+    pub fn now_moment(&self) -> Moment {
+        Moment::from_zoned(&self.now())
+    }
+
+    /// A new time-ordered id.
+    pub fn new_id(&self) -> RecordId {
+        RecordId::from_uuid(uuid::Uuid::now_v7())
+    }
+
+    /// The idle time before locking.
+    pub fn lock_after(&self) -> Duration {
+        let d = *lock(&self.inner.lock_after);
+        if d.is_zero() { crate::MIN_LOCK_AFTER } else { d }
+    }
+
+    /// Changes the idle time for this run.
+    pub fn set_lock_after(&self, d: Duration) {
+        *lock(&self.inner.lock_after) = d;
+    }
+
+    /// Whether the journal is open.
+    pub fn is_unlocked(&self) -> bool {
+        lock(&self.inner.journal).is_some()
+    }
+
+    /// Locks when idle for longer than the lock time; returns whether it did.
+    pub fn lock_if_idle(&self) -> bool {
+        let limit = self.lock_after();
+        let mut journal = lock(&self.inner.journal);
+        if journal.as_ref().is_some_and(|j| j.last_active.elapsed() > limit) {
+            *journal = None;
+            return true;
+        }
+        false
+    }
+
+    /// Closes the journal; the key goes with the store (zeroed on drop).
+    pub fn lock_now(&self) {
+        *lock(&self.inner.journal) = None;
+    }
+
+    /// Keeps an opened store for the following requests.
+    pub fn set_unlocked(&self, store: Store) {
+        *lock(&self.inner.journal) = Some(Unlocked { store, last_active: Instant::now() });
+    }
+
+    /// Runs `f` on the open journal in a blocking thread (SQLite is
+    /// synchronous). Counts as activity for the idle lock.
+    pub async fn store<T, F>(&self, f: F) -> Result<T, WebError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, WebError> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut journal = lock(&state.inner.journal);
+            let Some(open) = journal.as_mut() else { return Err(WebError::Locked) };
+            open.last_active = Instant::now();
+            f(&mut open.store)
+        })
+        .await
+        .map_err(|e| WebError::Internal(format!("a background task failed: {e}")))?
+    }
+
+    /// Runs `f` off the async threads (key derivation takes a while).
+    pub async fn blocking<T, F>(f: F) -> Result<T, WebError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> Result<T, WebError> + Send + 'static,
+    {
+        tokio::task::spawn_blocking(f)
+            .await
+            .map_err(|e| WebError::Internal(format!("a background task failed: {e}")))?
+    }
+
+    /// Whether the journal exists, and whether it is encrypted.
+    pub fn probe(&self) -> Result<Option<bool>, StoreError> {
+        Store::probe(&self.inner.cfg.store_dir)
+    }
+
+    /// Locks the journal whenever it has been idle too long, even when no
+    /// request comes in, so the key does not stay in memory.
+    pub fn spawn_idle_lock(&self) -> tokio::task::JoinHandle<()> {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(5));
+            loop {
+                tick.tick().await;
+                state.lock_if_idle();
+            }
+        })
+    }
+}

@@ -1,0 +1,241 @@
+// The journey through `attune serve` in a real browser (Debian's chromium,
+// driven by playwright-core), with an axe-core audit of every page and
+// screenshots at desktop and phone width. Run by scripts/e2e.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const HERE = dirname(fileURLToPath(import.meta.url));
+const SHOTS = join(HERE, "screenshots");
+const BIN = process.env.ATTUNE_BIN;
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const PASS = "a calm river at dusk";
+
+let server;
+let context;
+let page;
+let url;
+let tmp;
+const audited = [];
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const env = {
+      PATH: process.env.PATH,
+      HOME: tmp,
+      TZ: "UTC",
+      ATTUNE_STORE: join(tmp, "journal"),
+      ATTUNE_CONFIG: join(tmp, "config.toml"),
+    };
+    server = spawn(BIN, ["serve", "--port", "0"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`attune serve printed no link:\n${out}`)), 20000);
+    server.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\/open\?token=[0-9a-f]{64}/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[0]);
+      }
+    });
+    server.stderr.on("data", (d) => { out += d; });
+    server.on("exit", (code) => reject(new Error(`attune serve exited (${code}):\n${out}`)));
+  });
+}
+
+// axe-core runs inside the page; evaluate() is not subject to the page's CSP.
+async function audit(name) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ["violations"] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+  });
+  const bad = result.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(bad, [], `${name}: serious or critical accessibility problems`);
+  audited.push(name);
+}
+
+async function shoot(name) {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`), fullPage: true });
+  await page.setViewportSize({ width: 360, height: 780 });
+  await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true });
+  // Nothing may overflow sideways on a phone.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `${name}: ${overflow}px wider than a 360px screen`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+async function visit(name) {
+  await audit(name);
+  await shoot(name);
+}
+
+before(async () => {
+  assert.ok(BIN, "ATTUNE_BIN must point at the attune binary");
+  tmp = mkdtempSync(join(tmpdir(), "attune-e2e-"));
+  mkdirSync(SHOTS, { recursive: true });
+  url = await startServer();
+  context = await chromium.launchPersistentContext(join(tmp, "profile"), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+    viewport: { width: 1280, height: 900 },
+  });
+  page = context.pages()[0] || (await context.newPage());
+  page.setDefaultTimeout(10000);
+  page.on("pageerror", (e) => { throw e; });
+});
+
+after(async () => {
+  if (context) await context.close();
+  if (server) server.kill("SIGINT");
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+test("first start: the link, then a new passphrase", async () => {
+  await page.goto(url);
+  assert.match(page.url(), /\/unlock$/);
+  await page.getByRole("heading", { name: "Welcome to attune" }).waitFor();
+  await visit("welcome");
+  await page.getByLabel("New passphrase").fill(PASS);
+  await page.getByLabel("The same passphrase again").fill(PASS);
+  await page.getByRole("button", { name: "Create my journal" }).click();
+  await page.getByText("Your journal is ready").waitFor();
+  assert.doesNotMatch(page.url(), /token=/, "the token leaves the address bar");
+});
+
+test("today: check in", async () => {
+  await visit("today");
+  await page.getByLabel(/how safe does the relationship feel/).fill("6");
+  await page.getByLabel("Seen").fill("5");
+  await page.getByLabel("Trusted").fill("7");
+  await page.getByRole("button", { name: "Save check-in" }).click();
+  await page.getByText("Saved check-in c1").waitFor();
+});
+
+test("today: write down a moment, see it in the journal", async () => {
+  await page.getByLabel(/What happened\?/).fill("They went quiet at dinner and I started to worry");
+  await page.getByLabel(/How strong did it feel/).fill("6");
+  await page.getByRole("button", { name: "Save this moment" }).click();
+  await page.getByText("Saved entry 1").waitFor();
+  await visit("entry");
+  await page.getByRole("link", { name: "Journal", exact: true }).click();
+  await page.getByText("They went quiet at dinner").waitFor();
+  await visit("journal");
+  await page.getByLabel("Search words").fill("worry");
+  await page.getByRole("button", { name: "Find" }).click();
+  await page.locator("#results mark", { hasText: "worry" }).waitFor();
+});
+
+test("journal: edit, delete and undo", async () => {
+  await page.goto(new URL("/journal/1/edit", url).href);
+  await visit("edit");
+  await page.getByLabel("What happened?").fill("They went quiet at dinner; I worried, then asked");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await page.getByText("I worried, then asked").waitFor();
+  await page.getByRole("button", { name: "Delete" }).click();
+  await page.getByText("Entry 1 was deleted").waitFor();
+  await page.getByRole("button", { name: "Undo" }).click();
+  await page.getByText("I worried, then asked").waitFor();
+});
+
+test("insights: the entry and the check-in are counted and charted", async () => {
+  await page.getByRole("link", { name: "Insights", exact: true }).click();
+  await page.getByText("From 1 entry and 1 check-in").waitFor();
+  assert.ok((await page.locator("svg.chart").count()) >= 2);
+  await visit("insights");
+});
+
+test("understand: the readings", async () => {
+  await page.getByRole("link", { name: "Understand", exact: true }).click();
+  await visit("understand");
+  await page.locator("a.entry-link").first().click();
+  await page.locator("article.card p").first().waitFor();
+  await visit("topic");
+});
+
+test("plan: add a need and an agreement", async () => {
+  await page.getByRole("link", { name: "Plan", exact: true }).click();
+  await page.getByLabel("A need, in a few words").fill("Hearing about changed plans early");
+  await page.getByRole("button", { name: "Add this need" }).click();
+  await page.getByText("Hearing about changed plans early").waitFor();
+  await page.getByLabel("What you agreed").fill("A short call when one of us is late");
+  await page.getByRole("button", { name: "Add this agreement" }).click();
+  await page.getByText("A short call when one of us is late").waitFor();
+  await visit("plan");
+});
+
+test("pause: a shortened countdown, then the reconnect prompt", async () => {
+  await page.goto(new URL("/pause?seconds=2", url).href);
+  await visit("pause");
+  await page.locator("#pause-end").waitFor({ state: "visible", timeout: 10000 });
+  await page.getByRole("button", { name: "Yes" }).click();
+  await page.getByRole("link", { name: "Back to Today" }).waitFor();
+});
+
+test("say it: the statement helper highlights blaming words", async () => {
+  await page.getByRole("link", { name: "Say it", exact: true }).click();
+  await visit("say");
+  await page.getByLabel("Your draft message").fill("You never listen to me.");
+  await page.getByRole("button", { name: "Check my words" }).click();
+  await page.locator("#say-result mark").first().waitFor();
+  await visit("say-checked");
+});
+
+test("self-worth: write down something I did", async () => {
+  await page.getByRole("link", { name: "Self-worth", exact: true }).click();
+  await page.getByLabel("What did you do for yourself or others?").fill("Cooked for my sister");
+  await page.getByRole("button", { name: "Write it down" }).click();
+  await page.getByText("Cooked for my sister").waitFor();
+  await visit("self-worth");
+});
+
+test("safety and settings pages", async () => {
+  await page.getByRole("link", { name: "Safety", exact: true }).click();
+  await page.getByRole("heading", { name: "Keeping attune private" }).waitFor();
+  await visit("safety");
+  await page.getByRole("link", { name: "Settings", exact: true }).click();
+  await visit("settings");
+});
+
+test("quick exit: Escape three times hides attune and locks it", async () => {
+  await page.getByRole("link", { name: "Today", exact: true }).click();
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("Escape");
+  await page.waitForURL(/\/bye$/);
+  assert.doesNotMatch(await page.content(), /attune/i);
+  await visit("bye");
+  await page.goto(new URL("/", url).href);
+  await page.getByRole("heading", { name: "Unlock your journal" }).waitFor();
+  await visit("unlock");
+  await page.getByLabel("Passphrase").fill(PASS);
+  await page.getByRole("button", { name: "Unlock" }).click();
+  await page.getByRole("heading", { name: "Today" }).waitFor();
+  // The visible button does the same.
+  await page.getByRole("button", { name: "Quick exit" }).click();
+  await page.waitForURL(/\/bye$/);
+});
+
+test("every page was audited", () => {
+  assert.ok(audited.length >= 12, `audited: ${audited.join(", ")}`);
+});
