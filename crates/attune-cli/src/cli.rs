@@ -107,6 +107,12 @@ pub enum Command {
     Assess(crate::commands::assess::AssessArgs),
     /// Read about the signs, the sources, the five steps and more.
     Learn(crate::commands::learn::LearnArgs),
+    /// Bring in what you wrote in another app (jrnl, Day One, Daylio, Bearable, FreeCBT) or an attune export.
+    Import(crate::commands::import::ImportArgs),
+    /// Everything you wrote, as attune JSON, CSV, Markdown, jrnl or a calendar (.ics).
+    Export(crate::commands::export::ExportArgs),
+    /// A summary for your counsellor or therapist, as one HTML file (or PDF).
+    Report(crate::commands::report::ReportArgs),
 }
 
 /// `--json` for read commands.

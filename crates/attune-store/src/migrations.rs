@@ -330,8 +330,19 @@ CREATE INDEX entries_stats ON entries (
 ) WHERE deleted_at IS NULL;
 "#;
 
+/// Imports (issue 7): the content hash of every record brought in by
+/// `attune import`, so importing the same file (or the same records from
+/// another export of it) twice adds nothing. `record_id` is the UUID the
+/// record got here.
+const IMPORT_HASHES: &str = r#"
+CREATE TABLE import_hashes (
+    hash      TEXT NOT NULL PRIMARY KEY,
+    record_id TEXT NOT NULL
+) WITHOUT ROWID;
+"#;
+
 /// Every migration, oldest first. Append only.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, ASSESSMENTS, PLAN_TOOLKIT, STATS_INDEX];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, ASSESSMENTS, PLAN_TOOLKIT, STATS_INDEX, IMPORT_HASHES];
 
 /// The schema version this build writes.
 pub(crate) fn latest() -> i64 {
@@ -389,6 +400,7 @@ mod tests {
         "3b4450cd22ef62f681c5f7258dab8808c4ef0f237359decf27b7a6f86433e723",
         "c56d6a4c603db26ab3dbbec80fe2d11acd4815d4d81ca1e9319fd5a046637955",
         "5f12ee9acabfbe0a880b1b61908f21846ced4f0f9f565e1e2216d364b8166c75",
+        "beacf4ccf60d661cba63d0331aab20e08ea5231e6a3a2b68149e1ae1c79083a9",
     ];
 
     #[test]

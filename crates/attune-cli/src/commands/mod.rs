@@ -12,6 +12,8 @@ mod docs;
 mod drafts;
 pub mod due;
 mod edit;
+pub mod export;
+pub mod import;
 mod init;
 pub mod insights;
 mod labels;
@@ -20,6 +22,7 @@ mod list;
 mod lock;
 mod log;
 mod passphrase;
+pub mod report;
 pub mod pause;
 pub mod plan;
 pub mod safety;
@@ -71,5 +74,8 @@ pub fn run(command: Command, app: &App) -> CliResult {
         Command::Safety(args) => safety::run(args, app),
         Command::Assess(args) => assess::run(args, app),
         Command::Learn(args) => learn::run(args, app),
+        Command::Import(args) => import::run(args, app),
+        Command::Export(args) => export::run(args, app),
+        Command::Report(args) => report::run(args, app),
     }
 }
