@@ -72,8 +72,12 @@ pub fn parse(input: &[u8]) -> Result<Document, ParseError> {
     match head.version.as_ref().and_then(serde_json::Value::as_u64) {
         Some(v) if v == u64::from(VERSION) => {}
         Some(v) if v > u64::from(VERSION) => {
-            return Err(ParseError::new(Location::File, "version", format!("{v} is newer than this attune reads ({VERSION})"))
-                .hint("update attune, then import again"));
+            return Err(ParseError::new(
+                Location::File,
+                "version",
+                format!("{v} is newer than this attune reads ({VERSION})"),
+            )
+            .hint("update attune, then import again"));
         }
         _ => return Err(ParseError::new(Location::File, "version", format!("must be {VERSION}"))),
     }

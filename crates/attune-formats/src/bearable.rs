@@ -47,7 +47,8 @@ pub fn parse(input: &[u8], tz: &TimeZone) -> Result<Batch, ParseError> {
             }
             "" => return Err(ParseError::new(at, "category", "is empty").hint("each Bearable row names its category")),
             _ if !notes.is_empty() => {
-                let tags = if category.eq_ignore_ascii_case("notes") { vec![] } else { tag_of(detail).into_iter().collect() };
+                let tags =
+                    if category.eq_ignore_ascii_case("notes") { vec![] } else { tag_of(detail).into_iter().collect() };
                 batch.records.push(Imported::Entry(ImportedEntry {
                     at,
                     occurred: when,

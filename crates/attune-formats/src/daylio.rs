@@ -72,10 +72,8 @@ pub fn parse(input: &[u8], moods: &MoodMap, tz: &TimeZone) -> Result<Batch, Pars
         let mood = table.get(record, "mood").to_lowercase();
         let security = *moods.0.get(&mood).ok_or_else(|| {
             let known: Vec<&str> = moods.0.keys().map(String::as_str).collect();
-            ParseError::new(at, "mood", format!("{} has no felt-security value", quote(&mood))).hint(format!(
-                "add it with --mood-map '{mood}=N' (N from 0 to 10); known moods: {}",
-                known.join(", ")
-            ))
+            ParseError::new(at, "mood", format!("{} has no felt-security value", quote(&mood)))
+                .hint(format!("add it with --mood-map '{mood}=N' (N from 0 to 10); known moods: {}", known.join(", ")))
         })?;
         let activities: Vec<&str> =
             table.get(record, "activities").split(" | ").map(str::trim).filter(|a| !a.is_empty()).collect();
@@ -96,7 +94,13 @@ pub fn parse(input: &[u8], moods: &MoodMap, tz: &TimeZone) -> Result<Batch, Pars
         } else {
             String::new()
         };
-        batch.records.push(Imported::Checkin(ImportedCheckin { at, when: when.clone(), security, mood, note: check_note }));
+        batch.records.push(Imported::Checkin(ImportedCheckin {
+            at,
+            when: when.clone(),
+            security,
+            mood,
+            note: check_note,
+        }));
         if !words.is_empty() {
             batch.records.push(Imported::Entry(ImportedEntry {
                 at,

@@ -57,21 +57,19 @@ fn parse_zip(input: &[u8]) -> Result<Batch, ParseError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(input)).map_err(bad_zip)?;
     let mut batch = Batch::default();
     let mut journals = 0;
-    let mut media = 0;
     for i in 0..archive.len() {
         let mut file = archive.by_index(i).map_err(bad_zip)?;
         let name = file.name().map(|n| n.to_string()).unwrap_or_default();
+        // Photos and other media are left out; the entries count them.
         if !name.to_ascii_lowercase().ends_with(".json") || name.contains("__MACOSX") {
-            if file.is_file() {
-                media += 1;
-            }
             continue;
         }
         // A zip bomb must not fill memory: 512 MiB is far beyond any journal.
         let mut bytes = Vec::new();
-        file.by_ref().take(512 << 20).read_to_end(&mut bytes).map_err(|e| {
-            ParseError::new(Location::File, "zip", format!("{name} cannot be read: {e}"))
-        })?;
+        file.by_ref()
+            .take(512 << 20)
+            .read_to_end(&mut bytes)
+            .map_err(|e| ParseError::new(Location::File, "zip", format!("{name} cannot be read: {e}")))?;
         let part = parse_json(&bytes).map_err(|mut e| {
             e.message = format!("{} (in {name})", e.message);
             e
@@ -84,9 +82,6 @@ fn parse_zip(input: &[u8]) -> Result<Batch, ParseError> {
     if journals == 0 {
         return Err(ParseError::new(Location::File, "zip", "holds no .json journal")
             .hint("export from Day One as JSON; the zip must contain a file like Journal.json"));
-    }
-    if media > 0 {
-        batch.notes.push(format!("{media} photo or media files in the zip were left out"));
     }
     batch.sort();
     Ok(batch)
@@ -101,7 +96,11 @@ fn parse_json(input: &[u8]) -> Result<Batch, ParseError> {
     for (i, e) in export.entries.into_iter().enumerate() {
         let at = Location::Entry(i + 1);
         let instant: Timestamp = e.creation_date.trim().parse().map_err(|_| {
-            ParseError::new(at, "creationDate", format!("{} is not a UTC time like 2020-06-28T16:22:00Z", quote(&e.creation_date)))
+            ParseError::new(
+                at,
+                "creationDate",
+                format!("{} is not a UTC time like 2020-06-28T16:22:00Z", quote(&e.creation_date)),
+            )
         })?;
         let tz = match e.time_zone.as_deref().map(str::trim).filter(|z| !z.is_empty()) {
             Some(name) => TimeZone::get(name).map_err(|_| {
@@ -146,21 +145,29 @@ fn parse_json(input: &[u8]) -> Result<Batch, ParseError> {
     Ok(batch)
 }
 
-/// Drops Day One's media references (`![](dayone-moment://…)`), keeping the words.
+/// Drops Day One's media references (`![](dayone-moment://…)`), keeping the
+/// words; a line that held only a photo goes, and so does the blank line it leaves.
 fn strip_media(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("![](dayone-moment:") {
-        out.push_str(&rest[..start]);
-        match rest[start..].find(')') {
-            Some(end) => rest = &rest[start + end + 1..],
-            None => {
-                rest = "";
-            }
+    let mut lines: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let mut out = String::with_capacity(line.len());
+        let mut rest = line;
+        let mut had_media = false;
+        while let Some(start) = rest.find("![](dayone-moment:") {
+            had_media = true;
+            out.push_str(&rest[..start]);
+            rest = rest[start..].find(')').map_or("", |end| &rest[start + end + 1..]);
         }
+        out.push_str(rest);
+        if had_media && out.trim().is_empty() {
+            continue;
+        }
+        if out.trim().is_empty() && lines.last().is_some_and(|l| l.trim().is_empty()) {
+            continue;
+        }
+        lines.push(out);
     }
-    out.push_str(rest);
-    out
+    lines.join("\n")
 }
 
 /// Removes the backslash Day One puts before ASCII punctuation.
@@ -193,7 +200,7 @@ mod tests {
             "starred":true,"photos":[{"identifier":"XYZ"}]}]}"#;
         let batch = parse(json.as_bytes()).unwrap();
         let Imported::Entry(e) = &batch.records[0] else { panic!() };
-        assert_eq!(e.situation, "Dinner. He was late!\n\nfine");
+        assert_eq!(e.situation, "Dinner. He was late!\nfine");
         assert_eq!(e.occurred.local().to_string(), "2020-06-28T18:22:00");
         assert_eq!(e.occurred.zone.as_deref(), Some("Europe/Berlin"));
         assert_eq!(e.tags, vec!["late-reply"]);

@@ -16,7 +16,10 @@ use crate::{Batch, Imported, ImportedEntry, Skipped};
 /// Unix milliseconds; it is shown in `tz`.
 pub fn parse(input: &[u8], tz: &TimeZone) -> Result<Batch, ParseError> {
     let table = Table::read(input)?;
-    table.require(&["createdat", "automaticthought", "cognitivedistortions", "challenge", "alternativethought"], "FreeCBT")?;
+    table.require(
+        &["createdat", "automaticthought", "cognitivedistortions", "challenge", "alternativethought"],
+        "FreeCBT",
+    )?;
     let mut batch = Batch::default();
     for (row, record) in &table.rows {
         let at = Location::Row(*row);
@@ -38,9 +41,10 @@ pub fn parse(input: &[u8], tz: &TimeZone) -> Result<Batch, ParseError> {
             }
         }
         let mut helped = Vec::new();
-        for (label, text) in
-            [("Challenge", table.get(record, "challenge")), ("Balanced thought", table.get(record, "alternativethought"))]
-        {
+        for (label, text) in [
+            ("Challenge", table.get(record, "challenge")),
+            ("Balanced thought", table.get(record, "alternativethought")),
+        ] {
             if !text.is_empty() {
                 helped.push(format!("{label}: {text}"));
             }

@@ -131,14 +131,20 @@ impl Reader<'_> {
         match self.parse_date(inside.trim()) {
             Some(dt) => {
                 let moment = local_moment(dt, self.tz).ok_or_else(|| {
-                    ParseError::new(Location::Line(n), "date", format!("{} does not exist in this time zone", quote(inside)))
+                    ParseError::new(
+                        Location::Line(n),
+                        "date",
+                        format!("{} does not exist in this time zone", quote(inside)),
+                    )
                 })?;
                 Ok(Some((moment, after.strip_prefix(' ').unwrap_or(after))))
             }
-            None if self.shapes.contains(&shape(inside.trim())) => {
-                Err(ParseError::new(Location::Line(n), "date", format!("{} is not a real date and time", quote(inside)))
-                    .hint(format!("dates must follow the timeformat '{}'", self.config.timeformat)))
-            }
+            None if self.shapes.contains(&shape(inside.trim())) => Err(ParseError::new(
+                Location::Line(n),
+                "date",
+                format!("{} is not a real date and time", quote(inside)),
+            )
+            .hint(format!("dates must follow the timeformat '{}'", self.config.timeformat))),
             None => Ok(None),
         }
     }
@@ -170,9 +176,10 @@ pub fn parse(input: &[u8], config: &Config, tz: &TimeZone) -> Result<Batch, Pars
         } else if let Some((_, _, _, body)) = current.as_mut() {
             body.push(line);
         } else if !line.trim().is_empty() {
-            return Err(ParseError::new(Location::Line(n), "date", "text before the first entry's date")
-                .hint("a jrnl file starts with an entry like `[2020-06-28 06:22:00 PM] Title`; \
-                       pass --jrnl-config if your jrnl uses another timeformat"));
+            return Err(ParseError::new(Location::Line(n), "date", "text before the first entry's date").hint(
+                "a jrnl file starts with an entry like `[2020-06-28 06:22:00 PM] Title`; \
+                       pass --jrnl-config if your jrnl uses another timeformat",
+            ));
         }
     }
     if let Some(done) = current.take() {
@@ -240,12 +247,15 @@ pub fn parse_json(input: &[u8], tz: &TimeZone) -> Result<Batch, ParseError> {
     let mut batch = Batch::default();
     for (i, e) in export.entries.into_iter().enumerate() {
         let at = Location::Entry(i + 1);
-        let date: jiff::civil::Date = e.date.trim().parse().map_err(|_| {
-            ParseError::new(at, "date", format!("{} is not a date like 2020-06-28", quote(&e.date)))
-        })?;
-        let time: jiff::civil::Time = e.time.trim().parse().map_err(|_| {
-            ParseError::new(at, "time", format!("{} is not a time like 18:22", quote(&e.time)))
-        })?;
+        let date: jiff::civil::Date =
+            e.date.trim().parse().map_err(|_| {
+                ParseError::new(at, "date", format!("{} is not a date like 2020-06-28", quote(&e.date)))
+            })?;
+        let time: jiff::civil::Time = e
+            .time
+            .trim()
+            .parse()
+            .map_err(|_| ParseError::new(at, "time", format!("{} is not a time like 18:22", quote(&e.time))))?;
         let occurred = local_moment(date.to_datetime(time), tz)
             .ok_or_else(|| ParseError::new(at, "time", "does not exist in this time zone"))?;
         let mut text = e.title.trim().to_string();
@@ -382,8 +392,8 @@ mod tests {
 
     #[test]
     fn config_sets_the_timeformat_and_symbols() {
-        let config = parse_config(b"journals:\n  default: ~/j.txt\ntimeformat: '%d.%m.%Y %H:%M'\ntagsymbols: '+'\n")
-            .unwrap();
+        let config =
+            parse_config(b"journals:\n  default: ~/j.txt\ntimeformat: '%d.%m.%Y %H:%M'\ntagsymbols: '+'\n").unwrap();
         let batch = parse(b"[28.06.2020 18:22] Hello +work @no\n", &config, &utc()).unwrap();
         let Imported::Entry(e) = &batch.records[0] else { panic!() };
         assert_eq!(e.tags, vec!["work"]);

@@ -9,8 +9,8 @@
 
 pub mod attune_json;
 pub mod bearable;
-pub mod dayone;
 pub mod daylio;
+pub mod dayone;
 pub mod error;
 pub mod export;
 pub mod freecbt;

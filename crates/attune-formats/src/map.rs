@@ -78,11 +78,8 @@ pub fn to_records(
                 out.entries.push((hash, entry));
             }
             Imported::Checkin(c) => {
-                let draft = CheckinDraft {
-                    security: Some(i64::from(c.security)),
-                    note: c.note.clone(),
-                    ..Default::default()
-                };
+                let draft =
+                    CheckinDraft { security: Some(i64::from(c.security)), note: c.note.clone(), ..Default::default() };
                 let score = c.security.to_string();
                 let hash = content_hash(format, &c.when, &[&score, &c.mood, &c.note], &[]);
                 let checkin = draft.into_checkin(new_id(), c.when.clone()).map_err(|err| located(err, c.at))?;

@@ -95,7 +95,7 @@ pub(crate) fn document(store: &Store, app: &App) -> CliResult<attune_json::Docum
     Ok(attune_json::Document {
         format: attune_json::FORMAT.into(),
         version: attune_json::VERSION,
-        exported_at: app.now.timestamp().to_zoned_datetime(app.now.time_zone().clone()).to_string(),
+        exported_at: app.now_moment().to_string(),
         triggers: store.labels(LabelKind::Trigger)?,
         feelings: store.labels(LabelKind::Feeling)?,
         entries,

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use attune_core::LabelKind;
 use attune_formats::map::{self, Target};
-use attune_formats::{Batch, Format, ParseError, attune_json, bearable, dayone, daylio, freecbt, jrnl};
+use attune_formats::{Batch, Format, ParseError, attune_json, bearable, daylio, dayone, freecbt, jrnl};
 use attune_store::{ImportBatch, ImportCounts, Store};
 use clap::{Args, ValueEnum};
 use jiff::tz::TimeZone;
@@ -216,13 +216,7 @@ fn parse_error(file: &str, e: ParseError) -> CliError {
     err
 }
 
-fn from_batch(
-    batch: Batch,
-    format: Format,
-    store: &Store,
-    app: &App,
-    file: &str,
-) -> CliResult<(ImportBatch, Summary)> {
+fn from_batch(batch: Batch, format: Format, store: &Store, app: &App, file: &str) -> CliResult<(ImportBatch, Summary)> {
     let triggers = store.labels(LabelKind::Trigger)?;
     let feelings = store.labels(LabelKind::Feeling)?;
     let mapped = map::to_records(&batch, format, &triggers, &feelings, &mut || app.new_id())
@@ -305,7 +299,7 @@ fn from_attune(doc: attune_json::Document, file: &str) -> (ImportBatch, Summary)
 fn print(s: &Summary) -> CliResult {
     let mut w = out::stdout();
     writeln!(w, "{BOLD}{}{BOLD:#} ({})", s.file, s.format.as_str())?;
-    let read: Vec<String> = s.read.iter().filter(|(_, n)| **n > 0).map(|(k, n)| format!("{n} {k}")).collect();
+    let read: Vec<String> = s.read.iter().filter(|(_, n)| **n > 0).map(|(k, n)| counted(*n, k)).collect();
     writeln!(w, "  Read: {}", if read.is_empty() { "nothing to import".into() } else { read.join(", ") })?;
     if let (Some(first), Some(last)) = (&s.first, &s.last) {
         writeln!(w, "  From {first} to {last}")?;
@@ -354,7 +348,7 @@ fn print(s: &Summary) -> CliResult {
     ]
     .iter()
     .filter(|(n, _)| *n > 0)
-    .map(|(n, k)| format!("{n} {k}"))
+    .map(|(n, k)| counted(*n, k))
     .collect();
     let added = if added.is_empty() { "nothing new".to_string() } else { added.join(", ") };
     let already = if i.already_there > 0 {
@@ -368,4 +362,18 @@ fn print(s: &Summary) -> CliResult {
         writeln!(w, "\n{GOOD}Imported{GOOD:#} {added}{already}.")?;
     }
     Ok(())
+}
+
+/// "1 entry", "2 entries": the kinds are written in the plural.
+fn counted(n: usize, plural: &str) -> String {
+    if n != 1 {
+        return format!("{n} {plural}");
+    }
+    let one = match plural {
+        "entries" => "entry".to_string(),
+        "activities" => "activity".to_string(),
+        "triggers and feelings" => "trigger or feeling".to_string(),
+        p => p.strip_suffix('s').unwrap_or(p).to_string(),
+    };
+    format!("1 {one}")
 }

@@ -113,8 +113,10 @@ pub fn run(args: ReportArgs, app: &App) -> CliResult {
     let chosen = sections(&args)?;
     let n_weeks = weeks(&args.since, app)?;
     if args.pdf && !Path::new(CHROMIUM).exists() {
-        return Err(CliError::user(format!("--pdf needs Chromium ({CHROMIUM}), which is not installed; nothing was written"))
-            .hint("leave out --pdf, open the HTML file in any browser and print it to PDF"));
+        return Err(CliError::user(format!(
+            "--pdf needs Chromium ({CHROMIUM}), which is not installed; nothing was written"
+        ))
+        .hint("leave out --pdf, open the HTML file in any browser and print it to PDF"));
     }
     let library = app.library()?;
     let (cfg, _) = crate::commands::insights::load_content(&library)?;
@@ -190,8 +192,8 @@ pub fn run(args: ReportArgs, app: &App) -> CliResult {
 }
 
 fn print_pdf(html: &Path, pdf: &Path) -> CliResult {
-    let html = std::fs::canonicalize(html)
-        .map_err(|e| CliError::user(format!("cannot find {}: {e}", html.display())))?;
+    let html =
+        std::fs::canonicalize(html).map_err(|e| CliError::user(format!("cannot find {}: {e}", html.display())))?;
     let status = Command::new(CHROMIUM)
         .args(["--headless", "--disable-gpu", "--no-sandbox", "--no-pdf-header-footer"])
         .arg(format!("--print-to-pdf={}", pdf.display()))

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use attune_core::assess::Taken;
-use attune_core::insights::{Insights, Verdict};
+use attune_core::insights::{Insights, Measure, Verdict};
 use attune_core::pause::Pause;
 use attune_core::plan::Agreement;
 use attune_core::vocab::Consequence;
@@ -226,7 +226,11 @@ fn wellbeing(i: &Insights) -> Section {
         x_labels: labels,
         y_min: 0.0,
         y_max: 10.0,
-        series: vec![series("seen", |w| w.seen), series("trusted", |w| w.trusted), series("respected", |w| w.respected)],
+        series: vec![
+            series("seen", |w| w.seen),
+            series("trusted", |w| w.trusted),
+            series("respected", |w| w.respected),
+        ],
         trend: false,
     };
     let mut s = Section {
@@ -236,7 +240,13 @@ fn wellbeing(i: &Insights) -> Section {
         ..Default::default()
     };
     for t in &i.progress.trends {
-        s.items.push(svg::escape(&t.text));
+        let name = match t.measure {
+            Measure::Security => "Felt security",
+            Measure::Seen => "Feeling seen",
+            Measure::Trusted => "Feeling trusted",
+            Measure::Respected => "Feeling respected",
+        };
+        s.items.push(format!("<strong>{name}:</strong> {}", svg::escape(&t.text)));
     }
     if let Some(sb) = &i.progress.setback {
         s.paragraphs.push(svg::escape(&sb.text));
@@ -298,17 +308,25 @@ fn nice(id: &str) -> String {
 fn profile(i: &Insights) -> Section {
     let c = &i.contexts;
     let mut s = Section { id: "profile", title: "Signs and sources".into(), ..Default::default() };
-    let signs: Vec<_> =
-        c.signs.iter().map(|p| (nice(p.id.as_str()), p.share, format!("{} ({} entries)", pct(p.share), p.entries))).collect();
+    let signs: Vec<_> = c
+        .signs
+        .iter()
+        .filter(|p| p.entries > 0)
+        .map(|p| (nice(p.id.as_str()), p.share, format!("{} ({} entries)", pct(p.share), p.entries)))
+        .collect();
     let sources: Vec<_> = c
         .sources
         .iter()
+        .filter(|p| p.entries > 0)
         .map(|p| (nice(p.id.as_str()), p.share, format!("{} ({} entries)", pct(p.share), p.entries)))
         .collect();
     s.paragraphs.push(format!(
         "Share of the {} entries tagged with signs, and of the {} tagged with sources.",
         c.sign_tagged_entries, c.source_tagged_entries
     ));
+    if signs.is_empty() && sources.is_empty() {
+        s.paragraphs.push("No entries in this period were tagged with signs or sources.".into());
+    }
     if !signs.is_empty() {
         s.charts.push(BarChart { title: "Signs of insecurity noted".into(), bars: signs, max: 1.0 }.render());
     }
@@ -333,7 +351,14 @@ fn questionnaires(results: &[Taken]) -> Section {
         let scores: Vec<String> = t
             .scores
             .iter()
-            .map(|sc| format!("{} {}{}", sc.subscale, opt(sc.score), sc.band.as_ref().map_or(String::new(), |b| format!(" ({b})"))))
+            .map(|sc| {
+                format!(
+                    "{} {}{}",
+                    sc.subscale,
+                    opt(sc.score),
+                    sc.band.as_ref().map_or(String::new(), |b| format!(" ({b})"))
+                )
+            })
             .collect();
         s.rows.push(vec![t.at.local().date().to_string(), format!("{} (v{})", t.title, t.version), scores.join("; ")]);
     }
@@ -442,10 +467,7 @@ fn questions(qs: &[String]) -> Section {
 fn entries(list: &[(i64, &Entry)], labels: &[Label]) -> Section {
     let mut s = Section { id: "entries", title: "Entries I chose to share".into(), ..Default::default() };
     for (seq, e) in list {
-        let mut text = format!(
-            "<strong>#{seq}, {}</strong>",
-            e.occurred.local().strftime("%a %d %b %Y %H:%M")
-        );
+        let mut text = format!("<strong>#{seq}, {}</strong>", e.occurred.local().strftime("%a %d %b %Y %H:%M"));
         let names: Vec<String> = e.triggers.iter().map(|t| label_name(labels, t.as_str())).collect();
         if !names.is_empty() {
             text.push_str(&format!(" · triggers: {}", svg::escape(&names.join(", "))));

@@ -80,11 +80,14 @@ fn exists(conn: &Connection, table: &str, id: &str) -> Result<bool, StoreError> 
 }
 
 fn hash_known(conn: &Connection, hash: &str) -> Result<bool, StoreError> {
-    Ok(conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM import_hashes WHERE hash = ?1)")?.query_row([hash], |r| r.get(0))?)
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM import_hashes WHERE hash = ?1)")?
+        .query_row([hash], |r| r.get(0))?)
 }
 
 fn remember_hash(conn: &Connection, hash: &str, id: &str) -> Result<(), StoreError> {
-    conn.prepare_cached("INSERT OR IGNORE INTO import_hashes (hash, record_id) VALUES (?1, ?2)")?.execute([hash, id])?;
+    conn.prepare_cached("INSERT OR IGNORE INTO import_hashes (hash, record_id) VALUES (?1, ?2)")?
+        .execute([hash, id])?;
     Ok(())
 }
 
@@ -151,13 +154,33 @@ impl Store {
     }
 }
 
+/// Whether nothing in the journal uses its lists yet (a new journal).
+fn lists_unused(conn: &Connection) -> Result<bool, StoreError> {
+    Ok(conn.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM entries) AND NOT EXISTS (SELECT 1 FROM checkins) \
+         AND NOT EXISTS (SELECT 1 FROM trigger_plans)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 fn import_labels(conn: &Connection, labels: &[Label], n: &mut ImportCounts) -> Result<(), StoreError> {
+    // Into a new journal the export's lists replace the starting ones, so
+    // renames, merges and their order come back exactly; otherwise missing
+    // labels are added and the person's own lists stay as they are.
+    let mut before = Vec::new();
+    if !labels.is_empty() && lists_unused(conn)? {
+        let mut stmt = conn.prepare_cached("SELECT kind, slug FROM labels")?;
+        before =
+            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?.collect::<Result<_, _>>()?;
+        conn.execute("DELETE FROM labels", [])?;
+    }
     for l in labels {
         if find_label(conn, l.kind, &l.slug)?.is_none() {
-            conn.prepare_cached("INSERT INTO labels (kind, slug, name, retired) VALUES (?1, ?2, ?3, ?4)")?.execute(
-                params![l.kind.as_str(), l.slug.as_str(), l.name, l.retired],
-            )?;
-            n.labels += 1;
+            let known = before.iter().any(|(k, s)| k == l.kind.as_str() && s == l.slug.as_str());
+            conn.prepare_cached("INSERT INTO labels (kind, slug, name, retired) VALUES (?1, ?2, ?3, ?4)")?
+                .execute(params![l.kind.as_str(), l.slug.as_str(), l.name, l.retired])?;
+            n.labels += usize::from(!known);
         }
     }
     // Merges second: the label merged into may come later in the list.
