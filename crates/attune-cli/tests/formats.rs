@@ -1,5 +1,5 @@
 //! `attune import`, `attune export` and `attune report` against a real journal.
-
+#![allow(clippy::unwrap_used)]
 mod common;
 
 use std::path::PathBuf;

@@ -1,6 +1,7 @@
 //! Round trips through the export formats, on generated journals:
 //! attune JSON export → import into an empty store gives the same records,
 //! and a jrnl export → import keeps every entry's words, time, star and labels.
+#![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
 

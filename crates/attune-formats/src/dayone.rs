@@ -119,10 +119,10 @@ fn parse_json(input: &[u8]) -> Result<Batch, ParseError> {
         }
         let mut tags: Vec<String> = Vec::new();
         for t in &e.tags {
-            if let Some(t) = crate::text::tag_of(t) {
-                if !tags.contains(&t) {
-                    tags.push(t);
-                }
+            if let Some(t) = crate::text::tag_of(t)
+                && !tags.contains(&t)
+            {
+                tags.push(t);
             }
         }
         batch.records.push(Imported::Entry(ImportedEntry {
@@ -175,14 +175,13 @@ pub fn unescape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\\' {
-            if let Some(&next) = chars.peek() {
-                if next.is_ascii_punctuation() {
-                    out.push(next);
-                    chars.next();
-                    continue;
-                }
-            }
+        if c == '\\'
+            && let Some(&next) = chars.peek()
+            && next.is_ascii_punctuation()
+        {
+            out.push(next);
+            chars.next();
+            continue;
         }
         out.push(c);
     }

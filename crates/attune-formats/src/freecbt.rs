@@ -34,10 +34,10 @@ pub fn parse(input: &[u8], tz: &TimeZone) -> Result<Batch, ParseError> {
         }
         let mut tags: Vec<String> = Vec::new();
         for d in table.get(record, "cognitivedistortions").split([',', ';', '|']) {
-            if let Some(t) = tag_of(d) {
-                if !tags.contains(&t) {
-                    tags.push(t);
-                }
+            if let Some(t) = tag_of(d)
+                && !tags.contains(&t)
+            {
+                tags.push(t);
             }
         }
         let mut helped = Vec::new();

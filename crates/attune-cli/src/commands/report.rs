@@ -75,10 +75,10 @@ fn sections(args: &ReportArgs) -> CliResult<Vec<SectionId>> {
 /// "8w" → 8 weeks; a date phrase → the weeks from it to today.
 fn weeks(text: &str, app: &App) -> CliResult<u32> {
     let t = text.trim();
-    if let Some(n) = t.strip_suffix('w').and_then(|n| n.parse::<u32>().ok()) {
-        if (1..=520).contains(&n) {
-            return Ok(n);
-        }
+    if let Some(n) = t.strip_suffix('w').and_then(|n| n.parse::<u32>().ok())
+        && (1..=520).contains(&n)
+    {
+        return Ok(n);
     }
     let since = app.when("--since", t, Edge::Start)?;
     let today = app.now.date();

@@ -202,7 +202,7 @@ fn pattern(i: &Insights) -> Section {
 fn week_label(w: &attune_core::insights::WeekSummary, i: usize, n: usize) -> String {
     // Label about six weeks across the axis so the labels never overlap.
     let every = n.div_ceil(6).max(1);
-    if i % every == 0 || i + 1 == n { w.end.strftime("%d %b").to_string() } else { String::new() }
+    if i.is_multiple_of(every) || i + 1 == n { w.end.strftime("%d %b").to_string() } else { String::new() }
 }
 
 fn wellbeing(i: &Insights) -> Section {

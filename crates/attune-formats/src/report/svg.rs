@@ -154,8 +154,10 @@ impl LineChart {
                 escape(&series.name)
             );
         }
-        if self.trend {
-            if let Some((slope, icpt)) = self.series.first().and_then(|s| trend_line(&s.values)) {
+        if self.trend
+            && let Some((slope, icpt)) = self.series.first().and_then(|s| trend_line(&s.values))
+        {
+            {
                 let (a, b) = (icpt, icpt + slope * (n - 1) as f64);
                 let _ = write!(
                     s,
