@@ -616,4 +616,37 @@ mod tests {
         assert_eq!(rows[1].occurred.zone.as_deref(), Some("Europe/Berlin"));
         assert_eq!(rows[1].intensity.map(|i| i.get()), Some(7));
     }
+
+    /// Imports (issue 7): a journal from just before gets the hash table,
+    /// keeps its entries, and an import into it is idempotent.
+    #[test]
+    fn import_hashes_upgrade_an_older_journal_and_make_imports_idempotent() {
+        use crate::keyfile::{self, KeyFile};
+        use crate::{DB_FILE, EntryFilter, ImportBatch, Store};
+
+        let version = MIGRATIONS.iter().position(|m| *m == IMPORT_HASHES).unwrap() as i64 + 1;
+        let dir = tempfile::tempdir().unwrap();
+        keyfile::write(dir.path(), &KeyFile::Plain).unwrap();
+        {
+            let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+            migrate_to(&mut conn, version - 1).unwrap();
+            conn.execute_batch(
+                "INSERT INTO entries (seq, id, occurred_ms, occurred_offset, recorded_ms, recorded_offset, situation) \
+                 VALUES (1, '01890000-0000-7000-8000-000000000001', 1700000000000, 0, 1700000000000, 0, 'Before');",
+            )
+            .unwrap();
+        }
+        let mut store = Store::open(dir.path(), None).unwrap();
+        let mut entry = store.entry(1).unwrap().entry;
+        entry.id = "01890000-0000-7000-8000-000000000002".parse().unwrap();
+        entry.situation = "Imported".into();
+        let batch = ImportBatch { entries: vec![("hash-1".into(), entry)], ..Default::default() };
+        let dry = store.import(&batch, true, &mut |_| {}).unwrap();
+        assert_eq!(dry.entries, 1);
+        assert_eq!(store.entries(&EntryFilter::default()).unwrap().len(), 1, "a dry run writes nothing");
+        assert_eq!(store.import(&batch, false, &mut |_| {}).unwrap().entries, 1);
+        let again = store.import(&batch, false, &mut |_| {}).unwrap();
+        assert_eq!((again.entries, again.already_there), (0, 1));
+        assert_eq!(store.entries(&EntryFilter::default()).unwrap().len(), 2);
+    }
 }
