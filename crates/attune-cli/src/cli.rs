@@ -111,6 +111,12 @@ pub enum Command {
     Learn(crate::commands::learn::LearnArgs),
     /// Open attune in your web browser: a private app on this device only (127.0.0.1).
     Serve(crate::commands::serve::ServeArgs),
+    /// Bring in what you wrote in another app (jrnl, Day One, Daylio, Bearable, FreeCBT) or an attune export.
+    Import(crate::commands::import::ImportArgs),
+    /// Everything you wrote, as attune JSON, CSV, Markdown, jrnl or a calendar (.ics).
+    Export(crate::commands::export::ExportArgs),
+    /// A summary for your counsellor or therapist, as one HTML file (or PDF).
+    Report(crate::commands::report::ReportArgs),
 }
 
 /// `--json` for read commands.

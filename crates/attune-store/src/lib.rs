@@ -23,6 +23,7 @@ mod store;
 
 pub use error::StoreError;
 pub use keyfile::{DataKey, KdfParams, Passphrase, Protection};
+pub use store::import::{ImportBatch, ImportCounts};
 pub use store::plan::Numbered;
 pub use store::{CheckinFilter, CheckinRow, EntryFilter, EntryRow, RecordRef, SearchHit, Store, Undone};
 
@@ -32,3 +33,10 @@ pub const DB_FILE: &str = "attune.db";
 pub const KEY_FILE: &str = "key.json";
 /// Folder for unsaved drafts inside a store directory.
 pub const DRAFTS_DIR: &str = "drafts";
+
+/// Writes a private file (0600) so that a crash leaves the old file or the
+/// new one, never a mix: a temporary file beside it, fsync, rename, fsync
+/// of the folder. For exports and other files written outside the store.
+pub fn write_file_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), StoreError> {
+    fsutil::write_atomic(path, bytes, fsutil::Existing::Replace)
+}

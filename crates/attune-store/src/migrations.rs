@@ -338,8 +338,19 @@ const DELETED_INDEX: &str = r#"
 CREATE INDEX entries_deleted ON entries (seq) WHERE deleted_at IS NOT NULL;
 "#;
 
+/// Imports (issue 7): the content hash of every record brought in by
+/// `attune import`, so importing the same file (or the same records from
+/// another export of it) twice adds nothing. `record_id` is the UUID the
+/// record got here.
+const IMPORT_HASHES: &str = r#"
+CREATE TABLE import_hashes (
+    hash      TEXT NOT NULL PRIMARY KEY,
+    record_id TEXT NOT NULL
+) WITHOUT ROWID;
+"#;
+
 /// Every migration, oldest first. Append only.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, ASSESSMENTS, PLAN_TOOLKIT, STATS_INDEX, DELETED_INDEX];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, ASSESSMENTS, PLAN_TOOLKIT, STATS_INDEX, DELETED_INDEX, IMPORT_HASHES];
 
 /// The schema version this build writes.
 pub(crate) fn latest() -> i64 {
@@ -398,6 +409,7 @@ mod tests {
         "c56d6a4c603db26ab3dbbec80fe2d11acd4815d4d81ca1e9319fd5a046637955",
         "5f12ee9acabfbe0a880b1b61908f21846ced4f0f9f565e1e2216d364b8166c75",
         "8bef333b7c19d3eaef6a17fe3242b96b5a997767c8cf446eccd9531cc2f4ac94",
+        "beacf4ccf60d661cba63d0331aab20e08ea5231e6a3a2b68149e1ae1c79083a9",
     ];
 
     #[test]
@@ -642,5 +654,38 @@ mod tests {
         }
         let store = Store::open(dir.path(), None).unwrap();
         assert_eq!(store.tag_counts().unwrap(), vec![("weekend".to_string(), 1)]);
+    }
+
+    /// Imports (issue 7): a journal from just before gets the hash table,
+    /// keeps its entries, and an import into it is idempotent.
+    #[test]
+    fn import_hashes_upgrade_an_older_journal_and_make_imports_idempotent() {
+        use crate::keyfile::{self, KeyFile};
+        use crate::{DB_FILE, EntryFilter, ImportBatch, Store};
+
+        let version = MIGRATIONS.iter().position(|m| *m == IMPORT_HASHES).unwrap() as i64 + 1;
+        let dir = tempfile::tempdir().unwrap();
+        keyfile::write(dir.path(), &KeyFile::Plain).unwrap();
+        {
+            let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+            migrate_to(&mut conn, version - 1).unwrap();
+            conn.execute_batch(
+                "INSERT INTO entries (seq, id, occurred_ms, occurred_offset, recorded_ms, recorded_offset, situation) \
+                 VALUES (1, '01890000-0000-7000-8000-000000000001', 1700000000000, 0, 1700000000000, 0, 'Before');",
+            )
+            .unwrap();
+        }
+        let mut store = Store::open(dir.path(), None).unwrap();
+        let mut entry = store.entry(1).unwrap().entry;
+        entry.id = "01890000-0000-7000-8000-000000000002".parse().unwrap();
+        entry.situation = "Imported".into();
+        let batch = ImportBatch { entries: vec![("hash-1".into(), entry)], ..Default::default() };
+        let dry = store.import(&batch, true, &mut |_| {}).unwrap();
+        assert_eq!(dry.entries, 1);
+        assert_eq!(store.entries(&EntryFilter::default()).unwrap().len(), 1, "a dry run writes nothing");
+        assert_eq!(store.import(&batch, false, &mut |_| {}).unwrap().entries, 1);
+        let again = store.import(&batch, false, &mut |_| {}).unwrap();
+        assert_eq!((again.entries, again.already_there), (0, 1));
+        assert_eq!(store.entries(&EntryFilter::default()).unwrap().len(), 2);
     }
 }

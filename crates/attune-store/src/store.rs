@@ -25,6 +25,7 @@ use crate::{DB_FILE, KEY_FILE, migrations};
 
 mod assess;
 mod history;
+pub(crate) mod import;
 pub(crate) mod plan;
 mod settings;
 /// An open journal.

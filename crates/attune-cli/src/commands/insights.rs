@@ -128,10 +128,10 @@ struct Json<'a> {
 }
 
 /// What core is given, and the entry numbers by id.
-struct Loaded {
-    entries: Vec<Entry>,
-    checkins: Vec<Checkin>,
-    exposures: Vec<Exposure>,
+pub(crate) struct Loaded {
+    pub(crate) entries: Vec<Entry>,
+    pub(crate) checkins: Vec<Checkin>,
+    pub(crate) exposures: Vec<Exposure>,
     /// `seqs[i]` is the number of `entries[i]`.
     seqs: Vec<i64>,
 }
@@ -141,7 +141,7 @@ struct Loaded {
 /// day wider on each side for records lived in other time zones; core
 /// places each on its own local day. With `--until`, records after that day
 /// are left out here, so core does not count them as "dated in the future".
-fn load(
+pub(crate) fn load(
     store: &Store,
     cfg: &InsightsConfig,
     now: &ZonedDateTime,

@@ -12,6 +12,8 @@ mod docs;
 mod drafts;
 pub mod due;
 mod edit;
+pub mod export;
+pub mod import;
 mod init;
 pub mod insights;
 mod labels;
@@ -22,6 +24,7 @@ mod log;
 mod passphrase;
 pub mod pause;
 pub mod plan;
+pub mod report;
 pub mod safety;
 pub mod say;
 pub mod scripts;
@@ -75,5 +78,8 @@ pub fn run(command: Command, app: &App) -> CliResult {
         Command::Assess(args) => assess::run(args, app),
         Command::Learn(args) => learn::run(args, app),
         Command::Serve(args) => serve::run(args, app),
+        Command::Import(args) => import::run(args, app),
+        Command::Export(args) => export::run(args, app),
+        Command::Report(args) => report::run(args, app),
     }
 }

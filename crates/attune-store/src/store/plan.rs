@@ -31,7 +31,7 @@ fn not_found(what: &'static str, seq: i64) -> StoreError {
     StoreError::NotFound { what, given: seq.to_string() }
 }
 
-fn date_text(d: Option<Date>) -> Option<String> {
+pub(super) fn date_text(d: Option<Date>) -> Option<String> {
     d.map(|d| d.to_string())
 }
 
@@ -43,7 +43,7 @@ fn json_from<T: serde::de::DeserializeOwned>(s: Option<String>, what: &str) -> R
     s.map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Decode(format!("{what} '{s}': {e}")))).transpose()
 }
 
-fn json_text<T: Serialize>(v: Option<&T>) -> Result<Option<String>, StoreError> {
+pub(super) fn json_text<T: Serialize>(v: Option<&T>) -> Result<Option<String>, StoreError> {
     v.map(|v| serde_json::to_string(v).map_err(|e| StoreError::Decode(e.to_string()))).transpose()
 }
 
@@ -180,7 +180,7 @@ fn decode_agreement(conn: &Connection, raw: RawAgreement) -> Result<Numbered<Agr
     })
 }
 
-fn write_history(conn: &Connection, seq: i64, from: usize, history: &[Revision]) -> Result<(), StoreError> {
+pub(super) fn write_history(conn: &Connection, seq: i64, from: usize, history: &[Revision]) -> Result<(), StoreError> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO agreement_history (agreement_seq, n, change, text, note, at_ms, at_offset, at_zone) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

@@ -1,0 +1,131 @@
+//! From what another app wrote to attune's records, using the person's own
+//! lists: a tag or activity that names one of their triggers becomes that
+//! trigger, one that names a feeling becomes that feeling (the same
+//! resolution `attune log --trigger` uses, merges followed), and anything
+//! else stays a free tag. Every record is checked by the same rules as typed
+//! input, and gets a content hash so importing a file twice adds nothing.
+
+use std::collections::BTreeMap;
+
+use attune_core::entry::Known;
+use attune_core::label::{Resolved, resolve};
+use attune_core::{Checkin, CheckinDraft, Entry, EntryDraft, Label, RecordId};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Location, ParseError};
+use crate::{Batch, Format, Imported};
+
+/// Where a tag from the file ends up.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "as", content = "name", rename_all = "kebab-case")]
+pub enum Target {
+    /// One of the person's triggers.
+    Trigger(String),
+    /// One of the person's feelings.
+    Feeling(String),
+    /// A free tag.
+    Tag(String),
+}
+
+/// Records ready for the store, each with its content hash.
+#[derive(Clone, Debug, Default)]
+pub struct Mapped {
+    /// Entries, oldest first.
+    pub entries: Vec<(String, Entry)>,
+    /// Check-ins, oldest first.
+    pub checkins: Vec<(String, Checkin)>,
+    /// Each tag of the file, where it went, and how often it was used.
+    pub tags: BTreeMap<String, (Target, usize)>,
+    /// Mood words and the felt security they became, with counts.
+    pub moods: BTreeMap<String, (u8, usize)>,
+}
+
+/// Turns a batch into validated records. `new_id` makes record ids.
+pub fn to_records(
+    batch: &Batch,
+    format: Format,
+    triggers: &[Label],
+    feelings: &[Label],
+    new_id: &mut dyn FnMut() -> RecordId,
+) -> Result<Mapped, ParseError> {
+    let known = Known { triggers, feelings };
+    let mut out = Mapped::default();
+    for record in &batch.records {
+        match record {
+            Imported::Entry(e) => {
+                let mut draft = EntryDraft {
+                    situation: e.situation.clone(),
+                    thoughts: e.thoughts.clone(),
+                    helped: e.helped.clone(),
+                    starred: e.starred,
+                    ..Default::default()
+                };
+                for tag in &e.tags {
+                    let target = target(tag, triggers, feelings);
+                    match &target {
+                        Target::Trigger(s) if !draft.triggers.contains(s) => draft.triggers.push(s.clone()),
+                        Target::Feeling(s) if !draft.feelings.contains(s) => draft.feelings.push(s.clone()),
+                        Target::Tag(t) if !draft.tags.contains(t) => draft.tags.push(t.clone()),
+                        _ => {}
+                    }
+                    out.tags.entry(tag.clone()).or_insert((target, 0)).1 += 1;
+                }
+                let hash = content_hash(format, &e.occurred, &[&e.situation, &e.thoughts, &e.helped], &e.tags);
+                let entry = draft
+                    .into_entry(new_id(), e.occurred.clone(), e.occurred.clone(), known)
+                    .map_err(|err| located(err, e.at))?;
+                out.entries.push((hash, entry));
+            }
+            Imported::Checkin(c) => {
+                let draft =
+                    CheckinDraft { security: Some(i64::from(c.security)), note: c.note.clone(), ..Default::default() };
+                let score = c.security.to_string();
+                let hash = content_hash(format, &c.when, &[&score, &c.mood, &c.note], &[]);
+                let checkin = draft.into_checkin(new_id(), c.when.clone()).map_err(|err| located(err, c.at))?;
+                out.moods.entry(c.mood.clone()).or_insert((c.security, 0)).1 += 1;
+                out.checkins.push((hash, checkin));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Where a tag goes, given the person's lists.
+pub fn target(tag: &str, triggers: &[Label], feelings: &[Label]) -> Target {
+    match resolve(triggers, tag) {
+        Resolved::Active(s) | Resolved::Retired(s) => return Target::Trigger(s.to_string()),
+        Resolved::Unknown { .. } => {}
+    }
+    match resolve(feelings, tag) {
+        Resolved::Active(s) | Resolved::Retired(s) => Target::Feeling(s.to_string()),
+        Resolved::Unknown { .. } => Target::Tag(tag.to_string()),
+    }
+}
+
+fn located(err: attune_core::ValidationError, at: Location) -> ParseError {
+    let Some(p) = err.problems.first() else {
+        return ParseError::new(at, "record", "is not valid");
+    };
+    let mut e = ParseError::new(at, p.field, p.message.clone());
+    e.hint = p.hint.clone();
+    e
+}
+
+/// A stable fingerprint of what a record says (not of where it sits in the
+/// file), so re-exported files with the same content are recognised too.
+pub fn content_hash(format: Format, at: &attune_core::Moment, texts: &[&str], tags: &[String]) -> String {
+    let mut h = Sha256::new();
+    h.update(format.as_str());
+    h.update([0]);
+    h.update(at.unix_ms().to_le_bytes());
+    for t in texts {
+        h.update(t.trim().as_bytes());
+        h.update([0]);
+    }
+    for t in tags {
+        h.update(t.as_bytes());
+        h.update([1]);
+    }
+    hex::encode(h.finalize())
+}
