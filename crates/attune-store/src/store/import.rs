@@ -13,7 +13,7 @@ use attune_core::{Checkin, Entry, Label, LabelKind};
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use super::plan::{date_text, json_text, write_history};
+use super::plan::{date_text, insert_agreement};
 use super::{find_label, follow_merges, insert_entry_row, not_on_list, reindex_checkin};
 use crate::error::StoreError;
 use crate::store::Store;
@@ -306,27 +306,7 @@ fn import_rest(conn: &Connection, b: &ImportBatch, n: &mut ImportCounts) -> Resu
             n.already_there += 1;
             continue;
         }
-        conn.execute(
-            "INSERT INTO agreements (id, kind, text, proposed_by, agreed_on, rhythm, pause_minutes, review_on, \
-                 review_every, retired_on, created_ms, created_offset, created_zone) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            params![
-                a.id.to_string(),
-                a.kind.as_str(),
-                a.text,
-                a.proposed_by.as_str(),
-                date_text(a.agreed_on),
-                json_text(a.rhythm.as_ref())?,
-                a.pause_minutes,
-                date_text(a.review_on),
-                json_text(a.review_every.as_ref())?,
-                date_text(a.retired_on),
-                a.created.unix_ms(),
-                a.created.offset_seconds,
-                a.created.zone
-            ],
-        )?;
-        write_history(conn, conn.last_insert_rowid(), 0, &a.history)?;
+        insert_agreement(conn, a)?;
         n.agreements += 1;
     }
     for p in &b.pauses {

@@ -43,7 +43,7 @@ fn json_from<T: serde::de::DeserializeOwned>(s: Option<String>, what: &str) -> R
     s.map(|s| serde_json::from_str(&s).map_err(|e| StoreError::Decode(format!("{what} '{s}': {e}")))).transpose()
 }
 
-pub(super) fn json_text<T: Serialize>(v: Option<&T>) -> Result<Option<String>, StoreError> {
+fn json_text<T: Serialize>(v: Option<&T>) -> Result<Option<String>, StoreError> {
     v.map(|v| serde_json::to_string(v).map_err(|e| StoreError::Decode(e.to_string()))).transpose()
 }
 
@@ -180,7 +180,35 @@ fn decode_agreement(conn: &Connection, raw: RawAgreement) -> Result<Numbered<Agr
     })
 }
 
-pub(super) fn write_history(conn: &Connection, seq: i64, from: usize, history: &[Revision]) -> Result<(), StoreError> {
+/// Writes a new agreement row and its history; returns its number. The
+/// caller owns the transaction (a single add, or a whole import).
+pub(super) fn insert_agreement(conn: &Connection, a: &Agreement) -> Result<i64, StoreError> {
+    conn.execute(
+        "INSERT INTO agreements (id, kind, text, proposed_by, agreed_on, rhythm, pause_minutes, review_on, \
+             review_every, retired_on, created_ms, created_offset, created_zone) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            a.id.to_string(),
+            a.kind.as_str(),
+            a.text,
+            a.proposed_by.as_str(),
+            date_text(a.agreed_on),
+            json_text(a.rhythm.as_ref())?,
+            a.pause_minutes,
+            date_text(a.review_on),
+            json_text(a.review_every.as_ref())?,
+            date_text(a.retired_on),
+            a.created.unix_ms(),
+            a.created.offset_seconds,
+            a.created.zone
+        ],
+    )?;
+    let seq = conn.last_insert_rowid();
+    write_history(conn, seq, 0, &a.history)?;
+    Ok(seq)
+}
+
+fn write_history(conn: &Connection, seq: i64, from: usize, history: &[Revision]) -> Result<(), StoreError> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO agreement_history (agreement_seq, n, change, text, note, at_ms, at_offset, at_zone) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -409,28 +437,7 @@ impl Store {
     pub fn add_agreement(&mut self, a: &Agreement) -> Result<i64, StoreError> {
         let r = (|| {
             let tx = self.write_tx()?;
-            tx.execute(
-                "INSERT INTO agreements (id, kind, text, proposed_by, agreed_on, rhythm, pause_minutes, review_on, \
-                     review_every, retired_on, created_ms, created_offset, created_zone) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                params![
-                    a.id.to_string(),
-                    a.kind.as_str(),
-                    a.text,
-                    a.proposed_by.as_str(),
-                    date_text(a.agreed_on),
-                    json_text(a.rhythm.as_ref())?,
-                    a.pause_minutes,
-                    date_text(a.review_on),
-                    json_text(a.review_every.as_ref())?,
-                    date_text(a.retired_on),
-                    a.created.unix_ms(),
-                    a.created.offset_seconds,
-                    a.created.zone
-                ],
-            )?;
-            let seq = tx.last_insert_rowid();
-            write_history(&tx, seq, 0, &a.history)?;
+            let seq = insert_agreement(&tx, a)?;
             tx.commit()?;
             Ok(seq)
         })();
