@@ -448,6 +448,26 @@ pub fn assess(texts: &[&str]) -> Result<Option<CrisisFound>, crisis::LexiconErro
     Ok(Some(CrisisFound { level: a.level, escalated: a.escalated, noticed }))
 }
 
+/// What the words of a saved record show. In doubt (a broken lexicon, which
+/// the tests rule out for the embedded one) that counts as a concern, so the
+/// crisis services are shown anyway.
+fn read_words(texts: &[&str]) -> Option<CrisisFound> {
+    assess(texts).unwrap_or_else(|e| {
+        out::note(&format!("note: the words could not be checked for signs of crisis ({e})"));
+        Some(CrisisFound { level: Level::Concern, escalated: false, noticed: Vec::new() })
+    })
+}
+
+/// Compiles the crisis lexicon on another core while the command opens the
+/// journal and saves, so the check after the save does not wait for it.
+/// Best effort: without a thread, the check compiles it itself.
+pub fn warm_up() {
+    let _ = std::thread::Builder::new().name("lexicon".into()).spawn(|| {
+        // An error surfaces (and is reported) where the lexicon is used.
+        let _ = crisis::Lexicon::embedded();
+    });
+}
+
 /// A check-in and the answer to the optional "afraid right now" question.
 #[derive(Clone, Copy, Debug)]
 pub struct CheckinAnswers<'a> {
@@ -461,20 +481,17 @@ impl Context {
     /// The notice for a record that was just saved, if any. `texts` are all
     /// its words. Never fails: a problem becomes a note, and in doubt the
     /// services are shown.
+    #[cfg(test)]
     pub fn after_save(&self, texts: &[&str], checkin: Option<CheckinAnswers<'_>>) -> Option<Notice> {
+        self.notice(read_words(texts), checkin)
+    }
+
+    /// The notice, given what the words showed.
+    fn notice(&self, crisis: Option<CrisisFound>, checkin: Option<CheckinAnswers<'_>>) -> Option<Notice> {
         let m = &self.content.messages;
         let mut reasons = Vec::new();
         let mut messages = Vec::new();
         let mut purposes: Vec<Purpose> = Vec::new();
-        let crisis = match assess(texts) {
-            Ok(found) => found,
-            Err(e) => {
-                // Cannot happen with the tested, embedded lexicon; if it
-                // does, say so and show the crisis services anyway.
-                out::note(&format!("note: the words could not be checked for signs of crisis ({e})"));
-                Some(CrisisFound { level: Level::Concern, escalated: false, noticed: Vec::new() })
-            }
-        };
         if let Some(found) = &crisis {
             reasons.push(Reason::CrisisLanguage);
             let (title, text) = match found.level {
@@ -685,22 +702,32 @@ pub const ASK_AFRAID_AT_MOST: i64 = 3;
 /// After an entry was saved: the context and the notice, if there is one.
 /// Never fails (the entry is saved): a problem becomes a note.
 pub fn after_save(app: &App, store: &Store, texts: &[&str]) -> Option<(Context, Notice)> {
+    let crisis = read_words(texts);
+    // Most saves show nothing: then the texts and services are not even read.
+    if crisis.is_none() && matches!(mode(store), Ok(false)) {
+        return None;
+    }
     let ctx = load_quietly(app, store)?;
-    let notice = ctx.after_save(texts, None)?;
+    let notice = ctx.notice(crisis, None)?;
     Some((ctx, notice))
 }
 
 /// After a check-in was saved. A "yes" to the "afraid right now" question
 /// switches safety mode on (and the notice says so).
 pub fn after_checkin(app: &App, store: &mut Store, answers: CheckinAnswers<'_>) -> Option<(Context, Notice)> {
+    let crisis = read_words(&[&answers.checkin.note]);
+    let signal = checkin_signal(answers.checkin, answers.afraid_now);
+    if crisis.is_none() && signal == CheckinSignal::None && matches!(mode(store), Ok(false)) {
+        return None;
+    }
     let mut ctx = load_quietly(app, store)?;
-    if checkin_signal(answers.checkin, answers.afraid_now) == CheckinSignal::Danger && !ctx.mode {
+    if signal == CheckinSignal::Danger && !ctx.mode {
         match store.set_setting(MODE_KEY, Some("on")) {
             Ok(()) => ctx.mode = true,
             Err(e) => out::note(&format!("note: safety mode could not be switched on ({e}); `attune safety mode on`")),
         }
     }
-    let notice = ctx.after_save(&[&answers.checkin.note], Some(answers))?;
+    let notice = ctx.notice(crisis, Some(answers))?;
     Some((ctx, notice))
 }
 

@@ -38,6 +38,25 @@ pub struct Store {
     key: Option<DataKey>,
 }
 
+/// Past this size, the process that closes a store empties the WAL.
+const WAL_TRUNCATE_BYTES: u64 = 1 << 20;
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // Each process start rebuilds the WAL index by reading the whole WAL
+        // and, not knowing what was already copied back, counts all of it as
+        // new: SQLite would then never start the WAL over, and every later
+        // save would copy it all back again. Once the WAL is past the
+        // auto-checkpoint size (256 pages), the closing process empties it.
+        let wal = wal_path(&self.dir.join(DB_FILE));
+        if fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_TRUNCATE_BYTES) {
+            // Best effort: when busy (another process reading) or failing,
+            // the WAL stays as it is, complete and valid.
+            let _ = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+    }
+}
+
 /// A stored entry with its short local number (`seq`), which people type.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct EntryRow {
@@ -940,6 +959,12 @@ impl Store {
 /// sets the connection up. Never creates the file. `wal` is false for backup
 /// copies, which are meant to be one self-contained file.
 fn open_connection(db: &Path, key: Option<&DataKey>, wal: bool) -> Result<Connection, StoreError> {
+    // SQLite is built without its own directory syncs (.cargo/config.toml):
+    // it would sync the directory on the first commit of every process,
+    // one more fsync per save. Its purpose, a durable name for a WAL file
+    // that was just created, is served here instead: a WAL that is missing
+    // or empty now is synced below once it exists.
+    let wal_is_new = wal && fs::metadata(wal_path(db)).map_or(true, |m| m.len() == 0);
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(db, flags)?;
     // SQLCipher would print a wrong key to stderr as "ERROR CORE …"; the
@@ -972,6 +997,9 @@ fn open_connection(db: &Path, key: Option<&DataKey>, wal: bool) -> Result<Connec
         // (synchronous = FULL). A small auto-checkpoint keeps it short,
         // because every process start re-reads it to rebuild the WAL index.
         conn.execute_batch("PRAGMA wal_autocheckpoint = 256;")?;
+        if wal_is_new {
+            fsutil::sync_dir(fsutil::parent_of(db))?;
+        }
     }
     // temp_store: sorts and FTS merges stay in memory, never in plain temp files.
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;")?;
@@ -979,6 +1007,13 @@ fn open_connection(db: &Path, key: Option<&DataKey>, wal: bool) -> Result<Connec
     conn.execute_batch("PRAGMA cache_size = -16384;")?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
+}
+
+/// The write-ahead log beside database file `db`.
+fn wal_path(db: &Path) -> std::path::PathBuf {
+    let mut name = db.as_os_str().to_os_string();
+    name.push("-wal");
+    name.into()
 }
 
 /// `PRAGMA key = "x'…'"` with the raw key, so SQLCipher skips its own KDF.

@@ -159,6 +159,48 @@ fn store_files_are_private() {
 }
 
 #[cfg(unix)]
+/// SQLite is built without its per-process directory sync; the store syncs
+/// the directory itself when it opens a journal whose WAL is missing or
+/// empty. That covers every new WAL only if opening creates it, before
+/// the first save: this holds that premise.
+#[test]
+fn opening_creates_the_wal_before_anything_is_saved() {
+    for encrypted in [true, false] {
+        let f = fixture(encrypted);
+        drop(f.store);
+        let wal = f.dir.join("attune.db-wal");
+        std::fs::remove_file(&wal).ok();
+        assert!(!wal.exists());
+        let store = Store::open(&f.dir, f.key.as_ref()).unwrap();
+        assert!(wal.exists(), "open made the WAL (encrypted: {encrypted})");
+        drop(store);
+        assert!(wal.exists(), "closing keeps the WAL, so later opens need no directory sync");
+    }
+}
+
+/// A WAL that only grew would make every later start (which reads it all)
+/// and every save (which would copy it all back) slower.
+#[test]
+fn closing_empties_a_large_wal_and_keeps_everything() {
+    let mut f = fixture(true);
+    let many: Vec<Entry> = (0..3_000)
+        .map(|i| entry(100 + i, 10_000 + i as i64, &format!("entry number {i} {}", "words ".repeat(80))))
+        .collect();
+    f.store.bulk_insert_entries(&many).unwrap();
+    let wal = f.dir.join("attune.db-wal");
+    assert!(std::fs::metadata(&wal).unwrap().len() > 1 << 20, "the test writes more than a megabyte of WAL");
+    drop(f.store);
+    assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0, "closing emptied the WAL");
+    let store = Store::open(&f.dir, f.key.as_ref()).unwrap();
+    assert!(store.integrity_ok().unwrap());
+    assert_eq!(store.entries(&EntryFilter { limit: Some(5_000), ..Default::default() }).unwrap().len(), 3_000);
+    // A small WAL is left alone: emptying it on every close would cost fsyncs on every save.
+    let mut store = store;
+    store.insert_entry(&entry(9_999, 20_000, "one more")).unwrap();
+    drop(store);
+    assert!(std::fs::metadata(&wal).unwrap().len() > 0, "one save's WAL stays");
+}
+
 #[test]
 fn create_tightens_a_folder_made_by_someone_else() {
     use std::os::unix::fs::PermissionsExt;

@@ -17,6 +17,7 @@ use crate::out::{self, DIM, GOOD};
 use crate::safety;
 
 pub fn run(args: CheckinArgs, app: &App) -> CliResult {
+    safety::warm_up();
     let at = match &args.at {
         Some(text) => Moment::from_zoned(&app.happened("--at", text)?),
         None => app.now_moment(),

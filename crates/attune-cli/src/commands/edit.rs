@@ -14,6 +14,7 @@ use crate::out::{self, DIM, GOOD};
 use crate::safety;
 
 pub fn run(args: EditArgs, app: &App) -> CliResult {
+    safety::warm_up();
     let mut opened = app.open()?;
     let seq = match opened.store.resolve(&args.id)? {
         RecordRef::Entry(seq) => seq,

@@ -16,6 +16,7 @@ use crate::out::{self, DIM, GOOD};
 use crate::safety;
 
 pub fn run(args: LogArgs, app: &App) -> CliResult {
+    safety::warm_up();
     let mut opened = app.open()?;
     let triggers = opened.store.labels(LabelKind::Trigger)?;
     let feelings = opened.store.labels(LabelKind::Feeling)?;
