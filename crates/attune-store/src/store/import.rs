@@ -221,11 +221,11 @@ fn import_labels(conn: &Connection, labels: &[Label], n: &mut ImportCounts) -> R
 
 /// Adds each of `items` that `taken` does not find in the journal, counting
 /// it in `added`; the others count as already there.
-fn add_missing<T>(
+fn add_missing<T, R>(
     conn: &Connection,
     items: &[T],
     taken: impl Fn(&Connection, &T) -> Result<bool, StoreError>,
-    insert: impl Fn(&Connection, &T) -> Result<(), StoreError>,
+    insert: impl Fn(&Connection, &T) -> Result<R, StoreError>,
     added: &mut usize,
     already_there: &mut usize,
 ) -> Result<(), StoreError> {
@@ -240,6 +240,11 @@ fn add_missing<T>(
     Ok(())
 }
 
+/// Whether a record with the id of `item` is in `table`.
+fn by_id<T>(table: &'static str, id: fn(&T) -> RecordId) -> impl Fn(&Connection, &T) -> Result<bool, StoreError> {
+    move |conn, item| exists(conn, table, &id(item).to_string())
+}
+
 /// Everything besides entries and check-ins (attune's own export). Records
 /// are matched by id; a need also by its name, a plan by its trigger.
 fn import_rest(conn: &Connection, b: &ImportBatch, n: &mut ImportCounts) -> Result<(), StoreError> {
@@ -247,7 +252,7 @@ fn import_rest(conn: &Connection, b: &ImportBatch, n: &mut ImportCounts) -> Resu
     add_missing(
         conn,
         &b.assessments,
-        |c, t| exists(c, "assessments", &t.id.to_string()),
+        by_id("assessments", |t: &Taken| t.id),
         insert_assessment,
         &mut n.assessments,
         same,
@@ -273,36 +278,28 @@ fn import_rest(conn: &Connection, b: &ImportBatch, n: &mut ImportCounts) -> Resu
             n.trigger_plans += 1;
         }
     }
-    let by_id = |table: &'static str| move |c: &Connection, id: RecordId| exists(c, table, &id.to_string());
     add_missing(
         conn,
         &b.agreements,
-        |c, a: &Agreement| by_id("agreements")(c, a.id),
-        |c, a| insert_agreement(c, a).map(drop),
+        by_id("agreements", |a: &Agreement| a.id),
+        insert_agreement,
         &mut n.agreements,
         same,
     )?;
-    add_missing(
-        conn,
-        &b.pauses,
-        |c, p: &Pause| by_id("pauses")(c, p.id),
-        |c, p| insert_pause(c, p).map(drop),
-        &mut n.pauses,
-        same,
-    )?;
+    add_missing(conn, &b.pauses, by_id("pauses", |p: &Pause| p.id), insert_pause, &mut n.pauses, same)?;
     add_missing(
         conn,
         &b.activities,
-        |c, a: &Activity| by_id("activities")(c, a.id),
-        |c, a| insert_activity(c, a).map(drop),
+        by_id("activities", |a: &Activity| a.id),
+        insert_activity,
         &mut n.activities,
         same,
     )?;
     add_missing(
         conn,
         &b.supporters,
-        |c, s: &Supporter| by_id("supporters")(c, s.id),
-        |c, s| insert_supporter(c, s).map(drop),
+        by_id("supporters", |s: &Supporter| s.id),
+        insert_supporter,
         &mut n.supporters,
         same,
     )?;
@@ -314,7 +311,7 @@ fn import_rest(conn: &Connection, b: &ImportBatch, n: &mut ImportCounts) -> Resu
     };
     // A suggestion not reworded keeps no text of its own: it follows the content.
     let insert = |c: &Connection, a: &Affirmation| {
-        insert_affirmation(c, a, a.own.then_some(a.text.as_str()), i64::from(a.shown)).map(drop)
+        insert_affirmation(c, a, a.own.then_some(a.text.as_str()), i64::from(a.shown))
     };
     add_missing(conn, &b.affirmations, affirmation_taken, insert, &mut n.affirmations, same)?;
     Ok(())
