@@ -78,17 +78,17 @@ impl App {
     pub fn happened(&self, flag: &str, text: &str) -> CliResult<ZonedDateTime> {
         let z = self.when(flag, text, when::Edge::SameTime)?;
         let shown = z.strftime("%Y-%m-%d %H:%M").to_string();
-        let ahead =
-            self.now.timestamp().checked_add(jiff::SignedDuration::from_hours(24)).unwrap_or(self.now.timestamp());
-        if z.timestamp() > ahead {
-            return Err(CliError::user(format!("{flag}: {shown} is in the future; nothing was saved"))
-                .hint("check the year, or leave the date out to use now"));
+        match when::check_happened(z.timestamp(), z.year(), self.now.timestamp()) {
+            Ok(()) => Ok(z),
+            Err(when::OutOfRange::Future) => {
+                Err(CliError::user(format!("{flag}: {shown} is in the future; nothing was saved"))
+                    .hint("check the year, or leave the date out to use now"))
+            }
+            Err(when::OutOfRange::TooEarly) => {
+                Err(CliError::user(format!("{flag}: {shown} is before {}; nothing was saved", when::EARLIEST_YEAR))
+                    .hint("check the year, e.g. 2026-11-01"))
+            }
         }
-        if z.year() < 1900 {
-            return Err(CliError::user(format!("{flag}: {shown} is before 1900; nothing was saved"))
-                .hint("check the year, e.g. 2026-11-01"));
-        }
-        Ok(z)
     }
 
     /// The product texts: built in, with the person's own files from

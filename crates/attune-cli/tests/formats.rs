@@ -110,6 +110,13 @@ fn malformed_files_are_refused_with_file_place_and_field_and_change_nothing() {
         ("jrnl", "jrnl/bad-utf8.txt", "bad-utf8.txt: line 2, text: is not UTF-8 text"),
         ("jrnl", "jrnl/bad-empty.txt", "bad-empty.txt: the file, entries: has no entries"),
         ("jrnl", "jrnl/bad-control.txt", "bad-control.txt: line 1, situation: "),
+        // Dates beyond what can be typed: more than a day ahead, or before 1900.
+        ("jrnl", "jrnl/bad-future.txt", "bad-future.txt: line 4, date: 2062-09-01 08:15 is in the future"),
+        (
+            "daylio",
+            "daylio/bad-before-1900.csv",
+            "bad-before-1900.csv: row 3, full_date: 1826-09-13 21:30 is before 1900",
+        ),
         ("jrnl-json", "jrnl/bad-json-syntax.json", "bad-json-syntax.json: line 2, json: trailing comma"),
         (
             "jrnl-json",

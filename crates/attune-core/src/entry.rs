@@ -1,6 +1,7 @@
 //! Reflection entries: framework step 1, "write down the situation, the
 //! trigger, the thoughts and the feelings, each time".
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -235,7 +236,12 @@ impl EntryDraft {
 /// Normalises line endings and trims; refuses control characters (they can
 /// rewrite a terminal screen) and over-long text.
 pub(crate) fn clean_text(text: &str, field: &'static str, problems: &mut Problems) -> String {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    // Most text has no carriage returns: then it is read in place, not copied.
+    let text: Cow<'_, str> = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    };
     let text = text.trim();
     let chars = text.chars().count();
     if chars > MAX_TEXT_CHARS {

@@ -25,6 +25,34 @@ pub enum Edge {
 )]
 pub struct BadWhen(pub String);
 
+/// The earliest year a moment may be in: earlier is taken for a typo.
+pub const EARLIEST_YEAR: i16 = 1900;
+
+/// Why a moment cannot be when something happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutOfRange {
+    /// More than a day after now.
+    Future,
+    /// Before [`EARLIEST_YEAR`] (in its own local time).
+    TooEarly,
+}
+
+/// Whether `at` (whose local year is `local_year`) can be when something
+/// happened: at most a day after `now` (a person a few time zones away may
+/// log "tomorrow morning" already), and not before [`EARLIEST_YEAR`]. The
+/// same limits apply to typed dates and to imported records, so an import
+/// never brings what could not be typed.
+pub fn check_happened(at: Timestamp, local_year: i16, now: Timestamp) -> Result<(), OutOfRange> {
+    let ahead = now.checked_add(jiff::SignedDuration::from_hours(24)).unwrap_or(now);
+    if at > ahead {
+        return Err(OutOfRange::Future);
+    }
+    if local_year < EARLIEST_YEAR {
+        return Err(OutOfRange::TooEarly);
+    }
+    Ok(())
+}
+
 /// Parses `text` relative to `now`, in now's time zone.
 pub fn parse(text: &str, now: &ZonedDateTime, edge: Edge) -> Result<ZonedDateTime, BadWhen> {
     // The message quotes what was typed, but not a whole pasted page of it.
@@ -167,6 +195,20 @@ fn to_zoned(dt: DateTime, now: &ZonedDateTime) -> Option<ZonedDateTime> {
 
 #[cfg(test)]
 mod tests {
+    use jiff::SignedDuration;
+
+    #[test]
+    fn what_happened_is_at_most_a_day_ahead_and_not_before_1900() {
+        let now: Timestamp = "2026-11-26T20:00:00Z".parse().unwrap();
+        let day = SignedDuration::from_hours(24);
+        assert_eq!(check_happened(now, 2026, now), Ok(()));
+        assert_eq!(check_happened(now + day, 2026, now), Ok(()));
+        assert_eq!(check_happened(now + day + SignedDuration::from_secs(1), 2026, now), Err(OutOfRange::Future));
+        let first: Timestamp = "1900-01-01T00:00:00Z".parse().unwrap();
+        assert_eq!(check_happened(first, 1900, now), Ok(()));
+        assert_eq!(check_happened(first - SignedDuration::from_secs(1), 1899, now), Err(OutOfRange::TooEarly));
+    }
+
     use super::*;
     use jiff::tz::{Offset, TimeZone};
     use proptest::prelude::*;

@@ -4,7 +4,9 @@
 //!   cargo run --release -p attune-formats --example gen-jrnl -- <count> <out.txt> [--seed N] [--old-timeformat]
 //!
 //! The same count and seed always give the same file. Entries are in time
-//! order, one to three a day on average, starting 2016-01-01; dates use
+//! order, one to three a day on average, starting 2016-01-01, or earlier for
+//! a journal too long to end before 2026 (attune, like a person typing,
+//! refuses entries dated in the future; 100,000 entries start in 1949); dates use
 //! jrnl's default timeformat (`%F %r`, e.g. `2020-06-28 06:22:00 PM`) or,
 //! with `--old-timeformat`, `%Y-%m-%d %H:%M`. Lengths, tags (`@` and `#`)
 //! and stars follow what personal journals look like: mostly short
@@ -100,7 +102,9 @@ fn main() -> ExitCode {
     let old = args.iter().any(|a| a == "--old-timeformat");
     let mut rng = Rng(seed);
     let mut text = String::with_capacity(count as usize * 300);
-    let (mut year, mut month, mut day) = (2016u64, 1u64, 1u64);
+    // About 1,350 entries a year: start early enough to end by 2025.
+    let start = 2016u64.min(2025u64.saturating_sub(count / 1300)).max(1900);
+    let (mut year, mut month, mut day) = (start, 1u64, 1u64);
     let mut minute_of_day = 7 * 60u64;
     for _ in 0..count {
         // Move on 0–12 hours; roll over days, months and years.

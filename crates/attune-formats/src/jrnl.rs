@@ -7,6 +7,8 @@
 //! title (a trailing ` *` stars the entry) and the lines after it the body.
 //! Tags are words that start with one of `tagsymbols` (`#@`).
 
+use std::cell::Cell;
+
 use attune_core::{Entry, Moment};
 use jiff::civil::DateTime;
 use jiff::fmt::strtime;
@@ -104,6 +106,8 @@ fn shape(text: &str) -> String {
 
 struct Reader<'a> {
     formats: Vec<String>,
+    /// The format that read the last date: a file keeps to one, so it is tried first.
+    last: Cell<usize>,
     shapes: Vec<String>,
     config: &'a Config,
     tz: &'a TimeZone,
@@ -111,7 +115,14 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn parse_date(&self, text: &str) -> Option<DateTime> {
-        self.formats.iter().find_map(|f| strtime::parse(f.as_str(), text).ok()?.to_datetime().ok())
+        let read = |i: usize| strtime::parse(self.formats[i].as_str(), text).ok()?.to_datetime().ok();
+        let last = self.last.get();
+        if let Some(dt) = read(last) {
+            return Some(dt);
+        }
+        let (i, dt) = (0..self.formats.len()).filter(|&i| i != last).find_map(|i| Some((i, read(i)?)))?;
+        self.last.set(i);
+        Some(dt)
     }
 
     /// `Ok(Some)` for an entry's first line, `Ok(None)` for a body line, and an
@@ -161,7 +172,7 @@ pub fn parse(input: &[u8], config: &Config, tz: &TimeZone) -> Result<Batch, Pars
         }
     }
     let shapes = formats.iter().filter_map(|f| sample_shape(f)).collect();
-    let reader = Reader { formats, shapes, config, tz };
+    let reader = Reader { formats, last: Cell::new(0), shapes, config, tz };
 
     let mut batch = Batch::default();
     let mut current: Option<(usize, Moment, String, Vec<&str>)> = None;
@@ -310,50 +321,52 @@ pub(crate) fn json_error(e: &serde_json::Error, app: &str) -> ParseError {
 pub const WRITE_TIMEFORMAT: &str = "%Y-%m-%d %I:%M:%S %p";
 
 /// Writes entries as a jrnl plain-text journal (oldest first), in the wall
-/// time each was lived in. The situation is the title and body; thoughts,
-/// fear and what helped follow as paragraphs; triggers, feelings and tags
-/// become `@tags` so they come back as the same labels on import.
+/// time each was lived in (see [`write_entry`]).
 pub fn write(entries: &[Entry]) -> String {
     let mut sorted: Vec<&Entry> = entries.iter().collect();
     sorted.sort_by_key(|e| e.occurred.unix_ms());
     let mut out = String::with_capacity(entries.len() * 256);
     for e in sorted {
-        let date = strtime::format(WRITE_TIMEFORMAT, e.occurred.local()).unwrap_or_default();
-        let mut lines = e.situation.lines();
-        let title = lines.next().unwrap_or("").trim_end();
-        out.push('[');
-        out.push_str(&date);
-        out.push_str("] ");
-        out.push_str(title);
-        if e.starred {
-            out.push_str(" *");
-        }
-        out.push('\n');
-        for line in lines {
-            out.push_str(line);
-            out.push('\n');
-        }
-        for (name, text) in [("Thoughts", &e.thoughts), ("Fear", &e.fear), ("What helped", &e.helped)] {
-            if !text.is_empty() {
-                out.push_str(&format!("\n{name}: {text}\n"));
-            }
-        }
-        let present = inline_tags(&e.situation, "@#");
-        let labels: Vec<String> = e
-            .triggers
-            .iter()
-            .chain(&e.feelings)
-            .map(|s| s.as_str().to_string())
-            .chain(e.tags.iter().cloned())
-            .filter(|t| !present.contains(t))
-            .collect();
-        if !labels.is_empty() {
-            let tags: Vec<String> = labels.iter().map(|t| format!("@{t}")).collect();
-            out.push_str(&format!("\n{}\n", tags.join(" ")));
-        }
-        out.push('\n');
+        write_entry(&mut out, e);
     }
     out
+}
+
+/// Appends one entry in jrnl's plain-text form. The situation is the title
+/// and body; thoughts, fear and what helped follow as paragraphs; triggers,
+/// feelings and tags become `@tags` so they come back as the same labels on
+/// import. Entries written one after another, oldest first, make a journal.
+pub fn write_entry(out: &mut String, e: &Entry) {
+    use std::fmt::Write as _;
+    let mut lines = e.situation.lines();
+    let title = lines.next().unwrap_or("").trim_end();
+    // Writing into a String cannot fail.
+    let _ = write!(out, "[{}] {title}", e.occurred.local().strftime(WRITE_TIMEFORMAT));
+    if e.starred {
+        out.push_str(" *");
+    }
+    out.push('\n');
+    for line in lines {
+        out.push_str(line);
+        out.push('\n');
+    }
+    for (name, text) in [("Thoughts", &e.thoughts), ("Fear", &e.fear), ("What helped", &e.helped)] {
+        if !text.is_empty() {
+            let _ = write!(out, "\n{name}: {text}\n");
+        }
+    }
+    let present = inline_tags(&e.situation, "@#");
+    let mut first = true;
+    let labels = e.triggers.iter().chain(&e.feelings).map(|s| s.as_str()).chain(e.tags.iter().map(String::as_str));
+    for tag in labels.filter(|t| !present.iter().any(|p| p == t)) {
+        out.push_str(if first { "\n@" } else { " @" });
+        out.push_str(tag);
+        first = false;
+    }
+    if !first {
+        out.push('\n');
+    }
+    out.push('\n');
 }
 
 #[cfg(test)]

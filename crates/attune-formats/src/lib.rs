@@ -57,6 +57,17 @@ impl Format {
             Self::Attune => "attune",
         }
     }
+
+    /// The name of the field a record's date is read from, for errors.
+    pub fn date_field(self) -> &'static str {
+        match self {
+            Self::Jrnl | Self::JrnlJson | Self::Bearable => "date",
+            Self::DayOne => "creationDate",
+            Self::Daylio => "full_date",
+            Self::FreeCbt => "createdAt",
+            Self::Attune => "occurred",
+        }
+    }
 }
 
 /// An entry read from another app, before it meets the person's lists.

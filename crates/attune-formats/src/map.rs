@@ -5,11 +5,13 @@
 //! else stays a free tag. Every record is checked by the same rules as typed
 //! input, and gets a content hash so importing a file twice adds nothing.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use attune_core::entry::Known;
 use attune_core::label::{Resolved, resolve};
-use attune_core::{Checkin, CheckinDraft, Entry, EntryDraft, Label, RecordId};
+use attune_core::when::{self, OutOfRange};
+use attune_core::{Checkin, CheckinDraft, Entry, EntryDraft, Label, Moment, RecordId};
+use jiff::Timestamp;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -41,17 +43,23 @@ pub struct Mapped {
     pub moods: BTreeMap<String, (u8, usize)>,
 }
 
-/// Turns a batch into validated records. `new_id` makes record ids.
+/// Turns a batch into validated records. `new_id` makes record ids; `now`
+/// bounds the dates as for typed ones (at most a day ahead, not before 1900).
 pub fn to_records(
     batch: &Batch,
     format: Format,
     triggers: &[Label],
     feelings: &[Label],
+    now: Timestamp,
     new_id: &mut dyn FnMut() -> RecordId,
 ) -> Result<Mapped, ParseError> {
     let known = Known { triggers, feelings };
     let mut out = Mapped::default();
+    // A file uses a few tags many times; resolving one against the lists
+    // (with its spelling suggestions) is worth doing once per tag.
+    let mut targets: HashMap<&str, Target> = HashMap::new();
     for record in &batch.records {
+        check_date(record, format, now)?;
         match record {
             Imported::Entry(e) => {
                 let mut draft = EntryDraft {
@@ -62,7 +70,7 @@ pub fn to_records(
                     ..Default::default()
                 };
                 for tag in &e.tags {
-                    let target = target(tag, triggers, feelings);
+                    let target = targets.entry(tag.as_str()).or_insert_with(|| target(tag, triggers, feelings)).clone();
                     match &target {
                         Target::Trigger(s) if !draft.triggers.contains(s) => draft.triggers.push(s.clone()),
                         Target::Feeling(s) if !draft.feelings.contains(s) => draft.feelings.push(s.clone()),
@@ -89,6 +97,29 @@ pub fn to_records(
         }
     }
     Ok(out)
+}
+
+/// A record dated where no typed one could be is refused, naming where it is.
+fn check_date(record: &Imported, format: Format, now: Timestamp) -> Result<(), ParseError> {
+    match record {
+        Imported::Entry(e) => check_when(e.at, format.date_field(), &e.occurred, now),
+        Imported::Checkin(c) => check_when(c.at, format.date_field(), &c.when, now),
+    }
+}
+
+/// Refuses a date more than a day after `now` or before 1900 (the limits of
+/// typed dates, [`when::check_happened`]) with an error at `at`, `field`.
+pub fn check_when(at: Location, field: &str, moment: &Moment, now: Timestamp) -> Result<(), ParseError> {
+    let shown = moment.local().strftime("%Y-%m-%d %H:%M");
+    match when::check_happened(moment.at, moment.local().year(), now) {
+        Ok(()) => Ok(()),
+        Err(OutOfRange::Future) => Err(ParseError::new(at, field, format!("{shown} is in the future"))
+            .hint("check the year in the file; attune takes records up to a day ahead of now")),
+        Err(OutOfRange::TooEarly) => {
+            Err(ParseError::new(at, field, format!("{shown} is before {}", when::EARLIEST_YEAR))
+                .hint("check the year in the file"))
+        }
+    }
 }
 
 /// Where a tag goes, given the person's lists.

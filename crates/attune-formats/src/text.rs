@@ -29,27 +29,17 @@ pub(crate) fn local_moment(dt: DateTime, tz: &TimeZone) -> Option<Moment> {
 /// Tags written inline as `@word` or `#word` (per `symbols`), in order, without repeats.
 /// A tag starts a word and runs over letters, digits, `-` and `_`.
 pub(crate) fn inline_tags(text: &str, symbols: &str) -> Vec<String> {
+    let symbols: Vec<char> = symbols.chars().collect();
     let mut out: Vec<String> = Vec::new();
-    let mut prev: Option<char> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let at_word_start = prev.is_none_or(|p| p.is_whitespace() || p == '(');
-        prev = Some(c);
-        if !(at_word_start && symbols.contains(c)) {
+    // Only the symbols are visited; the text between them is skipped by the searcher.
+    for (i, symbol) in text.match_indices(|c: char| symbols.contains(&c)) {
+        let at_word_start = text[..i].chars().next_back().is_none_or(|p| p.is_whitespace() || p == '(');
+        if !at_word_start {
             continue;
         }
-        let start = i + c.len_utf8();
-        let mut end = start;
-        while let Some(&(j, d)) = chars.peek() {
-            if d.is_alphanumeric() || d == '-' || d == '_' {
-                end = j + d.len_utf8();
-                prev = Some(d);
-                chars.next();
-            } else {
-                break;
-            }
-        }
-        let word = text[start..end].trim_end_matches(['-', '_']).to_lowercase();
+        let rest = &text[i + symbol.len()..];
+        let len = rest.find(|d: char| !(d.is_alphanumeric() || d == '-' || d == '_')).unwrap_or(rest.len());
+        let word = rest[..len].trim_end_matches(['-', '_']).to_lowercase();
         if !word.is_empty() && !out.contains(&word) {
             out.push(word);
         }
@@ -145,5 +135,46 @@ mod tests {
         assert_eq!(inline_tags(text, "@#"), vec!["sam", "anxious-ish", "late_reply"]);
         assert_eq!(inline_tags(text, "@"), vec!["sam"]);
         assert!(inline_tags("# heading", "#").is_empty());
+    }
+
+    /// The first, char-by-char reading of tags, kept as the reference the
+    /// faster one must agree with.
+    fn tags_char_by_char(text: &str, symbols: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut prev: Option<char> = None;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let at_word_start = prev.is_none_or(|p| p.is_whitespace() || p == '(');
+            prev = Some(c);
+            if !(at_word_start && symbols.contains(c)) {
+                continue;
+            }
+            let start = i + c.len_utf8();
+            let mut end = start;
+            while let Some(&(j, d)) = chars.peek() {
+                if d.is_alphanumeric() || d == '-' || d == '_' {
+                    end = j + d.len_utf8();
+                    prev = Some(d);
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            let word = text[start..end].trim_end_matches(['-', '_']).to_lowercase();
+            if !word.is_empty() && !out.contains(&word) {
+                out.push(word);
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn inline_tags_agree_with_the_char_by_char_reading(
+            text in "[a-zé@#+( \n_-]{0,60}",
+            symbols in proptest::sample::select(vec!["@#", "#", "+", "@+"]),
+        ) {
+            proptest::prop_assert_eq!(inline_tags(&text, symbols), tags_char_by_char(&text, symbols));
+        }
     }
 }

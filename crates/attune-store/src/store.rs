@@ -540,6 +540,27 @@ impl Store {
         query_entries(&self.conn, &sql, &values)
     }
 
+    /// Every live entry, oldest first, handed to `each` one at a time, so a
+    /// whole-journal export never holds them all. The lists come from two
+    /// scans of their tables up front, not a query per entry.
+    pub fn each_entry(&self, each: &mut dyn FnMut(EntryRow)) -> Result<(), StoreError> {
+        self.edge(self.each_entry_inner(each))
+    }
+
+    fn each_entry_inner(&self, each: &mut dyn FnMut(EntryRow)) -> Result<(), StoreError> {
+        let mut lists = all_lists(&self.conn)?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {ENTRY_COLS} FROM entries e WHERE e.deleted_at IS NULL ORDER BY e.occurred_ms, e.seq"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let raw = RawEntry::from_row(row)?;
+            let l = lists.remove(&raw.seq);
+            each(raw.decode(l)?);
+        }
+        Ok(())
+    }
+
     /// How many entries match the filter (ignoring its limit).
     pub fn count_entries(&self, filter: &EntryFilter) -> Result<usize, StoreError> {
         self.edge(self.count_entries_inner(filter))
@@ -561,26 +582,8 @@ impl Store {
     }
 
     fn insert_checkin_inner(&mut self, c: &Checkin) -> Result<i64, StoreError> {
-        let consequences = serde_json::to_string(&c.consequences).map_err(|e| StoreError::Decode(e.to_string()))?;
         let tx = self.write_tx()?;
-        tx.execute(
-            "INSERT INTO checkins (id, at_ms, at_offset, at_zone, security, seen, trusted, respected, consequences, note) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                c.id.to_string(),
-                c.at.unix_ms(),
-                c.at.offset_seconds,
-                c.at.zone,
-                c.security,
-                c.seen,
-                c.trusted,
-                c.respected,
-                consequences,
-                c.note,
-            ],
-        )?;
-        let seq = tx.last_insert_rowid();
-        reindex_checkin(&tx, seq)?;
+        let seq = insert_checkin_row(&tx, c)?;
         log_action(&tx, "checkin-create", seq, None)?;
         tx.commit()?;
         Ok(seq)
@@ -1210,10 +1213,28 @@ fn follow_merges(conn: &Connection, id: i64) -> Result<i64, StoreError> {
 
 /// Label ids for slugs, in order, following merges; an unknown slug is an error.
 fn label_ids(conn: &Connection, kind: LabelKind, slugs: &[Slug]) -> Result<Vec<i64>, StoreError> {
+    label_ids_cached(conn, kind, slugs, &mut HashMap::new())
+}
+
+/// [`label_ids`], remembering each slug's id in `known`: an import looks up
+/// the same few labels for every entry, and the lists do not change meanwhile.
+fn label_ids_cached(
+    conn: &Connection,
+    kind: LabelKind,
+    slugs: &[Slug],
+    known: &mut HashMap<(LabelKind, Slug), i64>,
+) -> Result<Vec<i64>, StoreError> {
     let mut out = Vec::with_capacity(slugs.len());
     for slug in slugs {
-        let row = find_label(conn, kind, slug)?.ok_or_else(|| not_on_list(kind, slug))?;
-        let id = follow_merges(conn, row.id)?;
+        let id = match known.get(&(kind, slug.clone())) {
+            Some(id) => *id,
+            None => {
+                let row = find_label(conn, kind, slug)?.ok_or_else(|| not_on_list(kind, slug))?;
+                let id = follow_merges(conn, row.id)?;
+                known.insert((kind, slug.clone()), id);
+                id
+            }
+        };
         if !out.contains(&id) {
             out.push(id);
         }
@@ -1281,6 +1302,19 @@ fn snapshot(conn: &Connection, seq: i64) -> Result<Snapshot, StoreError> {
 fn insert_entry_row(conn: &Connection, entry: &Entry) -> Result<i64, StoreError> {
     let triggers = label_ids(conn, LabelKind::Trigger, &entry.triggers)?;
     let feelings = label_ids(conn, LabelKind::Feeling, &entry.feelings)?;
+    let seq = insert_entry_unindexed(conn, entry, &triggers, &feelings)?;
+    reindex_entry(conn, seq)?;
+    Ok(seq)
+}
+
+/// Writes a new entry's row and its lists (label ids already resolved), but
+/// no search row: the caller indexes it, alone or with a whole import.
+fn insert_entry_unindexed(
+    conn: &Connection,
+    entry: &Entry,
+    triggers: &[i64],
+    feelings: &[i64],
+) -> Result<i64, StoreError> {
     conn.prepare_cached(
         "INSERT INTO entries (id, occurred_ms, occurred_offset, occurred_zone, recorded_ms, recorded_offset, \
          recorded_zone, situation, thoughts, fear, helped, intensity, signs_mask, sources_mask, starred) \
@@ -1304,8 +1338,7 @@ fn insert_entry_row(conn: &Connection, entry: &Entry) -> Result<i64, StoreError>
         entry.starred,
     ])?;
     let seq = conn.last_insert_rowid();
-    write_entry_lists(conn, seq, &triggers, &feelings, &entry.tags)?;
-    reindex_entry(conn, seq)?;
+    add_entry_lists(conn, seq, triggers, feelings, &entry.tags)?;
     Ok(seq)
 }
 
@@ -1345,6 +1378,17 @@ fn write_entry_lists(
 ) -> Result<(), StoreError> {
     conn.prepare_cached("DELETE FROM entry_labels WHERE entry_seq = ?1")?.execute(params![seq])?;
     conn.prepare_cached("DELETE FROM entry_tags WHERE entry_seq = ?1")?.execute(params![seq])?;
+    add_entry_lists(conn, seq, triggers, feelings, tags)
+}
+
+/// Adds the label and tag rows of entry `seq` (which has none yet).
+fn add_entry_lists(
+    conn: &Connection,
+    seq: i64,
+    triggers: &[i64],
+    feelings: &[i64],
+    tags: &[String],
+) -> Result<(), StoreError> {
     let mut add_label =
         conn.prepare_cached("INSERT OR IGNORE INTO entry_labels (entry_seq, label_id, position) VALUES (?1, ?2, ?3)")?;
     for list in [triggers, feelings] {
@@ -1360,29 +1404,77 @@ fn write_entry_lists(
     Ok(())
 }
 
+/// The search rows of live entries, built from the tables; the caller adds
+/// which entries (`AND e.seq …`).
+const ENTRY_FTS_ROWS: &str = "INSERT INTO entries_fts (rowid, situation, thoughts, fear, helped, labels, tags) \
+     SELECT e.seq, e.situation, e.thoughts, e.fear, e.helped, \
+            coalesce((SELECT group_concat(l.name || ' ' || l.slug, ' ') \
+                        FROM entry_labels el JOIN labels l ON l.id = el.label_id \
+                       WHERE el.entry_seq = e.seq), ''), \
+            coalesce((SELECT group_concat(t.tag, ' ') FROM entry_tags t WHERE t.entry_seq = e.seq), '') \
+       FROM entries e WHERE e.deleted_at IS NULL";
+
 /// Rewrites the search row of one entry from the tables (none if deleted).
 fn reindex_entry(conn: &Connection, seq: i64) -> Result<(), StoreError> {
     conn.prepare_cached("DELETE FROM entries_fts WHERE rowid = ?1")?.execute(params![seq])?;
-    conn.prepare_cached(
-        "INSERT INTO entries_fts (rowid, situation, thoughts, fear, helped, labels, tags) \
-         SELECT e.seq, e.situation, e.thoughts, e.fear, e.helped, \
-                coalesce((SELECT group_concat(l.name || ' ' || l.slug, ' ') \
-                            FROM entry_labels el JOIN labels l ON l.id = el.label_id \
-                           WHERE el.entry_seq = e.seq), ''), \
-                coalesce((SELECT group_concat(t.tag, ' ') FROM entry_tags t WHERE t.entry_seq = e.seq), '') \
-           FROM entries e WHERE e.seq = ?1 AND e.deleted_at IS NULL",
-    )?
-    .execute(params![seq])?;
+    conn.prepare_cached(&format!("{ENTRY_FTS_ROWS} AND e.seq = ?1"))?.execute(params![seq])?;
     Ok(())
 }
 
+/// Adds the search rows of the new entries numbered `from` and up, in one
+/// statement. Writing them one by one inside a long transaction makes FTS5
+/// flush its pending terms to disk at every statement that could roll back
+/// alone, merging segments over and over; in one statement they are
+/// gathered in memory and written out in large pieces.
+fn index_new_entries(conn: &Connection, from: i64) -> Result<(), StoreError> {
+    conn.execute(&format!("{ENTRY_FTS_ROWS} AND e.seq >= ?1"), params![from])?;
+    Ok(())
+}
+
+/// Writes a new check-in row and its search row; returns its number. The
+/// caller owns the transaction (one check-in, or a bulk insert).
+fn insert_checkin_row(conn: &Connection, c: &Checkin) -> Result<i64, StoreError> {
+    let seq = insert_checkin_unindexed(conn, c)?;
+    reindex_checkin(conn, seq)?;
+    Ok(seq)
+}
+
+/// Writes a new check-in row without its search row (see [`index_new_entries`]).
+fn insert_checkin_unindexed(conn: &Connection, c: &Checkin) -> Result<i64, StoreError> {
+    let consequences = serde_json::to_string(&c.consequences).map_err(|e| StoreError::Decode(e.to_string()))?;
+    conn.prepare_cached(
+        "INSERT INTO checkins (id, at_ms, at_offset, at_zone, security, seen, trusted, respected, consequences, note) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        c.id.to_string(),
+        c.at.unix_ms(),
+        c.at.offset_seconds,
+        c.at.zone,
+        c.security,
+        c.seen,
+        c.trusted,
+        c.respected,
+        consequences,
+        c.note,
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// The search rows of live check-ins with a note; the caller adds which.
+const CHECKIN_FTS_ROWS: &str =
+    "INSERT INTO checkins_fts (rowid, note) SELECT seq, note FROM checkins WHERE deleted_at IS NULL AND note <> ''";
+
 fn reindex_checkin(conn: &Connection, seq: i64) -> Result<(), StoreError> {
     conn.prepare_cached("DELETE FROM checkins_fts WHERE rowid = ?1")?.execute(params![seq])?;
-    conn.prepare_cached(
-        "INSERT INTO checkins_fts (rowid, note) \
-         SELECT seq, note FROM checkins WHERE seq = ?1 AND deleted_at IS NULL AND note <> ''",
-    )?
-    .execute(params![seq])?;
+    conn.prepare_cached(&format!("{CHECKIN_FTS_ROWS} AND seq = ?1"))?.execute(params![seq])?;
+    Ok(())
+}
+
+/// Adds the search rows of the new check-ins numbered `from` and up, in one
+/// statement (see [`index_new_entries`]).
+fn index_new_checkins(conn: &Connection, from: i64) -> Result<(), StoreError> {
+    conn.execute(&format!("{CHECKIN_FTS_ROWS} AND seq >= ?1"), params![from])?;
     Ok(())
 }
 
@@ -1536,6 +1628,28 @@ fn load_lists(conn: &Connection, seqs: &[i64]) -> Result<HashMap<i64, EntryLists
     for row in rows {
         let (seq, tag) = row?;
         out.entry(seq).or_default().tags.push(tag);
+    }
+    Ok(out)
+}
+
+/// The lists of every entry (deleted ones too: cheaper than joining to skip them).
+fn all_lists(conn: &Connection) -> Result<HashMap<i64, EntryLists>, StoreError> {
+    let mut out: HashMap<i64, EntryLists> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT el.entry_seq, l.kind, l.slug FROM entry_labels el JOIN labels l ON l.id = el.label_id \
+         ORDER BY el.entry_seq, el.position, el.label_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (seq, kind, slug): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let slug = slug_from_db(slug)?;
+        let lists = out.entry(seq).or_default();
+        if kind == "trigger" { lists.triggers.push(slug) } else { lists.feelings.push(slug) }
+    }
+    let mut stmt = conn.prepare("SELECT entry_seq, tag FROM entry_tags ORDER BY entry_seq, position")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        out.entry(r.get(0)?).or_default().tags.push(r.get(1)?);
     }
     Ok(out)
 }

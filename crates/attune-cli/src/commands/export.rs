@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use age::secrecy::SecretString;
 use attune_core::{Checkin, Entry, LabelKind};
 use attune_formats::{attune_json, export, jrnl};
-use attune_store::{CheckinFilter, EntryFilter, Store};
+use attune_store::{CheckinFilter, Store};
 use clap::{Args, ValueEnum};
 
 use crate::app::App;
@@ -74,8 +74,8 @@ fn encrypt(bytes: &[u8], app: &App) -> CliResult<Vec<u8>> {
 
 /// Every live entry and check-in, oldest first.
 pub(crate) fn all_records(store: &Store) -> CliResult<(Vec<Entry>, Vec<Checkin>)> {
-    let mut entries: Vec<Entry> = store.entries(&EntryFilter::default())?.into_iter().map(|r| r.entry).collect();
-    entries.reverse();
+    let mut entries: Vec<Entry> = Vec::new();
+    store.each_entry(&mut |r| entries.push(r.entry))?;
     let mut checkins: Vec<Checkin> =
         store.checkins(&CheckinFilter::default())?.into_iter().map(|r| r.checkin).collect();
     checkins.reverse();
@@ -131,8 +131,10 @@ pub fn run(args: ExportArgs, app: &App) -> CliResult {
             vec![(args.out.clone(), text.into_bytes())]
         }
         ExportFormat::Jrnl => {
-            let (entries, _) = all_records(store)?;
-            vec![(args.out.clone(), jrnl::write(&entries).into_bytes())]
+            // Written as the entries are read, oldest first.
+            let mut text = String::new();
+            store.each_entry(&mut |r| jrnl::write_entry(&mut text, &r.entry))?;
+            vec![(args.out.clone(), text.into_bytes())]
         }
         ExportFormat::Ics => {
             if !app.safety_policy(store)?.partner_agreements {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use attune_core::LabelKind;
 use attune_formats::map::{self, Target};
-use attune_formats::{Batch, Format, ParseError, attune_json, bearable, daylio, dayone, freecbt, jrnl};
+use attune_formats::{Batch, Format, Location, ParseError, attune_json, bearable, daylio, dayone, freecbt, jrnl};
 use attune_store::{ImportBatch, ImportCounts, Store};
 use clap::{Args, ValueEnum};
 use jiff::tz::TimeZone;
@@ -158,7 +158,7 @@ pub fn run(args: ImportArgs, app: &App) -> CliResult {
     let store = &mut opened.store;
     let (batch, mut summary) = match parsed {
         Parsed::Batch(b) => from_batch(b, format, store, app, &file)?,
-        Parsed::Attune(doc) => from_attune(*doc, &file),
+        Parsed::Attune(doc) => from_attune(*doc, &file, app)?,
     };
     summary.dry_run = args.dry_run;
     if zone_used {
@@ -219,7 +219,7 @@ fn parse_error(file: &str, e: ParseError) -> CliError {
 fn from_batch(batch: Batch, format: Format, store: &Store, app: &App, file: &str) -> CliResult<(ImportBatch, Summary)> {
     let triggers = store.labels(LabelKind::Trigger)?;
     let feelings = store.labels(LabelKind::Feeling)?;
-    let mapped = map::to_records(&batch, format, &triggers, &feelings, &mut || app.new_id())
+    let mapped = map::to_records(&batch, format, &triggers, &feelings, app.now.timestamp(), &mut || app.new_id())
         .map_err(|e| parse_error(file, e))?;
     let mut read = BTreeMap::new();
     read.insert("entries", mapped.entries.len());
@@ -249,7 +249,17 @@ fn from_batch(batch: Batch, format: Format, store: &Store, app: &App, file: &str
     Ok((import, summary))
 }
 
-fn from_attune(doc: attune_json::Document, file: &str) -> (ImportBatch, Summary) {
+fn from_attune(doc: attune_json::Document, file: &str, app: &App) -> CliResult<(ImportBatch, Summary)> {
+    // The same date limits as for other files and for typed dates.
+    let now = app.now.timestamp();
+    for (i, e) in doc.entries.iter().enumerate() {
+        map::check_when(Location::File, &format!("entries[{}].occurred", i + 1), &e.occurred, now)
+            .map_err(|e| parse_error(file, e))?;
+    }
+    for (i, c) in doc.checkins.iter().enumerate() {
+        map::check_when(Location::File, &format!("checkins[{}].at", i + 1), &c.at, now)
+            .map_err(|e| parse_error(file, e))?;
+    }
     let mut read = BTreeMap::new();
     read.insert("entries", doc.entries.len());
     read.insert("check-ins", doc.checkins.len());
@@ -293,7 +303,7 @@ fn from_attune(doc: attune_json::Document, file: &str) -> (ImportBatch, Summary)
         notes: Vec::new(),
         imported: ImportCounts::default(),
     };
-    (batch, summary)
+    Ok((batch, summary))
 }
 
 fn print(s: &Summary) -> CliResult {

@@ -6,7 +6,7 @@
 
 use attune_core::Moment;
 use attune_core::assess::{Answers, Session, SubscaleScore, Taken};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::moment;
 use crate::error::StoreError;
@@ -72,6 +72,19 @@ fn session((instrument, v, title, started, updated, position, answers): RawSessi
     })
 }
 
+/// Writes a finished questionnaire's row. The caller owns the transaction
+/// (finishing one, or an import).
+pub(super) fn insert_assessment(conn: &Connection, t: &Taken) -> Result<(), StoreError> {
+    let (answers, scores) = (json(&t.answers)?, json(&t.scores)?);
+    let (ms, offset, zone) = parts(&t.at);
+    conn.prepare_cached(
+        "INSERT INTO assessments (id, instrument, version, title, at_ms, at_offset, at_zone, answers, scores) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![t.id.to_string(), t.instrument, t.version, t.title, ms, offset, zone, answers, scores])?;
+    Ok(())
+}
+
 fn parts(m: &Moment) -> (i64, i32, Option<&str>) {
     (m.unix_ms(), m.offset_seconds, m.zone.as_deref())
 }
@@ -85,14 +98,8 @@ impl Store {
     }
 
     fn save_assessment_inner(&mut self, t: &Taken) -> Result<(), StoreError> {
-        let (answers, scores) = (json(&t.answers)?, json(&t.scores)?);
-        let (ms, offset, zone) = parts(&t.at);
         let tx = self.write_tx()?;
-        tx.execute(
-            "INSERT INTO assessments (id, instrument, version, title, at_ms, at_offset, at_zone, answers, scores) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![t.id.to_string(), t.instrument, t.version, t.title, ms, offset, zone, answers, scores],
-        )?;
+        insert_assessment(&tx, t)?;
         tx.execute("DELETE FROM assessment_sessions WHERE instrument = ?1", [&t.instrument])?;
         tx.commit()?;
         Ok(())

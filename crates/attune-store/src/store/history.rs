@@ -11,7 +11,8 @@ use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use crate::error::StoreError;
 use crate::store::{
-    CHECKIN_COLS, CheckinRow, Store, mask, moment, query_checkins, record_id, reindex_checkin, slug_from_db,
+    CHECKIN_COLS, CheckinRow, Store, index_new_checkins, insert_checkin_unindexed, mask, moment, query_checkins,
+    record_id, slug_from_db,
 };
 
 /// The range as SQL (`column >= ?1 AND column <= ?2`, either part optional)
@@ -77,26 +78,10 @@ impl Store {
         let tx = self.write_tx()?;
         let mut seqs = Vec::with_capacity(checkins.len());
         for c in checkins {
-            let consequences = serde_json::to_string(&c.consequences).map_err(|e| StoreError::Decode(e.to_string()))?;
-            tx.execute(
-                "INSERT INTO checkins (id, at_ms, at_offset, at_zone, security, seen, trusted, respected, consequences, note) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    c.id.to_string(),
-                    c.at.unix_ms(),
-                    c.at.offset_seconds,
-                    c.at.zone,
-                    c.security,
-                    c.seen,
-                    c.trusted,
-                    c.respected,
-                    consequences,
-                    c.note,
-                ],
-            )?;
-            let seq = tx.last_insert_rowid();
-            reindex_checkin(&tx, seq)?;
-            seqs.push(seq);
+            seqs.push(insert_checkin_unindexed(&tx, c)?);
+        }
+        if let Some(from) = seqs.first() {
+            index_new_checkins(&tx, *from)?;
         }
         tx.commit()?;
         Ok(seqs)

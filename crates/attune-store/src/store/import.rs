@@ -5,16 +5,25 @@
 //! repeated safely. A dry run does all the work and rolls it back, so the
 //! preview's numbers are exactly what a real import would do.
 
+use std::collections::HashMap;
+
 use attune_core::assess::Taken;
 use attune_core::pause::Pause;
 use attune_core::plan::{Agreement, Need, TriggerPlan};
 use attune_core::selfworth::{Activity, Affirmation, Supporter};
-use attune_core::{Checkin, Entry, Label, LabelKind};
+use attune_core::{Checkin, Entry, Label, LabelKind, RecordId};
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use super::plan::{date_text, insert_agreement};
-use super::{find_label, follow_merges, insert_entry_row, not_on_list, reindex_checkin};
+use super::assess::insert_assessment;
+use super::plan::{
+    insert_activity, insert_affirmation, insert_agreement, insert_need, insert_pause, insert_supporter,
+    write_trigger_plan,
+};
+use super::{
+    find_label, follow_merges, index_new_checkins, index_new_entries, insert_checkin_unindexed, insert_entry_unindexed,
+    label_ids_cached, not_on_list,
+};
 use crate::error::StoreError;
 use crate::store::Store;
 
@@ -115,12 +124,17 @@ impl Store {
         let mut n = ImportCounts::default();
         import_labels(&tx, &batch.labels, &mut n)?;
         let mut done = 0;
+        let mut labels = HashMap::new();
+        let (mut first_entry, mut first_checkin) = (None, None);
         for (hash, e) in &batch.entries {
             let id = e.id.to_string();
             if hash_known(&tx, hash)? || exists(&tx, "entries", &id)? {
                 n.already_there += 1;
             } else {
-                insert_entry_row(&tx, e)?;
+                let triggers = label_ids_cached(&tx, LabelKind::Trigger, &e.triggers, &mut labels)?;
+                let feelings = label_ids_cached(&tx, LabelKind::Feeling, &e.feelings, &mut labels)?;
+                let seq = insert_entry_unindexed(&tx, e, &triggers, &feelings)?;
+                first_entry.get_or_insert(seq);
                 remember_hash(&tx, hash, &id)?;
                 n.entries += 1;
             }
@@ -134,7 +148,8 @@ impl Store {
             if hash_known(&tx, hash)? || exists(&tx, "checkins", &id)? {
                 n.already_there += 1;
             } else {
-                insert_checkin_row(&tx, c)?;
+                let seq = insert_checkin_unindexed(&tx, c)?;
+                first_checkin.get_or_insert(seq);
                 remember_hash(&tx, hash, &id)?;
                 n.checkins += 1;
             }
@@ -142,6 +157,13 @@ impl Store {
             if done % 1024 == 0 {
                 progress(done);
             }
+        }
+        // Search rows last, all at once (see `index_new_entries`).
+        if let Some(from) = first_entry {
+            index_new_entries(&tx, from)?;
+        }
+        if let Some(from) = first_checkin {
+            index_new_checkins(&tx, from)?;
         }
         progress(done);
         import_rest(&tx, batch, &mut n)?;
@@ -197,79 +219,49 @@ fn import_labels(conn: &Connection, labels: &[Label], n: &mut ImportCounts) -> R
     Ok(())
 }
 
-fn insert_checkin_row(conn: &Connection, c: &Checkin) -> Result<(), StoreError> {
-    let consequences = serde_json::to_string(&c.consequences).map_err(|e| StoreError::Decode(e.to_string()))?;
-    conn.prepare_cached(
-        "INSERT INTO checkins (id, at_ms, at_offset, at_zone, security, seen, trusted, respected, consequences, note) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?
-    .execute(params![
-        c.id.to_string(),
-        c.at.unix_ms(),
-        c.at.offset_seconds,
-        c.at.zone,
-        c.security,
-        c.seen,
-        c.trusted,
-        c.respected,
-        consequences,
-        c.note,
-    ])?;
-    let seq = conn.last_insert_rowid();
-    reindex_checkin(conn, seq)
+/// Adds each of `items` that `taken` does not find in the journal, counting
+/// it in `added`; the others count as already there.
+fn add_missing<T, R>(
+    conn: &Connection,
+    items: &[T],
+    taken: impl Fn(&Connection, &T) -> Result<bool, StoreError>,
+    insert: impl Fn(&Connection, &T) -> Result<R, StoreError>,
+    added: &mut usize,
+    already_there: &mut usize,
+) -> Result<(), StoreError> {
+    for item in items {
+        if taken(conn, item)? {
+            *already_there += 1;
+        } else {
+            insert(conn, item)?;
+            *added += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a record with the id of `item` is in `table`.
+fn by_id<T>(table: &'static str, id: fn(&T) -> RecordId) -> impl Fn(&Connection, &T) -> Result<bool, StoreError> {
+    move |conn, item| exists(conn, table, &id(item).to_string())
 }
 
 /// Everything besides entries and check-ins (attune's own export). Records
 /// are matched by id; a need also by its name, a plan by its trigger.
 fn import_rest(conn: &Connection, b: &ImportBatch, n: &mut ImportCounts) -> Result<(), StoreError> {
-    for t in &b.assessments {
-        if exists(conn, "assessments", &t.id.to_string())? {
-            n.already_there += 1;
-            continue;
-        }
-        conn.execute(
-            "INSERT INTO assessments (id, instrument, version, title, at_ms, at_offset, at_zone, answers, scores) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                t.id.to_string(),
-                t.instrument,
-                t.version,
-                t.title,
-                t.at.unix_ms(),
-                t.at.offset_seconds,
-                t.at.zone,
-                json(&t.answers)?,
-                json(&t.scores)?
-            ],
-        )?;
-        n.assessments += 1;
-    }
-    for need in &b.needs {
-        let taken: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM needs WHERE id = ?1 OR slug = ?2)",
-            params![need.id.to_string(), need.slug.as_str()],
-            |r| r.get(0),
-        )?;
-        if taken {
-            n.already_there += 1;
-            continue;
-        }
-        conn.execute(
-            "INSERT INTO needs (id, slug, name, looks_like, known, created_ms, created_offset, created_zone) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                need.id.to_string(),
-                need.slug.as_str(),
-                need.name,
-                need.looks_like,
-                need.known,
-                need.created.unix_ms(),
-                need.created.offset_seconds,
-                need.created.zone
-            ],
-        )?;
-        n.needs += 1;
-    }
+    let same = &mut n.already_there;
+    add_missing(
+        conn,
+        &b.assessments,
+        by_id("assessments", |t: &Taken| t.id),
+        insert_assessment,
+        &mut n.assessments,
+        same,
+    )?;
+    let need_taken = |c: &Connection, need: &Need| -> Result<bool, StoreError> {
+        Ok(c.prepare_cached("SELECT EXISTS (SELECT 1 FROM needs WHERE id = ?1 OR slug = ?2)")?
+            .query_row(params![need.id.to_string(), need.slug.as_str()], |r| r.get(0))?)
+    };
+    add_missing(conn, &b.needs, need_taken, insert_need, &mut n.needs, same)?;
     for plan in &b.trigger_plans {
         let slug = &plan.trigger.slug;
         let row = find_label(conn, LabelKind::Trigger, slug)?.ok_or_else(|| not_on_list(LabelKind::Trigger, slug))?;
@@ -280,111 +272,47 @@ fn import_rest(conn: &Connection, b: &ImportBatch, n: &mut ImportCounts) -> Resu
             |r| r.get(0),
         )?;
         if taken {
-            n.already_there += 1;
-            continue;
+            *same += 1;
+        } else {
+            write_trigger_plan(conn, label_id, &plan.id.to_string(), plan)?;
+            n.trigger_plans += 1;
         }
-        let u = &plan.updated;
-        conn.execute(
-            "INSERT INTO trigger_plans (label_id, id, for_myself, ask_partner, status, status_on, \
-                 updated_ms, updated_offset, updated_zone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                label_id,
-                plan.id.to_string(),
-                plan.for_myself,
-                plan.ask_partner,
-                plan.status.as_str(),
-                date_text(plan.status.date()),
-                u.unix_ms(),
-                u.offset_seconds,
-                u.zone
-            ],
-        )?;
-        n.trigger_plans += 1;
     }
-    for a in &b.agreements {
-        if exists(conn, "agreements", &a.id.to_string())? {
-            n.already_there += 1;
-            continue;
-        }
-        insert_agreement(conn, a)?;
-        n.agreements += 1;
-    }
-    for p in &b.pauses {
-        if exists(conn, "pauses", &p.id.to_string())? {
-            n.already_there += 1;
-            continue;
-        }
-        conn.execute(
-            "INSERT INTO pauses (id, started_ms, started_offset, started_zone, planned_secs, actual_secs, \
-                 ended_early, reconvened) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
-                p.id.to_string(),
-                p.started.unix_ms(),
-                p.started.offset_seconds,
-                p.started.zone,
-                p.planned_secs,
-                p.actual_secs,
-                p.ended_early,
-                p.reconvened
-            ],
-        )?;
-        n.pauses += 1;
-    }
-    for a in &b.activities {
-        if exists(conn, "activities", &a.id.to_string())? {
-            n.already_there += 1;
-            continue;
-        }
-        conn.execute(
-            "INSERT INTO activities (id, at_ms, at_offset, at_zone, what, category, minutes, felt, note) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                a.id.to_string(),
-                a.at.unix_ms(),
-                a.at.offset_seconds,
-                a.at.zone,
-                a.what,
-                a.category.as_str(),
-                a.minutes,
-                a.felt,
-                a.note
-            ],
-        )?;
-        n.activities += 1;
-    }
-    for s in &b.supporters {
-        if exists(conn, "supporters", &s.id.to_string())? {
-            n.already_there += 1;
-            continue;
-        }
-        conn.execute(
-            "INSERT INTO supporters (id, name, relation, last_contact, can_call, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![s.id.to_string(), s.name, s.relation, date_text(s.last_contact), s.can_call, s.note],
-        )?;
-        n.supporters += 1;
-    }
-    for a in &b.affirmations {
-        let taken: bool = conn.query_row(
+    add_missing(
+        conn,
+        &b.agreements,
+        by_id("agreements", |a: &Agreement| a.id),
+        insert_agreement,
+        &mut n.agreements,
+        same,
+    )?;
+    add_missing(conn, &b.pauses, by_id("pauses", |p: &Pause| p.id), insert_pause, &mut n.pauses, same)?;
+    add_missing(
+        conn,
+        &b.activities,
+        by_id("activities", |a: &Activity| a.id),
+        insert_activity,
+        &mut n.activities,
+        same,
+    )?;
+    add_missing(
+        conn,
+        &b.supporters,
+        by_id("supporters", |s: &Supporter| s.id),
+        insert_supporter,
+        &mut n.supporters,
+        same,
+    )?;
+    let affirmation_taken = |c: &Connection, a: &Affirmation| -> Result<bool, StoreError> {
+        Ok(c.prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM affirmations WHERE id = ?1 OR (?2 IS NOT NULL AND suggestion = ?2))",
-            params![a.id.to_string(), a.suggestion],
-            |r| r.get(0),
-        )?;
-        if taken {
-            n.already_there += 1;
-            continue;
-        }
-        // A suggestion not reworded keeps no text of its own: it follows the content.
-        let text = if a.own { Some(a.text.as_str()) } else { None };
-        conn.execute(
-            "INSERT INTO affirmations (id, text, suggestion, starred, shown) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![a.id.to_string(), text, a.suggestion, a.starred, a.shown],
-        )?;
-        n.affirmations += 1;
-    }
+        )?
+        .query_row(params![a.id.to_string(), a.suggestion], |r| r.get(0))?)
+    };
+    // A suggestion not reworded keeps no text of its own: it follows the content.
+    let insert = |c: &Connection, a: &Affirmation| {
+        insert_affirmation(c, a, a.own.then_some(a.text.as_str()), i64::from(a.shown))
+    };
+    add_missing(conn, &b.affirmations, affirmation_taken, insert, &mut n.affirmations, same)?;
     Ok(())
-}
-
-/// JSON text for a stored column.
-fn json<T: Serialize>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Decode(e.to_string()))
 }

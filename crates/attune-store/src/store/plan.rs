@@ -10,7 +10,7 @@ use attune_core::selfworth::{Activity, Affirmation, Category, Suggestion, Suppor
 use attune_core::{LabelKind, RecordId, Slug};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Params, Row, params};
 use serde::Serialize;
 
 use super::{find_label, follow_merges, label_by_id, moment, not_on_list, record_id, slug_from_db};
@@ -26,6 +26,9 @@ pub struct Numbered<T> {
     #[serde(flatten)]
     pub item: T,
 }
+
+/// How a supporter is named in "not found" errors.
+const SUPPORTER: &str = "person on your support map";
 
 fn not_found(what: &'static str, seq: i64) -> StoreError {
     StoreError::NotFound { what, given: seq.to_string() }
@@ -73,6 +76,25 @@ fn decode_need((id, slug, name, looks_like, known, created): RawNeed) -> Result<
     Ok(Need { id: record_id(&id)?, slug: slug_from_db(slug)?, name, looks_like, known, created: moment(created)? })
 }
 
+/// Writes a new need row. The caller owns the transaction (saving one, or an import).
+pub(super) fn insert_need(conn: &Connection, need: &Need) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO needs (id, slug, name, looks_like, known, created_ms, created_offset, created_zone) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        need.id.to_string(),
+        need.slug.as_str(),
+        need.name,
+        need.looks_like,
+        need.known,
+        need.created.unix_ms(),
+        need.created.offset_seconds,
+        need.created.zone
+    ])?;
+    Ok(())
+}
+
 // ---- trigger plans -----------------------------------------------------------
 
 const PLAN_COLS: &str = "p.label_id, p.id, p.for_myself, p.ask_partner, p.status, p.status_on, \
@@ -96,6 +118,37 @@ fn decode_plan(conn: &Connection, raw: RawPlan) -> Result<TriggerPlan, StoreErro
         status,
         updated: moment(updated)?,
     })
+}
+
+/// Writes the plan for trigger `label_id` under record id `id`, replacing the
+/// fields of one already there. The caller owns the transaction.
+pub(super) fn write_trigger_plan(
+    conn: &Connection,
+    label_id: i64,
+    id: &str,
+    plan: &TriggerPlan,
+) -> Result<(), StoreError> {
+    let u = &plan.updated;
+    conn.prepare_cached(
+        "INSERT INTO trigger_plans (label_id, id, for_myself, ask_partner, status, status_on, \
+             updated_ms, updated_offset, updated_zone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+         ON CONFLICT (label_id) DO UPDATE SET for_myself = excluded.for_myself, \
+             ask_partner = excluded.ask_partner, status = excluded.status, status_on = excluded.status_on, \
+             updated_ms = excluded.updated_ms, updated_offset = excluded.updated_offset, \
+             updated_zone = excluded.updated_zone",
+    )?
+    .execute(params![
+        label_id,
+        id,
+        plan.for_myself,
+        plan.ask_partner,
+        plan.status.as_str(),
+        date_text(plan.status.date()),
+        u.unix_ms(),
+        u.offset_seconds,
+        u.zone
+    ])?;
+    Ok(())
 }
 
 // ---- agreements --------------------------------------------------------------
@@ -272,7 +325,101 @@ fn supporter_row(r: &Row<'_>) -> rusqlite::Result<RawSupporter> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
 }
 
+/// Writes a new pause row; returns its number. The caller owns the transaction.
+pub(super) fn insert_pause(conn: &Connection, p: &Pause) -> Result<i64, StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO pauses (id, started_ms, started_offset, started_zone, planned_secs, actual_secs, \
+             ended_early, reconvened) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        p.id.to_string(),
+        p.started.unix_ms(),
+        p.started.offset_seconds,
+        p.started.zone,
+        p.planned_secs,
+        p.actual_secs,
+        p.ended_early,
+        p.reconvened
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Writes a new activity row; returns its number. The caller owns the transaction.
+pub(super) fn insert_activity(conn: &Connection, a: &Activity) -> Result<i64, StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO activities (id, at_ms, at_offset, at_zone, what, category, minutes, felt, note) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        a.id.to_string(),
+        a.at.unix_ms(),
+        a.at.offset_seconds,
+        a.at.zone,
+        a.what,
+        a.category.as_str(),
+        a.minutes,
+        a.felt,
+        a.note
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Writes a new supporter row; returns their number. The caller owns the transaction.
+pub(super) fn insert_supporter(conn: &Connection, s: &Supporter) -> Result<i64, StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO supporters (id, name, relation, last_contact, can_call, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![s.id.to_string(), s.name, s.relation, date_text(s.last_contact), s.can_call, s.note])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Writes a new affirmation row with its own words (`None`: a suggestion's
+/// words, which follow the content) and how often it was shown; returns its
+/// number. The caller owns the transaction.
+pub(super) fn insert_affirmation(
+    conn: &Connection,
+    a: &Affirmation,
+    text: Option<&str>,
+    shown: i64,
+) -> Result<i64, StoreError> {
+    conn.prepare_cached("INSERT INTO affirmations (id, text, suggestion, starred, shown) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![a.id.to_string(), text, a.suggestion, a.starred, shown])?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// How often the least-shown affirmation in use was shown: a new one starts
+/// there, so it joins the current round.
+fn least_shown(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row("SELECT coalesce(min(shown), 0) FROM affirmations WHERE removed = 0", [], |r| r.get(0))?)
+}
+
 impl Store {
+    /// Runs `write` in its own transaction and commits (one new record).
+    fn add_one(&mut self, write: impl FnOnce(&Connection) -> Result<i64, StoreError>) -> Result<i64, StoreError> {
+        let r = (|| {
+            let tx = self.write_tx()?;
+            let seq = write(&tx)?;
+            tx.commit()?;
+            Ok(seq)
+        })();
+        self.edge(r)
+    }
+
+    /// Runs one UPDATE of record `seq` in its own transaction; when it
+    /// changes no row, the record is not there (`what` names it) and
+    /// nothing is written.
+    fn change_one(&mut self, what: &'static str, seq: i64, sql: &str, values: impl Params) -> Result<(), StoreError> {
+        let r = (|| {
+            let tx = self.write_tx()?;
+            if tx.execute(sql, values)? == 0 {
+                return Err(not_found(what, seq));
+            }
+            tx.commit()?;
+            Ok(())
+        })();
+        self.edge(r)
+    }
+
     // ---- needs ---------------------------------------------------------------
 
     /// My needs, in the order they were first written down.
@@ -306,20 +453,7 @@ impl Store {
                     (old, false)
                 }
                 None => {
-                    tx.execute(
-                        "INSERT INTO needs (id, slug, name, looks_like, known, created_ms, created_offset, created_zone) \
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                        params![
-                            need.id.to_string(),
-                            need.slug.as_str(),
-                            need.name,
-                            need.looks_like,
-                            need.known,
-                            need.created.unix_ms(),
-                            need.created.offset_seconds,
-                            need.created.zone
-                        ],
-                    )?;
+                    insert_need(&tx, need)?;
                     (need.clone(), true)
                 }
             };
@@ -385,26 +519,7 @@ impl Store {
                 .query_row("SELECT id FROM trigger_plans WHERE label_id = ?1", [label_id], |r| r.get(0))
                 .optional()?
                 .unwrap_or_else(|| plan.id.to_string());
-            let u = &plan.updated;
-            tx.execute(
-                "INSERT INTO trigger_plans (label_id, id, for_myself, ask_partner, status, status_on, \
-                     updated_ms, updated_offset, updated_zone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
-                 ON CONFLICT (label_id) DO UPDATE SET for_myself = excluded.for_myself, \
-                     ask_partner = excluded.ask_partner, status = excluded.status, status_on = excluded.status_on, \
-                     updated_ms = excluded.updated_ms, updated_offset = excluded.updated_offset, \
-                     updated_zone = excluded.updated_zone",
-                params![
-                    label_id,
-                    id,
-                    plan.for_myself,
-                    plan.ask_partner,
-                    plan.status.as_str(),
-                    date_text(plan.status.date()),
-                    u.unix_ms(),
-                    u.offset_seconds,
-                    u.zone
-                ],
-            )?;
+            write_trigger_plan(&tx, label_id, &id, plan)?;
             let raw = tx.query_row(
                 &format!("SELECT {PLAN_COLS} FROM trigger_plans p WHERE p.label_id = ?1"),
                 [label_id],
@@ -435,13 +550,7 @@ impl Store {
 
     /// Saves a new agreement with its history; returns its number.
     pub fn add_agreement(&mut self, a: &Agreement) -> Result<i64, StoreError> {
-        let r = (|| {
-            let tx = self.write_tx()?;
-            let seq = insert_agreement(&tx, a)?;
-            tx.commit()?;
-            Ok(seq)
-        })();
-        self.edge(r)
+        self.add_one(|conn| insert_agreement(conn, a))
     }
 
     /// Agreements, oldest first; retired ones only when asked.
@@ -511,41 +620,12 @@ impl Store {
 
     /// Logs a pause; returns its number.
     pub fn insert_pause(&mut self, p: &Pause) -> Result<i64, StoreError> {
-        let r = (|| {
-            let tx = self.write_tx()?;
-            tx.execute(
-                "INSERT INTO pauses (id, started_ms, started_offset, started_zone, planned_secs, actual_secs, \
-                     ended_early, reconvened) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    p.id.to_string(),
-                    p.started.unix_ms(),
-                    p.started.offset_seconds,
-                    p.started.zone,
-                    p.planned_secs,
-                    p.actual_secs,
-                    p.ended_early,
-                    p.reconvened
-                ],
-            )?;
-            let seq = tx.last_insert_rowid();
-            tx.commit()?;
-            Ok(seq)
-        })();
-        self.edge(r)
+        self.add_one(|conn| insert_pause(conn, p))
     }
 
     /// Records whether we came back together after pause `seq`.
     pub fn set_pause_reconvened(&mut self, seq: i64, reconvened: Option<bool>) -> Result<(), StoreError> {
-        let r = (|| {
-            let tx = self.write_tx()?;
-            let n = tx.execute("UPDATE pauses SET reconvened = ?2 WHERE seq = ?1", params![seq, reconvened])?;
-            if n == 0 {
-                return Err(not_found("pause", seq));
-            }
-            tx.commit()?;
-            Ok(())
-        })();
-        self.edge(r)
+        self.change_one("pause", seq, "UPDATE pauses SET reconvened = ?2 WHERE seq = ?1", params![seq, reconvened])
     }
 
     /// Pauses, newest first (the newest `limit` when given).
@@ -585,28 +665,7 @@ impl Store {
 
     /// Saves an activity; returns its number.
     pub fn insert_activity(&mut self, a: &Activity) -> Result<i64, StoreError> {
-        let r = (|| {
-            let tx = self.write_tx()?;
-            tx.execute(
-                "INSERT INTO activities (id, at_ms, at_offset, at_zone, what, category, minutes, felt, note) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    a.id.to_string(),
-                    a.at.unix_ms(),
-                    a.at.offset_seconds,
-                    a.at.zone,
-                    a.what,
-                    a.category.as_str(),
-                    a.minutes,
-                    a.felt,
-                    a.note
-                ],
-            )?;
-            let seq = tx.last_insert_rowid();
-            tx.commit()?;
-            Ok(seq)
-        })();
-        self.edge(r)
+        self.add_one(|conn| insert_activity(conn, a))
     }
 
     /// Activities at or after `since`, newest first.
@@ -630,36 +689,19 @@ impl Store {
 
     /// Deletes an activity (kept out of every list from now on).
     pub fn delete_activity(&mut self, seq: i64, now: Timestamp) -> Result<(), StoreError> {
-        let r = (|| {
-            let tx = self.write_tx()?;
-            let n = tx.execute(
-                "UPDATE activities SET deleted_at = ?2 WHERE seq = ?1 AND deleted_at IS NULL",
-                params![seq, now.as_millisecond()],
-            )?;
-            if n == 0 {
-                return Err(not_found("activity", seq));
-            }
-            tx.commit()?;
-            Ok(())
-        })();
-        self.edge(r)
+        self.change_one(
+            "activity",
+            seq,
+            "UPDATE activities SET deleted_at = ?2 WHERE seq = ?1 AND deleted_at IS NULL",
+            params![seq, now.as_millisecond()],
+        )
     }
 
     // ---- supporters ----------------------------------------------------------
 
     /// Adds someone to the support map; returns their number.
     pub fn add_supporter(&mut self, s: &Supporter) -> Result<i64, StoreError> {
-        let r = (|| {
-            let tx = self.write_tx()?;
-            tx.execute(
-                "INSERT INTO supporters (id, name, relation, last_contact, can_call, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![s.id.to_string(), s.name, s.relation, date_text(s.last_contact), s.can_call, s.note],
-            )?;
-            let seq = tx.last_insert_rowid();
-            tx.commit()?;
-            Ok(seq)
-        })();
-        self.edge(r)
+        self.add_one(|conn| insert_supporter(conn, s))
     }
 
     /// The support map, in the order people were added.
@@ -690,34 +732,18 @@ impl Store {
 
     /// Rewrites someone on the map.
     pub fn update_supporter(&mut self, seq: i64, s: &Supporter) -> Result<(), StoreError> {
-        let r = (|| {
-            let tx = self.write_tx()?;
-            let n = tx.execute(
-                "UPDATE supporters SET name = ?2, relation = ?3, last_contact = ?4, can_call = ?5, note = ?6 \
-                 WHERE seq = ?1 AND removed = 0",
-                params![seq, s.name, s.relation, date_text(s.last_contact), s.can_call, s.note],
-            )?;
-            if n == 0 {
-                return Err(not_found("person on your support map", seq));
-            }
-            tx.commit()?;
-            Ok(())
-        })();
-        self.edge(r)
+        self.change_one(
+            SUPPORTER,
+            seq,
+            "UPDATE supporters SET name = ?2, relation = ?3, last_contact = ?4, can_call = ?5, note = ?6 \
+             WHERE seq = ?1 AND removed = 0",
+            params![seq, s.name, s.relation, date_text(s.last_contact), s.can_call, s.note],
+        )
     }
 
     /// Takes someone off the map.
     pub fn remove_supporter(&mut self, seq: i64) -> Result<(), StoreError> {
-        let r = (|| {
-            let tx = self.write_tx()?;
-            let n = tx.execute("UPDATE supporters SET removed = 1 WHERE seq = ?1 AND removed = 0", [seq])?;
-            if n == 0 {
-                return Err(not_found("person on your support map", seq));
-            }
-            tx.commit()?;
-            Ok(())
-        })();
-        self.edge(r)
+        self.change_one(SUPPORTER, seq, "UPDATE supporters SET removed = 1 WHERE seq = ?1 AND removed = 0", [seq])
     }
 
     // ---- affirmations --------------------------------------------------------
@@ -741,8 +767,7 @@ impl Store {
                 return Ok(0);
             }
             let tx = self.write_tx()?;
-            let least: i64 =
-                tx.query_row("SELECT coalesce(min(shown), 0) FROM affirmations WHERE removed = 0", [], |r| r.get(0))?;
+            let least = least_shown(&tx)?;
             let mut added = 0;
             for s in suggestions {
                 added += tx.execute(
@@ -805,19 +830,7 @@ impl Store {
 
     /// Adds my own affirmation; it joins the current round.
     pub fn add_affirmation(&mut self, a: &Affirmation) -> Result<i64, StoreError> {
-        let r = (|| {
-            let tx = self.write_tx()?;
-            let least: i64 =
-                tx.query_row("SELECT coalesce(min(shown), 0) FROM affirmations WHERE removed = 0", [], |r| r.get(0))?;
-            tx.execute(
-                "INSERT INTO affirmations (id, text, suggestion, starred, shown) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![a.id.to_string(), a.text, a.suggestion, a.starred, least],
-            )?;
-            let seq = tx.last_insert_rowid();
-            tx.commit()?;
-            Ok(seq)
-        })();
-        self.edge(r)
+        self.add_one(|conn| insert_affirmation(conn, a, Some(&a.text), least_shown(conn)?))
     }
 
     /// Changes an affirmation's words (a suggestion becomes my own), its
@@ -829,34 +842,18 @@ impl Store {
         starred: Option<bool>,
         shown_once_more: bool,
     ) -> Result<(), StoreError> {
-        let r = (|| {
-            let tx = self.write_tx()?;
-            let n = tx.execute(
-                "UPDATE affirmations SET text = coalesce(?2, text), starred = coalesce(?3, starred), \
-                     shown = shown + ?4 WHERE seq = ?1 AND removed = 0",
-                params![seq, text, starred, i64::from(shown_once_more)],
-            )?;
-            if n == 0 {
-                return Err(not_found("affirmation", seq));
-            }
-            tx.commit()?;
-            Ok(())
-        })();
-        self.edge(r)
+        self.change_one(
+            "affirmation",
+            seq,
+            "UPDATE affirmations SET text = coalesce(?2, text), starred = coalesce(?3, starred), \
+                 shown = shown + ?4 WHERE seq = ?1 AND removed = 0",
+            params![seq, text, starred, i64::from(shown_once_more)],
+        )
     }
 
     /// Removes an affirmation (a suggestion is not offered again).
     pub fn remove_affirmation(&mut self, seq: i64) -> Result<(), StoreError> {
-        let r = (|| {
-            let tx = self.write_tx()?;
-            let n = tx.execute("UPDATE affirmations SET removed = 1 WHERE seq = ?1 AND removed = 0", [seq])?;
-            if n == 0 {
-                return Err(not_found("affirmation", seq));
-            }
-            tx.commit()?;
-            Ok(())
-        })();
-        self.edge(r)
+        self.change_one("affirmation", seq, "UPDATE affirmations SET removed = 1 WHERE seq = ?1 AND removed = 0", [seq])
     }
 }
 
