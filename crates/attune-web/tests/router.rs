@@ -332,7 +332,7 @@ async fn the_list_says_when_there_are_more_without_counting_them() {
     assert!(html.contains("3 entries.") && !html.contains("Show more"), "{html}");
     let (_, _, html) = w.call(w.get("/journal?trigger=late-reply&min_intensity=8&limit=1")).await;
     assert!(html.contains("The newest entry found; more below.") && html.contains("/journal/3"), "{html}");
-    assert!(html.contains("trigger=late-reply&amp;min_intensity=8&amp;limit=2"), "{html}");
+    assert!(html.contains("trigger=late-reply&#38;min_intensity=8&#38;limit=2"), "{html}");
     let (_, _, html) = w.call(w.get("/journal?trigger=late-reply&min_intensity=8")).await;
     assert!(html.contains("2 entries found.") && !html.contains("Show more"), "{html}");
 }
