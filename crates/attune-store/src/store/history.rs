@@ -52,20 +52,6 @@ impl Store {
         self.edge(r)
     }
 
-    /// [`Store::entries_for_stats`] on this connection only. For a
-    /// long-running process (the web app) that reads the same stretches
-    /// again and again: this connection keeps the pages it decrypted in its
-    /// cache, while the extra connections of the parallel read start cold
-    /// every time and decrypt their share of the file again.
-    pub fn entries_for_stats_cached(
-        &self,
-        since: Option<Timestamp>,
-        until: Option<Timestamp>,
-    ) -> Result<(Vec<i64>, Vec<Entry>), StoreError> {
-        let r = entries_for_stats(self, since, until, usize::MAX, 1);
-        self.edge(r)
-    }
-
     /// Live check-ins made in `[since, until]` (either end open), oldest first,
     /// with every field.
     pub fn checkins_between(
@@ -444,7 +430,6 @@ mod tests {
         store.bulk_insert_entries(&entries).unwrap();
         let (seqs, all) = entries_for_stats(&store, None, None, 100, 4).unwrap();
         assert_eq!((seqs.clone(), all.clone()), store.entries_for_stats(None, None).unwrap());
-        assert_eq!((seqs.clone(), all.clone()), store.entries_for_stats_cached(None, None).unwrap());
         assert_eq!(all.len(), entries.len());
         let keys: Vec<(i64, i64)> = all.iter().zip(&seqs).map(|(e, s)| (e.occurred.unix_ms(), *s)).collect();
         assert!(keys.windows(2).all(|w| w[0] < w[1]), "in time order");

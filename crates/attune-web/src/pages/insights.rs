@@ -73,7 +73,7 @@ pub fn compute(
                 .map(|z| z.timestamp())
         }
     };
-    let (_, entries) = store.entries_for_stats_cached(since, None)?;
+    let (_, entries) = store.entries_for_stats(since, None)?;
     let checkins: Vec<Checkin> = store.checkins_between(since, None)?.into_iter().map(|r| r.checkin).collect();
     let names = store.labels(LabelKind::Trigger)?.into_iter().map(|l| (l.slug.as_str().to_string(), l.name)).collect();
     Ok((insights(&entries, &checkins, &now, window, cfg), names))
