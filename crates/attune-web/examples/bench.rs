@@ -1,8 +1,11 @@
 //! Server time per page, in process (router + `oneshot`, no sockets), over
 //! a seeded journal. See BENCHMARKS.md, "Web app".
 //!
-//! `ATTUNE_SEED_PASSPHRASE=… cargo run --release -p attune-web --example bench -- DIR [ROUNDS]`
+//! `ATTUNE_SEED_PASSPHRASE=… cargo run --release -p attune-web --example bench -- DIR [ROUNDS] [PAGE…]`
 //! where DIR was made by `cargo run --release -p attune-cli --example seed -- DIR 100000`.
+//! PAGE (a page's name, as in the table) measures only those pages: under
+//! `valgrind --tool=callgrind`, two runs with different ROUNDS give the
+//! instructions one request takes (the difference over the extra rounds).
 //! Adds two years of daily check-ins the first time, so the insights have
 //! something to draw.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -52,6 +55,7 @@ async fn main() {
     let mut args = std::env::args().skip(1);
     let dir = std::path::PathBuf::from(args.next().expect("usage: bench DIR [ROUNDS]"));
     let rounds: usize = args.next().map(|r| r.parse().expect("ROUNDS is a number")).unwrap_or(200);
+    let only: Vec<String> = args.collect();
     let pass = std::env::var("ATTUNE_SEED_PASSPHRASE").expect("set ATTUNE_SEED_PASSPHRASE");
     add_checkins(&dir, &pass);
     let cfg = Config {
@@ -108,6 +112,10 @@ async fn main() {
         ("insights, last 26 weeks", "/insights", (rounds / 10).max(5)),
         ("insights, everything", "/insights?weeks=all", (rounds / 20).max(5)),
     ];
+    let pages = pages
+        .into_iter()
+        .filter(|(name, _, _)| only.is_empty() || only.iter().any(|o| o == name))
+        .map(|(name, uri, n)| (name, uri, if only.is_empty() { n } else { rounds }));
     println!("| page | requests | p50 | p99 |");
     println!("|---|---|---|---|");
     for (name, uri, n) in pages {

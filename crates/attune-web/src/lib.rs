@@ -11,7 +11,6 @@
 //! and no caching of private pages. The journal's key lives only in the
 //! server's memory, and is dropped on lock, quick exit and idle timeout.
 
-mod charts;
 mod guard;
 mod pages;
 mod state;

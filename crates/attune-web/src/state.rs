@@ -4,15 +4,22 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use attune_core::content::Library;
+use attune_core::content::{ContentError, Library};
+use attune_core::insights::InsightsConfig;
+use attune_core::pause::PauseTexts;
+use attune_core::plan::PlanTexts;
+use attune_core::scripts::ComposerTexts;
+use attune_core::selfworth::{Suggestion, suggestions};
 use attune_core::{Moment, RecordId};
 use attune_store::{Store, StoreError};
+use attune_text::statement::Lexicon;
 use jiff::ZonedDateTime;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::Config;
 use crate::pages::WebError;
+use crate::pages::safety::SafetyContent;
 
 /// The server's state, cheap to clone (one `Arc`).
 #[derive(Clone, Debug)]
@@ -24,6 +31,7 @@ pub struct AppState {
 struct Inner {
     cfg: Config,
     library: Library,
+    texts: Texts,
     /// The one-time token in the printed URL; `None` once used.
     launch: Mutex<Option<Zeroizing<String>>>,
     /// The browser session that used it.
@@ -32,6 +40,44 @@ struct Inner {
     journal: Mutex<Option<Unlocked>>,
     /// Idle time before locking (changeable in Settings for this run).
     lock_after: Mutex<Duration>,
+}
+
+/// The product texts the pages use, parsed once when the server starts:
+/// parsing them (TOML) on every request cost more than the rest of a page.
+/// They are built in and tested, so a failure here is a bug, reported at
+/// start instead of on a page.
+#[derive(Debug)]
+pub struct Texts {
+    /// Safety messages and services.
+    pub safety: SafetyContent,
+    /// Plan and "what is due" texts.
+    pub plan: PlanTexts,
+    /// The shipped affirmation suggestions.
+    pub suggestions: Vec<Suggestion>,
+    /// The statement helper's texts.
+    pub composer: ComposerTexts,
+    /// The statement check's words.
+    pub lexicon: Lexicon,
+    /// The pause's texts.
+    pub pause: PauseTexts,
+    /// The insights' thresholds and texts.
+    pub insights: InsightsConfig,
+}
+
+impl Texts {
+    fn parse(lib: &Library) -> Result<Texts, WebError> {
+        let bad = |e: ContentError| WebError::Internal(format!("content file {} is invalid: {}", e.file, e.message));
+        Ok(Texts {
+            safety: SafetyContent::load(lib)?,
+            plan: PlanTexts::load(lib).map_err(bad)?,
+            suggestions: suggestions(lib).map_err(bad)?,
+            composer: ComposerTexts::load(lib).map_err(bad)?,
+            lexicon: Lexicon::parse(lib.text("say/statement_lexicon.toml").map_err(bad)?)
+                .map_err(|e| WebError::Internal(e.to_string()))?,
+            pause: PauseTexts::load(lib).map_err(bad)?,
+            insights: InsightsConfig::from_toml(lib.text("insights.toml").map_err(bad)?).map_err(bad)?,
+        })
+    }
 }
 
 /// The browser session: its cookie value and its CSRF token.
@@ -70,10 +116,13 @@ impl AppState {
     pub fn new(cfg: Config) -> Result<(AppState, String), WebError> {
         let token = random_token()?;
         let lock_after = cfg.lock_after;
+        let library = Library::embedded();
+        let texts = Texts::parse(&library)?;
         let state = AppState {
             inner: Arc::new(Inner {
                 cfg,
-                library: Library::embedded(),
+                library,
+                texts,
                 launch: Mutex::new(Some(Zeroizing::new(token.clone()))),
                 session: Mutex::new(None),
                 journal: Mutex::new(None),
@@ -91,6 +140,11 @@ impl AppState {
     /// The product texts.
     pub fn library(&self) -> &Library {
         &self.inner.library
+    }
+
+    /// The product texts, parsed.
+    pub fn texts(&self) -> &Texts {
+        &self.inner.texts
     }
 
     /// The URL to print at start.

@@ -319,6 +319,25 @@ async fn log_find_edit_delete_and_undo_an_entry() {
 }
 
 #[tokio::test]
+async fn the_list_says_when_there_are_more_without_counting_them() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    for (text, intensity) in [("first", "3"), ("second", "9"), ("third", "8")] {
+        w.call(w.post("/log", &[("situation", text), ("intensity", intensity), ("trigger", "late-reply")])).await;
+    }
+    let (_, _, html) = w.call(w.get("/journal?limit=2")).await;
+    assert!(html.contains("The newest 2 entries; more below."), "{html}");
+    assert!(html.contains("/journal/3") && html.contains("/journal/2") && !html.contains("/journal/1\""));
+    assert!(html.contains("href=\"/journal?limit=4\">Show more"), "{html}");
+    let (_, _, html) = w.call(w.get("/journal?limit=3")).await;
+    assert!(html.contains("3 entries.") && !html.contains("Show more"), "{html}");
+    let (_, _, html) = w.call(w.get("/journal?trigger=late-reply&min_intensity=8&limit=1")).await;
+    assert!(html.contains("The newest entry found; more below.") && html.contains("/journal/3"), "{html}");
+    assert!(html.contains("trigger=late-reply&#38;min_intensity=8&#38;limit=2"), "{html}");
+    let (_, _, html) = w.call(w.get("/journal?trigger=late-reply&min_intensity=8")).await;
+    assert!(html.contains("2 entries found.") && !html.contains("Show more"), "{html}");
+}
+
+#[tokio::test]
 async fn bad_input_is_explained_and_saves_nothing() {
     let w = Web::start(Duration::from_secs(900)).await;
     let (status, _, html) = w.call(w.post("/log", &[("situation", ""), ("intensity", "5")])).await;
@@ -360,6 +379,10 @@ async fn checkin_then_insights() {
     assert!(html.contains("From 1 entry and 1 check-in"), "{html}");
     assert!(html.contains("<svg class=\"chart\"") && html.contains("Passing or recurring"));
     assert!(html.contains("Moments by weekday and time of day"));
+    // Each chart is labelled by its title (and description) for screen readers.
+    assert!(html.contains(r#"aria-labelledby="c-lines-t c-lines-d""#) && html.contains(r#"<desc id="c-lines-d">"#));
+    assert!(html.contains(r#"<title id="c-heat-t">Moments by weekday and time of day</title>"#), "{html}");
+    assert!(html.contains(r#"<path class="series s-security""#) && html.contains(r#"class="heat-4""#));
     let (_, _, all) = w.call(w.get("/insights?weeks=all")).await;
     assert!(all.contains("From 1 entry and 1 check-in") && all.contains("<option value=\"all\" selected>"));
     assert_eq!(w.call(w.get("/insights?weeks=0")).await.0, StatusCode::BAD_REQUEST);

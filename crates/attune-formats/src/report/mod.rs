@@ -212,6 +212,8 @@ fn wellbeing(i: &Insights) -> Section {
     let series = |name: &str, f: fn(&attune_core::insights::WeekSummary) -> Option<f64>| Series {
         name: name.into(),
         values: weeks.iter().map(f).collect(),
+        dots: true,
+        ..Default::default()
     };
     let chart = LineChart {
         title: "Felt security by week (0–10), with its trend".into(),
@@ -220,6 +222,7 @@ fn wellbeing(i: &Insights) -> Section {
         y_max: 10.0,
         series: vec![series("felt security", |w| w.security)],
         trend: true,
+        ..Default::default()
     };
     let others = LineChart {
         title: "Feeling seen, trusted and respected by week (0–10)".into(),
@@ -232,6 +235,7 @@ fn wellbeing(i: &Insights) -> Section {
             series("respected", |w| w.respected),
         ],
         trend: false,
+        ..Default::default()
     };
     let mut s = Section {
         id: "wellbeing",
@@ -285,7 +289,7 @@ fn triggers(i: &Insights, labels: &[Label]) -> Section {
         s.paragraphs.push("No triggers were noted in this period.".into());
         return s;
     }
-    s.charts.push(BarChart { title: "Episodes per trigger".into(), bars, max }.render());
+    s.charts.push(BarChart { title: "Episodes per trigger".into(), bars, max, ..Default::default() }.render());
     for t in top {
         s.rows.push(vec![
             label_name(labels, t.trigger.as_str()),
@@ -328,10 +332,13 @@ fn profile(i: &Insights) -> Section {
         s.paragraphs.push("No entries in this period were tagged with signs or sources.".into());
     }
     if !signs.is_empty() {
-        s.charts.push(BarChart { title: "Signs of insecurity noted".into(), bars: signs, max: 1.0 }.render());
+        let chart = BarChart { title: "Signs of insecurity noted".into(), bars: signs, max: 1.0, ..Default::default() };
+        s.charts.push(chart.render());
     }
     if !sources.is_empty() {
-        s.charts.push(BarChart { title: "Where it seems to come from".into(), bars: sources, max: 1.0 }.render());
+        let chart =
+            BarChart { title: "Where it seems to come from".into(), bars: sources, max: 1.0, ..Default::default() };
+        s.charts.push(chart.render());
     }
     s
 }
@@ -374,9 +381,12 @@ fn questionnaires(results: &[Taken]) -> Section {
                 .map(|sub| Series {
                     name: (*sub).to_string(),
                     values: taken.iter().map(|t| t.score(sub).and_then(|x| x.score)).collect(),
+                    dots: true,
+                    ..Default::default()
                 })
                 .collect(),
             trend: false,
+            ..Default::default()
         };
         s.charts.push(chart.render());
     }

@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use attune_core::insights::{Insights, InsightsConfig, Verdict, Window, insights};
+use attune_core::insights::{Insights, Verdict, WeekSummary, Window, insights};
 use attune_core::{Checkin, LabelKind};
+use attune_formats::report::svg::{BarChart, HeatMap, LineChart, Series};
 use axum::Extension;
 use axum::extract::{Query, State};
 use serde::Deserialize;
@@ -13,7 +14,6 @@ use serde::Deserialize;
 use super::safety::settings;
 use super::{Ctx, SafetyPolicyView, WebError, WebResult, layout, render};
 use crate::AppState;
-use crate::charts::{self, Series};
 use crate::views::Layout;
 
 /// The charts show at most this many weeks (like the CLI).
@@ -60,9 +60,7 @@ pub fn compute(
     store: &attune_store::Store,
     window: Window,
 ) -> WebResult<(Insights, HashMap<String, String>)> {
-    let lib = state.library();
-    let bad = |e: attune_core::content::ContentError| WebError::Internal(format!("{}: {}", e.file, e.message));
-    let cfg = InsightsConfig::from_toml(lib.text("insights.toml").map_err(bad)?).map_err(bad)?;
+    let cfg = &state.texts().insights;
     let now = state.now();
     let since = match window {
         Window::All => None,
@@ -78,7 +76,7 @@ pub fn compute(
     let (_, entries) = store.entries_for_stats(since, None)?;
     let checkins: Vec<Checkin> = store.checkins_between(since, None)?.into_iter().map(|r| r.checkin).collect();
     let names = store.labels(LabelKind::Trigger)?.into_iter().map(|l| (l.slug.as_str().to_string(), l.name)).collect();
-    Ok((insights(&entries, &checkins, &now, window, &cfg), names))
+    Ok((insights(&entries, &checkins, &now, window, cfg), names))
 }
 
 /// The stretches offered; the first is shown unless another is chosen.
@@ -120,20 +118,44 @@ pub async fn page(
         })
         .await?;
     let weeks: Vec<_> = ins.progress.weeks.iter().rev().take(CHART_WEEKS).rev().collect();
-    let labels: Vec<String> = weeks.iter().map(|w| w.end.strftime("%b %-d").to_string()).collect();
-    let series = vec![
-        Series { class: "s-security", label: "felt security", values: weeks.iter().map(|w| w.security).collect() },
-        Series { class: "s-seen", label: "seen", values: weeks.iter().map(|w| w.seen).collect() },
-        Series { class: "s-trusted", label: "trusted", values: weeks.iter().map(|w| w.trusted).collect() },
-        Series { class: "s-respected", label: "respected", values: weeks.iter().map(|w| w.respected).collect() },
-    ];
+    // About six dates under the axis, so they never overlap.
+    let step = (weeks.len() / 6).max(1);
+    let labels: Vec<String> = weeks
+        .iter()
+        .enumerate()
+        .map(|(i, w)| if i % step == 0 { w.end.strftime("%b %-d").to_string() } else { String::new() })
+        .collect();
+    let series = |class: &str, name: &str, value: fn(&WeekSummary) -> Option<f64>| Series {
+        name: name.into(),
+        values: weeks.iter().map(|w| value(w)).collect(),
+        class: class.into(),
+        // Dots on the main line only: four dotted lines over a year are a blur.
+        dots: class == "s-security",
+    };
     let rated = weeks.iter().filter(|w| w.security.is_some()).count();
-    let lines_svg = charts::lines(
-        "Felt security, seen, trusted and respected, week by week (0 to 10)",
-        &format!("{rated} of {} weeks have a check-in. The straight line is the trend of felt security.", weeks.len()),
-        &labels,
-        &series,
-    );
+    let lines_svg = LineChart {
+        title: "Felt security, seen, trusted and respected, week by week (0 to 10)".into(),
+        desc: format!(
+            "{rated} of {} weeks have a check-in. The straight line is the trend of felt security.",
+            weeks.len()
+        ),
+        id: "c-lines".into(),
+        x_labels: labels,
+        y_min: 0.0,
+        y_max: 10.0,
+        series: vec![
+            series("s-security", "felt security", |w| w.security),
+            series("s-seen", "seen", |w| w.seen),
+            series("s-trusted", "trusted", |w| w.trusted),
+            series("s-respected", "respected", |w| w.respected),
+        ],
+        trend: true,
+    }
+    .render();
+    let bars = |id: &str, title: &str, bars: Vec<(String, f64, String)>| {
+        let max = bars.iter().map(|b| b.1).fold(0.0_f64, f64::max);
+        (!bars.is_empty()).then(|| BarChart { title: title.into(), id: id.into(), bars, max }.render())
+    };
     let ranked: Vec<(String, f64, String)> = ins
         .triggers
         .ranked
@@ -145,7 +167,7 @@ pub async fn page(
             (name, f64::from(t.episodes), format!("{} times{mean}", t.episodes))
         })
         .collect();
-    let triggers_svg = (!ranked.is_empty()).then(|| charts::bars("c-trig", "What set it off most", &ranked));
+    let triggers_svg = bars("c-trig", "What set it off most", ranked);
     let parts = vec!["night".to_string(), "morning".into(), "afternoon".into(), "evening".into()];
     let rows: Vec<(String, Vec<u32>)> = ins
         .contexts
@@ -154,11 +176,14 @@ pub async fn page(
         .map(|r| (r.weekday.to_string(), r.cells.iter().map(|c| c.episodes).collect()))
         .collect();
     let any = rows.iter().any(|r| r.1.iter().any(|n| *n > 0));
-    let heat_svg = any.then(|| charts::heat("Moments by weekday and time of day", &parts, &rows));
+    let heat_svg = any.then(|| {
+        HeatMap { title: "Moments by weekday and time of day".into(), id: "c-heat".into(), columns: parts, rows }
+            .render()
+    });
     let profile = |id: &str, title: &str, shares: Vec<(String, f64)>| {
         let rows: Vec<(String, f64, String)> =
             shares.into_iter().map(|(n, s)| (n.replace('-', " "), s, format!("{:.0}%", s * 100.0))).collect();
-        (!rows.is_empty()).then(|| charts::bars(id, title, &rows))
+        bars(id, title, rows)
     };
     let signs_svg = profile(
         "c-signs",

@@ -12,7 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::{Extension, Form};
 use serde::Deserialize;
 
-use super::safety::{Notice, SafetyContent, after_save, settings};
+use super::safety::{Notice, after_save, settings};
 use super::today::{Choice, choices, entry_draft};
 use super::{Ctx, Fields, SafetyPolicyView, WebError, WebResult, layout, render, see_other};
 use crate::AppState;
@@ -47,7 +47,10 @@ pub struct JournalPage {
     l: Layout,
     q: JournalQuery,
     lines: Vec<Line>,
-    total: usize,
+    /// How many entries match, when known: a search counts its matches,
+    /// the list only knows whether there are more than it shows (counting
+    /// every match would read the whole journal on every page).
+    total: Option<usize>,
     more: Option<String>,
     deleted: Option<i64>,
     triggers: Vec<Choice>,
@@ -142,7 +145,8 @@ pub async fn list(
         since: date(&q.since, "From", false, &state)?,
         until: date(&q.until, "Until", true, &state)?,
         starred: !q.starred.is_empty(),
-        limit: Some(limit),
+        // One more than shown, to know whether there is a next page.
+        limit: Some(limit + 1),
         ..Default::default()
     };
     if !q.trigger.is_empty() {
@@ -171,19 +175,24 @@ pub async fn list(
         filter.min_intensity = Some(n);
     }
     let words = q.q.trim().to_string();
-    let (lines, total, triggers, feelings, mode) = state
+    let (lines, total, more, triggers, feelings, mode) = state
         .store(move |store| {
             let names_t = names(store, LabelKind::Trigger)?;
             let mut lines = Vec::new();
             let total;
+            let mut more = false;
             if words.is_empty() {
-                total = store.count_entries(&EntryFilter { limit: None, ..filter.clone() })?;
+                total = None;
                 for row in store.entries(&filter)? {
+                    if lines.len() == limit {
+                        more = true;
+                        break;
+                    }
                     lines.push(line(&row.entry, row.seq, &names_t, Vec::new()));
                 }
             } else {
                 let (hits, count) = store.search(&words, limit)?;
-                total = count;
+                total = Some(count);
                 for hit in hits {
                     if let SearchHit::Entry { row, snippet } = hit {
                         lines.push(line(&row.entry, row.seq, &names_t, pieces(&snippet)));
@@ -191,7 +200,7 @@ pub async fn list(
                 }
             }
             let mode = settings(store)?.mode;
-            Ok((lines, total, choices(store, LabelKind::Trigger)?, choices(store, LabelKind::Feeling)?, mode))
+            Ok((lines, total, more, choices(store, LabelKind::Trigger)?, choices(store, LabelKind::Feeling)?, mode))
         })
         .await?;
     let filtered = !q.q.is_empty()
@@ -203,7 +212,7 @@ pub async fn list(
         || !q.since.is_empty()
         || !q.until.is_empty()
         || !q.starred.is_empty();
-    let more = (total > lines.len() && q.q.trim().is_empty()).then(|| {
+    let more = more.then(|| {
         let mut params: Vec<(&str, String)> = vec![
             ("trigger", q.trigger.clone()),
             ("feeling", q.feeling.clone()),
@@ -264,14 +273,13 @@ pub async fn detail(
     Path(seq): Path<i64>,
     Query(q): Query<SavedQuery>,
 ) -> WebResult {
-    let content = SafetyContent::load(state.library())?;
     let (row, t, f, s) = state
         .store(move |store| {
             let row = store.entry(seq)?;
             Ok((row, names(store, LabelKind::Trigger)?, names(store, LabelKind::Feeling)?, settings(store)?))
         })
         .await?;
-    let notice = after_save(&content, &s, &row.entry.text_fields(), None);
+    let notice = after_save(&state.texts().safety, &s, &row.entry.text_fields(), None);
     let e = row.entry;
     let page = EntryPage {
         l: layout(&state, &ctx, &format!("Entry {seq}"), "/journal", SafetyPolicyView { partner_talk: !s.mode }),

@@ -49,7 +49,7 @@ pub async fn page(
     Extension(ctx): Extension<Ctx>,
     Query(q): Query<PauseQuery>,
 ) -> WebResult {
-    let t = PauseTexts::load(state.library()).map_err(|e| WebError::Internal(format!("{}: {}", e.file, e.message)))?;
+    let t = state.texts().pause.clone();
     if let Some(m) = q.minutes
         && !(1..=MAX_MINUTES).contains(&m)
     {

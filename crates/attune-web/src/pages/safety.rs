@@ -239,8 +239,8 @@ pub struct SafetyPage {
 
 /// `GET /safety`.
 pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
-    let content = SafetyContent::load(state.library())?;
     let s = state.store(|store| settings(store)).await?;
+    let content = &state.texts().safety;
     let m = &content.messages;
     let page = SafetyPage {
         l: layout(&state, &ctx, &m.page.title, "/safety", SafetyPolicyView { partner_talk: !s.mode }),

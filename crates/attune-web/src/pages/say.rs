@@ -51,15 +51,6 @@ pub struct SayPage {
     checked: Option<Checked>,
 }
 
-fn texts(state: &AppState) -> WebResult<(ComposerTexts, Lexicon)> {
-    let lib = state.library();
-    let bad = |e: attune_core::content::ContentError| WebError::Internal(format!("{}: {}", e.file, e.message));
-    let t = ComposerTexts::load(lib).map_err(bad)?;
-    let lex = Lexicon::parse(lib.text("say/statement_lexicon.toml").map_err(bad)?)
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    Ok((t, lex))
-}
-
 /// Splits `text` at the findings' spans.
 fn check(text: &str, lex: &Lexicon, t: &ComposerTexts, need: Option<&str>) -> Checked {
     let result = lex.check(text);
@@ -89,7 +80,7 @@ fn check(text: &str, lex: &Lexicon, t: &ComposerTexts, need: Option<&str>) -> Ch
 
 /// `GET /say`.
 pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
-    let (t, _) = texts(&state)?;
+    let t = state.texts().composer.clone();
     let mode = state.store(|store| Ok(settings(store)?.mode)).await?;
     render(&SayPage {
         l: layout(&state, &ctx, "Say it", "/say", SafetyPolicyView { partner_talk: !mode }),
@@ -104,7 +95,8 @@ pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
 
 /// `POST /say`: `draft` to check, or the four parts to compose.
 pub async fn check_page(state: AppState, ctx: Ctx, f: Fields) -> WebResult {
-    let (t, lex) = texts(&state)?;
+    let t = state.texts().composer.clone();
+    let lex = &state.texts().lexicon;
     let (mode, need) = state
         .store(|store| Ok((settings(store)?.mode, store.needs()?.into_iter().next().map(|n| n.name.to_lowercase()))))
         .await?;
@@ -117,13 +109,13 @@ pub async fn check_page(state: AppState, ctx: Ctx, f: Fields) -> WebResult {
             return Err(WebError::User("Each of the four parts needs a few words.".into()));
         }
         let message = t.compose(&parts[0], &parts[1], &parts[2], &parts[3]);
-        let checked = check(&message, &lex, &t, need.as_deref());
+        let checked = check(&message, lex, &t, need.as_deref());
         (Some(message), Some(checked))
     } else {
         if draft.trim().is_empty() {
             return Err(WebError::User("There is nothing to check yet: write your draft message first.".into()));
         }
-        (None, Some(check(&draft, &lex, &t, need.as_deref())))
+        (None, Some(check(&draft, lex, &t, need.as_deref())))
     };
     render(&SayPage {
         l: layout(&state, &ctx, "Say it", "/say", SafetyPolicyView { partner_talk: !mode }),

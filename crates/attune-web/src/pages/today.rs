@@ -2,15 +2,15 @@
 
 use askama::Template;
 use attune_core::entry::Known;
-use attune_core::plan::{PlanTexts, due::DueKind};
-use attune_core::selfworth::{Affirmation, next_affirmation, suggestions};
+use attune_core::plan::due::DueKind;
+use attune_core::selfworth::{Affirmation, next_affirmation};
 use attune_core::{CheckinDraft, Consequence, EntryDraft, LabelKind};
 use attune_store::{CheckinFilter, Store};
 use axum::extract::{Query, State};
 use axum::{Extension, Form};
 use serde::Deserialize;
 
-use super::safety::{Notice, SafetyContent, after_save, settings};
+use super::safety::{Notice, after_save, settings};
 use super::{Ctx, Fields, SafetyPolicyView, WebError, WebResult, layout, render, see_other};
 use crate::AppState;
 use crate::views::Layout;
@@ -65,15 +65,13 @@ pub async fn page(
     Extension(ctx): Extension<Ctx>,
     Query(q): Query<TodayQuery>,
 ) -> WebResult {
-    let lib = state.library().clone();
     let now = state.now();
-    let safety = SafetyContent::load(&lib)?;
-    let plan_texts = PlanTexts::load(&lib).map_err(|e| WebError::Internal(format!("{}: {}", e.file, e.message)))?;
-    let shipped = suggestions(&lib).map_err(|e| WebError::Internal(format!("{}: {}", e.file, e.message)))?;
     let ids = state.clone();
     let saved = q.saved;
     let (s, due, affirmation, triggers, feelings, last, notice) = state
         .store(move |store| {
+            let texts = ids.texts();
+            let plan_texts = &texts.plan;
             let s = settings(store)?;
             let policy = attune_core::safety::SafetyPolicy::for_mode(s.mode);
             let due = if policy.partner_agreements {
@@ -97,8 +95,8 @@ pub async fn page(
                     t.replace("{time}", &time).replace("{text}", &d.text).trim().to_string()
                 })
                 .collect();
-            store.sync_affirmation_suggestions(&shipped, &mut || ids.new_id())?;
-            let all = store.affirmations(&shipped)?;
+            store.sync_affirmation_suggestions(&texts.suggestions, &mut || ids.new_id())?;
+            let all = store.affirmations(&texts.suggestions)?;
             let items: Vec<Affirmation> = all.iter().map(|a| a.item.clone()).collect();
             // The day picks the affirmation, so reloading the page keeps it.
             let pick = u64::try_from(now.date().day_of_year()).unwrap_or(0);
@@ -109,7 +107,7 @@ pub async fn page(
             let notice = match saved {
                 Some(seq) => {
                     let row = store.checkin(seq)?;
-                    after_save(&safety, &s, &[&row.checkin.note], Some(&row.checkin))
+                    after_save(&texts.safety, &s, &[&row.checkin.note], Some(&row.checkin))
                 }
                 None => None,
             };
@@ -130,7 +128,7 @@ pub async fn page(
         saved_checkin: q.saved,
         notice,
         due,
-        nothing_due: plan_texts.due.nothing.clone(),
+        nothing_due: state.texts().plan.due.nothing.clone(),
         affirmation,
         triggers,
         feelings,
