@@ -80,8 +80,11 @@ pub fn router(state: AppState) -> Router {
         .route("/insights", get(pages::insights::page))
         .route("/understand", get(pages::understand::page))
         .route("/understand/{id}", get(pages::understand::topic))
+        .route("/assess/{id}", get(pages::assess::page).post(pages::assess::answer))
         .route("/plan", get(pages::plan::page))
         .route("/plan/need", post(pages::plan::need))
+        .route("/plan/trigger", post(pages::plan::trigger))
+        .route("/plan/trigger/remove", post(pages::plan::remove_trigger))
         .route("/plan/agreement", post(pages::plan::agreement))
         .route("/plan/calendar.ics", get(pages::plan::calendar))
         .route("/self-worth", get(pages::selfworth::page))
@@ -96,6 +99,14 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/passphrase", post(pages::settings::passphrase))
         .route("/settings/lock-after", post(pages::settings::lock_after))
         .route("/settings/backup", post(pages::settings::backup))
+        .route("/settings/export", post(pages::transfer::export))
+        .route(
+            "/settings/import",
+            post(pages::transfer::import).layer(axum::extract::DefaultBodyLimit::max(guard::MAX_UPLOAD)),
+        )
+        .route("/settings/import/confirm", post(pages::transfer::confirm))
+        .route("/settings/import/cancel", post(pages::transfer::cancel))
+        .route("/settings/report", post(pages::transfer::report))
         .route("/unlock", get(pages::unlock::page).post(pages::unlock::unlock))
         .route("/lock", post(pages::unlock::lock))
         .route("/exit", post(pages::unlock::exit))
