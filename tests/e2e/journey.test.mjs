@@ -242,6 +242,10 @@ test("self-worth: write down something I did", async () => {
   await page.getByLabel("What did you do for yourself or others?").fill("Cooked for my sister");
   await page.getByRole("button", { name: "Write it down" }).click();
   await page.getByText("Cooked for my sister").waitFor();
+  await page.getByLabel("Someone to add: their name").fill("Mara");
+  await page.getByLabel(/How they relate to you/).fill("sister");
+  await page.getByRole("button", { name: "Add to my support map" }).click();
+  await page.getByText("Mara", { exact: true }).waitFor();
   await visit("self-worth");
 });
 

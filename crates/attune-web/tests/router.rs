@@ -904,3 +904,42 @@ async fn trigger_plans_are_added_changed_and_retired() {
     let (_, _, html) = w.call(w.get("/plan")).await;
     assert!(html.contains("No trigger plans yet."));
 }
+
+// ---- Self-worth: the support map ------------------------------------------------
+
+#[tokio::test]
+async fn support_map_add_change_contact_and_remove() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    let form = [("name", "Mara"), ("relation", "sister"), ("can_call", "1"), ("note", "Sunday calls")];
+    let (status, resp, _) = w.call(w.post("/self-worth/support", &form)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&resp), "/self-worth#support");
+    let (_, _, html) = w.call(w.get("/self-worth")).await;
+    assert!(html.contains("<strong>Mara</strong>, sister · could call when upset"), "{html}");
+
+    let (_, _, html) = w.call(w.get("/self-worth?edit=1")).await;
+    assert!(html.contains("name=\"seq\" value=\"1\"") && html.contains("value=\"Sunday calls\""), "{html}");
+    w.call(w.post("/self-worth/support", &[("seq", "1"), ("name", "Mara"), ("relation", "my sister")])).await;
+    w.call(w.post("/self-worth/support/1/contact", &[])).await;
+    let (_, _, html) = w.call(w.get("/self-worth")).await;
+    assert!(
+        html.contains("<strong>Mara</strong>, my sister <span class=\"small\">(last in touch 2026-11-26)</span>"),
+        "{html}"
+    );
+
+    // Refused: the typed words stay and the error is beside the field; nothing changes.
+    let (status, _, html) =
+        w.call(w.post("/self-worth/support", &[("relation", "old friend"), ("note", "met at school")])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"sup-name-err\""), "{html}");
+    assert!(html.contains("value=\"old friend\"") && html.contains("value=\"met at school\""));
+    let (_, _, html) = w.call(w.post("/self-worth/support", &[("name", "Jo"), ("contact", "last week")])).await;
+    assert!(html.contains("id=\"sup-contact-err\""), "{html}");
+    assert!(html.contains("value=\"Jo\""));
+    let (_, _, html) = w.call(w.get("/self-worth")).await;
+    assert!(!html.contains("<strong>Jo</strong>") && !html.contains("old friend"));
+
+    w.call(w.post("/self-worth/support/1/remove", &[])).await;
+    let (_, _, html) = w.call(w.get("/self-worth")).await;
+    assert!(html.contains("No one on your support map yet."));
+}

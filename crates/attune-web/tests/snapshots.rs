@@ -82,6 +82,8 @@ async fn seeded() -> Web {
     w.ok("/plan/need", &[("name", "Hearing about changed plans early"), ("looks_like", "a short text")]).await;
     w.ok("/plan/agreement", &[("kind", "check-in"), ("text", "A short call when one of us is late")]).await;
     w.ok("/self-worth/did", &[("what", "Cooked for my sister"), ("minutes", "60")]).await;
+    w.ok("/self-worth/support", &[("name", "Mara"), ("relation", "sister"), ("can_call", "1")]).await;
+    w.ok("/plan/trigger", &[("trigger", "late-reply"), ("myself", "Breathe, then wait an hour")]).await;
     w.ok("/assess/seen-trusted-respected", &[("action", "next"), ("answer", "7")]).await;
     w
 }
