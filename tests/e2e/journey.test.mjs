@@ -173,6 +173,29 @@ test("understand: the readings", async () => {
   await visit("topic");
 });
 
+test("understand: take a questionnaire, leave it, resume it", async () => {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Understand", exact: true }).click();
+  await page.getByRole("link", { name: "Seen, trusted, respected", exact: true }).click();
+  await page.getByText("1 of 3").waitFor();
+  await visit("assess");
+  await page.getByLabel("7", { exact: true }).check();
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByText("2 of 3").waitFor();
+  await page.getByRole("button", { name: "Stop for now" }).click();
+  await page.getByText("is kept as far as you got").waitFor();
+  await page.getByRole("link", { name: "Carry on: Seen, trusted, respected" }).click();
+  await page.getByText("You answered 1 of 3 before").waitFor();
+  await page.getByLabel("6", { exact: true }).check();
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByText("3 of 3").waitFor();
+  await page.getByLabel("8", { exact: true }).check();
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByText("Seen, trusted, respected is saved").waitFor();
+  await page.getByText("seen: 7.0, trusted: 6.0, respected: 8.0").waitFor();
+  await page.goto(new URL("/assess/how-it-shows?all=1", url).href);
+  await visit("assess-all");
+});
+
 test("plan: add a need and an agreement", async () => {
   await page.getByRole("link", { name: "Plan", exact: true }).click();
   await page.getByLabel("A need, in a few words").fill("Hearing about changed plans early");
@@ -182,6 +205,19 @@ test("plan: add a need and an agreement", async () => {
   await page.getByRole("button", { name: "Add this agreement" }).click();
   await page.getByText("A short call when one of us is late").waitFor();
   await visit("plan");
+});
+
+test("plan: write a trigger plan, then change it", async () => {
+  await page.getByLabel("The trigger").selectOption("late-reply");
+  await page.getByLabel("What I will do for myself").fill("Breathe, then wait an hour");
+  await page.getByRole("button", { name: "Save this plan" }).click();
+  await page.getByText("Breathe, then wait an hour").waitFor();
+  await page.getByRole("link", { name: "Change the plan for Late or no reply" }).click();
+  await page.getByLabel("What I will do for myself").fill("Go for a walk before I text");
+  await page.getByRole("button", { name: "Save this plan" }).click();
+  await page.getByText("Go for a walk before I text").waitFor();
+  assert.equal(await page.getByText("Breathe, then wait an hour").count(), 0);
+  await visit("plan-trigger");
 });
 
 test("pause: a shortened countdown, then the reconnect prompt", async () => {
@@ -206,6 +242,10 @@ test("self-worth: write down something I did", async () => {
   await page.getByLabel("What did you do for yourself or others?").fill("Cooked for my sister");
   await page.getByRole("button", { name: "Write it down" }).click();
   await page.getByText("Cooked for my sister").waitFor();
+  await page.getByLabel("Someone to add: their name").fill("Mara");
+  await page.getByLabel(/How they relate to you/).fill("sister");
+  await page.getByRole("button", { name: "Add to my support map" }).click();
+  await page.getByText("Mara", { exact: true }).waitFor();
   await visit("self-worth");
 });
 
@@ -215,6 +255,57 @@ test("safety and settings pages", async () => {
   await visit("safety");
   await page.getByRole("link", { name: "Settings", exact: true }).click();
   await visit("settings");
+});
+
+test("settings: export downloads attune JSON with the entry in it", async () => {
+  await page.getByLabel("Format", { exact: true }).selectOption("json");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Download the export" }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^attune-json-\d{4}-\d{2}-\d{2}\.json$/);
+  const doc = JSON.parse(readFileSync(await download.path(), "utf8"));
+  assert.equal(doc.format, "attune-export");
+  assert.ok(doc.entries.some((e) => e.situation.includes("I worried, then asked")), "the entry is exported");
+});
+
+test("settings: import a small jrnl file, preview first, then confirm", async () => {
+  const jrnl = "[2026-09-01 08:15:00 AM] Coffee alone. I missed our morning talk.\n\n" +
+    "[2026-09-02 09:30:00 PM] We talked it through. *\n";
+  await page.getByLabel("What kind of file").selectOption("jrnl");
+  await page.getByLabel("The file", { exact: true }).setInputFiles({
+    name: "journal.txt", mimeType: "text/plain", buffer: Buffer.from(jrnl),
+  });
+  await page.getByRole("button", { name: "Show what would be imported" }).click();
+  await page.getByRole("heading", { name: "Check before it is saved" }).waitFor();
+  await page.getByText("Importing would add 2 entries").waitFor();
+  await visit("import-preview");
+  await page.getByRole("button", { name: "Import these" }).click();
+  await page.getByText("Imported from journal.txt: 2 entries").waitFor();
+  await page.getByRole("link", { name: "Journal", exact: true }).click();
+  await page.getByText("Coffee alone").waitFor();
+  await page.getByRole("link", { name: "Settings", exact: true }).click();
+});
+
+test("settings: the report downloads and opens in Chromium with its sections", async () => {
+  await page.getByLabel(/What you would like to ask/).fill("How can I stop checking my phone at night?");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Download the report" }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^attune-report-.*\.html$/);
+  const file = join(tmp, "report.html");
+  await download.saveAs(file);
+  const report = await context.newPage();
+  await report.goto(`file://${file}`);
+  for (const id of ["pattern", "wellbeing", "triggers", "questions"]) {
+    assert.equal(await report.locator(`section#${id} h2`).count(), 1, `section ${id}`);
+  }
+  await report.getByText("How can I stop checking my phone at night?").waitFor();
+  await report.getByText(/not a diagnosis/).waitFor();
+  assert.equal(await report.locator("script").count(), 0, "no scripts in the report");
+  await report.screenshot({ path: join(SHOTS, "report-desktop.png"), fullPage: true });
+  await report.close();
 });
 
 test("quick exit: Escape three times hides attune and locks it", async () => {

@@ -9,13 +9,17 @@
 
 pub mod attune_json;
 pub mod bearable;
+pub mod crypt;
 pub mod daylio;
 pub mod dayone;
 pub mod error;
 pub mod export;
 pub mod freecbt;
+#[cfg(feature = "store")]
+pub mod journal;
 pub mod jrnl;
 pub mod map;
+pub mod read;
 pub mod report;
 mod text;
 

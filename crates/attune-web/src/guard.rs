@@ -18,6 +18,10 @@ pub const CSRF_FIELD: &str = "_csrf";
 const CSRF_HEADER: &str = "x-csrf-token";
 /// Largest request body accepted (an entry is at most 50,000 characters per field).
 const MAX_BODY: usize = 1024 * 1024;
+/// Largest file accepted for import (a journal of 100,000 entries fits).
+pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
+/// The one route that takes a file.
+const UPLOAD_PATH: &str = "/settings/import";
 
 /// Scripts and styles only from our own embedded files; no frames, no
 /// plugins, forms only to ourselves.
@@ -70,15 +74,18 @@ async fn check(state: AppState, mut req: Request, next: Next) -> Response {
             return forbidden();
         }
         let (parts, body) = req.into_parts();
-        let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        let limit = if path == UPLOAD_PATH { MAX_UPLOAD } else { MAX_BODY };
+        let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
             return (StatusCode::PAYLOAD_TOO_LARGE, "That is more text than attune accepts at once.").into_response();
         };
-        let given = parts
-            .headers
-            .get(CSRF_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .or_else(|| form_field(&bytes, CSRF_FIELD));
+        let header_token = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let given = match header_token {
+            Some(t) => Some(t),
+            None => match multipart_boundary(&parts.headers) {
+                Some(boundary) => multipart_field(&bytes, boundary, CSRF_FIELD).await,
+                None => form_field(&bytes, CSRF_FIELD),
+            },
+        };
         if !given.is_some_and(|g| crate::state::same_token(&g, &session.csrf)) {
             return forbidden();
         }
@@ -151,6 +158,25 @@ fn form_field(body: &Bytes, name: &str) -> Option<String> {
         let (k, v) = pair.split_once('=')?;
         (k == name).then(|| v.to_string())
     })
+}
+
+/// The boundary of a `multipart/form-data` body (a file upload).
+fn multipart_boundary(headers: &HeaderMap) -> Option<String> {
+    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    multer::parse_boundary(ct).ok()
+}
+
+/// One text field of a multipart body. Browsers send fields in the form's
+/// order, and our forms put the token first, so the file is not scanned.
+async fn multipart_field(body: &Bytes, boundary: String, name: &str) -> Option<String> {
+    let stream = Body::from(body.clone()).into_data_stream();
+    let mut mp = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = mp.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 #[cfg(test)]

@@ -40,6 +40,8 @@ struct Inner {
     journal: Mutex<Option<Unlocked>>,
     /// Idle time before locking (changeable in Settings for this run).
     lock_after: Mutex<Duration>,
+    /// An import previewed in Settings, waiting for confirmation (dropped on lock).
+    pending_import: Mutex<Option<crate::pages::transfer::PendingImport>>,
 }
 
 /// The product texts the pages use, parsed once when the server starts:
@@ -98,7 +100,7 @@ struct Unlocked {
 pub fn random_token() -> Result<String, WebError> {
     let mut bytes = Zeroizing::new([0u8; 32]);
     getrandom::fill(bytes.as_mut()).map_err(|e| WebError::Internal(format!("no randomness: {e}")))?;
-    Ok(hex::encode(bytes.as_ref()))
+    Ok(hex::encode(bytes.as_slice()))
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -127,6 +129,7 @@ impl AppState {
                 session: Mutex::new(None),
                 journal: Mutex::new(None),
                 lock_after: Mutex::new(lock_after),
+                pending_import: Mutex::new(None),
             }),
         };
         Ok((state, token))
@@ -212,6 +215,7 @@ impl AppState {
         let mut journal = lock(&self.inner.journal);
         if journal.as_ref().is_some_and(|j| j.last_active.elapsed() > limit) {
             *journal = None;
+            *lock(&self.inner.pending_import) = None;
             return true;
         }
         false
@@ -220,6 +224,18 @@ impl AppState {
     /// Closes the journal; the key goes with the store (zeroed on drop).
     pub fn lock_now(&self) {
         *lock(&self.inner.journal) = None;
+        *lock(&self.inner.pending_import) = None;
+    }
+
+    /// Keeps (or forgets) the import waiting for confirmation.
+    pub fn set_pending_import(&self, pending: Option<crate::pages::transfer::PendingImport>) {
+        *lock(&self.inner.pending_import) = pending;
+    }
+
+    /// Takes the waiting import when `token` names it.
+    pub fn take_pending_import(&self, token: &str) -> Option<crate::pages::transfer::PendingImport> {
+        let mut pending = lock(&self.inner.pending_import);
+        if pending.as_ref().is_some_and(|p| same_token(&p.token, token)) { pending.take() } else { None }
     }
 
     /// Keeps an opened store for the following requests.

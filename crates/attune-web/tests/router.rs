@@ -586,3 +586,383 @@ async fn self_worth_activities_and_affirmations() {
     assert!(html.contains("Helped a friend move") && html.contains("I am allowed to ask for what I need"));
     assert_eq!(w.call(w.post("/self-worth/did", &[("what", "")])).await.0, StatusCode::BAD_REQUEST);
 }
+
+// ---- Settings: export, import, report ---------------------------------------
+
+const JRNL: &[u8] = include_bytes!("../../attune-formats/tests/fixtures/jrnl/journal.txt");
+const DAYLIO_BAD_DATE: &[u8] = include_bytes!("../../attune-formats/tests/fixtures/daylio/bad-date.csv");
+
+impl Web {
+    /// A file upload as a browser sends it: the token first, then the fields.
+    fn upload(&self, uri: &str, fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Request<Body> {
+        let boundary = "----attune-test-boundary";
+        let mut body: Vec<u8> = Vec::new();
+        let mut part = |name: &str, filename: Option<&str>, value: &[u8]| {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes(),
+            );
+            if let Some(f) = filename {
+                body.extend_from_slice(
+                    format!("; filename=\"{f}\"\r\nContent-Type: application/octet-stream").as_bytes(),
+                );
+            }
+            body.extend_from_slice(b"\r\n\r\n");
+            body.extend_from_slice(value);
+            body.extend_from_slice(b"\r\n");
+        };
+        part("_csrf", None, self.csrf.as_bytes());
+        for (k, v) in fields {
+            part(k, None, v.as_bytes());
+        }
+        if let Some((name, bytes)) = file {
+            part("file", Some(name), bytes);
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        Request::post(uri)
+            .header(header::HOST, HOST)
+            .header(header::COOKIE, &self.cookie)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap()
+    }
+
+    async fn download(&self, uri: &str, form: &[(&str, &str)]) -> (StatusCode, String, String, Vec<u8>) {
+        let resp = self.app.clone().oneshot(self.post(uri, form)).await.unwrap();
+        let status = resp.status();
+        let header_of = |h| resp.headers().get(h).map(|v: &header::HeaderValue| v.to_str().unwrap().to_string());
+        let disposition = header_of(header::CONTENT_DISPOSITION).unwrap_or_default();
+        let ctype = header_of(header::CONTENT_TYPE).unwrap_or_default();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
+        (status, disposition, ctype, bytes)
+    }
+}
+
+#[tokio::test]
+async fn settings_offers_export_import_and_report() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    let (status, _, html) = w.call(w.get("/settings")).await;
+    assert_eq!(status, StatusCode::OK);
+    for needle in [
+        "action=\"/settings/export\"",
+        "action=\"/settings/import\" enctype=\"multipart/form-data\"",
+        "action=\"/settings/report\"",
+        "value=\"daylio\"",
+        "value=\"questionnaires\"",
+    ] {
+        assert!(html.contains(needle), "{needle} missing");
+    }
+}
+
+#[tokio::test]
+async fn export_downloads_every_format() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    w.call(w.post("/log", &[("situation", "The message I waited for came late"), ("intensity", "6")])).await;
+    let (status, disp, ctype, body) = w.download("/settings/export", &[("format", "json")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(disp, "attachment; filename=\"attune-json-2026-11-26.json\"");
+    assert_eq!(ctype, "application/json");
+    let doc = attune_formats::attune_json::parse(&body).expect("a valid attune export");
+    assert_eq!(doc.entries.len(), 1);
+    assert_eq!(doc.entries[0].situation, "The message I waited for came late");
+
+    let (_, disp, _, body) = w.download("/settings/export", &[("format", "csv")]).await;
+    assert!(disp.ends_with(".zip\""), "{disp}");
+    assert!(body.starts_with(b"PK"), "a zip file");
+    let (_, _, _, body) = w.download("/settings/export", &[("format", "markdown")]).await;
+    assert!(String::from_utf8(body).unwrap().contains("The message I waited for came late"));
+    let (_, disp, _, body) = w.download("/settings/export", &[("format", "jrnl")]).await;
+    assert!(disp.ends_with(".txt\""), "{disp}");
+    let text = String::from_utf8(body).unwrap();
+    assert!(text.starts_with("[2026-11-26 "), "{text}");
+    let (_, _, ctype, body) = w.download("/settings/export", &[("format", "ics")]).await;
+    assert!(ctype.starts_with("text/calendar"));
+    assert!(String::from_utf8(body).unwrap().starts_with("BEGIN:VCALENDAR"));
+}
+
+#[tokio::test]
+async fn encrypted_export_opens_only_with_its_passphrase() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    w.call(w.post("/log", &[("situation", "Private words"), ("intensity", "4")])).await;
+    let pass = "another long passphrase";
+    let form = [("format", "json"), ("export_passphrase", pass), ("export_passphrase2", pass)];
+    let (status, disp, _, body) = w.download("/settings/export", &form).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(disp.ends_with(".json.age\""), "{disp}");
+    assert!(attune_formats::crypt::is_age(&body));
+    assert!(!String::from_utf8_lossy(&body).contains("Private words"));
+    let plain = attune_formats::crypt::decrypt(&body, pass).unwrap();
+    assert_eq!(attune_formats::attune_json::parse(&plain).unwrap().entries[0].situation, "Private words");
+
+    // Two different passphrases: the page again, with the choice kept and the error beside it.
+    let form = [("format", "markdown"), ("export_passphrase", pass), ("export_passphrase2", "something else")];
+    let (status, disp, _, body) = w.download("/settings/export", &form).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(disp.is_empty(), "no file: {disp}");
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("id=\"export-err\""), "{html}");
+    assert!(html.contains("The two passphrases for the file differ"));
+    assert!(html.contains("<option value=\"markdown\" selected>"));
+}
+
+#[tokio::test]
+async fn import_previews_first_then_confirms_once() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    let (_, _, before) = w.call(w.get("/journal")).await;
+    let (status, _, html) =
+        w.call(w.upload("/settings/import", &[("format", "jrnl")], Some(("journal.txt", JRNL)))).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("Check before it is saved"), "{html}");
+    assert!(html.contains("Nothing has been changed yet"));
+    assert!(html.contains("Importing would add"), "{html}");
+    let (_, _, during) = w.call(w.get("/journal")).await;
+    assert_eq!(before, during, "a preview writes nothing");
+    let read = attune_formats::jrnl::parse(JRNL, &Default::default(), &jiff::tz::TimeZone::UTC).unwrap();
+    assert!(html.contains(&format!("Read: {} entries", read.records.len())), "{html}");
+
+    let at = html.find("name=\"token\" value=\"").unwrap() + 20;
+    let token = html[at..at + 64].to_string();
+    let (status, resp, _) = w.call(w.post("/settings/import/confirm", &[("token", &token)])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location(&resp).starts_with("/settings?done=import"), "{}", location(&resp));
+    let (_, _, settings) = w.call(w.get(&location(&resp))).await;
+    assert!(settings.contains(&format!("Imported from journal.txt: {} entries", read.records.len())), "{settings}");
+
+    // The same token again does nothing; the same file again adds nothing.
+    let (status, _, html) = w.call(w.post("/settings/import/confirm", &[("token", &token)])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("That preview is no longer open"));
+    let (_, _, html) = w.call(w.upload("/settings/import", &[("format", "jrnl")], Some(("journal.txt", JRNL)))).await;
+    assert!(html.contains("Importing would add nothing new."), "{html}");
+    assert!(html.contains("are already in your journal"));
+}
+
+#[tokio::test]
+async fn malformed_import_names_the_row_keeps_the_form_and_changes_nothing() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    let (_, _, before) = w.call(w.get("/journal")).await;
+    let fields = [("format", "daylio"), ("tz", "Europe/Berlin"), ("mood_map", "meh=4")];
+    let (status, _, html) = w.call(w.upload("/settings/import", &fields, Some(("daylio.csv", DAYLIO_BAD_DATE)))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"import-file-err\""), "{html}");
+    assert!(html.contains("daylio.csv: row 3, full_date"), "{html}");
+    assert!(html.contains("Nothing was imported."));
+    assert!(html.contains("value=\"Europe/Berlin\""), "the zone typed is kept");
+    assert!(html.contains("value=\"meh=4\""), "the moods typed are kept");
+    assert!(html.contains("<option value=\"daylio\" selected>"));
+    let (_, _, after) = w.call(w.get("/journal")).await;
+    assert_eq!(before, after);
+
+    let (_, _, html) = w
+        .call(w.upload("/settings/import", &[("format", "jrnl"), ("tz", "Mars/Olympus")], Some(("j.txt", JRNL))))
+        .await;
+    assert!(html.contains("id=\"import-tz-err\""), "{html}");
+    assert!(
+        html.contains("&#39;Mars/Olympus&#39; is not a known time zone")
+            || html.contains("'Mars/Olympus' is not a known time zone"),
+        "{html}"
+    );
+    let (_, _, html) = w.call(w.upload("/settings/import", &[("format", "jrnl")], None)).await;
+    assert!(html.contains("Choose a file to import."), "{html}");
+}
+
+#[tokio::test]
+async fn upload_without_the_csrf_token_is_refused() {
+    let mut w = Web::start(Duration::from_secs(900)).await;
+    w.csrf = "0".repeat(64);
+    let (status, _, _) = w.call(w.upload("/settings/import", &[("format", "jrnl")], Some(("journal.txt", JRNL)))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn report_downloads_one_html_file_with_the_chosen_sections() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    w.call(w.post("/log", &[("situation", "He was quiet at dinner"), ("intensity", "5")])).await;
+    let form = [
+        ("weeks", "8"),
+        ("section", "pattern"),
+        ("section", "questions"),
+        ("section", "entries"),
+        ("questions", "Why do I check his phone?\nHow do I calm down at night?"),
+        ("entries", "1"),
+    ];
+    let (status, disp, ctype, body) = w.download("/settings/report", &form).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(disp, "attachment; filename=\"attune-report-2026-11-26.html\"");
+    assert!(ctype.starts_with("text/html"));
+    let html = String::from_utf8(body).unwrap();
+    assert!(!html.contains("<script"), "no scripts in the report");
+    assert!(html.contains("Why do I check his phone?"));
+    assert!(html.contains("He was quiet at dinner"), "the chosen entry is in");
+    assert!(html.contains("id=\"pattern\""), "{html}");
+    assert!(!html.contains("id=\"wellbeing\""), "a section left out stays out");
+
+    // No section: the form again, with the questions kept and the error beside the sections.
+    let form = [("weeks", "8"), ("questions", "My own question")];
+    let (_, disp, _, body) = w.download("/settings/report", &form).await;
+    assert!(disp.is_empty());
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("id=\"report-sections-err\""), "{html}");
+    assert!(html.contains(">My own question</textarea>"));
+    // An entry number that does not exist is named.
+    let form = [("weeks", "8"), ("section", "entries"), ("entries", "99")];
+    let (_, _, _, body) = w.download("/settings/report", &form).await;
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("id=\"report-entries-err\""), "{html}");
+    assert!(html.contains("value=\"99\""));
+}
+
+// ---- Questionnaires -----------------------------------------------------------
+
+const STR: &str = "/assess/seen-trusted-respected";
+
+#[tokio::test]
+async fn questionnaire_one_step_at_a_time_stops_and_resumes() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    let (status, _, html) = w.call(w.get(STR)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("1 of 3"), "{html}");
+    assert!(html.contains("how seen do you feel by your partner?"));
+    assert_eq!(html.matches("type=\"radio\" name=\"answer\"").count(), 11, "0 to 10");
+
+    // No answer chosen: the same question with the error next to it.
+    let (status, _, html) = w.call(w.post(STR, &[("action", "next")])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"err-seen\""), "{html}");
+    assert!(html.contains("1 of 3"));
+
+    let (status, resp, _) = w.call(w.post(STR, &[("action", "next"), ("answer", "7")])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&resp), STR);
+    // Stopping with an answer chosen keeps that answer too.
+    let (_, resp, _) = w.call(w.post(STR, &[("action", "stop"), ("answer", "4")])).await;
+    assert!(location(&resp).starts_with("/understand?paused=seen-trusted-respected"));
+    let (_, _, html) = w.call(w.get(&location(&resp))).await;
+    assert!(html.contains("is kept as far as you got"), "{html}");
+    assert!(html.contains("Carry on: Seen, trusted, respected"), "{html}");
+    assert!(html.contains("(2 of 3 answered)"));
+
+    let (_, _, html) = w.call(w.get(STR)).await;
+    assert!(html.contains("3 of 3"), "{html}");
+    assert!(html.contains("You answered 2 of 3 before"));
+    let (_, resp, _) = w.call(w.post(STR, &[("action", "next"), ("answer", "9")])).await;
+    assert!(location(&resp).starts_with("/understand?done=seen-trusted-respected"), "{}", location(&resp));
+    let (_, _, html) = w.call(w.get(&location(&resp))).await;
+    assert!(html.contains("Seen, trusted, respected is saved"), "{html}");
+    assert!(html.contains("seen: 7.0") && html.contains("trusted: 4.0") && html.contains("respected: 9.0"), "{html}");
+    assert!(!html.contains("Carry on:"), "the finished session is gone");
+}
+
+#[tokio::test]
+async fn questionnaire_on_one_page_keeps_answers_and_marks_bad_ones() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    let (_, _, html) = w.call(w.get(&format!("{STR}?all=1"))).await;
+    assert_eq!(html.matches("name=\"item-").count(), 33, "three questions, 11 answers each");
+    let (status, _, html) =
+        w.call(w.post(STR, &[("action", "finish"), ("item-seen", "12"), ("item-trusted", "6")])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"err-seen\""), "{html}");
+    assert!(html.contains("name=\"item-trusted\" value=\"6\" checked"), "the other answer is kept");
+    let (_, resp, _) = w.call(w.post(STR, &[("action", "save"), ("item-trusted", "6")])).await;
+    assert!(location(&resp).starts_with("/understand?paused="));
+    let (_, _, html) = w.call(w.get(&format!("{STR}?all=1"))).await;
+    assert!(html.contains("name=\"item-trusted\" value=\"6\" checked"), "{html}");
+    let (_, resp, _) = w.call(w.post(STR, &[("action", "finish"), ("item-trusted", "6"), ("item-seen", "3")])).await;
+    assert!(location(&resp).starts_with("/understand?done="));
+    let (_, _, html) = w.call(w.get("/understand")).await;
+    assert!(html.contains("seen: 3.0") && html.contains("trusted: 6.0"), "{html}");
+    let (status, _, _) = w.call(w.get("/assess/no-such-thing")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+// ---- Plan: trigger plans --------------------------------------------------------
+
+#[tokio::test]
+async fn trigger_plans_are_added_changed_and_retired() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    let (_, _, html) = w.call(w.get("/plan")).await;
+    assert!(html.contains("No trigger plans yet."));
+    assert!(html.contains("<option value=\"late-reply\">Late or no reply</option>"), "{html}");
+    let form = [
+        ("trigger", "late-reply"),
+        ("myself", "Breathe and wait an hour"),
+        ("ask", "A short text"),
+        ("status", "proposed"),
+    ];
+    let (status, resp, _) = w.call(w.post("/plan/trigger", &form)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&resp), "/plan#plans");
+    let (_, _, html) = w.call(w.get("/plan")).await;
+    assert!(
+        html.contains("<strong>Late or no reply</strong>: Breathe and wait an hour · I ask: A short text"),
+        "{html}"
+    );
+
+    // Edit: the form comes filled with the saved plan; saving changes it in place.
+    let (_, _, html) = w.call(w.get("/plan?edit=late-reply")).await;
+    assert!(html.contains("value=\"Breathe and wait an hour\""), "{html}");
+    assert!(html.contains("<option value=\"late-reply\" selected>"));
+    let form =
+        [("trigger", "late-reply"), ("myself", "Go for a walk first"), ("status", "agreed"), ("on", "2026-11-20")];
+    w.call(w.post("/plan/trigger", &form)).await;
+    let (_, _, html) = w.call(w.get("/plan")).await;
+    assert!(html.contains("Go for a walk first") && !html.contains("Breathe and wait an hour"), "{html}");
+    assert!(html.contains("agreed on 2026-11-20"));
+
+    // Refused: what was typed stays, the error sits next to the field.
+    let form = [("trigger", "late-reply"), ("myself", "Call my sister"), ("status", "revisit")];
+    let (status, _, html) = w.call(w.post("/plan/trigger", &form)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"tp-on-err\""), "{html}");
+    assert!(html.contains("value=\"Call my sister\""));
+    let form = [("trigger", "no-such-trigger"), ("myself", "Something")];
+    let (_, _, html) = w.call(w.post("/plan/trigger", &form)).await;
+    assert!(html.contains("id=\"tp-trigger-err\""), "{html}");
+    let (_, _, html) = w.call(w.post("/plan/trigger", &[("trigger", "late-reply")])).await;
+    assert!(html.contains("id=\"tp-myself-err\""), "{html}");
+    let (_, _, html) = w.call(w.get("/plan")).await;
+    assert!(html.contains("Go for a walk first"), "refused forms changed nothing");
+
+    let (_, resp, _) = w.call(w.post("/plan/trigger/remove", &[("trigger", "late-reply")])).await;
+    assert_eq!(location(&resp), "/plan#plans");
+    let (_, _, html) = w.call(w.get("/plan")).await;
+    assert!(html.contains("No trigger plans yet."));
+}
+
+// ---- Self-worth: the support map ------------------------------------------------
+
+#[tokio::test]
+async fn support_map_add_change_contact_and_remove() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    let form = [("name", "Mara"), ("relation", "sister"), ("can_call", "1"), ("note", "Sunday calls")];
+    let (status, resp, _) = w.call(w.post("/self-worth/support", &form)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&resp), "/self-worth#support");
+    let (_, _, html) = w.call(w.get("/self-worth")).await;
+    assert!(html.contains("<strong>Mara</strong>, sister · could call when upset"), "{html}");
+
+    let (_, _, html) = w.call(w.get("/self-worth?edit=1")).await;
+    assert!(html.contains("name=\"seq\" value=\"1\"") && html.contains("value=\"Sunday calls\""), "{html}");
+    w.call(w.post("/self-worth/support", &[("seq", "1"), ("name", "Mara"), ("relation", "my sister")])).await;
+    w.call(w.post("/self-worth/support/1/contact", &[])).await;
+    let (_, _, html) = w.call(w.get("/self-worth")).await;
+    assert!(
+        html.contains("<strong>Mara</strong>, my sister <span class=\"small\">(last in touch 2026-11-26)</span>"),
+        "{html}"
+    );
+
+    // Refused: the typed words stay and the error is beside the field; nothing changes.
+    let (status, _, html) =
+        w.call(w.post("/self-worth/support", &[("relation", "old friend"), ("note", "met at school")])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"sup-name-err\""), "{html}");
+    assert!(html.contains("value=\"old friend\"") && html.contains("value=\"met at school\""));
+    let (_, _, html) = w.call(w.post("/self-worth/support", &[("name", "Jo"), ("contact", "last week")])).await;
+    assert!(html.contains("id=\"sup-contact-err\""), "{html}");
+    assert!(html.contains("value=\"Jo\""));
+    let (_, _, html) = w.call(w.get("/self-worth")).await;
+    assert!(!html.contains("<strong>Jo</strong>") && !html.contains("old friend"));
+
+    w.call(w.post("/self-worth/support/1/remove", &[])).await;
+    let (_, _, html) = w.call(w.get("/self-worth")).await;
+    assert!(html.contains("No one on your support map yet."));
+}

@@ -5,10 +5,9 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use age::secrecy::SecretString;
 use attune_core::{Checkin, Entry, LabelKind};
-use attune_formats::{attune_json, export, jrnl};
-use attune_store::{CheckinFilter, Store};
+use attune_formats::{attune_json, crypt, export, journal, jrnl};
+use attune_store::Store;
 use clap::{Args, ValueEnum};
 
 use crate::app::App;
@@ -46,19 +45,10 @@ pub enum ExportFormat {
     Ics,
 }
 
-/// The start of every age file.
-const AGE_MAGIC: &[u8] = b"age-encryption.org/v1";
-
-/// Whether `bytes` is an age-encrypted file.
-pub(crate) fn is_age(bytes: &[u8]) -> bool {
-    bytes.starts_with(AGE_MAGIC)
-}
-
 /// Decrypts an age file made by `attune export --encrypt`.
 pub(crate) fn decrypt(bytes: &[u8], app: &App) -> CliResult<Vec<u8>> {
     let pass = app.passphrase("Passphrase of the encrypted export: ")?;
-    let identity = age::scrypt::Identity::new(SecretString::from(pass.expose().to_string()));
-    age::decrypt(&identity, bytes).map_err(|e| {
+    crypt::decrypt(bytes, pass.expose()).map_err(|e| {
         CliError::user(format!("the export could not be decrypted: {e}; nothing was imported"))
             .hint("use the passphrase you chose when exporting")
             .exit(Exit::Unlock)
@@ -67,48 +57,19 @@ pub(crate) fn decrypt(bytes: &[u8], app: &App) -> CliResult<Vec<u8>> {
 
 fn encrypt(bytes: &[u8], app: &App) -> CliResult<Vec<u8>> {
     let pass = app.new_passphrase(false)?;
-    let recipient = age::scrypt::Recipient::new(SecretString::from(pass.expose().to_string()));
-    age::encrypt(&recipient, bytes)
+    crypt::encrypt(bytes, pass.expose())
         .map_err(|e| CliError::user(format!("could not encrypt the export: {e}")).exit(Exit::Internal))
 }
 
 /// Every live entry and check-in, oldest first.
 pub(crate) fn all_records(store: &Store) -> CliResult<(Vec<Entry>, Vec<Checkin>)> {
-    let mut entries: Vec<Entry> = Vec::new();
-    store.each_entry(&mut |r| entries.push(r.entry))?;
-    let mut checkins: Vec<Checkin> =
-        store.checkins(&CheckinFilter::default())?.into_iter().map(|r| r.checkin).collect();
-    checkins.reverse();
-    Ok((entries, checkins))
+    Ok(journal::all_records(store)?)
 }
 
 /// The whole journal as attune's export document.
 pub(crate) fn document(store: &Store, app: &App) -> CliResult<attune_json::Document> {
-    let (entries, checkins) = all_records(store)?;
-    let mut assessments = store.assessments(None)?;
-    assessments.reverse();
-    let mut pauses: Vec<_> = store.pauses(None)?.into_iter().map(|n| n.item).collect();
-    pauses.sort_by_key(|p| p.started.unix_ms());
-    let mut activities: Vec<_> = store.activities(None, None)?.into_iter().map(|n| n.item).collect();
-    activities.reverse();
     let suggestions = crate::commands::toolkit::content(attune_core::selfworth::suggestions(&app.library()?))?;
-    Ok(attune_json::Document {
-        format: attune_json::FORMAT.into(),
-        version: attune_json::VERSION,
-        exported_at: app.now_moment().to_string(),
-        triggers: store.labels(LabelKind::Trigger)?,
-        feelings: store.labels(LabelKind::Feeling)?,
-        entries,
-        checkins,
-        assessments,
-        needs: store.needs()?,
-        trigger_plans: store.trigger_plans()?,
-        agreements: store.agreements(true)?.into_iter().map(|n| n.item).collect(),
-        pauses,
-        activities,
-        supporters: store.supporters()?.into_iter().map(|n| n.item).collect(),
-        affirmations: store.affirmations(&suggestions)?.into_iter().map(|n| n.item).collect(),
-    })
+    Ok(journal::document(store, app.now_moment().to_string(), &suggestions)?)
 }
 
 pub fn run(args: ExportArgs, app: &App) -> CliResult {

@@ -8,9 +8,11 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use attune_core::LabelKind;
-use attune_formats::map::{self, Target};
-use attune_formats::{Batch, Format, Location, ParseError, attune_json, bearable, daylio, dayone, freecbt, jrnl};
-use attune_store::{ImportBatch, ImportCounts, Store};
+use attune_formats::journal::{self, Preview};
+use attune_formats::map::Target;
+use attune_formats::read::{self, Parsed};
+use attune_formats::{Format, ParseError, crypt, daylio, jrnl};
+use attune_store::ImportCounts;
 use clap::{Args, ValueEnum};
 use jiff::tz::TimeZone;
 use serde::Serialize;
@@ -86,22 +88,9 @@ struct Summary {
     file: String,
     format: Format,
     dry_run: bool,
-    read: BTreeMap<&'static str, usize>,
-    first: Option<String>,
-    last: Option<String>,
-    time_zone: Option<String>,
-    tags: BTreeMap<String, Target>,
-    moods: BTreeMap<String, u8>,
-    skipped: Vec<SkipGroup>,
-    notes: Vec<String>,
+    #[serde(flatten)]
+    preview: Preview,
     imported: ImportCounts,
-}
-
-#[derive(Debug, Serialize)]
-struct SkipGroup {
-    why: String,
-    count: usize,
-    first_at: String,
 }
 
 pub fn run(args: ImportArgs, app: &App) -> CliResult {
@@ -116,54 +105,46 @@ pub fn run(args: ImportArgs, app: &App) -> CliResult {
         None => app.now.time_zone().clone(),
     };
     let format = args.format.format();
-    let zone_used = !matches!(args.format, ImportFormat::Attune | ImportFormat::Dayone);
 
     // Everything is read and checked before the journal is opened.
-    let parsed = match args.format {
-        ImportFormat::Jrnl => {
-            let config = match &args.jrnl_config {
-                Some(p) => {
-                    let text = read(p, "--jrnl-config")?;
-                    jrnl::parse_config(&text).map_err(|e| parse_error(&p.display().to_string(), e))?
-                }
-                None => jrnl::Config::default(),
-            };
-            Parsed::Batch(jrnl::parse(&bytes, &config, &tz).map_err(located)?)
+    let jrnl = match (&args.jrnl_config, args.format) {
+        (Some(p), ImportFormat::Jrnl) => {
+            let text = read(p, "--jrnl-config")?;
+            jrnl::parse_config(&text).map_err(|e| parse_error(&p.display().to_string(), e))?
         }
-        ImportFormat::JrnlJson => Parsed::Batch(jrnl::parse_json(&bytes, &tz).map_err(located)?),
-        ImportFormat::Dayone => Parsed::Batch(dayone::parse(&bytes).map_err(located)?),
-        ImportFormat::Daylio => {
-            let moods = daylio::MoodMap::default().with_overrides(&args.mood_map).map_err(|e| {
-                let mut err = CliError::user(format!("--mood-map: {}", e.message));
-                if let Some(h) = e.hint {
-                    err = err.hint(h);
-                }
-                err
-            })?;
-            Parsed::Batch(daylio::parse(&bytes, &moods, &tz).map_err(located)?)
-        }
-        ImportFormat::Bearable => Parsed::Batch(bearable::parse(&bytes, &tz).map_err(located)?),
-        ImportFormat::Freecbt => Parsed::Batch(freecbt::parse(&bytes, &tz).map_err(located)?),
-        ImportFormat::Attune => {
-            let plain = if crate::commands::export::is_age(&bytes) {
-                crate::commands::export::decrypt(&bytes, app)?
-            } else {
-                bytes
-            };
-            Parsed::Attune(Box::new(attune_json::parse(&plain).map_err(located)?))
-        }
+        _ => jrnl::Config::default(),
     };
+    let mood_map = if format == Format::Daylio { args.mood_map.as_slice() } else { &[] };
+    let moods = daylio::MoodMap::default().with_overrides(mood_map).map_err(|e| {
+        let mut err = CliError::user(format!("--mood-map: {}", e.message));
+        if let Some(h) = e.hint {
+            err = err.hint(h);
+        }
+        err
+    })?;
+    let bytes = if format == Format::Attune && crypt::is_age(&bytes) {
+        crate::commands::export::decrypt(&bytes, app)?
+    } else {
+        bytes
+    };
+    let parsed = read::parse(format, &bytes, &read::Options { jrnl, moods, tz: tz.clone() }).map_err(located)?;
 
     let mut opened = app.open()?;
     let store = &mut opened.store;
-    let (batch, mut summary) = match parsed {
-        Parsed::Batch(b) => from_batch(b, format, store, app, &file)?,
-        Parsed::Attune(doc) => from_attune(*doc, &file, app)?,
+    let (batch, mut preview) = match parsed {
+        Parsed::Batch(b) => {
+            let triggers = store.labels(LabelKind::Trigger)?;
+            let feelings = store.labels(LabelKind::Feeling)?;
+            journal::from_batch(&b, format, &triggers, &feelings, app.now.timestamp(), &mut || app.new_id())
+                .map_err(located)?
+        }
+        Parsed::Attune(doc) => journal::from_document(*doc, app.now.timestamp()).map_err(located)?,
     };
-    summary.dry_run = args.dry_run;
-    if zone_used {
-        summary.time_zone = Some(zone_name(&tz));
+    if format.uses_zone() {
+        preview.time_zone = Some(zone_name(&tz));
     }
+    let mut summary =
+        Summary { file: file.clone(), format, dry_run: args.dry_run, preview, imported: ImportCounts::default() };
     let total = batch.entries.len() + batch.checkins.len();
     let bar = progress_bar(total, args.json);
     summary.imported = store
@@ -175,11 +156,6 @@ pub fn run(args: ImportArgs, app: &App) -> CliResult {
         return out::json(&summary);
     }
     print(&summary)
-}
-
-enum Parsed {
-    Batch(Batch),
-    Attune(Box<attune_json::Document>),
 }
 
 fn zone_name(tz: &TimeZone) -> String {
@@ -216,113 +192,23 @@ fn parse_error(file: &str, e: ParseError) -> CliError {
     err
 }
 
-fn from_batch(batch: Batch, format: Format, store: &Store, app: &App, file: &str) -> CliResult<(ImportBatch, Summary)> {
-    let triggers = store.labels(LabelKind::Trigger)?;
-    let feelings = store.labels(LabelKind::Feeling)?;
-    let mapped = map::to_records(&batch, format, &triggers, &feelings, app.now.timestamp(), &mut || app.new_id())
-        .map_err(|e| parse_error(file, e))?;
-    let mut read = BTreeMap::new();
-    read.insert("entries", mapped.entries.len());
-    read.insert("check-ins", mapped.checkins.len());
-    let mut groups: Vec<SkipGroup> = Vec::new();
-    for s in &batch.skipped {
-        match groups.iter_mut().find(|g| g.why == s.why) {
-            Some(g) => g.count += 1,
-            None => groups.push(SkipGroup { why: s.why.clone(), count: 1, first_at: s.at.clone() }),
-        }
-    }
-    let summary = Summary {
-        file: file.to_string(),
-        format,
-        dry_run: false,
-        read,
-        first: batch.records.first().map(|r| r.moment().to_string()),
-        last: batch.records.last().map(|r| r.moment().to_string()),
-        time_zone: None,
-        tags: mapped.tags.iter().map(|(k, (t, _))| (k.clone(), t.clone())).collect(),
-        moods: mapped.moods.iter().map(|(k, (v, _))| (k.clone(), *v)).collect(),
-        skipped: groups,
-        notes: batch.notes.clone(),
-        imported: ImportCounts::default(),
-    };
-    let import = ImportBatch { entries: mapped.entries, checkins: mapped.checkins, ..Default::default() };
-    Ok((import, summary))
-}
-
-fn from_attune(doc: attune_json::Document, file: &str, app: &App) -> CliResult<(ImportBatch, Summary)> {
-    // The same date limits as for other files and for typed dates.
-    let now = app.now.timestamp();
-    for (i, e) in doc.entries.iter().enumerate() {
-        map::check_when(Location::File, &format!("entries[{}].occurred", i + 1), &e.occurred, now)
-            .map_err(|e| parse_error(file, e))?;
-    }
-    for (i, c) in doc.checkins.iter().enumerate() {
-        map::check_when(Location::File, &format!("checkins[{}].at", i + 1), &c.at, now)
-            .map_err(|e| parse_error(file, e))?;
-    }
-    let mut read = BTreeMap::new();
-    read.insert("entries", doc.entries.len());
-    read.insert("check-ins", doc.checkins.len());
-    read.insert("questionnaire results", doc.assessments.len());
-    read.insert("needs", doc.needs.len());
-    read.insert("trigger plans", doc.trigger_plans.len());
-    read.insert("agreements", doc.agreements.len());
-    read.insert("pauses", doc.pauses.len());
-    read.insert("activities", doc.activities.len());
-    read.insert("supporters", doc.supporters.len());
-    read.insert("affirmations", doc.affirmations.len());
-    let times = doc.entries.iter().map(|e| &e.occurred).chain(doc.checkins.iter().map(|c| &c.at));
-    let first = times.clone().min_by_key(|m| m.unix_ms()).map(ToString::to_string);
-    let last = times.max_by_key(|m| m.unix_ms()).map(ToString::to_string);
-    // attune's own records are recognised by their ids.
-    let id_hash = |kind: &str, id: &attune_core::RecordId| format!("attune:{kind}:{id}");
-    let batch = ImportBatch {
-        labels: doc.triggers.into_iter().chain(doc.feelings).collect(),
-        entries: doc.entries.into_iter().map(|e| (id_hash("entry", &e.id), e)).collect(),
-        checkins: doc.checkins.into_iter().map(|c| (id_hash("checkin", &c.id), c)).collect(),
-        assessments: doc.assessments,
-        needs: doc.needs,
-        trigger_plans: doc.trigger_plans,
-        agreements: doc.agreements,
-        pauses: doc.pauses,
-        activities: doc.activities,
-        supporters: doc.supporters,
-        affirmations: doc.affirmations,
-    };
-    let summary = Summary {
-        file: file.to_string(),
-        format: Format::Attune,
-        dry_run: false,
-        read,
-        first,
-        last,
-        time_zone: None,
-        tags: BTreeMap::new(),
-        moods: BTreeMap::new(),
-        skipped: Vec::new(),
-        notes: Vec::new(),
-        imported: ImportCounts::default(),
-    };
-    Ok((batch, summary))
-}
-
 fn print(s: &Summary) -> CliResult {
     let mut w = out::stdout();
     writeln!(w, "{BOLD}{}{BOLD:#} ({})", s.file, s.format.as_str())?;
-    let read: Vec<String> = s.read.iter().filter(|(_, n)| **n > 0).map(|(k, n)| counted(*n, k)).collect();
+    let read: Vec<String> = s.preview.read.iter().filter(|(_, n)| **n > 0).map(|(k, n)| counted(*n, k)).collect();
     writeln!(w, "  Read: {}", if read.is_empty() { "nothing to import".into() } else { read.join(", ") })?;
-    if let (Some(first), Some(last)) = (&s.first, &s.last) {
+    if let (Some(first), Some(last)) = (&s.preview.first, &s.preview.last) {
         writeln!(w, "  From {first} to {last}")?;
     }
-    if let Some(zone) = &s.time_zone {
+    if let Some(zone) = &s.preview.time_zone {
         writeln!(w, "  {DIM}Clock times in the file were read as {zone} (change with --tz).{DIM:#}")?;
     }
-    if !s.moods.is_empty() {
-        let moods: Vec<String> = s.moods.iter().map(|(m, v)| format!("{m} → {v}")).collect();
+    if !s.preview.moods.is_empty() {
+        let moods: Vec<String> = s.preview.moods.iter().map(|(m, v)| format!("{m} → {v}")).collect();
         writeln!(w, "  Moods become check-ins with felt security: {}", moods.join(", "))?;
     }
     let mut by_target: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for (tag, target) in &s.tags {
+    for (tag, target) in &s.preview.tags {
         let (kind, name) = match target {
             Target::Trigger(n) => ("as triggers", n),
             Target::Feeling(n) => ("as feelings", n),
@@ -336,10 +222,10 @@ fn print(s: &Summary) -> CliResult {
         let list: Vec<&str> = names.iter().take(12).map(String::as_str).collect();
         writeln!(w, "  Kept {kind}: {}{more}", list.join(", "))?;
     }
-    for g in &s.skipped {
+    for g in &s.preview.skipped {
         writeln!(w, "  Left out: {} × {} (first at {})", g.count, g.why, g.first_at)?;
     }
-    for n in &s.notes {
+    for n in &s.preview.notes {
         writeln!(w, "  {n}")?;
     }
     let i = &s.imported;

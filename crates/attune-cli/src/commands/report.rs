@@ -7,9 +7,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use attune_core::LabelKind;
 use attune_core::insights::{Window, insights_with_exposures};
 use attune_core::when::Edge;
+use attune_formats::journal;
 use attune_formats::report::{self, ReportInput, SectionId};
 use attune_store::RecordRef;
 use clap::Args;
@@ -127,16 +127,8 @@ pub fn run(args: ReportArgs, app: &App) -> CliResult {
     let data = crate::commands::insights::load(store, &cfg, &now, window, false, None)?;
     let insights = insights_with_exposures(&data.entries, &data.checkins, &data.exposures, &now, window, &cfg);
 
-    let start = insights.window.start;
-    let in_period = |m: &attune_core::Moment| m.local().date() >= start;
-    let assessments: Vec<_> = store.assessments(None)?.into_iter().filter(|t| in_period(&t.at)).collect();
-    let pauses: Vec<_> = store.pauses(None)?.into_iter().map(|p| p.item).filter(|p| in_period(&p.started)).collect();
     let policy = app.safety_policy(store)?;
-    let agreements: Vec<_> = if policy.partner_agreements {
-        store.agreements(false)?.into_iter().map(|a| a.item).collect()
-    } else {
-        Vec::new()
-    };
+    let records = journal::report_records(store, insights.window.start, policy.partner_agreements)?;
     let mut chosen = chosen;
     if !policy.partner_agreements {
         chosen.retain(|s| *s != SectionId::Agreements);
@@ -156,7 +148,6 @@ pub fn run(args: ReportArgs, app: &App) -> CliResult {
     } else {
         args.questions.iter().map(|q| q.trim().to_string()).filter(|q| !q.is_empty()).collect()
     };
-    let triggers = store.labels(LabelKind::Trigger)?;
     let input = ReportInput {
         period: format!(
             "{} weeks, {} to {}",
@@ -167,10 +158,10 @@ pub fn run(args: ReportArgs, app: &App) -> CliResult {
         made_on: app.now.date().strftime("%-d %b %Y").to_string(),
         sections: chosen,
         insights: &insights,
-        triggers: &triggers,
-        assessments: &assessments,
-        agreements: &agreements,
-        pauses: &pauses,
+        triggers: &records.triggers,
+        assessments: &records.assessments,
+        agreements: &records.agreements,
+        pauses: &records.pauses,
         questions,
         entries: picked.iter().map(|(s, e)| (*s, e)).collect(),
     };

@@ -1,6 +1,7 @@
 //! Route handlers: each reads the request, asks the store and core, and
 //! renders a template from `views`.
 
+pub mod assess;
 pub mod assets;
 pub mod insights;
 pub mod journal;
@@ -11,6 +12,7 @@ pub mod say;
 pub mod selfworth;
 pub mod settings;
 pub mod today;
+pub mod transfer;
 pub mod understand;
 pub mod unlock;
 

@@ -3,7 +3,10 @@
 //! `attune agree` and `attune agree export --ics`.
 
 use askama::Template;
-use attune_core::plan::{AgreementDraft, AgreementKind, NeedDraft, PlanTexts, Proposer, ics, known_needs};
+use attune_core::plan::{
+    AgreementDraft, AgreementKind, NeedDraft, PlanStatus, PlanTexts, Proposer, TriggerPlanDraft, ics, known_needs,
+};
+use attune_core::{LabelKind, Slug};
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -34,26 +37,105 @@ pub struct AgreementLine {
 pub struct PlanPage {
     l: Layout,
     needs: Vec<(String, String)>,
-    plans: Vec<(String, String, String)>,
+    /// (slug, name, for myself, ask partner, status).
+    plans: Vec<(String, String, String, String, String)>,
     agreements: Vec<AgreementLine>,
     kinds: Vec<&'static str>,
     partner_ok: bool,
+    /// The person's triggers: (slug, name, chosen in the form).
+    triggers: Vec<(String, String, bool)>,
+    /// The trigger-plan form, as typed (or as saved when editing).
+    tp: TriggerForm,
+}
+
+/// What the trigger-plan form holds, kept when it is refused.
+#[derive(Debug, Default, Clone)]
+pub struct TriggerForm {
+    /// The trigger's slug.
+    pub trigger: String,
+    /// What I will do for myself.
+    pub myself: String,
+    /// What I ask of my partner.
+    pub ask: String,
+    /// proposed, agreed or revisit.
+    pub status: String,
+    /// The day for agreed or revisit.
+    pub on: String,
+    /// Why it was refused, and which field ("trigger", "myself", "ask", "on").
+    pub error: Option<(&'static str, String)>,
+}
+
+impl TriggerForm {
+    /// The error for one field.
+    pub fn err(&self, field: &str) -> Option<&str> {
+        self.error.as_ref().filter(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PlanQuery {
+    /// A trigger whose plan to edit.
+    #[serde(default)]
+    edit: Option<String>,
 }
 
 fn bad(e: attune_core::content::ContentError) -> WebError {
     WebError::Internal(format!("{}: {}", e.file, e.message))
 }
 
-/// `GET /plan`.
-pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
-    let (mode, needs, plans, agreements) = state
-        .store(|store| {
+/// `GET /plan` (`?edit=<trigger>` fills the trigger-plan form with its plan).
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<PlanQuery>,
+) -> WebResult {
+    let edit = q.edit.clone();
+    let tp = state
+        .store(move |store| {
+            let Some(slug) = edit.as_deref().and_then(|e| Slug::from_name(e).ok()) else {
+                return Ok(TriggerForm::default());
+            };
+            Ok(match store.trigger_plan(&slug)? {
+                Some(p) => {
+                    let (status, on) = match p.status {
+                        PlanStatus::Proposed => ("proposed", String::new()),
+                        PlanStatus::Agreed { on } => ("agreed", on.to_string()),
+                        PlanStatus::Revisit { on } => ("revisit", on.to_string()),
+                    };
+                    TriggerForm {
+                        trigger: p.trigger.slug.as_str().to_string(),
+                        myself: p.for_myself,
+                        ask: p.ask_partner,
+                        status: status.into(),
+                        on,
+                        error: None,
+                    }
+                }
+                None => TriggerForm { trigger: slug.as_str().to_string(), ..TriggerForm::default() },
+            })
+        })
+        .await?;
+    show(&state, &ctx, tp).await
+}
+
+async fn show(state: &AppState, ctx: &Ctx, tp: TriggerForm) -> WebResult {
+    let chosen = tp.trigger.clone();
+    let (mode, needs, plans, agreements, triggers) = state
+        .store(move |store| {
             let mode = settings(store)?.mode;
             let needs = store.needs()?.into_iter().map(|n| (n.name, n.looks_like)).collect();
             let plans = store
                 .trigger_plans()?
                 .into_iter()
-                .map(|p| (p.trigger.name, p.for_myself, if mode { String::new() } else { p.ask_partner }))
+                .map(|p| {
+                    let status = match p.status {
+                        PlanStatus::Proposed => "written down".to_string(),
+                        PlanStatus::Agreed { on } => format!("agreed on {on}"),
+                        PlanStatus::Revisit { on } => format!("to look at again on {on}"),
+                    };
+                    let ask = if mode { String::new() } else { p.ask_partner };
+                    (p.trigger.slug.as_str().to_string(), p.trigger.name, p.for_myself, ask, status)
+                })
                 .collect();
             let agreements = if mode {
                 Vec::new()
@@ -69,17 +151,125 @@ pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
                     })
                     .collect()
             };
-            Ok((mode, needs, plans, agreements))
+            let triggers = store
+                .labels(LabelKind::Trigger)?
+                .into_iter()
+                .filter(|l| !l.retired && l.merged_into.is_none())
+                .map(|l| {
+                    let slug = l.slug.as_str().to_string();
+                    let on = slug == chosen;
+                    (slug, l.name, on)
+                })
+                .collect();
+            Ok((mode, needs, plans, agreements, triggers))
         })
         .await?;
     render(&PlanPage {
-        l: layout(&state, &ctx, "Plan", "/plan", SafetyPolicyView { partner_talk: !mode }),
+        l: layout(state, ctx, "Plan", "/plan", SafetyPolicyView { partner_talk: !mode }),
         needs,
         plans,
         agreements,
         kinds: AgreementKind::ALL.iter().map(|k| k.as_str()).collect(),
         partner_ok: !mode,
+        triggers,
+        tp,
     })
+}
+
+/// `POST /plan/trigger`: `trigger`, `myself`, `ask`, `status`, `on`, as
+/// `attune plan trigger`. A refused form comes back as typed.
+pub async fn trigger(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(f): Form<Fields>,
+) -> WebResult {
+    let mut tp = TriggerForm {
+        trigger: f.text("trigger"),
+        myself: f.text("myself"),
+        ask: f.text("ask"),
+        status: f.get("status").unwrap_or("proposed").to_string(),
+        on: f.text("on"),
+        error: None,
+    };
+    let on = match tp.on.as_str() {
+        "" => None,
+        d => match d.parse::<jiff::civil::Date>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                tp.error = Some(("on", format!("On: '{d}' is not a date like 2026-12-24; nothing was saved.")));
+                return show(&state, &ctx, tp).await;
+            }
+        },
+    };
+    let status = match (tp.status.as_str(), on) {
+        ("agreed", on) => PlanStatus::Agreed { on: on.unwrap_or(state.now().date()) },
+        ("revisit", Some(on)) => PlanStatus::Revisit { on },
+        ("revisit", None) => {
+            tp.error = Some(("on", "On: to look at it again, say on which day; nothing was saved.".into()));
+            return show(&state, &ctx, tp).await;
+        }
+        _ => PlanStatus::Proposed,
+    };
+    let (now, form) = (state.now_moment(), tp.clone());
+    let new_id = state.new_id();
+    let refused = state
+        .store(move |store| {
+            let partner_ok = !settings(store)?.mode;
+            let refuse = |field: &'static str, msg: String| Ok(Some((field, msg)));
+            if !partner_ok && (!form.ask.is_empty() || matches!(status, PlanStatus::Agreed { .. })) {
+                return refuse(
+                    "ask",
+                    "In safety mode, plans hold only what you do for yourself; nothing was saved.".into(),
+                );
+            }
+            let label = store
+                .labels(LabelKind::Trigger)?
+                .into_iter()
+                .find(|l| l.slug.as_str() == form.trigger && !l.retired && l.merged_into.is_none());
+            let Some(label) = label else {
+                return refuse(
+                    "trigger",
+                    format!("Trigger: choose one from your list, not '{}'; nothing was saved.", form.trigger),
+                );
+            };
+            let id = store.trigger_plan(&label.slug)?.map_or(new_id, |p| p.id);
+            let draft = TriggerPlanDraft { for_myself: form.myself.clone(), ask_partner: form.ask.clone(), status };
+            match draft.into_plan(id, label, now) {
+                Ok(plan) => {
+                    store.save_trigger_plan(&plan)?;
+                    Ok(None)
+                }
+                Err(e) => {
+                    // Core's hints name the CLI's flags; the page says it in its own words.
+                    let first = e.problems.first();
+                    let field = if first.is_some_and(|p| p.field == "ask") { "ask" } else { "myself" };
+                    let msg = match first {
+                        Some(p) if p.field == "plan" => {
+                            "Write what you will do for yourself, or what you ask of your partner; nothing was saved."
+                                .to_string()
+                        }
+                        Some(p) => format!("This {}; nothing was saved.", p.message),
+                        None => format!("Nothing was saved: {e}."),
+                    };
+                    refuse(field, msg)
+                }
+            }
+        })
+        .await?;
+    if let Some(error) = refused {
+        tp.error = Some(error);
+        return show(&state, &ctx, tp).await;
+    }
+    see_other("/plan#plans")
+}
+
+/// `POST /plan/trigger/remove`: `trigger`. The plan goes; the trigger stays on the list.
+pub async fn remove_trigger(State(state): State<AppState>, Form(f): Form<Fields>) -> WebResult {
+    let given = f.text("trigger");
+    let slug =
+        Slug::from_name(&given).map_err(|_| WebError::User(format!("Trigger: '{given}' is not on your list.")))?;
+    state.store(move |store| Ok(store.remove_trigger_plan(&slug).map(|_| ())?)).await?;
+    see_other("/plan#plans")
 }
 
 /// `POST /plan/need`: `name`, `looks_like`.

@@ -1,4 +1,5 @@
-//! Settings: the passphrase, the lock time, a backup.
+//! Settings: the passphrase, the lock time, a backup; export, import and
+//! the report are in `transfer`.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -10,7 +11,10 @@ use axum::extract::{Query, State};
 use axum::{Extension, Form};
 use serde::Deserialize;
 
+use attune_formats::report::SectionId;
+
 use super::safety::settings;
+use super::transfer::{EXPORT_FORMATS, IMPORT_FORMATS, REPORT_WEEKS, TransferForm, section_label};
 use super::unlock::{secrets, strong_enough};
 use super::{Ctx, Fields, SafetyPolicyView, WebError, WebResult, layout, render, see_other};
 use crate::AppState;
@@ -30,6 +34,12 @@ pub struct SettingsPage {
     backup_dir: String,
     message: Option<String>,
     error: Option<String>,
+    /// What was typed into the export, import and report forms.
+    form: TransferForm,
+    export_formats: Vec<(&'static str, &'static str, bool)>,
+    import_formats: Vec<(&'static str, &'static str, bool)>,
+    report_weeks: Vec<(u32, bool)>,
+    report_sections: Vec<(&'static str, &'static str, bool)>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -38,6 +48,8 @@ pub struct SettingsQuery {
     done: Option<String>,
     #[serde(default)]
     backup: Option<String>,
+    #[serde(default)]
+    imported: Option<String>,
 }
 
 /// Where backups go unless the person says otherwise: beside the journal.
@@ -47,6 +59,17 @@ fn default_backup_dir(state: &AppState) -> PathBuf {
 }
 
 async fn show(state: &AppState, ctx: &Ctx, message: Option<String>, error: Option<String>) -> WebResult {
+    show_with(state, ctx, message, error, TransferForm::default()).await
+}
+
+/// The page, keeping what was typed into the export, import and report forms.
+pub async fn show_with(
+    state: &AppState,
+    ctx: &Ctx,
+    message: Option<String>,
+    error: Option<String>,
+    form: TransferForm,
+) -> WebResult {
     let (mode, encrypted) = state.store(|store| Ok((settings(store)?.mode, store.is_encrypted()))).await?;
     let minutes = state.lock_after().as_secs().div_ceil(60);
     render(&SettingsPage {
@@ -57,6 +80,19 @@ async fn show(state: &AppState, ctx: &Ctx, message: Option<String>, error: Optio
         backup_dir: default_backup_dir(state).display().to_string(),
         message,
         error,
+        export_formats: EXPORT_FORMATS
+            .iter()
+            .filter(|(v, _)| !mode || *v != "ics")
+            .map(|(v, l)| (*v, *l, *v == form.export_format))
+            .collect(),
+        import_formats: IMPORT_FORMATS.iter().map(|(v, l)| (*v, *l, *v == form.import_format)).collect(),
+        report_weeks: REPORT_WEEKS.iter().map(|w| (*w, *w == form.weeks)).collect(),
+        report_sections: SectionId::ALL
+            .iter()
+            .filter(|s| !mode || **s != SectionId::Agreements)
+            .map(|s| (s.as_str(), section_label(*s), form.sections.contains(s)))
+            .collect(),
+        form,
     })
 }
 
@@ -70,6 +106,8 @@ pub async fn page(
         Some("passphrase") => Some("Your passphrase is changed. Use the new one from now on.".to_string()),
         Some("lock") => Some("The lock time is changed for as long as attune serve runs.".to_string()),
         Some("backup") => q.backup.map(|b| format!("A backup was written to {b}, with its key file beside it.")),
+        Some("import") => q.imported,
+        Some("import-cancelled") => Some("Nothing was imported.".to_string()),
         _ => None,
     };
     show(&state, &ctx, message, None).await

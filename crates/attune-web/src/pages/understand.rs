@@ -4,7 +4,7 @@
 use askama::Template;
 use attune_core::assess::{LearnIndex, learn};
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 
 use super::safety::settings;
 use super::{Ctx, SafetyPolicyView, WebError, WebResult, layout, render};
@@ -29,6 +29,19 @@ pub struct UnderstandPage {
     l: Layout,
     topics: Vec<(String, String, String)>,
     results: Vec<(String, String, Vec<String>)>,
+    /// (id, title, "3 of 10 answered" when one is under way).
+    questionnaires: Vec<(String, String, Option<String>)>,
+    message: Option<String>,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct UnderstandQuery {
+    #[serde(default)]
+    paused: Option<String>,
+    #[serde(default)]
+    done: Option<String>,
+    #[serde(default)]
+    empty: Option<String>,
 }
 
 /// One topic.
@@ -66,9 +79,33 @@ fn blocks(body: &str) -> Vec<(String, bool)> {
 }
 
 /// `GET /understand`.
-pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<UnderstandQuery>,
+) -> WebResult {
     let idx = index(&state)?;
-    let (mode, taken) = state.store(|store| Ok((settings(store)?.mode, store.assessments(None)?))).await?;
+    let (mode, taken, sessions) = state
+        .store(|store| Ok((settings(store)?.mode, store.assessments(None)?, store.assessment_sessions()?)))
+        .await?;
+    let catalog = super::assess::catalog(&state);
+    let questionnaires = catalog
+        .iter()
+        .map(|i| {
+            let under_way = sessions
+                .iter()
+                .find(|s| s.instrument == i.id && s.fits(i))
+                .map(|s| format!("{} of {} answered", s.answered(), i.items.len()));
+            (i.id.clone(), i.title.clone(), under_way)
+        })
+        .collect();
+    let title_of = |id: &str| catalog.iter().find(|i| i.id == id).map(|i| i.title.clone()).unwrap_or_default();
+    let message = match (&q.paused, &q.done) {
+        (Some(id), _) => Some(format!("{} is kept as far as you got. Carry on whenever you like.", title_of(id))),
+        (_, Some(_)) if q.empty.is_some() => Some("Nothing was answered, so nothing was saved.".to_string()),
+        (_, Some(id)) => Some(format!("{} is saved. Your result is below.", title_of(id))),
+        _ => None,
+    };
     let results = taken
         .iter()
         .rev()
@@ -81,6 +118,8 @@ pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
         l: layout(&state, &ctx, "Understand", "/understand", SafetyPolicyView { partner_talk: !mode }),
         topics: idx.topics.iter().map(|t| (t.id.clone(), t.title.clone(), t.summary.clone())).collect(),
         results,
+        questionnaires,
+        message,
     })
 }
 
