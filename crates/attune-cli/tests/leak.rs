@@ -6,6 +6,11 @@
 //!   then every file under the sandbox (journal, WAL, backups and their key
 //!   files, drafts, config, temporary and editor files) is scanned
 //!   byte-wise for each marker, in upper and lower case, hex and base64.
+//!   Four of the markers arrive through `attune import` (jrnl, Day One); the
+//!   scan includes an `export json --encrypt` file.
+//! - Plain exports (json, markdown, jrnl, csv) are meant to hold the words:
+//!   the scan must find them there. The counsellor's report holds entry
+//!   words only for the entries chosen with `--entries`.
 //! - A control run over a plain (unencrypted) journal proves the scan finds
 //!   markers where they are.
 //! - A distinctive passphrase and the data key never appear in any output
@@ -107,7 +112,7 @@ fn run(sb: &Sandbox, args: &[String], stdin: Option<&str>) -> Output {
 fn write_markers(sb: &Sandbox, editor_dir: &Path) -> Vec<String> {
     let mut used = Vec::new();
     let mut i = 0;
-    while used.len() < 48 {
+    while used.len() < 44 {
         let row = &PATHS[i % PATHS.len()];
         // Rows that rename or edit a fixed record only work the first time.
         let fixed_record = ["feeling rename", "partner name", "support relation", "need looks like"];
@@ -128,6 +133,14 @@ fn write_markers(sb: &Sandbox, editor_dir: &Path) -> Vec<String> {
         used.push(m);
         i += 1;
     }
+    // Imports: a jrnl journal and a Day One export, two markers each (text and tag).
+    let ours: Vec<String> = (used.len()..used.len() + 4).map(marker).collect();
+    let files = import_files(editor_dir, [&ours[0], &ours[1]], [&ours[2], &ours[3]]);
+    for (format, file) in [("jrnl", &files[0]), ("dayone", &files[1])] {
+        let out = run(sb, &["import".into(), format.into(), file.display().to_string()], None);
+        assert!(out.status.success(), "import {format}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    used.extend(ours);
     // A draft: an "editor" that writes an invalid intensity and never fixes it.
     let m = marker(used.len());
     let script = editor_dir.join("bad-editor.sh");
@@ -155,6 +168,25 @@ fn write_markers(sb: &Sandbox, editor_dir: &Path) -> Vec<String> {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(used.len(), 50);
     used
+}
+
+/// A jrnl journal and a Day One export whose entries carry a marker in
+/// their text and one as a tag, written to `dir` (not scanned: they stand
+/// for files the person already had).
+fn import_files(dir: &Path, [jrnl, jrnl_tag]: [&str; 2], [dayone, dayone_tag]: [&str; 2]) -> [PathBuf; 2] {
+    let jrnl_file = dir.join("journal.txt");
+    std::fs::write(&jrnl_file, format!("[2026-09-01 08:15:00 AM] {jrnl} in jrnl. @{jrnl_tag}\nmore words\n")).unwrap();
+    let dayone_file = dir.join("Journal.json");
+    let entry = serde_json::json!({
+        "uuid": "6A1F0C2E3B1D4C0E9F7A1B2C3D4E5F60",
+        "creationDate": "2026-08-10T19:30:00Z",
+        "timeZone": "Europe/Berlin",
+        "tags": [dayone_tag],
+        "text": format!("{dayone} in Day One"),
+    });
+    std::fs::write(&dayone_file, serde_json::json!({"metadata": {"version": "1.0"}, "entries": [entry]}).to_string())
+        .unwrap();
+    [jrnl_file, dayone_file]
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -191,12 +223,24 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// except the given files (the test's own passphrase and editor script).
 fn scan(dir: &Path, markers: &[String], skip: &[PathBuf]) -> Vec<(PathBuf, String)> {
     let mut files = Vec::new();
+    if dir.is_file() {
+        files.push((dir.to_path_buf(), std::fs::read(dir).unwrap()));
+    }
     common::walk(dir, &mut files);
+    // Every form of every marker, indexed by its first byte, so each file is
+    // read once (a plain search per form is slow in a debug build).
+    let mut by_first: Vec<Vec<(&[u8], &String)>> = vec![Vec::new(); 256];
+    let all: Vec<(Vec<u8>, &String)> = markers.iter().flat_map(|m| forms(m).into_iter().map(move |f| (f, m))).collect();
+    for (f, m) in &all {
+        by_first[usize::from(f[0])].push((f.as_slice(), m));
+    }
     let mut found = Vec::new();
     for (path, bytes) in files.iter().filter(|(p, _)| !skip.contains(p)) {
-        for m in markers {
-            if forms(m).iter().any(|f| contains(bytes, f)) {
-                found.push((path.clone(), m.clone()));
+        for i in 0..bytes.len() {
+            for (f, m) in &by_first[usize::from(bytes[i])] {
+                if bytes[i..].starts_with(f) && !found.contains(&(path.clone(), (*m).clone())) {
+                    found.push((path.clone(), (*m).clone()));
+                }
             }
         }
     }
@@ -212,6 +256,16 @@ fn no_marker_written_through_any_path_reaches_any_file() {
     // Everything the journal holds is still readable through attune.
     let found_by_search = sb.json(&["search", &markers[2], "--json"]);
     assert!(found_by_search.to_string().contains(&markers[2]), "{found_by_search}");
+    // An encrypted export, inside the scanned folder.
+    let sealed = sb.dir.path().join("exports").join("journal.json.age");
+    std::fs::create_dir_all(sealed.parent().unwrap()).unwrap();
+    let out = cmd(&sb)
+        .env("ATTUNE_NEW_PASSPHRASE_COMMAND", format!("cat '{}'", sb.pass_file().display()))
+        .args(["export", "json", "--encrypt", "-o", sealed.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read(&sealed).unwrap().starts_with(b"age-encryption.org/v1"));
     let files_scanned = {
         let mut f = Vec::new();
         common::walk(sb.dir.path(), &mut f);
@@ -220,7 +274,54 @@ fn no_marker_written_through_any_path_reaches_any_file() {
     let found = scan(sb.dir.path(), &markers, &[sb.pass_file()]);
     assert!(found.is_empty(), "markers found in files: {found:?}");
     assert!(files_scanned >= 6, "the scan saw only {files_scanned} files");
-    eprintln!("leak: 50 markers through {} paths, {files_scanned} files scanned, 0 found", PATHS.len() + 3);
+    eprintln!("leak: 50 markers through {} paths, {files_scanned} files scanned, 0 found", PATHS.len() + 5);
+
+    // Plain exports are meant to hold the words (the control: the scan finds
+    // them there); the counsellor's report holds entry words only when asked.
+    let plain = editor_dir.path().join("plain");
+    std::fs::create_dir_all(&plain).unwrap();
+    // Entry text (the second "entry text" row: the first one's entry is
+    // edited later), an imported jrnl entry and an imported Day One entry.
+    let entry_words = [&markers[PATHS.len()], &markers[44], &markers[46]];
+    for (format, name) in [("json", "export.json"), ("markdown", "export.md"), ("jrnl", "export.txt"), ("csv", "csv")] {
+        let path = plain.join(name);
+        let out = run(&sb, &["export".into(), format.into(), "-o".into(), path.display().to_string()], None);
+        assert!(out.status.success(), "export {format}: {}", String::from_utf8_lossy(&out.stderr));
+        let found = scan(&path, &markers, &[]);
+        for m in entry_words {
+            assert!(found.iter().any(|(_, f)| f == m), "the plain {format} export lacks {m}: {found:?}");
+        }
+    }
+    let report = plain.join("report.html");
+    let out = run(
+        &sb,
+        &["report".into(), "-o".into(), report.display().to_string(), "--since".into(), "2020-01-01".into()],
+        None,
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let found = scan(&report, &markers, &[]);
+    for m in entry_words {
+        assert!(!found.iter().any(|(_, f)| f == m), "the report holds entry words nobody chose: {m}");
+    }
+    let listed = sb.json(&["list", "--json", "--limit", "1000"]);
+    let first = listed.as_array().unwrap().iter().find(|e| e.to_string().contains(entry_words[0])).unwrap();
+    let chosen = plain.join("report-chosen.html");
+    let out = run(
+        &sb,
+        &[
+            "report".into(),
+            "-o".into(),
+            chosen.display().to_string(),
+            "--since".into(),
+            "2020-01-01".into(),
+            "--entries".into(),
+            first["seq"].to_string(),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let found = scan(&chosen, &markers, &[]);
+    assert!(found.iter().any(|(_, f)| f == entry_words[0]), "the chosen entry is not in the report: {found:?}");
 }
 
 #[test]

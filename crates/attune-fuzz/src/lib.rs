@@ -20,8 +20,11 @@ use attune_core::assess::{self, Instrument, LearnIndex, StepRules};
 use attune_core::content::Library;
 use attune_core::plan::{Every, ReviewEvery, rhythm};
 use attune_core::when::{self, Edge};
+use attune_core::{Label, LabelKind, RecordId};
+use attune_formats::{Batch, Format, attune_json, bearable, daylio, dayone, freecbt, jrnl, map};
 use attune_store::{DataKey, drafts, keyfile};
 use jiff::ZonedDateTime;
+use jiff::tz::TimeZone;
 
 /// A target: its name (as in `fuzz/fuzz_targets/<name>.rs`) and its body.
 pub type Target = (&'static str, fn(&[u8]));
@@ -37,7 +40,15 @@ pub const TARGETS: &[Target] = &[
     ("statement_lexicon", statement_lexicon),
     ("keyfile", keyfile),
     ("drafts", drafts),
-    // Importers (attune-formats) join here: ("import_jrnl", import_jrnl), …
+    ("import_jrnl", import_jrnl),
+    ("import_jrnl_config", import_jrnl_config),
+    ("import_jrnl_json", import_jrnl_json),
+    ("import_dayone", import_dayone),
+    ("import_daylio", import_daylio),
+    ("import_bearable", import_bearable),
+    ("import_freecbt", import_freecbt),
+    ("import_attune", import_attune),
+    ("import_attune_age", import_attune_age),
 ];
 
 /// The key the draft seeds are sealed with, so mutations reach the decoder.
@@ -149,4 +160,124 @@ pub fn drafts(data: &[u8]) {
     let key = DataKey::from_bytes(DRAFT_KEY);
     let _ = drafts::decode(PathBuf::from("fuzz.draft"), data, Some(&key));
     let _ = drafts::decode(PathBuf::from("fuzz.draft"), data, None);
+}
+
+/// The passphrase of the encrypted-export seeds.
+pub const AGE_PASSPHRASE: &str = "fuzz passphrase";
+/// The scrypt work factor of those seeds, and the most the target accepts: a
+/// real export asks for far more (seconds per try), which would make every
+/// input that keeps the header a "slow input" without exercising anything new.
+pub const AGE_WORK_FACTOR: u8 = 2;
+
+/// The jrnl configuration the formats tests use (`timeformat: '%d.%m.%Y %H:%M'`, tags `+`).
+pub const JRNL_YAML: &[u8] = include_bytes!("../../attune-formats/tests/fixtures/jrnl/jrnl.yaml");
+/// Journals read with a fuzzed configuration: one in each shape of date.
+const JRNL_JOURNALS: [&[u8]; 3] = [
+    include_bytes!("../../attune-formats/tests/fixtures/jrnl/journal.txt"),
+    include_bytes!("../../attune-formats/tests/fixtures/jrnl/journal-old.txt"),
+    include_bytes!("../../attune-formats/tests/fixtures/jrnl/custom.txt"),
+];
+
+/// A zone with clock changes, so wall-clock times can fall in a gap or a fold.
+fn zone() -> TimeZone {
+    TimeZone::get("Europe/Berlin").unwrap_or(TimeZone::UTC)
+}
+
+/// What `attune import` does with a batch next: map it onto a new journal's
+/// trigger and feeling lists (the tags decide where each word goes).
+fn map_batch(batch: &Batch, format: Format) {
+    let labels = attune_core::content::default_labels().unwrap_or_default();
+    let list = |kind: LabelKind| labels.iter().filter(|l| l.kind == kind).cloned().collect::<Vec<Label>>();
+    let mut n = 0u128;
+    let mut new_id = || {
+        n += 1;
+        RecordId::from_uuid(uuid::Uuid::from_u128(n))
+    };
+    let _ = map::to_records(batch, format, &list(LabelKind::Trigger), &list(LabelKind::Feeling), &mut new_id);
+}
+
+/// `attune import jrnl`: the first byte picks the configuration (jrnl's
+/// default `%F %r`, the older `%Y-%m-%d %H:%M`, or the formats tests'
+/// `jrnl.yaml`), the rest is the journal.
+pub fn import_jrnl(data: &[u8]) {
+    let Some((&pick, rest)) = data.split_first() else { return };
+    let config = match pick % 3 {
+        0 => jrnl::Config::default(),
+        1 => jrnl::Config { timeformat: jrnl::OLD_TIMEFORMAT.into(), ..jrnl::Config::default() },
+        _ => jrnl::parse_config(JRNL_YAML).unwrap_or_default(),
+    };
+    if let Ok(batch) = jrnl::parse(rest, &config, &zone()) {
+        map_batch(&batch, Format::Jrnl);
+    }
+}
+
+/// `--jrnl-config`: a `jrnl.yaml`, then journals read with what it says
+/// (its `timeformat` reaches the date parser as a format string).
+pub fn import_jrnl_config(data: &[u8]) {
+    let Ok(config) = jrnl::parse_config(data) else { return };
+    for journal in JRNL_JOURNALS {
+        let _ = jrnl::parse(journal, &config, &zone());
+    }
+}
+
+/// `attune import jrnl-json` (jrnl's `--export json`).
+pub fn import_jrnl_json(data: &[u8]) {
+    if let Ok(batch) = jrnl::parse_json(data, &zone()) {
+        map_batch(&batch, Format::JrnlJson);
+    }
+}
+
+/// `attune import dayone`: the JSON export, or the zip holding it.
+pub fn import_dayone(data: &[u8]) {
+    if let Ok(batch) = dayone::parse(data) {
+        map_batch(&batch, Format::DayOne);
+    }
+}
+
+/// `attune import daylio`: the first byte picks the mood map (Daylio's
+/// five moods, or with the `--mood-map` additions the CLI tests use).
+pub fn import_daylio(data: &[u8]) {
+    let Some((&pick, rest)) = data.split_first() else { return };
+    let mut moods = daylio::MoodMap::default();
+    if pick % 2 == 1 {
+        let pairs = ["ecstatic=10".to_string(), "Meh = 4".to_string()];
+        moods = moods.with_overrides(&pairs).unwrap_or_default();
+    }
+    if let Ok(batch) = daylio::parse(rest, &moods, &zone()) {
+        map_batch(&batch, Format::Daylio);
+    }
+}
+
+/// `attune import bearable`.
+pub fn import_bearable(data: &[u8]) {
+    if let Ok(batch) = bearable::parse(data, &zone()) {
+        map_batch(&batch, Format::Bearable);
+    }
+}
+
+/// `attune import freecbt` (FreeCBT / Quirk thought records).
+pub fn import_freecbt(data: &[u8]) {
+    if let Ok(batch) = freecbt::parse(data, &zone()) {
+        map_batch(&batch, Format::FreeCbt);
+    }
+}
+
+/// `attune import attune`: attune's own export. Whatever it accepts, it
+/// must also accept once written back out (an export must always import).
+pub fn import_attune(data: &[u8]) {
+    let Ok(doc) = attune_json::parse(data) else { return };
+    let again = attune_json::write(&doc);
+    if let Err(e) = attune_json::parse(again.as_bytes()) {
+        panic!("an accepted export, written back out, is refused: {e}");
+    }
+}
+
+/// `attune import attune` of an `export json --encrypt` file: age's header
+/// and payload, then the export inside.
+pub fn import_attune_age(data: &[u8]) {
+    let mut identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(AGE_PASSPHRASE.to_string()));
+    identity.set_max_work_factor(AGE_WORK_FACTOR);
+    if let Ok(plain) = age::decrypt(&identity, data) {
+        import_attune(&plain);
+    }
 }

@@ -73,8 +73,71 @@ pub fn for_target(name: &str) -> Vec<Vec<u8>> {
         "statement_lexicon" => vec![file("say/statement_lexicon.toml")],
         "keyfile" => key_files(),
         "drafts" => draft_files(),
+        "import_jrnl" => picks(&fixtures("jrnl", ".txt"), 3),
+        "import_jrnl_config" => {
+            let mut out = fixtures("jrnl", ".yaml");
+            out.extend(JRNL_CONFIGS.iter().map(|c| c.as_bytes().to_vec()));
+            out
+        }
+        "import_jrnl_json" => fixtures("jrnl", ".json"),
+        "import_dayone" => fixtures("dayone", ""),
+        "import_daylio" => picks(&fixtures("daylio", ".csv"), 2),
+        "import_bearable" => fixtures("bearable", ".csv"),
+        "import_freecbt" => fixtures("freecbt", ".csv"),
+        "import_attune" => attune_exports(),
+        "import_attune_age" => attune_exports().iter().filter_map(|e| encrypt(e)).collect(),
         _ => Vec::new(),
     }
+}
+
+/// Other `jrnl.yaml` settings: both default time formats, spelled out.
+const JRNL_CONFIGS: &[&str] = &[
+    "timeformat: '%F %r'\ntagsymbols: '#@'\n",
+    "timeformat: '%Y-%m-%d %H:%M'\n",
+    "journals:\n  default: ~/journal.txt\n",
+];
+
+/// The importers' test files, good and malformed (the CLI's formats tests use the same).
+fn fixtures(format: &str, ending: &str) -> Vec<Vec<u8>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../attune-formats/tests/fixtures").join(format);
+    files(&dir, ending)
+}
+
+/// The files in `dir` whose names end with `ending`, in name order.
+fn files(dir: &std::path::Path, ending: &str) -> Vec<Vec<u8>> {
+    let Ok(read) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut paths: Vec<_> = read
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.to_string_lossy().ends_with(ending))
+        .collect();
+    paths.sort();
+    paths.iter().filter_map(|p| std::fs::read(p).ok()).collect()
+}
+
+/// Each seed once for every value of a target's first (picking) byte.
+fn picks(seeds: &[Vec<u8>], choices: u8) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for pick in 0..choices {
+        for seed in seeds {
+            let mut s = vec![pick];
+            s.extend_from_slice(seed);
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// attune's own exports (`crates/attune-fuzz/seeds/`, made by `attune export json`).
+fn attune_exports() -> Vec<Vec<u8>> {
+    files(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds"), ".json")
+}
+
+/// `export json --encrypt` of `plain`, at the target's small work factor.
+fn encrypt(plain: &[u8]) -> Option<Vec<u8>> {
+    let mut recipient =
+        age::scrypt::Recipient::new(age::secrecy::SecretString::from(crate::AGE_PASSPHRASE.to_string()));
+    recipient.set_work_factor(crate::AGE_WORK_FACTOR);
+    age::encrypt(&recipient, plain).ok()
 }
 
 /// A real key file of each kind, made by the store.

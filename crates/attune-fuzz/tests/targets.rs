@@ -14,9 +14,10 @@ use attune_fuzz::{TARGETS, seeds};
 const SLOW: Duration = Duration::from_secs(if cfg!(debug_assertions) { 10 } else { 1 });
 
 /// Mutations per target: a few thousand where one run takes microseconds,
-/// fewer where it reloads and checks the whole content library.
+/// fewer where it reloads and checks the whole content library, or where
+/// age builds its (localised) error for every refused file.
 fn runs(name: &str) -> usize {
-    let base = if name == "content" { 200 } else { 2_000 };
+    let base = if matches!(name, "content" | "import_attune_age") { 200 } else { 2_000 };
     if std::env::var("ATTUNE_LONG_TESTS").is_ok_and(|v| v == "1") { base * 100 } else { base }
 }
 
@@ -118,4 +119,49 @@ fn keyfile() {
 #[test]
 fn drafts() {
     fuzz("drafts")
+}
+
+#[test]
+fn import_jrnl() {
+    fuzz("import_jrnl")
+}
+
+#[test]
+fn import_jrnl_config() {
+    fuzz("import_jrnl_config")
+}
+
+#[test]
+fn import_jrnl_json() {
+    fuzz("import_jrnl_json")
+}
+
+#[test]
+fn import_dayone() {
+    fuzz("import_dayone")
+}
+
+#[test]
+fn import_daylio() {
+    fuzz("import_daylio")
+}
+
+#[test]
+fn import_bearable() {
+    fuzz("import_bearable")
+}
+
+#[test]
+fn import_freecbt() {
+    fuzz("import_freecbt")
+}
+
+#[test]
+fn import_attune() {
+    fuzz("import_attune")
+}
+
+#[test]
+fn import_attune_age() {
+    fuzz("import_attune_age")
 }
