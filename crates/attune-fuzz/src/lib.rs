@@ -193,7 +193,8 @@ fn map_batch(batch: &Batch, format: Format) {
         n += 1;
         RecordId::from_uuid(uuid::Uuid::from_u128(n))
     };
-    let _ = map::to_records(batch, format, &list(LabelKind::Trigger), &list(LabelKind::Feeling), &mut new_id);
+    let now = now().timestamp();
+    let _ = map::to_records(batch, format, &list(LabelKind::Trigger), &list(LabelKind::Feeling), now, &mut new_id);
 }
 
 /// `attune import jrnl`: the first byte picks the configuration (jrnl's
