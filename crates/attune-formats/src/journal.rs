@@ -10,7 +10,7 @@ use attune_core::pause::Pause;
 use attune_core::plan::Agreement;
 use attune_core::selfworth::Suggestion;
 use attune_core::{Checkin, Entry, Label, LabelKind, RecordId};
-use attune_store::{CheckinFilter, ImportBatch, Store, StoreError};
+use attune_store::{CheckinFilter, ImportBatch, ImportCounts, Store, StoreError};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -122,6 +122,44 @@ pub fn from_document(doc: attune_json::Document, now: Timestamp) -> Result<(Impo
         affirmations: doc.affirmations,
     };
     Ok((batch, Preview { read, first, last, ..Preview::default() }))
+}
+
+/// "3 entries", "1 entry": a count of one kind of record, as the import
+/// preview and summary say it.
+pub fn counted(n: usize, plural: &str) -> String {
+    if n != 1 {
+        return format!("{n} {plural}");
+    }
+    let one = match plural {
+        "entries" => "entry",
+        "activities" => "activity",
+        "triggers and feelings" => "trigger or feeling",
+        p => p.strip_suffix('s').unwrap_or(p),
+    };
+    format!("1 {one}")
+}
+
+/// What an import added, kind by kind ("3 entries, 1 check-in"), or
+/// "nothing new".
+pub fn added_text(i: &ImportCounts) -> String {
+    let added: Vec<String> = [
+        (i.entries, "entries"),
+        (i.checkins, "check-ins"),
+        (i.labels, "triggers and feelings"),
+        (i.assessments, "questionnaire results"),
+        (i.needs, "needs"),
+        (i.trigger_plans, "trigger plans"),
+        (i.agreements, "agreements"),
+        (i.pauses, "pauses"),
+        (i.activities, "activities"),
+        (i.supporters, "supporters"),
+        (i.affirmations, "affirmations"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, k)| counted(*n, k))
+    .collect();
+    if added.is_empty() { "nothing new".into() } else { added.join(", ") }
 }
 
 /// Every live entry and check-in, oldest first.

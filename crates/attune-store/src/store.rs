@@ -1776,9 +1776,11 @@ fn fts_query(words: &str) -> Option<String> {
 
 /// How many live records of `table` match, and the newest `limit` of them
 /// as (seq, time). The FTS query runs once, into a set (deleted records are
-/// not in the index, so its size is the total). Few matches: look each up and
-/// sort. Many: walk the table's live-by-time index newest first and stop after
-/// `limit` matches, never reading the rows themselves.
+/// not in the index, so its size is the total). Then the cheaper of two ways:
+/// look each match up and sort (a page of the table, decrypted, per match),
+/// or walk the table's live-by-time index newest first until `limit`
+/// matches, never reading the rows themselves (about total / matches ×
+/// limit index rows, some hundred to a decrypted page).
 fn newest_matches(
     conn: &Connection,
     table: &str,
@@ -1787,8 +1789,6 @@ fn newest_matches(
     query: &str,
     limit: i64,
 ) -> Result<(usize, Vec<(i64, i64)>), StoreError> {
-    // Up to this many matches, sorting them all is cheaper than walking the time index.
-    const FEW: usize = 1_000;
     let fts_sql = format!("SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?1");
     let matched: HashSet<i64> =
         conn.prepare_cached(&fts_sql)?.query_map(params![query], |r| r.get(0))?.collect::<Result<_, _>>()?;
@@ -1798,7 +1798,10 @@ fn newest_matches(
     }
     let want = usize::try_from(limit).unwrap_or(usize::MAX);
     let mut page = Vec::with_capacity(want.min(count));
-    if count <= FEW {
+    // Every number ever given out bounds the rows the walk may pass.
+    let rows: i64 =
+        conn.prepare_cached(&format!("SELECT coalesce(max(seq), 0) FROM {table}"))?.query_row([], |r| r.get(0))?;
+    if look_up_each(count, usize::try_from(rows).unwrap_or(usize::MAX), want) {
         let sql = format!(
             "SELECT {alias}.seq, {alias}.{time} FROM {table} {alias} \
              WHERE {alias}.deleted_at IS NULL AND {alias}.seq IN (SELECT value FROM json_each(?1)) \
@@ -1908,6 +1911,14 @@ fn tag_counts(conn: &Connection) -> Result<Vec<(String, usize)>, StoreError> {
     Ok(out)
 }
 
+/// Whether looking up each of `matches` rows beats walking the time index
+/// for the newest `want` of them among `rows` rows. A look-up decrypts about
+/// one table page; the walk passes about rows / matches × want index rows,
+/// roughly 100 of which cost as much as one page.
+fn look_up_each(matches: usize, rows: usize, want: usize) -> bool {
+    (matches as u128).saturating_pow(2).saturating_mul(100) <= (rows as u128).saturating_mul(want as u128)
+}
+
 fn json_ids(ids: &[i64]) -> Result<String, StoreError> {
     serde_json::to_string(ids).map_err(|e| StoreError::Decode(e.to_string()))
 }
@@ -1933,6 +1944,15 @@ mod tests {
         assert_eq!(fts_query("\"a\" AND (b OR c*)").as_deref(), Some("\"a\"* \"AND\"* \"b\"* \"OR\"* \"c\"*"));
         assert_eq!(fts_query("\" ( ) * : ^ -"), None);
         assert_eq!(fts_query("él no contesta").as_deref(), Some("\"él\"* \"no\"* \"contesta\"*"));
+    }
+
+    #[test]
+    fn search_looks_up_few_matches_and_walks_the_index_for_many() {
+        assert!(look_up_each(5, 100_000, 20));
+        assert!(look_up_each(100, 100_000, 20));
+        assert!(!look_up_each(842, 10_000, 20), "842 look-ups cost more than walking ~240 index rows");
+        assert!(!look_up_each(91, 1_000, 20));
+        assert!(!look_up_each(usize::MAX, usize::MAX, 1), "no overflow");
     }
 
     #[test]

@@ -195,7 +195,8 @@ fn parse_error(file: &str, e: ParseError) -> CliError {
 fn print(s: &Summary) -> CliResult {
     let mut w = out::stdout();
     writeln!(w, "{BOLD}{}{BOLD:#} ({})", s.file, s.format.as_str())?;
-    let read: Vec<String> = s.preview.read.iter().filter(|(_, n)| **n > 0).map(|(k, n)| counted(*n, k)).collect();
+    let read: Vec<String> =
+        s.preview.read.iter().filter(|(_, n)| **n > 0).map(|(k, n)| journal::counted(*n, k)).collect();
     writeln!(w, "  Read: {}", if read.is_empty() { "nothing to import".into() } else { read.join(", ") })?;
     if let (Some(first), Some(last)) = (&s.preview.first, &s.preview.last) {
         writeln!(w, "  From {first} to {last}")?;
@@ -229,24 +230,7 @@ fn print(s: &Summary) -> CliResult {
         writeln!(w, "  {n}")?;
     }
     let i = &s.imported;
-    let added: Vec<String> = [
-        (i.entries, "entries"),
-        (i.checkins, "check-ins"),
-        (i.labels, "triggers and feelings"),
-        (i.assessments, "questionnaire results"),
-        (i.needs, "needs"),
-        (i.trigger_plans, "trigger plans"),
-        (i.agreements, "agreements"),
-        (i.pauses, "pauses"),
-        (i.activities, "activities"),
-        (i.supporters, "supporters"),
-        (i.affirmations, "affirmations"),
-    ]
-    .iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, k)| counted(*n, k))
-    .collect();
-    let added = if added.is_empty() { "nothing new".to_string() } else { added.join(", ") };
+    let added = journal::added_text(i);
     let already = if i.already_there > 0 {
         format!("; {} were already in your journal and were left as they are", i.already_there)
     } else {
@@ -258,18 +242,4 @@ fn print(s: &Summary) -> CliResult {
         writeln!(w, "\n{GOOD}Imported{GOOD:#} {added}{already}.")?;
     }
     Ok(())
-}
-
-/// "1 entry", "2 entries": the kinds are written in the plural.
-fn counted(n: usize, plural: &str) -> String {
-    if n != 1 {
-        return format!("{n} {plural}");
-    }
-    let one = match plural {
-        "entries" => "entry".to_string(),
-        "activities" => "activity".to_string(),
-        "triggers and feelings" => "trigger or feeling".to_string(),
-        p => p.strip_suffix('s').unwrap_or(p).to_string(),
-    };
-    format!("1 {one}")
 }

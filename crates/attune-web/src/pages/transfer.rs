@@ -11,7 +11,7 @@ use attune_formats::map::Target;
 use attune_formats::read::{self, Parsed};
 use attune_formats::report::{self, ReportInput, SectionId};
 use attune_formats::{Format, attune_json, crypt, daylio, export, jrnl};
-use attune_store::{ImportBatch, ImportCounts, RecordRef, StoreError};
+use attune_store::{ImportBatch, RecordRef, StoreError};
 use axum::body::Bytes;
 use axum::extract::{Multipart, State};
 use axum::http::header;
@@ -244,42 +244,9 @@ pub struct ImportPreviewPage {
     token: String,
 }
 
-fn plural(n: usize, kind: &str) -> String {
-    if n == 1 {
-        let one = match kind {
-            "entries" => "entry".to_string(),
-            "activities" => "activity".to_string(),
-            k => k.strip_suffix('s').unwrap_or(k).to_string(),
-        };
-        return format!("1 {one}");
-    }
-    format!("{n} {kind}")
-}
-
-fn counts_text(i: &ImportCounts) -> String {
-    let added: Vec<String> = [
-        (i.entries, "entries"),
-        (i.checkins, "check-ins"),
-        (i.labels, "triggers and feelings"),
-        (i.assessments, "questionnaire results"),
-        (i.needs, "needs"),
-        (i.trigger_plans, "trigger plans"),
-        (i.agreements, "agreements"),
-        (i.pauses, "pauses"),
-        (i.activities, "activities"),
-        (i.supporters, "supporters"),
-        (i.affirmations, "affirmations"),
-    ]
-    .iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, k)| plural(*n, k))
-    .collect();
-    if added.is_empty() { "nothing new".into() } else { added.join(", ") }
-}
-
 fn preview_lines(p: &Preview) -> Vec<String> {
     let mut lines = Vec::new();
-    let read: Vec<String> = p.read.iter().filter(|(_, n)| **n > 0).map(|(k, n)| plural(*n, k)).collect();
+    let read: Vec<String> = p.read.iter().filter(|(_, n)| **n > 0).map(|(k, n)| journal::counted(*n, k)).collect();
     lines.push(format!("Read: {}.", if read.is_empty() { "nothing to import".into() } else { read.join(", ") }));
     if let (Some(first), Some(last)) = (&p.first, &p.last) {
         lines.push(format!("From {first} to {last}."));
@@ -476,7 +443,7 @@ pub async fn import(State(state): State<AppState>, Extension(ctx): Extension<Ctx
         format: format.as_str().to_string(),
         lines: preview_lines(&preview),
         skipped: preview.skipped.iter().map(|g| format!("{} × {} (first at {})", g.count, g.why, g.first_at)).collect(),
-        would: format!("Importing would add {}.{already}", counts_text(&counts)),
+        would: format!("Importing would add {}.{already}", journal::added_text(&counts)),
         token: token.clone(),
     };
     state.set_pending_import(Some(PendingImport { token, file, batch }));
@@ -504,7 +471,7 @@ pub async fn confirm(
     };
     let PendingImport { file, batch, .. } = pending;
     let counts = state.store(move |store| Ok(store.import(&batch, false, &mut |_| {})?)).await?;
-    let message = format!("Imported from {file}: {}.", counts_text(&counts));
+    let message = format!("Imported from {file}: {}.", journal::added_text(&counts));
     see_other(&format!(
         "/settings?{}",
         serde_urlencoded::to_string([("done", "import"), ("imported", &message)]).unwrap_or_default()
