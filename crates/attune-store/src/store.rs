@@ -5,7 +5,7 @@
 //! variants with a meaning (busy, disk full, read-only, damaged) at the edge
 //! of each public method.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -1775,8 +1775,9 @@ fn fts_query(words: &str) -> Option<String> {
 }
 
 /// How many live records of `table` match, and the newest `limit` of them
-/// as (seq, time). The FTS query runs once, into a set (deleted records are
-/// not in the index, so its size is the total). Then the cheaper of two ways:
+/// as (seq, time). The FTS query runs once, into a sorted list (FTS5 yields
+/// rowids in order natively; deleted records are not in the index, so its
+/// length is the total). Then the cheaper of two ways:
 /// look each match up and sort (a page of the table, decrypted, per match),
 /// or walk the table's live-by-time index newest first until `limit`
 /// matches, never reading the rows themselves (about total / matches ×
@@ -1789,8 +1790,8 @@ fn newest_matches(
     query: &str,
     limit: i64,
 ) -> Result<(usize, Vec<(i64, i64)>), StoreError> {
-    let fts_sql = format!("SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?1");
-    let matched: HashSet<i64> =
+    let fts_sql = format!("SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?1 ORDER BY rowid");
+    let matched: Vec<i64> =
         conn.prepare_cached(&fts_sql)?.query_map(params![query], |r| r.get(0))?.collect::<Result<_, _>>()?;
     let count = matched.len();
     if count == 0 || limit <= 0 {
@@ -1807,7 +1808,7 @@ fn newest_matches(
              WHERE {alias}.deleted_at IS NULL AND {alias}.seq IN (SELECT value FROM json_each(?1)) \
              ORDER BY {alias}.{time} DESC, {alias}.seq DESC LIMIT ?2"
         );
-        let ids = json_ids(&matched.into_iter().collect::<Vec<_>>())?;
+        let ids = json_ids(&matched)?;
         let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![ids, limit], |r| Ok((r.get(0)?, r.get(1)?)))?;
         for row in rows {
@@ -1826,7 +1827,7 @@ fn newest_matches(
             && let Some(row) = rows.next()?
         {
             let seq: i64 = row.get(0)?;
-            if matched.contains(&seq) {
+            if matched.binary_search(&seq).is_ok() {
                 page.push((seq, row.get(1)?));
             }
         }
