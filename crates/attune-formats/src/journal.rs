@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use attune_core::assess::Taken;
+use attune_core::insights::Insights;
 use attune_core::pause::Pause;
 use attune_core::plan::Agreement;
 use attune_core::selfworth::Suggestion;
@@ -16,6 +17,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::map::{self, Target};
+use crate::report::{ReportInput, SectionId};
 use crate::{Batch, Format, Location, ParseError, attune_json};
 
 /// What an import would bring, shown before anything is written.
@@ -216,6 +218,37 @@ pub struct ReportRecords {
     pub pauses: Vec<Pause>,
     /// Current agreements (none when `partner` is false: safety mode).
     pub agreements: Vec<Agreement>,
+}
+
+impl ReportRecords {
+    /// What the report of `insights` is made of, for the CLI and the web alike.
+    /// Without partner agreements (safety mode) their section is left out.
+    pub fn report_input<'a>(
+        &'a self,
+        insights: &'a Insights,
+        today: Date,
+        mut sections: Vec<SectionId>,
+        questions: Vec<String>,
+        entries: &'a [(i64, Entry)],
+        partner: bool,
+    ) -> ReportInput<'a> {
+        if !partner {
+            sections.retain(|s| *s != SectionId::Agreements);
+        }
+        let w = &insights.window;
+        ReportInput {
+            period: format!("{} weeks, {} to {}", w.weeks, w.start.strftime("%-d %b %Y"), w.end.strftime("%-d %b %Y")),
+            made_on: today.strftime("%-d %b %Y").to_string(),
+            sections,
+            insights,
+            triggers: &self.triggers,
+            assessments: &self.assessments,
+            agreements: &self.agreements,
+            pauses: &self.pauses,
+            questions,
+            entries: entries.iter().map(|(seq, e)| (*seq, e)).collect(),
+        }
+    }
 }
 
 /// Reads the report's records for the period starting on `start` (local day).

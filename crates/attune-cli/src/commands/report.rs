@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use attune_core::insights::{Window, insights_with_exposures};
 use attune_core::when::Edge;
 use attune_formats::journal;
-use attune_formats::report::{self, ReportInput, SectionId};
+use attune_formats::report::{self, SectionId};
 use attune_store::RecordRef;
 use clap::Args;
 
@@ -129,10 +129,6 @@ pub fn run(args: ReportArgs, app: &App) -> CliResult {
 
     let policy = app.safety_policy(store)?;
     let records = journal::report_records(store, insights.window.start, policy.partner_agreements)?;
-    let mut chosen = chosen;
-    if !policy.partner_agreements {
-        chosen.retain(|s| *s != SectionId::Agreements);
-    }
     let mut picked = Vec::new();
     for given in &args.entries {
         match store.resolve(given.trim())? {
@@ -148,23 +144,7 @@ pub fn run(args: ReportArgs, app: &App) -> CliResult {
     } else {
         args.questions.iter().map(|q| q.trim().to_string()).filter(|q| !q.is_empty()).collect()
     };
-    let input = ReportInput {
-        period: format!(
-            "{} weeks, {} to {}",
-            insights.window.weeks,
-            insights.window.start.strftime("%-d %b %Y"),
-            insights.window.end.strftime("%-d %b %Y")
-        ),
-        made_on: app.now.date().strftime("%-d %b %Y").to_string(),
-        sections: chosen,
-        insights: &insights,
-        triggers: &records.triggers,
-        assessments: &records.assessments,
-        agreements: &records.agreements,
-        pauses: &records.pauses,
-        questions,
-        entries: picked.iter().map(|(s, e)| (*s, e)).collect(),
-    };
+    let input = records.report_input(&insights, app.now.date(), chosen, questions, &picked, policy.partner_agreements);
     let html = report::render(&input);
     crate::commands::export::write_file(&args.out, html.as_bytes())?;
     let mut w = out::stdout();

@@ -9,7 +9,7 @@ use attune_core::plan::{PlanTexts, ics};
 use attune_formats::journal::{self, Preview};
 use attune_formats::map::Target;
 use attune_formats::read::{self, Parsed};
-use attune_formats::report::{self, ReportInput, SectionId};
+use attune_formats::report::{self, SectionId};
 use attune_formats::{Format, attune_json, crypt, daylio, export, jrnl};
 use attune_store::{ImportBatch, RecordRef, StoreError};
 use axum::body::Bytes;
@@ -514,7 +514,7 @@ pub async fn report(State(state): State<AppState>, Extension(ctx): Extension<Ctx
         form.questions.lines().map(str::trim).filter(|q| !q.is_empty()).map(str::to_string).collect();
     let wanted: Vec<String> =
         form.entries.split([',', ' ']).map(str::trim).filter(|e| !e.is_empty()).map(str::to_string).collect();
-    let (n_weeks, mut chosen) = (form.weeks, form.sections.clone());
+    let (n_weeks, chosen) = (form.weeks, form.sections.clone());
     let st = state.clone();
     let now = state.now();
     let made = state
@@ -538,27 +538,8 @@ pub async fn report(State(state): State<AppState>, Extension(ctx): Extension<Ctx
             }
             let (insights, _) = super::insights::compute(&st, store, Window::LastWeeks(n_weeks))?;
             let partner = !settings(store)?.mode;
-            if !partner {
-                chosen.retain(|s| *s != SectionId::Agreements);
-            }
             let records = journal::report_records(store, insights.window.start, partner)?;
-            let input = ReportInput {
-                period: format!(
-                    "{} weeks, {} to {}",
-                    insights.window.weeks,
-                    insights.window.start.strftime("%-d %b %Y"),
-                    insights.window.end.strftime("%-d %b %Y")
-                ),
-                made_on: now.date().strftime("%-d %b %Y").to_string(),
-                sections: chosen,
-                insights: &insights,
-                triggers: &records.triggers,
-                assessments: &records.assessments,
-                agreements: &records.agreements,
-                pauses: &records.pauses,
-                questions,
-                entries: picked.iter().map(|(s, e)| (*s, e)).collect(),
-            };
+            let input = records.report_input(&insights, now.date(), chosen, questions, &picked, partner);
             Ok(Ok(report::render(&input)))
         })
         .await?;
