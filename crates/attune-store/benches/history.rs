@@ -1,6 +1,6 @@
 //! Loading a whole history for `attune insights`: 100,000 entries and 3,000
-//! check-ins, encrypted. Compares the lean statistics read with the full
-//! entry read that `attune list` uses.
+//! check-ins, encrypted. Compares the lean statistics read (the insights'
+//! `Facts`) with the full entry read that `attune list` uses.
 //!
 //! `cargo bench -p attune-store --bench history` (add `-- --quick` for a short run).
 //! On a busy, shared machine set `ATTUNE_BENCH_CPU_TIME=1` to time the CPU
@@ -133,12 +133,10 @@ fn bench(c: &mut Criterion) {
     store.bulk_insert_checkins(&checkins).unwrap_or_else(|e| panic!("insert: {e}"));
     eprintln!("setup: {ENTRIES} entries and {CHECKINS} check-ins in {:.1?}", started.elapsed());
 
-    c.bench_function("entries_for_stats(all) of 100k", |b| {
-        measure(b, || store.entries_for_stats(None, None).unwrap_or_default())
-    });
+    c.bench_function("entry_facts(all) of 100k", |b| measure(b, || store.entry_facts(None, None).unwrap_or_default()));
     let last_year = Some(Timestamp::from_second(START + ENTRIES as i64 * 950 - 365 * 86_400).unwrap_or_default());
-    c.bench_function("entries_for_stats(last year) of 100k", |b| {
-        measure(b, || store.entries_for_stats(last_year, None).unwrap_or_default())
+    c.bench_function("entry_facts(last year) of 100k", |b| {
+        measure(b, || store.entry_facts(last_year, None).unwrap_or_default())
     });
     c.bench_function("checkins_between(all) of 3k", |b| {
         measure(b, || store.checkins_between(None, None).unwrap_or_default())

@@ -317,7 +317,7 @@ CREATE TABLE affirmations (
 "#;
 
 /// Insights (issue 3): a covering index for reading whole stretches of
-/// history for statistics (`Store::entries_for_stats`). It holds every
+/// history for statistics (`Store::entry_facts`). It holds every
 /// column an analysis reads, in time order, so the read never touches the
 /// table's rows and their long texts: with SQLCipher every page read is a
 /// page decrypted, and the texts are most of the pages. (`deleted_at`, always
@@ -619,11 +619,12 @@ mod tests {
             .unwrap();
         }
         let store = Store::open(dir.path(), None).unwrap();
-        let (seqs, rows) = store.entries_for_stats(None, None).unwrap();
+        let (seqs, facts) = store.entry_facts(None, None).unwrap();
         assert_eq!(seqs, vec![2, 1]);
-        assert_eq!(rows[1].triggers[0].as_str(), "late-reply");
-        assert_eq!(rows[1].occurred.zone.as_deref(), Some("Europe/Berlin"));
-        assert_eq!(rows[1].intensity.map(|i| i.get()), Some(7));
+        let newer = &facts.entries[1];
+        assert_eq!(facts.labels[facts.triggers(newer)[0] as usize].as_str(), "late-reply");
+        assert_eq!(facts.occurred(newer).zone.as_deref(), Some("Europe/Berlin"));
+        assert_eq!(newer.intensity.map(|i| i.get()), Some(7));
     }
 
     /// The deleted-entries index: entries deleted before the upgrade are in

@@ -549,9 +549,6 @@ async fn plan_needs_agreements_and_the_calendar() {
     assert_eq!(status, StatusCode::OK);
     assert!(resp.headers().get(header::CONTENT_TYPE).unwrap().to_str().unwrap().starts_with("text/calendar"));
     assert!(ics.starts_with("BEGIN:VCALENDAR") && ics.contains("BEGIN:VEVENT"), "{ics}");
-    let (status, _, html) = w.call(w.post("/plan/agreement", &[("kind", "promise"), ("text", "x")])).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(html.contains("not a kind of agreement"));
     w.call(w.post("/safety/mode", &[("mode", "on")])).await;
     let (_, _, html) = w.call(w.get("/plan")).await;
     assert!(!html.contains("What we agreed"), "agreements are hidden in safety mode");
@@ -926,6 +923,65 @@ async fn trigger_plans_are_added_changed_and_retired() {
     assert_eq!(location(&resp), "/plan#plans");
     let (_, _, html) = w.call(w.get("/plan")).await;
     assert!(html.contains("No trigger plans yet."));
+}
+
+// ---- Plan: refused needs and agreements -----------------------------------------
+
+#[tokio::test]
+async fn a_refused_need_comes_back_as_typed_with_the_error_beside_the_field() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    // A name without a letter or digit; what it looks like stays as typed.
+    let (status, _, html) = w.call(w.post("/plan/need", &[("name", "--"), ("looks_like", "a text at lunch")])).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<p class=\"error\" id=\"need-name-err\" role=\"alert\">A need: a name needs"), "{html}");
+    assert!(html.contains("aria-describedby=\"need-name-err\""));
+    assert!(html.contains("id=\"need-name\" name=\"name\" value=\"--\""), "{html}");
+    assert!(html.contains("value=\"a text at lunch\""), "{html}");
+    let long = "x".repeat(41);
+    let (_, _, html) = w.call(w.post("/plan/need", &[("name", long.as_str())])).await;
+    assert!(html.contains("keep the name short"), "{html}");
+    assert!(html.contains(&format!("value=\"{long}\"")));
+    let (_, _, html) = w.call(w.post("/plan/need", &[("name", "Honesty"), ("looks_like", "a\u{7}b")])).await;
+    assert!(html.contains("id=\"need-looks-err\"") && html.contains("invisible control character"), "{html}");
+    assert!(html.contains("value=\"Honesty\""));
+    let (_, _, html) = w.call(w.get("/plan")).await;
+    assert!(html.contains("No needs written down yet"), "refused needs saved nothing");
+}
+
+#[tokio::test]
+async fn a_refused_agreement_comes_back_as_typed_with_the_error_beside_the_field() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    let typed = |kind, review_on, minutes| {
+        [("kind", kind), ("text", "We pause when it gets loud"), ("review_on", review_on), ("pause_minutes", minutes)]
+    };
+    // Not a date: the review field says so, the words and the kind stay.
+    let (status, _, html) = w.call(w.post("/plan/agreement", &typed("pause-rule", "next spring", "20"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(
+            "id=\"agree-review-err\" role=\"alert\">Look at it again on: &#39;next spring&#39; is not a date"
+        ),
+        "{html}"
+    );
+    assert!(html.contains("value=\"We pause when it gets loud\"") && html.contains("value=\"next spring\""));
+    assert!(html.contains("<option value=\"pause-rule\" selected>"), "{html}");
+    assert!(html.contains("value=\"20\""));
+    // A pause rule without a length, and a length that is no number.
+    let (_, _, html) = w.call(w.post("/plan/agreement", &typed("pause-rule", "", ""))).await;
+    assert!(html.contains("id=\"agree-minutes-err\"") && html.contains("a pause rule needs one"), "{html}");
+    let (_, _, html) = w.call(w.post("/plan/agreement", &typed("pause-rule", "", "ten"))).await;
+    assert!(html.contains("Pause length: &#39;ten&#39; is not a whole number"), "{html}");
+    assert!(html.contains("value=\"ten\""));
+    let (_, _, html) = w.call(w.post("/plan/agreement", &typed("pause-rule", "", "500"))).await;
+    assert!(html.contains("Pause length: 500 is outside 1 to"), "{html}");
+    // An unknown kind, and no words at all.
+    let (_, _, html) = w.call(w.post("/plan/agreement", &typed("promise", "", ""))).await;
+    assert!(html.contains("id=\"agree-kind-err\"") && html.contains("not a kind of agreement"), "{html}");
+    let (_, _, html) = w.call(w.post("/plan/agreement", &[("kind", "other"), ("review_on", "2026-12-24")])).await;
+    assert!(html.contains("id=\"agree-text-err\"") && html.contains("write it in a sentence"), "{html}");
+    assert!(html.contains("value=\"2026-12-24\""));
+    let (_, _, html) = w.call(w.get("/plan")).await;
+    assert!(html.contains("No agreements yet."), "refused agreements saved nothing");
 }
 
 // ---- Self-worth: the support map ------------------------------------------------

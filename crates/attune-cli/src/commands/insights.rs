@@ -10,13 +10,13 @@ use std::io::Write;
 
 use attune_core::content::{ContentError, Library};
 use attune_core::insights::{
-    Direction, Exposure, HelpSuggestion, Insights, InsightsConfig, ProfileShare, Template, Verdict, WeekSummary,
-    Window, insights_with_exposures,
+    Direction, Exposure, Facts, HelpSuggestion, Insights, InsightsConfig, ProfileShare, Template, Verdict, WeekSummary,
+    Window, insights_of,
 };
 use attune_core::safety::SafetyPolicy;
 use attune_core::vocab::{Sign, Source};
 use attune_core::when::Edge;
-use attune_core::{Checkin, Entry, LabelKind};
+use attune_core::{Checkin, LabelKind};
 use attune_store::Store;
 use clap::Args;
 use jiff::civil::Date;
@@ -78,7 +78,7 @@ pub fn run(args: InsightsArgs, app: &App) -> CliResult {
     let opened = app.open()?;
     let store = &opened.store;
     let data = load(store, &cfg, &now, window, until.is_some(), Some(&texts.helps))?;
-    let result = insights_with_exposures(&data.entries, &data.checkins, &data.exposures, &now, window, &cfg);
+    let result = insights_of(&data.facts, &data.checkins, &data.exposures, &now, window, &cfg);
     let ctx = safety::Context::load(app, store)?;
     let note = ctx.mode_note();
     let numbers = example_numbers(&result, &data);
@@ -129,10 +129,11 @@ struct Json<'a> {
 
 /// What core is given, and the entry numbers by id.
 pub(crate) struct Loaded {
-    pub(crate) entries: Vec<Entry>,
+    /// What core counts of the entries (the store's lean read).
+    pub(crate) facts: Facts,
     pub(crate) checkins: Vec<Checkin>,
     pub(crate) exposures: Vec<Exposure>,
-    /// `seqs[i]` is the number of `entries[i]`.
+    /// `seqs[i]` is the number of `facts.entries[i]`.
     seqs: Vec<i64>,
 }
 
@@ -171,11 +172,11 @@ pub(crate) fn load(
     } else {
         None
     };
-    let (mut seqs, mut entries) = store.entries_for_stats(since, until)?;
+    let (mut seqs, mut facts) = store.entry_facts(since, until)?;
     if cut {
-        let keep: Vec<bool> = entries.iter().map(|e| e.occurred.local().date() <= today).collect();
+        let keep: Vec<bool> = facts.entries.iter().map(|e| e.local().date() <= today).collect();
         let mut k = keep.iter();
-        entries.retain(|_| k.next().copied().unwrap_or(false));
+        facts.entries.retain(|_| k.next().copied().unwrap_or(false));
         let mut k = keep.iter();
         seqs.retain(|_| k.next().copied().unwrap_or(false));
     }
@@ -186,10 +187,10 @@ pub(crate) fn load(
         .filter(|c| !cut || c.at.local().date() <= today)
         .collect();
     let exposures = match helps {
-        Some(t) => exposures(store, t, &entries, &checkins, since)?,
+        Some(t) => exposures(store, t, &facts, &checkins, since)?,
         None => Vec::new(),
     };
-    Ok(Loaded { entries, checkins, exposures, seqs })
+    Ok(Loaded { facts, checkins, exposures, seqs })
 }
 
 /// "What seems to help": per-day yes/no records to compare next-day felt
@@ -202,7 +203,7 @@ pub(crate) fn load(
 fn exposures(
     store: &Store,
     texts: &HelpsTexts,
-    entries: &[Entry],
+    facts: &Facts,
     checkins: &[Checkin],
     since: Option<Timestamp>,
 ) -> CliResult<Vec<Exposure>> {
@@ -217,7 +218,7 @@ fn exposures(
         return Ok(Vec::new());
     }
     let mut days: BTreeSet<Date> = activities.union(&pauses).copied().collect();
-    days.extend(entries.iter().map(|e| e.occurred.local().date()));
+    days.extend(facts.entries.iter().map(|e| e.local().date()));
     days.extend(checkins.iter().map(|c| c.at.local().date()));
     let exposure = |name: &str, yes: &BTreeSet<Date>| Exposure {
         name: name.to_string(),
@@ -242,7 +243,7 @@ fn example_numbers(insights: &Insights, data: &Loaded) -> BTreeMap<String, i64> 
         .iter()
         .flat_map(|t| &t.examples)
         .filter_map(|id| {
-            let at = data.entries.iter().position(|e| e.id == *id)?;
+            let at = data.facts.entries.iter().position(|e| e.id == *id)?;
             Some((id.to_string(), *data.seqs.get(at)?))
         })
         .collect()
@@ -303,7 +304,7 @@ pub fn help_after_checkin(app: &App, store: &mut Store) -> CliResult<Option<(Hel
     let (cfg, texts) = load_content(&library)?;
     let window = Window::LastWeeks(cfg.pattern.recent_weeks);
     let data = load(store, &cfg, &app.now, window, false, None)?;
-    let result = insights_with_exposures(&data.entries, &data.checkins, &[], &app.now, window, &cfg);
+    let result = insights_of(&data.facts, &data.checkins, &[], &app.now, window, &cfg);
     let Some(suggestion) = result.professional_help else { return Ok(None) };
     store.set_setting(HELP_SHOWN_KEY, Some(&today.to_string()))?;
     let shown = HelpShown { suggestion, bring: texts.help.bring.clone(), find: texts.help.find.clone() };

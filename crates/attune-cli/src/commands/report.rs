@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use attune_core::insights::{Window, insights_with_exposures};
+use attune_core::insights::{Window, insights_of};
 use attune_core::when::Edge;
 use attune_formats::journal;
 use attune_formats::report::{self, SectionId};
@@ -125,7 +125,7 @@ pub fn run(args: ReportArgs, app: &App) -> CliResult {
     let window = Window::LastWeeks(n_weeks);
     let now = app.now.clone();
     let data = crate::commands::insights::load(store, &cfg, &now, window, false, None)?;
-    let insights = insights_with_exposures(&data.entries, &data.checkins, &data.exposures, &now, window, &cfg);
+    let insights = insights_of(&data.facts, &data.checkins, &data.exposures, &now, window, &cfg);
 
     let policy = app.safety_policy(store)?;
     let records = journal::report_records(store, insights.window.start, policy.partner_agreements)?;

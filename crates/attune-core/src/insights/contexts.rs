@@ -148,6 +148,8 @@ pub(crate) fn analyse(data: &Data<'_>, feelings_by_trigger: Vec<TriggerFeelings>
     let mut sources = [0u32; 5];
     let (mut sign_tagged, mut source_tagged, mut social) = (0u32, 0u32, 0u32);
 
+    let facts = data.facts;
+    let is_social: Vec<bool> = facts.labels.iter().map(|l| l == social_trigger).collect();
     for e in &data.entries {
         let entry = e.entry;
         let cell = &mut cells[e.weekday.min(6)][part_of(e.hour, starts)];
@@ -157,9 +159,10 @@ pub(crate) fn analyse(data: &Data<'_>, feelings_by_trigger: Vec<TriggerFeelings>
             cell.2 += 1;
             cell.3 += u64::from(i);
         }
-        count_set(&entry.signs, Sign::index, &mut signs, &mut sign_tagged);
-        count_set(&entry.sources, Source::index, &mut sources, &mut source_tagged);
-        if entry.triggers.contains(social_trigger) || entry.sources.contains(&Source::Comparison) {
+        count_set(entry.signs, Sign::ALL.len(), &mut signs, &mut sign_tagged);
+        count_set(entry.sources, Source::ALL.len(), &mut sources, &mut source_tagged);
+        let comparison = entry.sources & (1 << Source::Comparison.index()) != 0;
+        if comparison || facts.triggers(entry).iter().any(|&p| is_social.get(p as usize).copied().unwrap_or(false)) {
             social += 1;
         }
     }
@@ -227,16 +230,15 @@ pub(crate) fn analyse(data: &Data<'_>, feelings_by_trigger: Vec<TriggerFeelings>
 }
 
 /// Counts each distinct value once per entry.
-fn count_set<T: Copy + PartialEq>(values: &[T], index: fn(T) -> usize, counts: &mut [u32; 5], tagged: &mut u32) {
-    if values.is_empty() {
+/// Counts each bit of `mask` (one per vocabulary position, `len` of them),
+/// and `tagged` once when any is set.
+fn count_set(mask: u32, len: usize, counts: &mut [u32; 5], tagged: &mut u32) {
+    let mask = mask & ((1u32 << len) - 1);
+    if mask == 0 {
         return;
     }
     *tagged += 1;
-    for (k, v) in values.iter().enumerate() {
-        if !values[..k].contains(v)
-            && let Some(c) = counts.get_mut(index(*v))
-        {
-            *c += 1;
-        }
+    for (i, c) in counts.iter_mut().enumerate() {
+        *c += (mask >> i) & 1;
     }
 }

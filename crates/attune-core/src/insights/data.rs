@@ -9,9 +9,9 @@ use jiff::SignedDuration;
 use jiff::civil::Date;
 
 use super::config::InsightsConfig;
+use super::facts::{EntryFacts, Facts};
 use super::{Window, WindowSummary};
 use crate::checkin::Checkin;
-use crate::entry::Entry;
 use crate::vocab::Consequence;
 
 const EPOCH: Date = Date::constant(1970, 1, 1);
@@ -30,7 +30,7 @@ pub(crate) fn date_of(day: i64) -> Date {
 /// An entry placed on its local day.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct EntryAt<'a> {
-    pub entry: &'a Entry,
+    pub entry: &'a EntryFacts,
     pub day: i64,
     /// 0 = Monday.
     pub weekday: usize,
@@ -93,6 +93,8 @@ pub(crate) struct WeekAgg {
 /// Everything the analyses read.
 #[derive(Debug)]
 pub(crate) struct Data<'a> {
+    /// The entries' labels and zone names.
+    pub facts: &'a Facts,
     pub today: i64,
     pub window_weeks: u32,
     /// First day with any record (not in the future).
@@ -107,18 +109,12 @@ pub(crate) struct Data<'a> {
 }
 
 impl<'a> Data<'a> {
-    pub fn new(
-        entries: &'a [Entry],
-        checkins: &'a [Checkin],
-        today: Date,
-        window: Window,
-        cfg: &InsightsConfig,
-    ) -> Self {
+    pub fn new(facts: &'a Facts, checkins: &'a [Checkin], today: Date, window: Window, cfg: &InsightsConfig) -> Self {
         let today_n = day_number(today);
         let mut future_ignored = 0;
-        let mut placed: Vec<EntryAt<'a>> = Vec::with_capacity(entries.len());
-        for entry in entries {
-            let local = entry.occurred.local();
+        let mut placed: Vec<EntryAt<'a>> = Vec::with_capacity(facts.entries.len());
+        for entry in &facts.entries {
+            let local = entry.local();
             let day = day_number(local.date());
             if day > today_n {
                 future_ignored += 1;
@@ -215,7 +211,7 @@ impl<'a> Data<'a> {
             capped,
             future_ignored,
         };
-        Self { today: today_n, window_weeks, first_day, entries: in_window, weeks, days, summary }
+        Self { facts, today: today_n, window_weeks, first_day, entries: in_window, weeks, days, summary }
     }
 
     /// First and last date of the week `back` weeks ago.

@@ -11,6 +11,7 @@
 mod config;
 mod contexts;
 mod data;
+mod facts;
 mod helps;
 mod pattern;
 mod progress;
@@ -26,6 +27,7 @@ pub use config::{INSIGHTS_TOML, InsightsConfig, Template};
 pub use contexts::{
     Contexts, DayPart, FeelingShare, GridCell, GridPeak, ProfileShare, SocialShare, TriggerFeelings, WeekdayRow,
 };
+pub use facts::{EntryFacts, Facts};
 pub use helps::{Association, Exposure, associate, next_day_security};
 pub use pattern::{ConsequenceLevel, HelpReason, HelpSuggestion, Pattern, PatternEvidence, Verdict};
 pub use progress::{Direction, Measure, Needed, Progress, Setback, Trend, WeekSummary};
@@ -111,7 +113,20 @@ pub fn insights_with_exposures(
     window: Window,
     cfg: &InsightsConfig,
 ) -> Insights {
-    let data = data::Data::new(entries, checkins, now.date(), window, cfg);
+    insights_of(&Facts::from_entries(entries), checkins, exposures, now, window, cfg)
+}
+
+/// The insights from the lean [`Facts`] of the entries (what the store
+/// reads for them), plus "what seems to help" for each named exposure.
+pub fn insights_of(
+    facts: &Facts,
+    checkins: &[Checkin],
+    exposures: &[Exposure],
+    now: &ZonedDateTime,
+    window: Window,
+    cfg: &InsightsConfig,
+) -> Insights {
+    let data = data::Data::new(facts, checkins, now.date(), window, cfg);
     let (triggers, feelings) = triggers::analyse(&data, cfg);
     let contexts = contexts::analyse(&data, feelings, cfg);
     let pattern = pattern::analyse(&data, cfg);

@@ -68,7 +68,7 @@ struct Acc<'a> {
 
 /// Orders entries newest first, with the id deciding exact ties.
 fn recency(e: &EntryAt<'_>) -> (i64, RecordId) {
-    (e.entry.occurred.unix_ms(), e.entry.id)
+    (e.entry.at.as_millisecond(), e.entry.id)
 }
 
 /// Examples: the most intense, then the most recent.
@@ -80,43 +80,66 @@ pub(crate) fn analyse(data: &Data<'_>, cfg: &InsightsConfig) -> (TriggerInsights
     let t = &cfg.triggers;
     let strong_at = cfg.episodes.strong_intensity;
     let keep = t.examples_each;
-    let mut index: FastMap<&str, usize> = FastMap::default();
+    let facts = data.facts;
+    // Labels are small numbers: the accumulators and feeling numbers are
+    // found by position, without hashing a slug per entry.
+    let mut index: Vec<Option<usize>> = vec![None; facts.labels.len()];
     let mut feeling_index: FastMap<&str, u32> = FastMap::default();
+    let mut feeling_of: Vec<Option<u32>> = vec![None; facts.labels.len()];
     let mut feeling_slugs: Vec<&Slug> = Vec::new();
     let mut accs: Vec<Acc<'_>> = Vec::new();
     let mut feeling_ids: Vec<u32> = Vec::new();
     for e in &data.entries {
-        let entry = e.entry;
-        if entry.triggers.is_empty() {
+        let triggers = facts.triggers(e.entry);
+        if triggers.is_empty() {
             continue;
         }
         feeling_ids.clear();
-        for (j, f) in entry.feelings.iter().enumerate() {
-            if entry.feelings[..j].contains(f) {
-                continue;
+        for &p in facts.feelings(e.entry) {
+            let Some(slug) = facts.labels.get(p as usize) else { continue };
+            let id = match feeling_of[p as usize] {
+                Some(id) => id,
+                None => {
+                    // The same slug under two positions is one feeling.
+                    let id = *feeling_index.entry(slug.as_str()).or_insert_with(|| {
+                        feeling_slugs.push(slug);
+                        u32::try_from(feeling_slugs.len() - 1).unwrap_or(u32::MAX)
+                    });
+                    feeling_of[p as usize] = Some(id);
+                    id
+                }
+            };
+            if !feeling_ids.contains(&id) {
+                feeling_ids.push(id);
             }
-            let id = *feeling_index.entry(f.as_str()).or_insert_with(|| {
-                feeling_slugs.push(f);
-                u32::try_from(feeling_slugs.len() - 1).unwrap_or(u32::MAX)
-            });
-            feeling_ids.push(id);
         }
-        for (k, slug) in entry.triggers.iter().enumerate() {
-            if entry.triggers[..k].contains(slug) {
+        for (k, &p) in triggers.iter().enumerate() {
+            let Some(slug) = facts.labels.get(p as usize) else { continue };
+            if triggers[..k].iter().any(|&q| facts.labels.get(q as usize) == Some(slug)) {
                 continue;
             }
-            let at = *index.entry(slug.as_str()).or_insert_with(|| {
-                accs.push(Acc {
-                    slug,
-                    sums: GroupSums::default(),
-                    episodes: 0,
-                    strong: 0,
-                    last: e,
-                    best: Vec::new(),
-                    feelings: FastMap::default(),
-                });
-                accs.len() - 1
-            });
+            let at = match index[p as usize] {
+                Some(at) => at,
+                None => {
+                    let at = match accs.iter().position(|a| a.slug == slug) {
+                        Some(at) => at,
+                        None => {
+                            accs.push(Acc {
+                                slug,
+                                sums: GroupSums::default(),
+                                episodes: 0,
+                                strong: 0,
+                                last: e,
+                                best: Vec::new(),
+                                feelings: FastMap::default(),
+                            });
+                            accs.len() - 1
+                        }
+                    };
+                    index[p as usize] = Some(at);
+                    at
+                }
+            };
             let acc = &mut accs[at];
             acc.episodes += 1;
             if let Some(v) = e.intensity() {
@@ -161,7 +184,7 @@ pub(crate) fn analyse(data: &Data<'_>, cfg: &InsightsConfig) -> (TriggerInsights
                 rated,
                 mean_intensity: shrunk.map(|s| s.raw_mean),
                 strong_share: (rated > 0).then(|| f64::from(a.strong) / f64::from(rated)),
-                last_seen: a.last.entry.occurred.clone(),
+                last_seen: facts.occurred(a.last.entry),
                 score: shrunk.map(|s| s.score),
                 interval: shrunk.map(|s| [s.low.clamp(0.0, 10.0), s.high.clamp(0.0, 10.0)]),
                 examples: Vec::new(),

@@ -1,18 +1,20 @@
-//! Whole stretches of history at once, for statistics (`attune insights`):
-//! every live entry or check-in in a time range, read in a few set-based
-//! queries instead of per-record lookups, so years of notes load in tens of
-//! milliseconds.
+//! Whole stretches of history at once, for statistics (`attune insights`
+//! and the web app's Insights page): every live entry or check-in in a time
+//! range, read in a few set-based queries instead of per-record lookups, so
+//! years of notes load in tens of milliseconds. Entries are read as the
+//! insights' lean [`Facts`]: only the columns they count, labels and zone
+//! names as numbers, no allocation per entry.
 
-use attune_core::vocab::from_mask;
-use attune_core::{Checkin, Entry, Intensity, Sign, Slug, Source};
+use attune_core::insights::{EntryFacts, Facts};
+use attune_core::{Checkin, Intensity, Slug};
 use jiff::Timestamp;
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use crate::error::StoreError;
 use crate::store::{
-    CHECKIN_COLS, CheckinRow, Store, index_new_checkins, insert_checkin_unindexed, mask, moment, query_checkins,
-    record_id, slug_from_db,
+    CHECKIN_COLS, CheckinRow, Store, index_new_checkins, insert_checkin_unindexed, mask, query_checkins, record_id,
+    slug_from_db,
 };
 
 /// The range as SQL (`column >= ?1 AND column <= ?2`, either part optional)
@@ -34,22 +36,20 @@ fn range_sql(column: &str, since: Option<Timestamp>, until: Option<Timestamp>) -
 impl Store {
     /// Live entries that occurred in `[since, until]` (either end open),
     /// oldest first, **for statistics**, with their numbers (`seqs[i]` is
-    /// `entries[i]`'s; two lists, so the entries can be handed on as one
-    /// slice without copying). Identity, times, intensity, triggers,
-    /// feelings, signs, sources and the star are read; the four free-text
-    /// fields and the tags are left empty, because statistics never read them
-    /// and they are most of the bytes. Read a full entry with
-    /// [`Store::entry`] when its words are needed (an example to show).
+    /// `facts.entries[i]`'s). Only what the insights count is read: time,
+    /// offset and zone, intensity, labels, signs and sources, and the id
+    /// (examples name it); never the words, tags or star. Read a full entry
+    /// with [`Store::entry`] when its words are needed (an example to show).
     ///
     /// A long history is split into stretches of time read on several
     /// connections at once.
-    pub fn entries_for_stats(
+    pub fn entry_facts(
         &self,
         since: Option<Timestamp>,
         until: Option<Timestamp>,
-    ) -> Result<(Vec<i64>, Vec<Entry>), StoreError> {
+    ) -> Result<(Vec<i64>, Facts), StoreError> {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let r = entries_for_stats(self, since, until, ENTRIES_PER_THREAD, cores.clamp(1, MAX_THREADS));
+        let r = entry_facts(self, since, until, ENTRIES_PER_THREAD, cores.clamp(1, MAX_THREADS));
         self.edge(r)
     }
 
@@ -102,26 +102,33 @@ const MAX_THREADS: usize = 8;
 /// beyond this the list grows as it is read).
 const MAX_RESERVE: usize = 1 << 18;
 
-/// A label row: (id, is a trigger, slug), sorted by id.
-type Labels = Vec<(i64, bool, Slug)>;
+/// The labels: ids sorted, whether each is a trigger, and their slugs (the
+/// positions that [`Facts`] name them by).
+struct Labels {
+    ids: Vec<i64>,
+    trigger: Vec<bool>,
+    slugs: Vec<Slug>,
+}
 
-/// Entry numbers and entries, in the same order.
-type Part = (Vec<i64>, Vec<Entry>);
+/// One stretch: entry numbers, and the facts without the label list.
+type Part = (Vec<i64>, Facts);
 
-fn entries_for_stats(
+fn entry_facts(
     store: &Store,
     since: Option<Timestamp>,
     until: Option<Timestamp>,
     per_thread: usize,
     threads: usize,
-) -> Result<(Vec<i64>, Vec<Entry>), StoreError> {
+) -> Result<(Vec<i64>, Facts), StoreError> {
     let conn = &store.conn;
-    // Tens of labels: a sorted list, searched by id.
-    let mut labels: Labels = Vec::new();
+    // Tens of labels: sorted by id, found by binary search.
+    let mut labels = Labels { ids: Vec::new(), trigger: Vec::new(), slugs: Vec::new() };
     let mut stmt = conn.prepare_cached("SELECT id, kind, slug FROM labels ORDER BY id")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        labels.push((r.get(0)?, text(r.get_ref(1)?)? == Some("trigger"), slug_from_db(r.get(2)?)?));
+        labels.ids.push(r.get(0)?);
+        labels.trigger.push(text(r.get_ref(1)?)? == Some("trigger"));
+        labels.slugs.push(slug_from_db(r.get(2)?)?);
     }
 
     // The first and last entry of the stretch: two lookups at the ends of
@@ -139,12 +146,14 @@ fn entries_for_stats(
             .optional()?)
     };
     let (Some((first, first_seq)), Some((last, last_seq))) = (end("ASC")?, end("DESC")?) else {
-        return Ok((Vec::new(), Vec::new()));
+        return Ok((Vec::new(), Facts { labels: labels.slugs, ..Facts::default() }));
     };
     let count = usize::try_from(last_seq.abs_diff(first_seq)).unwrap_or(usize::MAX).saturating_add(1);
     let parts = (count / per_thread.max(1)).clamp(1, threads.max(1));
     if parts == 1 {
-        return read_part(conn, &labels, first, last, true, count.min(MAX_RESERVE));
+        let (seqs, mut facts) = read_part(conn, &labels, first, last, true, count.min(MAX_RESERVE))?;
+        facts.labels = labels.slugs;
+        return Ok((seqs, facts));
     }
 
     // Equal stretches of time, each on its own connection; the first on
@@ -158,7 +167,7 @@ fn entries_for_stats(
     };
     let db = store.dir.join(crate::DB_FILE);
     let key = store.key.as_ref();
-    let labels = &labels;
+    let shared = &labels;
     let each = (count / parts + count / 10).min(MAX_RESERVE);
     let results: Vec<Result<Part, StoreError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (1..parts)
@@ -166,30 +175,55 @@ fn entries_for_stats(
                 let db = db.clone();
                 scope.spawn(move || {
                     let conn = crate::store::open_connection(&db, key, false)?;
-                    read_part(&conn, labels, bound(i), bound(i + 1), i + 1 == parts, each)
+                    read_part(&conn, shared, bound(i), bound(i + 1), i + 1 == parts, each)
                 })
             })
             .collect();
-        // The first part's list has room for all, so only the later parts are copied.
-        let mut results = vec![read_part(conn, labels, bound(0), bound(1), false, count.min(MAX_RESERVE))];
+        // The first part's lists have room for all, so only the later parts are copied.
+        let mut results = vec![read_part(conn, shared, bound(0), bound(1), false, count.min(MAX_RESERVE))];
         for h in handles {
             results.push(h.join().unwrap_or_else(|_| Err(StoreError::Decode("a reader thread failed".into()))));
         }
         results
     });
     let mut parts = results.into_iter();
-    let (mut seqs, mut entries) = parts.next().unwrap_or_else(|| Ok((Vec::new(), Vec::new())))?;
+    let (mut seqs, mut facts) = parts.next().unwrap_or_else(|| Ok((Vec::new(), Facts::default())))?;
     for part in parts {
-        let (s, e) = part?;
+        let (s, f) = part?;
         seqs.extend(s);
-        entries.extend(e);
+        // Each part numbered its own zones and runs from 0: shift them.
+        let zones: Vec<u32> = f
+            .zones
+            .into_iter()
+            .map(|z| {
+                let at = facts.zones.iter().position(|k| *k == z).unwrap_or_else(|| {
+                    facts.zones.push(z);
+                    facts.zones.len() - 1
+                });
+                u32::try_from(at).unwrap_or(u32::MAX)
+            })
+            .collect();
+        let offset = u32::try_from(facts.runs.len()).map_err(|_| StoreError::Decode("too many labels".into()))?;
+        facts.runs.extend(f.runs);
+        facts.entries.extend(f.entries.into_iter().map(|mut e| {
+            e.zone = e.zone.and_then(|z| zones.get(z as usize).copied());
+            e.start += offset;
+            e
+        }));
     }
-    Ok((seqs, entries))
+    facts.labels = labels.slugs;
+    Ok((seqs, facts))
+}
+
+/// An integer column (a wrong type is a decode error).
+fn int(v: ValueRef<'_>) -> Result<i64, StoreError> {
+    v.as_i64().map_err(|e| StoreError::Decode(e.to_string()))
 }
 
 /// Live entries with `from <= occurred_ms < to` (`<= to` when `last`), in
 /// time order from the covering index (migration `STATS_INDEX`): the
-/// table's rows, and so their texts, are never read.
+/// table's rows, and so their texts, are never read. The facts' label list
+/// is left empty (the caller has it).
 fn read_part(
     conn: &Connection,
     labels: &Labels,
@@ -201,41 +235,52 @@ fn read_part(
     let mut stmt = conn.prepare_cached(&stats_sql(if last { "<=" } else { "<" }))?;
     let mut rows = stmt.query(params![from, to])?;
     let mut seqs: Vec<i64> = Vec::with_capacity(capacity);
-    let mut out: Vec<Entry> = Vec::with_capacity(capacity);
-    let zone = |v: ValueRef<'_>| -> Result<Option<String>, StoreError> { Ok(text(v)?.map(str::to_string)) };
+    let mut facts = Facts { entries: Vec::with_capacity(capacity), ..Facts::default() };
     while let Some(r) = rows.next()? {
-        let occurred = moment((r.get(2)?, r.get(3)?, zone(r.get_ref(4)?)?))?;
-        let recorded = moment((r.get(5)?, r.get(6)?, zone(r.get_ref(7)?)?))?;
-        let intensity = match r.get::<_, Option<i64>>(8)? {
+        let ms = int(r.get_ref(2)?)?;
+        let at = Timestamp::from_millisecond(ms).map_err(|e| StoreError::Decode(format!("time {ms}: {e}")))?;
+        let offset = int(r.get_ref(3)?)?;
+        let offset_seconds = i32::try_from(offset).map_err(|_| StoreError::Decode(format!("offset {offset}")))?;
+        // A handful of zone names: found by comparing, not allocated per entry.
+        let zone = match text(r.get_ref(4)?)? {
             None => None,
-            Some(v) => Some(Intensity::new(v).ok_or_else(|| StoreError::Decode(format!("intensity {v}")))?),
+            Some(z) => Some(match facts.zones.iter().position(|k| k == z) {
+                Some(at) => at,
+                None => {
+                    facts.zones.push(z.to_string());
+                    facts.zones.len() - 1
+                }
+            }),
         };
-        seqs.push(r.get(0)?);
-        out.push(Entry {
+        let intensity = match r.get_ref(5)? {
+            ValueRef::Null => None,
+            v => {
+                let v = int(v)?;
+                Some(Intensity::new(v).ok_or_else(|| StoreError::Decode(format!("intensity {v}")))?)
+            }
+        };
+        seqs.push(int(r.get_ref(0)?)?);
+        facts.entries.push(EntryFacts {
             id: record_id(text(r.get_ref(1)?)?.unwrap_or_default())?,
-            occurred,
-            recorded,
-            situation: String::new(),
-            triggers: Vec::new(),
-            thoughts: String::new(),
-            fear: String::new(),
-            feelings: Vec::new(),
+            at,
+            offset_seconds,
+            zone: zone.and_then(|z| u32::try_from(z).ok()),
             intensity,
-            signs: from_mask(mask(r.get(9)?)?, Sign::ALL),
-            sources: from_mask(mask(r.get(10)?)?, Source::ALL),
-            helped: String::new(),
-            tags: Vec::new(),
-            starred: r.get(11)?,
+            signs: mask(int(r.get_ref(6)?)?)?,
+            sources: mask(int(r.get_ref(7)?)?)?,
+            start: 0,
+            triggers: 0,
+            feelings: 0,
         });
     }
-    if out.is_empty() {
-        return Ok((seqs, out));
+    if facts.entries.is_empty() {
+        return Ok((seqs, facts));
     }
 
     // Labels: entries by number, walked in step with the label table's own
     // order (entry number first), so each row finds its entry without a
     // lookup. Only the numbers between the first and last entry are read.
-    let mut by_seq: Vec<usize> = (0..out.len()).collect();
+    let mut by_seq: Vec<usize> = (0..seqs.len()).collect();
     by_seq.sort_unstable_by_key(|&i| seqs[i]);
     let lo = seqs[by_seq[0]];
     let hi = seqs[by_seq[by_seq.len() - 1]];
@@ -245,29 +290,36 @@ fn read_part(
     )?;
     let mut rows = stmt.query(params![lo, hi])?;
     let mut cursor = 0;
-    let mut found: Vec<(i64, i64)> = Vec::new();
+    let mut found: Vec<(i64, usize)> = Vec::new();
     let mut current: Option<usize> = None;
     let mut current_seq = i64::MIN;
-    let attach = |at: Option<usize>, found: &mut Vec<(i64, i64)>, out: &mut Vec<Entry>| -> Result<(), StoreError> {
+    // One entry's labels become its run: triggers, then feelings, each in
+    // the order given (`found` holds (position, label's place in `labels`)).
+    let attach = |at: Option<usize>, found: &mut Vec<(i64, usize)>, facts: &mut Facts| -> Result<(), StoreError> {
         if let Some(i) = at {
             found.sort_unstable();
-            for &(_, label) in found.iter() {
-                let (_, is_trigger, slug) = labels
-                    .binary_search_by_key(&label, |l| l.0)
-                    .ok()
-                    .and_then(|k| labels.get(k))
-                    .ok_or_else(|| StoreError::Decode(format!("entry label {label} is missing")))?;
-                let e = &mut out[i];
-                if *is_trigger { e.triggers.push(slug.clone()) } else { e.feelings.push(slug.clone()) }
+            let too_many = || StoreError::Decode("an entry has too many labels".into());
+            let start = u32::try_from(facts.runs.len()).map_err(|_| too_many())?;
+            for want_trigger in [true, false] {
+                for &(_, k) in found.iter() {
+                    if labels.trigger[k] == want_trigger {
+                        facts.runs.push(u32::try_from(k).map_err(|_| too_many())?);
+                    }
+                }
             }
+            let triggers = found.iter().filter(|(_, k)| labels.trigger[*k]).count();
+            let e = &mut facts.entries[i];
+            e.start = start;
+            e.triggers = u16::try_from(triggers).map_err(|_| too_many())?;
+            e.feelings = u16::try_from(found.len() - triggers).map_err(|_| too_many())?;
         }
         found.clear();
         Ok(())
     };
     while let Some(r) = rows.next()? {
-        let (seq, position, label): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let (seq, position, label) = (int(r.get_ref(0)?)?, int(r.get_ref(1)?)?, int(r.get_ref(2)?)?);
         if seq != current_seq {
-            attach(current, &mut found, &mut out)?;
+            attach(current, &mut found, &mut facts)?;
             current_seq = seq;
             while cursor < by_seq.len() && seqs[by_seq[cursor]] < seq {
                 cursor += 1;
@@ -275,19 +327,22 @@ fn read_part(
             current = by_seq.get(cursor).copied().filter(|&i| seqs[i] == seq);
         }
         if current.is_some() {
-            found.push((position, label));
+            let k = labels
+                .ids
+                .binary_search(&label)
+                .map_err(|_| StoreError::Decode(format!("entry label {label} is missing")))?;
+            found.push((position, k));
         }
     }
-    attach(current, &mut found, &mut out)?;
-    Ok((seqs, out))
+    attach(current, &mut found, &mut facts)?;
+    Ok((seqs, facts))
 }
 
 /// The statistics read of one stretch (`?1 <= occurred_ms`, then `op ?2`).
 fn stats_sql(op: &str) -> String {
     format!(
-        "SELECT e.seq, e.id, e.occurred_ms, e.occurred_offset, e.occurred_zone, e.recorded_ms, e.recorded_offset, \
-         e.recorded_zone, e.intensity, e.signs_mask, e.sources_mask, e.starred \
-         FROM entries e INDEXED BY entries_stats \
+        "SELECT e.seq, e.id, e.occurred_ms, e.occurred_offset, e.occurred_zone, e.intensity, e.signs_mask, \
+         e.sources_mask FROM entries e INDEXED BY entries_stats \
          WHERE e.deleted_at IS NULL AND e.occurred_ms >= ?1 AND e.occurred_ms {op} ?2 ORDER BY e.occurred_ms, e.seq"
     )
 }
@@ -299,10 +354,30 @@ mod tests {
     use super::*;
     use crate::keyfile::Protection;
     use crate::store::EntryFilter;
-    use attune_core::{CheckinDraft, LabelKind, Moment, RecordId};
+    use attune_core::vocab::{Sign, Source};
+    use attune_core::{CheckinDraft, Entry, LabelKind, Moment, RecordId};
+
+    /// What the insights see of one entry, with labels by name.
+    type View = (RecordId, Moment, Option<Intensity>, u32, u32, Vec<String>, Vec<String>);
+
+    fn views(facts: &Facts) -> Vec<View> {
+        let names = |ps: &[u32]| ps.iter().map(|p| facts.labels[*p as usize].as_str().to_string()).collect();
+        facts
+            .entries
+            .iter()
+            .map(|e| {
+                let (t, f) = (names(facts.triggers(e)), names(facts.feelings(e)));
+                (e.id, facts.occurred(e), e.intensity, e.signs, e.sources, t, f)
+            })
+            .collect()
+    }
 
     fn moment_at(sec: i64) -> Moment {
-        Moment::with_offset(Timestamp::from_second(sec).unwrap(), 3600)
+        let mut m = Moment::with_offset(Timestamp::from_second(sec).unwrap(), 3600);
+        if sec % 2 == 0 {
+            m.zone = Some("Europe/Berlin".into());
+        }
+        m
     }
 
     fn entry(i: u64, sec: i64, triggers: &[&str], feelings: &[&str]) -> Entry {
@@ -317,7 +392,7 @@ mod tests {
             feelings: feelings.iter().map(|t| Slug::from_name(t).unwrap()).collect(),
             intensity: Intensity::new(i64::try_from(i % 11).unwrap()),
             signs: vec![Sign::ALL[usize::try_from(i % 5).unwrap()]],
-            sources: vec![],
+            sources: vec![Source::ALL[usize::try_from(i % 3).unwrap()]],
             helped: String::new(),
             tags: vec!["tag".into()],
             starred: i.is_multiple_of(2),
@@ -355,28 +430,23 @@ mod tests {
         store.bulk_insert_entries(&entries).unwrap();
         store.delete_entry(4).unwrap();
 
-        let (seqs, lean) = store.entries_for_stats(None, None).unwrap();
+        let (seqs, lean) = store.entry_facts(None, None).unwrap();
         let mut full = store.entries(&EntryFilter::default()).unwrap();
         full.reverse();
-        // Oldest first, deleted left out, labels in the order given.
+        // Oldest first, deleted left out, labels in the order given, zones kept.
         assert_eq!(seqs, vec![1, 3, 2]);
-        for ((seq, l), f) in seqs.iter().zip(&lean).zip(&full) {
-            let mut expected = f.entry.clone();
-            expected.situation.clear();
-            expected.thoughts.clear();
-            expected.fear.clear();
-            expected.helped.clear();
-            expected.tags.clear();
-            assert_eq!(*seq, f.seq);
-            assert_eq!(*l, expected);
-        }
-        assert_eq!(lean[0].triggers[0].as_str(), "zebra");
+        assert_eq!(full.iter().map(|r| r.seq).collect::<Vec<_>>(), seqs);
+        let full: Vec<Entry> = full.into_iter().map(|r| r.entry).collect();
+        assert_eq!(views(&lean), views(&Facts::from_entries(&full)));
+        assert_eq!(views(&lean)[0].5, ["zebra", "late-reply"]);
+        assert_eq!(views(&lean)[0].6, ["anxious", "sad"]);
+        assert_eq!(lean.zones, ["Europe/Berlin"]);
 
         let since = Timestamp::from_second(1_700_040_000).unwrap();
         let until = Timestamp::from_second(1_700_100_000).unwrap();
-        let (some, _) = store.entries_for_stats(Some(since), Some(until)).unwrap();
+        let (some, _) = store.entry_facts(Some(since), Some(until)).unwrap();
         assert_eq!(some, vec![3, 2], "both ends inclusive");
-        assert!(store.entries_for_stats(Some(until), Some(since)).unwrap().0.is_empty());
+        assert!(store.entry_facts(Some(until), Some(since)).unwrap().0.is_empty());
     }
 
     #[test]
@@ -413,24 +483,28 @@ mod tests {
             })
             .collect();
         store.bulk_insert_entries(&entries).unwrap();
-        let (seqs, all) = entries_for_stats(&store, None, None, 100, 4).unwrap();
-        assert_eq!((seqs.clone(), all.clone()), store.entries_for_stats(None, None).unwrap());
-        assert_eq!(all.len(), entries.len());
-        let keys: Vec<(i64, i64)> = all.iter().zip(&seqs).map(|(e, s)| (e.occurred.unix_ms(), *s)).collect();
+        let (seqs, all) = entry_facts(&store, None, None, 100, 4).unwrap();
+        let (one_seqs, one) = entry_facts(&store, None, None, 100_000, 1).unwrap();
+        assert_eq!((&seqs, views(&all)), (&one_seqs, views(&one)), "parts put together read as one");
+        assert_eq!((seqs.clone(), views(&all)), {
+            let (s, f) = store.entry_facts(None, None).unwrap();
+            (s, views(&f))
+        });
+        assert_eq!(all.entries.len(), entries.len());
+        let keys: Vec<(i64, i64)> = all.entries.iter().zip(&seqs).map(|(e, s)| (e.at.as_millisecond(), *s)).collect();
         assert!(keys.windows(2).all(|w| w[0] < w[1]), "in time order");
         let mut unique = seqs.clone();
         unique.sort_unstable();
         unique.dedup();
         assert_eq!(unique.len(), entries.len(), "each entry once");
-        for (seq, e) in seqs.iter().zip(&all) {
+        let expected = views(&Facts::from_entries(&entries));
+        for (seq, view) in seqs.iter().zip(views(&all)) {
             let i = usize::try_from(seq - 1).unwrap();
-            assert_eq!(e.id, entries[i].id);
-            assert_eq!(e.triggers, entries[i].triggers);
-            assert_eq!(e.feelings, entries[i].feelings);
+            assert_eq!(view, expected[i]);
         }
         let since = Timestamp::from_second(1_600_000_000 + 30 * 500).unwrap();
-        let (_, part) = entries_for_stats(&store, Some(since), None, 100, 3).unwrap();
-        assert_eq!(part.len(), all.iter().filter(|e| e.occurred.at >= since).count());
+        let (_, part) = entry_facts(&store, Some(since), None, 100, 3).unwrap();
+        assert_eq!(part.entries.len(), all.entries.iter().filter(|e| e.at >= since).count());
     }
 
     #[test]
@@ -440,8 +514,8 @@ mod tests {
         let from = Slug::from_name("late-reply").unwrap();
         let into = Slug::from_name("partner-distant").unwrap();
         store.merge_label(LabelKind::Trigger, &from, &into).unwrap();
-        let (_, lean) = store.entries_for_stats(None, None).unwrap();
-        assert_eq!(lean[0].triggers, vec![into]);
+        let (_, lean) = store.entry_facts(None, None).unwrap();
+        assert_eq!(views(&lean)[0].5, [into.as_str()]);
     }
 
     #[test]

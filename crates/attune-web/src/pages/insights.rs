@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use attune_core::insights::{Insights, Verdict, WeekSummary, Window, insights};
+use attune_core::insights::{Insights, Verdict, WeekSummary, Window, insights_of};
 use attune_core::{Checkin, LabelKind};
 use attune_formats::report::svg::{BarChart, HeatMap, LineChart, Series};
 use axum::Extension;
@@ -54,7 +54,8 @@ fn verdict_name(v: Verdict) -> &'static str {
 
 /// Computes the insights for `window`, reading only the records it needs
 /// (the window plus the weeks the pattern and setback rules compare with, a
-/// day wider for other time zones), as `attune insights` does.
+/// day wider for other time zones), and of each entry only what the
+/// insights count (the store's lean `Facts`), as `attune insights` does.
 pub fn compute(
     state: &AppState,
     store: &attune_store::Store,
@@ -73,10 +74,10 @@ pub fn compute(
                 .map(|z| z.timestamp())
         }
     };
-    let (_, entries) = store.entries_for_stats(since, None)?;
+    let (_, facts) = store.entry_facts(since, None)?;
     let checkins: Vec<Checkin> = store.checkins_between(since, None)?.into_iter().map(|r| r.checkin).collect();
     let names = store.labels(LabelKind::Trigger)?.into_iter().map(|l| (l.slug.as_str().to_string(), l.name)).collect();
-    Ok((insights(&entries, &checkins, &now, window, cfg), names))
+    Ok((insights_of(&facts, &checkins, &[], &now, window, cfg), names))
 }
 
 /// The stretches offered; the first is shown unless another is chosen.

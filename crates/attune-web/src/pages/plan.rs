@@ -46,6 +46,59 @@ pub struct PlanPage {
     triggers: Vec<(String, String, bool)>,
     /// The trigger-plan form, as typed (or as saved when editing).
     tp: TriggerForm,
+    /// The need form, as typed when refused.
+    nf: NeedForm,
+    /// The agreement form, as typed when refused.
+    af: AgreementForm,
+}
+
+/// The page's three forms; each is empty unless it was refused (or, for
+/// the trigger plan, being changed).
+#[derive(Debug, Default)]
+struct Forms {
+    tp: TriggerForm,
+    nf: NeedForm,
+    af: AgreementForm,
+}
+
+/// What the need form holds, kept when it is refused.
+#[derive(Debug, Default, Clone)]
+pub struct NeedForm {
+    /// The need, in a few words.
+    pub name: String,
+    /// What it looks like when it is met.
+    pub looks_like: String,
+    /// Why it was refused, and which field ("name", "looks_like").
+    pub error: Option<(&'static str, String)>,
+}
+
+impl NeedForm {
+    /// The error for one field.
+    pub fn err(&self, field: &str) -> Option<&str> {
+        self.error.as_ref().filter(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
+}
+
+/// What the agreement form holds, kept when it is refused.
+#[derive(Debug, Default, Clone)]
+pub struct AgreementForm {
+    /// The kind, as chosen.
+    pub kind: String,
+    /// What was agreed.
+    pub text: String,
+    /// The day to look at it again.
+    pub review_on: String,
+    /// A pause rule's length, as typed.
+    pub pause_minutes: String,
+    /// Why it was refused, and which field ("kind", "text", "review_on", "pause_minutes").
+    pub error: Option<(&'static str, String)>,
+}
+
+impl AgreementForm {
+    /// The error for one field.
+    pub fn err(&self, field: &str) -> Option<&str> {
+        self.error.as_ref().filter(|(f, _)| *f == field).map(|(_, m)| m.as_str())
+    }
 }
 
 /// What the trigger-plan form holds, kept when it is refused.
@@ -115,10 +168,11 @@ pub async fn page(
             })
         })
         .await?;
-    show(&state, &ctx, tp).await
+    show(&state, &ctx, Forms { tp, ..Forms::default() }).await
 }
 
-async fn show(state: &AppState, ctx: &Ctx, tp: TriggerForm) -> WebResult {
+async fn show(state: &AppState, ctx: &Ctx, forms: Forms) -> WebResult {
+    let Forms { tp, nf, af } = forms;
     let chosen = tp.trigger.clone();
     let (mode, needs, plans, agreements, triggers) = state
         .store(move |store| {
@@ -173,6 +227,8 @@ async fn show(state: &AppState, ctx: &Ctx, tp: TriggerForm) -> WebResult {
         partner_ok: !mode,
         triggers,
         tp,
+        nf,
+        af,
     })
 }
 
@@ -197,7 +253,7 @@ pub async fn trigger(
             Ok(d) => Some(d),
             Err(_) => {
                 tp.error = Some(("on", format!("On: '{d}' is not a date like 2026-12-24; nothing was saved.")));
-                return show(&state, &ctx, tp).await;
+                return show(&state, &ctx, Forms { tp, ..Forms::default() }).await;
             }
         },
     };
@@ -206,7 +262,7 @@ pub async fn trigger(
         ("revisit", Some(on)) => PlanStatus::Revisit { on },
         ("revisit", None) => {
             tp.error = Some(("on", "On: to look at it again, say on which day; nothing was saved.".into()));
-            return show(&state, &ctx, tp).await;
+            return show(&state, &ctx, Forms { tp, ..Forms::default() }).await;
         }
         _ => PlanStatus::Proposed,
     };
@@ -258,7 +314,7 @@ pub async fn trigger(
         .await?;
     if let Some(error) = refused {
         tp.error = Some(error);
-        return show(&state, &ctx, tp).await;
+        return show(&state, &ctx, Forms { tp, ..Forms::default() }).await;
     }
     see_other("/plan#plans")
 }
@@ -272,48 +328,134 @@ pub async fn remove_trigger(State(state): State<AppState>, Form(f): Form<Fields>
     see_other("/plan#plans")
 }
 
-/// `POST /plan/need`: `name`, `looks_like`.
-pub async fn need(State(state): State<AppState>, Form(f): Form<Fields>) -> WebResult {
+/// `POST /plan/need`: `name`, `looks_like`, as `attune plan need`. A
+/// refused form comes back as typed.
+pub async fn need(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Form(f): Form<Fields>) -> WebResult {
     let known = known_needs(state.library()).map_err(bad)?;
-    let draft = NeedDraft { name: f.text("name"), looks_like: f.text("looks_like") };
-    let need = draft.into_need(state.new_id(), state.now_moment(), &known)?;
-    state.store(move |store| Ok(store.save_need(&need).map(|_| ())?)).await?;
-    see_other("/plan#needs")
+    let mut nf = NeedForm { name: f.text("name"), looks_like: f.text("looks_like"), error: None };
+    let draft = NeedDraft { name: nf.name.clone(), looks_like: nf.looks_like.clone() };
+    match draft.into_need(state.new_id(), state.now_moment(), &known) {
+        Ok(need) => {
+            state.store(move |store| Ok(store.save_need(&need).map(|_| ())?)).await?;
+            see_other("/plan#needs")
+        }
+        Err(e) => {
+            // Core's hints name the CLI's flags; the page says it in its own words.
+            let first = e.problems.first();
+            nf.error = Some(match first {
+                Some(p) if p.field == "looks-like" => {
+                    ("looks_like", format!("What it looks like: {}; nothing was saved.", plain(&p.message)))
+                }
+                Some(p) if p.message == "is empty" => {
+                    ("name", "A need: write it in a few words, for example \"transparency\"; nothing was saved.".into())
+                }
+                Some(p) if p.message.contains("is longer than") => (
+                    "name",
+                    format!(
+                        "A need: {}; keep the name short and put the rest in what it looks like; nothing was saved.",
+                        plain(&p.message)
+                    ),
+                ),
+                Some(p) => ("name", format!("A need: {}; nothing was saved.", plain(&p.message))),
+                None => ("name", format!("Nothing was saved: {e}.")),
+            });
+            show(&state, &ctx, Forms { nf, ..Forms::default() }).await
+        }
+    }
 }
 
-/// `POST /plan/agreement`: `kind`, `text`, `review_on`, `pause_minutes`.
-pub async fn agreement(State(state): State<AppState>, Form(f): Form<Fields>) -> WebResult {
-    let kind: AgreementKind = f
-        .get("kind")
-        .unwrap_or("other")
-        .parse()
-        .map_err(|e: attune_core::plan::BadKind| WebError::User(format!("{e}; nothing was saved.")))?;
-    let review_on = match f.get("review_on") {
-        None => None,
-        Some(d) => Some(d.parse().map_err(|_| {
-            WebError::User(format!("Look at it again on: '{d}' is not a date like 2026-12-24; nothing was saved."))
+/// `POST /plan/agreement`: `kind`, `text`, `review_on`, `pause_minutes`, as
+/// `attune agree add`. A refused form comes back as typed.
+pub async fn agreement(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(f): Form<Fields>,
+) -> WebResult {
+    let mut af = AgreementForm {
+        kind: f.get("kind").unwrap_or("other").to_string(),
+        text: f.text("text"),
+        review_on: f.text("review_on"),
+        pause_minutes: f.text("pause_minutes"),
+        error: None,
+    };
+    match agreement_draft(&state, &af) {
+        Ok(draft) => match draft.into_agreement(state.new_id(), state.now_moment()) {
+            Ok(a) => {
+                state
+                    .store(move |store| {
+                        if !settings(store)?.mode {
+                            store.add_agreement(&a)?;
+                        }
+                        Ok(())
+                    })
+                    .await?;
+                return see_other("/plan#agreements");
+            }
+            Err(e) => {
+                let first = e.problems.first();
+                af.error = Some(match first {
+                    Some(p) if p.field == "minutes" => ("pause_minutes", minutes_error(&af, &p.message)),
+                    Some(p) if p.message == "is empty" => {
+                        ("text", "What you agreed: write it in a sentence; nothing was saved.".to_string())
+                    }
+                    Some(p) => ("text", format!("What you agreed: {}; nothing was saved.", plain(&p.message))),
+                    None => ("text", format!("Nothing was saved: {e}.")),
+                });
+            }
+        },
+        Err(error) => af.error = Some(error),
+    }
+    show(&state, &ctx, Forms { af, ..Forms::default() }).await
+}
+
+/// Core's problem as the end of a sentence that starts with the field's name.
+fn plain(message: &str) -> String {
+    if message.starts_with("is ") || message.starts_with("contains ") {
+        format!("this {message}")
+    } else {
+        message.to_string()
+    }
+}
+
+/// Why a pause length was refused, in the page's words (core's hints name
+/// the CLI's flags).
+fn minutes_error(af: &AgreementForm, message: &str) -> String {
+    if af.pause_minutes.is_empty() {
+        "Pause length: a pause rule needs one, for example 10 minutes; nothing was saved.".into()
+    } else if af.kind.parse::<AgreementKind>().is_ok_and(|k| k != AgreementKind::PauseRule) {
+        "Pause length: only a pause rule has a length; choose that kind, or leave the length empty; nothing was saved."
+            .into()
+    } else {
+        format!("Pause length: {message} minutes; nothing was saved.")
+    }
+}
+
+/// The agreement as typed, or the field it was refused for and why.
+fn agreement_draft(state: &AppState, af: &AgreementForm) -> Result<AgreementDraft, (&'static str, String)> {
+    let kind: AgreementKind =
+        af.kind.parse().map_err(|e: attune_core::plan::BadKind| ("kind", format!("Kind: {e}; nothing was saved.")))?;
+    let review_on = match af.review_on.as_str() {
+        "" => None,
+        d => Some(d.parse().map_err(|_| {
+            ("review_on", format!("Look at it again on: '{d}' is not a date like 2026-12-24; nothing was saved."))
         })?),
     };
-    let draft = AgreementDraft {
+    let pause_minutes = match af.pause_minutes.as_str() {
+        "" => None,
+        m => Some(m.parse::<i64>().map_err(|_| {
+            ("pause_minutes", format!("Pause length: '{m}' is not a whole number of minutes; nothing was saved."))
+        })?),
+    };
+    Ok(AgreementDraft {
         kind,
-        text: f.text("text"),
+        text: af.text.clone(),
         proposed_by: Proposer::Both,
         agreed_on: Some(state.now().date()),
         rhythm: None,
-        pause_minutes: f.number("pause_minutes", "Pause length")?,
+        pause_minutes,
         review_on,
         review_every: None,
-    };
-    let a = draft.into_agreement(state.new_id(), state.now_moment())?;
-    state
-        .store(move |store| {
-            if !settings(store)?.mode {
-                store.add_agreement(&a)?;
-            }
-            Ok(())
-        })
-        .await?;
-    see_other("/plan#agreements")
+    })
 }
 
 #[derive(Debug, Default, Deserialize)]
