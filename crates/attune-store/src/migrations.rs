@@ -349,8 +349,42 @@ CREATE TABLE import_hashes (
 ) WITHOUT ROWID;
 "#;
 
+/// Faster imports (issue 7): the search tables keep no copy of the text.
+/// Search only asks them which rows match (`SELECT rowid … MATCH`) and cuts
+/// snippets from the records themselves, so the copy (a quarter of a big
+/// journal's pages, each written, encrypted and checkpointed) served
+/// nothing. `contentless_delete` lets the store delete and rewrite a row by
+/// its rowid alone, as it did before; `detail` stays full, so phrase and
+/// prefix queries work as before. Every live record is indexed again here.
+const CONTENTLESS_FTS: &str = r#"
+DROP TABLE entries_fts;
+CREATE VIRTUAL TABLE entries_fts USING fts5 (
+    situation, thoughts, fear, helped, labels, tags,
+    content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO entries_fts (rowid, situation, thoughts, fear, helped, labels, tags)
+SELECT e.seq, e.situation, e.thoughts, e.fear, e.helped,
+       coalesce((SELECT group_concat(l.name || ' ' || l.slug, ' ')
+                   FROM entry_labels el JOIN labels l ON l.id = el.label_id
+                  WHERE el.entry_seq = e.seq), ''),
+       coalesce((SELECT group_concat(t.tag, ' ') FROM entry_tags t WHERE t.entry_seq = e.seq), '')
+  FROM entries e
+ WHERE e.deleted_at IS NULL;
+
+DROP TABLE checkins_fts;
+CREATE VIRTUAL TABLE checkins_fts USING fts5 (
+    note,
+    content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO checkins_fts (rowid, note)
+SELECT seq, note FROM checkins WHERE deleted_at IS NULL AND note <> '';
+"#;
+
 /// Every migration, oldest first. Append only.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, ASSESSMENTS, PLAN_TOOLKIT, STATS_INDEX, DELETED_INDEX, IMPORT_HASHES];
+const MIGRATIONS: &[&str] =
+    &[V1, V2, V3, ASSESSMENTS, PLAN_TOOLKIT, STATS_INDEX, DELETED_INDEX, IMPORT_HASHES, CONTENTLESS_FTS];
 
 /// The schema version this build writes.
 pub(crate) fn latest() -> i64 {
@@ -410,6 +444,7 @@ mod tests {
         "5f12ee9acabfbe0a880b1b61908f21846ced4f0f9f565e1e2216d364b8166c75",
         "8bef333b7c19d3eaef6a17fe3242b96b5a997767c8cf446eccd9531cc2f4ac94",
         "beacf4ccf60d661cba63d0331aab20e08ea5231e6a3a2b68149e1ae1c79083a9",
+        "dda38ea779331624d8b59ed752fc0cf26e0757ae10cbb8bdb24c3b6db3128e4c",
     ];
 
     #[test]
@@ -688,5 +723,73 @@ mod tests {
         let again = store.import(&batch, false, &mut |_| {}).unwrap();
         assert_eq!((again.entries, again.already_there), (0, 1));
         assert_eq!(store.entries(&EntryFilter::default()).unwrap().len(), 2);
+    }
+
+    /// The contentless search tables: a journal from just before is indexed
+    /// again on upgrade (live records only), keeps no copy of the text in
+    /// them, and edits, deletes and undo keep search right afterwards.
+    #[test]
+    fn contentless_search_upgrades_an_older_journal_and_follows_edits() {
+        use crate::keyfile::{self, KeyFile};
+        use crate::{DB_FILE, Store};
+
+        let version = MIGRATIONS.iter().position(|m| *m == CONTENTLESS_FTS).unwrap() as i64 + 1;
+        let dir = tempfile::tempdir().unwrap();
+        keyfile::write(dir.path(), &KeyFile::Plain).unwrap();
+        {
+            let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+            migrate_to(&mut conn, version - 1).unwrap();
+            conn.execute_batch(
+                r#"
+                INSERT INTO labels (id, kind, slug, name) VALUES (1, 'trigger', 'late-reply', 'Late or no reply');
+                INSERT INTO entries (seq, id, occurred_ms, occurred_offset, recorded_ms, recorded_offset,
+                                     situation, thoughts, fear, helped, deleted_at)
+                VALUES (1, '01890000-0000-7000-8000-000000000001', 1700000000000, 0, 1700000000000, 0,
+                        'No answer all evening', 'maybe he is bored', 'being left', 'a walk', NULL),
+                       (2, '01890000-0000-7000-8000-000000000002', 1700000001000, 0, 1700000001000, 0,
+                        'Deleted earlier', '', '', '', 1700000002000);
+                INSERT INTO entry_labels (entry_seq, label_id, position) VALUES (1, 1, 0);
+                INSERT INTO entry_tags (entry_seq, tag, position) VALUES (1, 'weekend', 0);
+                INSERT INTO checkins (seq, id, at_ms, at_offset, security, note)
+                VALUES (1, '01890000-0000-7000-8000-000000000003', 1700000200000, 0, 6, 'talked it through');
+                -- The search rows as the store wrote them then.
+                INSERT INTO entries_fts (rowid, situation, thoughts, fear, helped, labels, tags)
+                VALUES (1, 'No answer all evening', 'maybe he is bored', 'being left', 'a walk',
+                        'Late or no reply late-reply', 'weekend');
+                INSERT INTO checkins_fts (rowid, note) VALUES (1, 'talked it through');
+                "#,
+            )
+            .unwrap();
+            // The old tables kept a copy of every text.
+            let copy: String = conn.query_row("SELECT situation FROM entries_fts", [], |r| r.get(0)).unwrap();
+            assert_eq!(copy, "No answer all evening");
+        }
+
+        let mut store = Store::open(dir.path(), None).unwrap();
+        for word in ["answer", "bored", "left", "walk", "weekend", "late", "reply", "talked"] {
+            assert_eq!(store.search(word, 10).unwrap().1, 1, "{word}");
+        }
+        assert_eq!(store.search("deleted", 10).unwrap().1, 0, "deleted entries stay out of the index");
+        assert_eq!(store.search("answer evening", 10).unwrap().1, 1, "all words must match");
+        assert_eq!(store.search("answ", 10).unwrap().1, 1, "prefixes match");
+        let mut entry = store.entry(1).unwrap().entry;
+        entry.situation = "A quiet phone".into();
+        store.update_entry(&entry).unwrap();
+        assert_eq!(store.search("answer", 10).unwrap().1, 0, "the old words left the index");
+        assert_eq!(store.search("quiet", 10).unwrap().1, 1);
+        assert_eq!(store.search("bored", 10).unwrap().1, 1, "unchanged fields stay found");
+        store.delete_entry(1).unwrap();
+        assert_eq!(store.search("quiet", 10).unwrap().1, 0);
+        store.undo().unwrap();
+        assert_eq!(store.search("quiet", 10).unwrap().1, 1, "undo puts it back");
+        store.delete_checkin(1).unwrap();
+        assert_eq!(store.search("talked", 10).unwrap().1, 0);
+        assert!(store.integrity_ok().unwrap());
+        drop(store);
+        let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+        let copy: Option<String> = conn.query_row("SELECT situation FROM entries_fts", [], |r| r.get(0)).unwrap();
+        assert_eq!(copy, None, "no copy of the text in the search table");
+        let rows: i64 = conn.query_row("SELECT count(*) FROM entries_fts", [], |r| r.get(0)).unwrap();
+        assert_eq!(rows, 1);
     }
 }

@@ -1211,3 +1211,45 @@ fn settings_round_trip_and_clear() {
     store.set_setting("country", None).unwrap();
     assert_eq!(store.setting("country").unwrap(), None);
 }
+
+#[test]
+fn import_skips_records_repeated_in_the_file_or_already_there_and_indexes_the_rest() {
+    let mut f = fixture(true);
+    let mut tagged = entry(2, 1_700_000_100, "Quiet phone at dinner");
+    tagged.triggers = vec![slug("late-reply")];
+    tagged.tags = vec!["weekend".into()];
+    let batch = attune_store::ImportBatch {
+        entries: vec![
+            ("h1".into(), entry(1, 1_700_000_000, "No answer all evening")),
+            ("h2".into(), tagged),
+            // The same record twice in one file (another id, the same content hash).
+            ("h1".into(), entry(3, 1_700_000_000, "No answer all evening")),
+        ],
+        checkins: vec![("h4".into(), checkin(4, 1_700_000_200, "talked it through"))],
+        ..Default::default()
+    };
+    let n = f.store.import(&batch, false, &mut |_| {}).unwrap();
+    assert_eq!((n.entries, n.checkins, n.already_there), (2, 1, 1));
+    assert_eq!(entry_seqs(&f.store, &EntryFilter::default()).len(), 2);
+    for word in ["answer", "quiet", "weekend", "late", "talked"] {
+        assert_eq!(search_count(&f.store, word), 1, "{word}");
+    }
+    let again = f.store.import(&batch, false, &mut |_| {}).unwrap();
+    assert_eq!((again.entries, again.checkins, again.already_there), (0, 0, 4));
+    assert_eq!(search_count(&f.store, "answer"), 1);
+
+    // A record with a trigger the journal lacks fails the whole import.
+    let mut bad = entry(6, 1_700_000_400, "Never stored");
+    bad.triggers = vec![slug("no-such-trigger")];
+    let batch = attune_store::ImportBatch {
+        entries: vec![("h5".into(), entry(5, 1_700_000_300, "Also never stored")), ("h6".into(), bad)],
+        ..Default::default()
+    };
+    assert!(f.store.import(&batch, false, &mut |_| {}).is_err());
+    assert_eq!(entry_seqs(&f.store, &EntryFilter::default()).len(), 2, "nothing of a failed import stays");
+    assert_eq!(search_count(&f.store, "stored"), 0);
+    // Its hashes were not kept either: the good record alone comes in.
+    let good = attune_store::ImportBatch { entries: batch.entries[..1].to_vec(), ..Default::default() };
+    assert_eq!(f.store.import(&good, false, &mut |_| {}).unwrap().entries, 1);
+    assert_eq!(search_count(&f.store, "stored"), 1);
+}

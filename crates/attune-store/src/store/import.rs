@@ -5,7 +5,7 @@
 //! repeated safely. A dry run does all the work and rolls it back, so the
 //! preview's numbers are exactly what a real import would do.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use attune_core::assess::Taken;
 use attune_core::pause::Pause;
@@ -21,7 +21,7 @@ use super::plan::{
     write_trigger_plan,
 };
 use super::{
-    find_label, follow_merges, index_new_checkins, index_new_entries, insert_checkin_unindexed, insert_entry_unindexed,
+    CACHE_KIB, EntryWriter, find_label, follow_merges, index_new_checkins, index_new_entries, insert_checkin_unindexed,
     label_ids_cached, not_on_list,
 };
 use crate::error::StoreError;
@@ -88,16 +88,13 @@ fn exists(conn: &Connection, table: &str, id: &str) -> Result<bool, StoreError> 
     Ok(conn.prepare_cached(&sql)?.query_row([id], |r| r.get(0))?)
 }
 
-fn hash_known(conn: &Connection, hash: &str) -> Result<bool, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT EXISTS (SELECT 1 FROM import_hashes WHERE hash = ?1)")?
-        .query_row([hash], |r| r.get(0))?)
-}
+/// The page cache while importing, in KiB (the everyday one is [`CACHE_KIB`]).
+const IMPORT_CACHE_KIB: i64 = 512 * 1024;
 
-fn remember_hash(conn: &Connection, hash: &str, id: &str) -> Result<(), StoreError> {
-    conn.prepare_cached("INSERT OR IGNORE INTO import_hashes (hash, record_id) VALUES (?1, ?2)")?
-        .execute([hash, id])?;
-    Ok(())
+const HASH_KNOWN: &str = "SELECT EXISTS (SELECT 1 FROM import_hashes WHERE hash = ?1)";
+
+fn hash_known(conn: &Connection, hash: &str) -> Result<bool, StoreError> {
+    Ok(conn.prepare_cached(HASH_KNOWN)?.query_row([hash], |r| r.get(0))?)
 }
 
 impl Store {
@@ -110,7 +107,18 @@ impl Store {
         dry_run: bool,
         progress: &mut dyn FnMut(usize),
     ) -> Result<ImportCounts, StoreError> {
-        let r = self.import_inner(batch, dry_run, progress);
+        // A big file's one transaction dirties far more pages than the
+        // everyday cache holds. Pages pushed out of it mid-transaction are
+        // encrypted into the WAL, then read back, decrypted, changed and
+        // written again at commit. SQLite takes the memory only as pages are
+        // touched, so a small import stays small.
+        let r = self
+            .conn
+            .execute_batch(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB};"))
+            .map_err(StoreError::from)
+            .and_then(|()| self.import_inner(batch, dry_run, progress));
+        let restored = self.conn.execute_batch(&format!("PRAGMA cache_size = -{CACHE_KIB};"));
+        let r = r.and_then(|n| restored.map(|()| n).map_err(StoreError::from));
         self.edge(r)
     }
 
@@ -126,31 +134,44 @@ impl Store {
         let mut done = 0;
         let mut labels = HashMap::new();
         let (mut first_entry, mut first_checkin) = (None, None);
-        for (hash, e) in &batch.entries {
-            let id = e.id.to_string();
-            if hash_known(&tx, hash)? || exists(&tx, "entries", &id)? {
-                n.already_there += 1;
-            } else {
-                let triggers = label_ids_cached(&tx, LabelKind::Trigger, &e.triggers, &mut labels)?;
-                let feelings = label_ids_cached(&tx, LabelKind::Feeling, &e.feelings, &mut labels)?;
-                let seq = insert_entry_unindexed(&tx, e, &triggers, &feelings)?;
-                first_entry.get_or_insert(seq);
-                remember_hash(&tx, hash, &id)?;
-                n.entries += 1;
-            }
-            done += 1;
-            if done % 1024 == 0 {
-                progress(done);
+        // Hashes are written after the records, sorted: in file order they
+        // would land all over their table, splitting pages everywhere.
+        // `seen` finds a record repeated within the file meanwhile.
+        let mut new_hashes: Vec<(&str, String)> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
+        {
+            let mut hash_known = tx.prepare_cached(HASH_KNOWN)?;
+            let mut id_known = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM entries WHERE id = ?1)")?;
+            let mut writer = EntryWriter::new(&tx)?;
+            for (hash, e) in &batch.entries {
+                let id = e.id.to_string();
+                if !seen.insert(hash)
+                    || hash_known.query_row([hash], |r| r.get::<_, bool>(0))?
+                    || id_known.query_row([&id], |r| r.get::<_, bool>(0))?
+                {
+                    n.already_there += 1;
+                } else {
+                    let triggers = label_ids_cached(&tx, LabelKind::Trigger, &e.triggers, &mut labels)?;
+                    let feelings = label_ids_cached(&tx, LabelKind::Feeling, &e.feelings, &mut labels)?;
+                    let seq = writer.insert(e, &triggers, &feelings)?;
+                    first_entry.get_or_insert(seq);
+                    new_hashes.push((hash, id));
+                    n.entries += 1;
+                }
+                done += 1;
+                if done % 1024 == 0 {
+                    progress(done);
+                }
             }
         }
         for (hash, c) in &batch.checkins {
             let id = c.id.to_string();
-            if hash_known(&tx, hash)? || exists(&tx, "checkins", &id)? {
+            if !seen.insert(hash) || hash_known(&tx, hash)? || exists(&tx, "checkins", &id)? {
                 n.already_there += 1;
             } else {
                 let seq = insert_checkin_unindexed(&tx, c)?;
                 first_checkin.get_or_insert(seq);
-                remember_hash(&tx, hash, &id)?;
+                new_hashes.push((hash, id));
                 n.checkins += 1;
             }
             done += 1;
@@ -158,6 +179,13 @@ impl Store {
                 progress(done);
             }
         }
+        new_hashes.sort_unstable();
+        let mut remember =
+            tx.prepare_cached("INSERT OR IGNORE INTO import_hashes (hash, record_id) VALUES (?1, ?2)")?;
+        for (hash, id) in &new_hashes {
+            remember.execute(params![hash, id])?;
+        }
+        drop(remember);
         // Search rows last, all at once (see `index_new_entries`).
         if let Some(from) = first_entry {
             index_new_entries(&tx, from)?;
