@@ -127,9 +127,12 @@ pub fn embedded_library() -> &'static (Library, Vec<String>) {
     })
 }
 
-/// The content loaders outside [`assess::check_file`], by the file (or
-/// folder) each reads; each says whether it accepted the library.
-pub const CONTENT_LOADERS: &[(&str, fn(&Library) -> bool)] = &[
+/// A content loader: the file (or folder) it reads, and the loader, which
+/// says whether it accepted the library.
+pub type ContentLoader = (&'static str, fn(&Library) -> bool);
+
+/// The content loaders outside [`assess::check_file`].
+pub const CONTENT_LOADERS: &[ContentLoader] = &[
     ("plan/texts.toml", |l| attune_core::plan::PlanTexts::load(l).is_ok()),
     ("plan/needs.toml", |l| attune_core::plan::known_needs(l).is_ok()),
     ("plan/pause.toml", |l| attune_core::pause::PauseTexts::load(l).is_ok()),

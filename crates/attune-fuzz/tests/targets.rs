@@ -14,8 +14,9 @@ use attune_fuzz::{TARGETS, seeds};
 const SLOW: Duration = Duration::from_secs(if cfg!(debug_assertions) { 10 } else { 1 });
 
 /// Mutations per target: a few thousand where one run takes microseconds,
-/// fewer where it reloads and checks the whole content library, or where
-/// age builds its (localised) error for every refused file.
+/// fewer where it checks a content file with the files that go with it
+/// (all the questionnaires, say), or where age builds its (localised) error
+/// for every refused file.
 fn runs(name: &str) -> usize {
     let base = if matches!(name, "content" | "import_attune_age") { 200 } else { 2_000 };
     if std::env::var("ATTUNE_LONG_TESTS").is_ok_and(|v| v == "1") { base * 100 } else { base }
@@ -116,7 +117,8 @@ fn the_content_seeds_pass_the_content_check() {
 #[test]
 fn the_lexicon_seeds_are_valid_lexicons() {
     // Cut-down seeds still get past the checks, so mutations reach them.
-    let lexicons: [(&str, fn(&str) -> Result<(), String>); 2] = [
+    type Parse = fn(&str) -> Result<(), String>;
+    let lexicons: [(&str, Parse); 2] = [
         ("crisis_lexicon", |t| attune_text::crisis::Lexicon::parse(t).map(drop).map_err(|e| e.to_string())),
         ("statement_lexicon", |t| attune_text::statement::Lexicon::parse(t).map(drop).map_err(|e| e.to_string())),
     ];
