@@ -15,6 +15,7 @@ pub mod mutate;
 pub mod seeds;
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use attune_core::assess::{self, Instrument, LearnIndex, StepRules};
 use attune_core::content::Library;
@@ -99,28 +100,48 @@ pub fn instrument(data: &[u8]) {
 }
 
 /// Any content file, as a person's override in `content_dir`: the first
-/// byte picks which file, the rest replaces it; then everything that reads
-/// content loads and checks it.
+/// byte picks which file, the rest replaces it; then the content check of
+/// that file and every loader that reads it (the other files are the
+/// built-in ones, which the regular tests check).
 pub fn content(data: &[u8]) {
     let Some((&pick, rest)) = data.split_first() else { return };
-    let library = Library::embedded();
-    let paths: Vec<String> = library.paths().map(str::to_string).collect();
-    if paths.is_empty() {
-        return;
+    let (embedded, paths) = embedded_library();
+    let Some(path) = paths.get(usize::from(pick) % paths.len().max(1)) else { return };
+    let Ok(library) = embedded.clone().with_overrides([(path.clone(), text(rest).into_owned())]) else { return };
+    let _ = assess::check_file(&library, path);
+    for (prefix, load) in CONTENT_LOADERS {
+        if path.starts_with(prefix) {
+            load(&library);
+        }
     }
-    let path = paths[usize::from(pick) % paths.len()].clone();
-    let Ok(library) = library.with_overrides([(path, text(rest).into_owned())]) else { return };
-    let _ = assess::check_library(&library);
-    let _ = LearnIndex::load(&library);
-    let _ = attune_core::plan::PlanTexts::load(&library);
-    let _ = attune_core::plan::known_needs(&library);
-    let _ = attune_core::scripts::Scripts::load(&library);
-    let _ = attune_core::scripts::ComposerTexts::load(&library);
-    let _ = attune_core::selfworth::suggestions(&library);
-    let _ = attune_core::selfworth::SelfWorthTexts::load(&library);
-    let _ = attune_core::pause::PauseTexts::load(&library);
-    let _ = assess::learn::sections(&text(rest));
 }
+
+/// The built-in library and its paths, read once: re-reading them for every
+/// input made the content target thousands of times slower.
+pub fn embedded_library() -> &'static (Library, Vec<String>) {
+    static EMBEDDED: OnceLock<(Library, Vec<String>)> = OnceLock::new();
+    EMBEDDED.get_or_init(|| {
+        let library = Library::embedded();
+        let paths = library.paths().map(str::to_string).collect();
+        (library, paths)
+    })
+}
+
+/// A content loader: the file (or folder) it reads, and the loader, which
+/// says whether it accepted the library.
+pub type ContentLoader = (&'static str, fn(&Library) -> bool);
+
+/// The content loaders outside [`assess::check_file`].
+pub const CONTENT_LOADERS: &[ContentLoader] = &[
+    ("plan/texts.toml", |l| attune_core::plan::PlanTexts::load(l).is_ok()),
+    ("plan/needs.toml", |l| attune_core::plan::known_needs(l).is_ok()),
+    ("plan/pause.toml", |l| attune_core::pause::PauseTexts::load(l).is_ok()),
+    ("scripts/", |l| attune_core::scripts::Scripts::load(l).is_ok()),
+    ("say/composer.toml", |l| attune_core::scripts::ComposerTexts::load(l).is_ok()),
+    ("selfworth/affirmations.toml", |l| attune_core::selfworth::suggestions(l).is_ok()),
+    ("selfworth/texts.toml", |l| attune_core::selfworth::SelfWorthTexts::load(l).is_ok()),
+    ("learn/index.toml", |l| LearnIndex::load(l).is_ok()),
+];
 
 /// The crisis-language check that runs on every saved text.
 pub fn crisis(data: &[u8]) {
@@ -186,15 +207,20 @@ fn zone() -> TimeZone {
 /// What `attune import` does with a batch next: map it onto a new journal's
 /// trigger and feeling lists (the tags decide where each word goes).
 fn map_batch(batch: &Batch, format: Format) {
-    let labels = attune_core::content::default_labels().unwrap_or_default();
-    let list = |kind: LabelKind| labels.iter().filter(|l| l.kind == kind).cloned().collect::<Vec<Label>>();
+    // The lists do not depend on the input: made once.
+    static LISTS: OnceLock<(Vec<Label>, Vec<Label>)> = OnceLock::new();
+    let (triggers, feelings) = LISTS.get_or_init(|| {
+        let labels = attune_core::content::default_labels().unwrap_or_default();
+        let list = |kind: LabelKind| labels.iter().filter(|l| l.kind == kind).cloned().collect::<Vec<Label>>();
+        (list(LabelKind::Trigger), list(LabelKind::Feeling))
+    });
     let mut n = 0u128;
     let mut new_id = || {
         n += 1;
         RecordId::from_uuid(uuid::Uuid::from_u128(n))
     };
     let now = now().timestamp();
-    let _ = map::to_records(batch, format, &list(LabelKind::Trigger), &list(LabelKind::Feeling), now, &mut new_id);
+    let _ = map::to_records(batch, format, triggers, feelings, now, &mut new_id);
 }
 
 /// `attune import jrnl`: the first byte picks the configuration (jrnl's
@@ -205,7 +231,10 @@ pub fn import_jrnl(data: &[u8]) {
     let config = match pick % 3 {
         0 => jrnl::Config::default(),
         1 => jrnl::Config { timeformat: jrnl::OLD_TIMEFORMAT.into(), ..jrnl::Config::default() },
-        _ => jrnl::parse_config(JRNL_YAML).unwrap_or_default(),
+        _ => {
+            static FROM_YAML: OnceLock<jrnl::Config> = OnceLock::new();
+            FROM_YAML.get_or_init(|| jrnl::parse_config(JRNL_YAML).unwrap_or_default()).clone()
+        }
     };
     if let Ok(batch) = jrnl::parse(rest, &config, &zone()) {
         map_batch(&batch, Format::Jrnl);
@@ -276,9 +305,15 @@ pub fn import_attune(data: &[u8]) {
 /// `attune import attune` of an `export json --encrypt` file: age's header
 /// and payload, then the export inside.
 pub fn import_attune_age(data: &[u8]) {
-    let mut identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(AGE_PASSPHRASE.to_string()));
-    identity.set_max_work_factor(AGE_WORK_FACTOR);
-    if let Ok(plain) = age::decrypt(&identity, data) {
+    // Made once: `Identity::new` times scrypt on this machine to pick its
+    // limit, which took longer than all the rest of a run.
+    static IDENTITY: OnceLock<age::scrypt::Identity> = OnceLock::new();
+    let identity = IDENTITY.get_or_init(|| {
+        let mut identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(AGE_PASSPHRASE.to_string()));
+        identity.set_max_work_factor(AGE_WORK_FACTOR);
+        identity
+    });
+    if let Ok(plain) = age::decrypt(identity, data) {
         import_attune(&plain);
     }
 }

@@ -14,8 +14,9 @@ use attune_fuzz::{TARGETS, seeds};
 const SLOW: Duration = Duration::from_secs(if cfg!(debug_assertions) { 10 } else { 1 });
 
 /// Mutations per target: a few thousand where one run takes microseconds,
-/// fewer where it reloads and checks the whole content library, or where
-/// age builds its (localised) error for every refused file.
+/// fewer where it checks a content file with the files that go with it
+/// (all the questionnaires, say), or where age builds its (localised) error
+/// for every refused file.
 fn runs(name: &str) -> usize {
     let base = if matches!(name, "content" | "import_attune_age") { 200 } else { 2_000 };
     if std::env::var("ATTUNE_LONG_TESTS").is_ok_and(|v| v == "1") { base * 100 } else { base }
@@ -73,6 +74,68 @@ fn every_target_has_a_test_here_and_a_cargo_fuzz_file() {
     let tests = include_str!("targets.rs");
     for (name, _) in TARGETS {
         assert!(tests.contains(&format!("fn {name}() {{\n    fuzz(\"{name}\")")), "no test runs target {name}");
+    }
+}
+
+#[test]
+fn each_content_loader_reads_the_files_the_content_target_gives_it() {
+    // The content target runs a loader only when the file it overrides is
+    // one the loader reads: a wrong prefix would quietly fuzz nothing.
+    let (embedded, paths) = attune_fuzz::embedded_library();
+    for (prefix, load) in attune_fuzz::CONTENT_LOADERS {
+        assert!(load(embedded), "the loader for {prefix} refuses the built-in content");
+        let mut read = 0;
+        for path in paths.iter().filter(|p| p.ends_with(".toml")) {
+            let broken =
+                embedded.clone().with_overrides([(path.clone(), "[broken".to_string())]).expect("a known path");
+            // Refuses a broken file it reads, and never depends on one it is not given.
+            assert_eq!(!load(&broken), path.starts_with(prefix), "the loader for {prefix}, with {path} broken");
+            read += usize::from(path.starts_with(prefix));
+        }
+        assert!(read > 0, "no content file starts with {prefix}");
+    }
+}
+
+#[test]
+fn the_content_seeds_pass_the_content_check() {
+    // Seeds are cut down to keep runs fast; each must still be a valid file.
+    let (embedded, paths) = attune_fuzz::embedded_library();
+    let seeds = seeds::for_target("content");
+    assert_eq!(seeds.len(), paths.len());
+    let mut smaller = 0;
+    for (seed, path) in seeds.iter().zip(paths) {
+        assert_eq!(usize::from(seed[0]) % paths.len(), paths.iter().position(|p| p == path).expect("a path"));
+        let text = String::from_utf8(seed[1..].to_vec()).expect("UTF-8");
+        smaller += usize::from(text.len() < embedded.text(path).expect("a file").len());
+        let library = embedded.clone().with_overrides([(path.clone(), text)]).expect("a known path");
+        let problems = attune_core::assess::check_file(&library, path);
+        assert!(problems.is_empty(), "the seed for {path}: {problems:?}");
+    }
+    assert!(smaller > paths.len() / 2, "only {smaller} of {} seeds are cut down", paths.len());
+}
+
+#[test]
+fn the_lexicon_seeds_are_valid_lexicons() {
+    // Cut-down seeds still get past the checks, so mutations reach them.
+    type Parse = fn(&str) -> Result<(), String>;
+    let lexicons: [(&str, Parse); 2] = [
+        ("crisis_lexicon", |t| attune_text::crisis::Lexicon::parse(t).map(drop).map_err(|e| e.to_string())),
+        ("statement_lexicon", |t| attune_text::statement::Lexicon::parse(t).map(drop).map_err(|e| e.to_string())),
+    ];
+    for (name, parse) in lexicons {
+        let whole = attune_core::content::Library::embedded()
+            .text(&format!("{}/{name}.toml", if name == "crisis_lexicon" { "safety" } else { "say" }))
+            .expect("a lexicon")
+            .len();
+        let seeds = seeds::for_target(name);
+        assert!(!seeds.is_empty(), "{name}: no seeds");
+        for seed in &seeds {
+            let text = std::str::from_utf8(seed).expect("UTF-8");
+            assert!(seed.len() < whole, "{name}: a seed of {} bytes, the file has {whole}", seed.len());
+            if let Err(e) = parse(text) {
+                panic!("{name}: a seed is refused: {e}\n{text}");
+            }
+        }
     }
 }
 

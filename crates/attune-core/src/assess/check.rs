@@ -19,27 +19,48 @@ fn problem(file: &str, message: impl Into<String>) -> ContentError {
 
 /// Every problem in the library; empty when all is well.
 pub fn check_library(library: &Library) -> Vec<ContentError> {
+    check(library, |_| true)
+}
+
+/// The problems a person's version of one file can cause: that file against
+/// its schema, and every check that reads it. The other files are taken to be
+/// the built-in ones, which [`check_library`] passes (a test makes sure), so
+/// this finds what `check_library` finds, without re-reading the whole library.
+pub fn check_file(library: &Library, path: &str) -> Vec<ContentError> {
+    check(library, |p| p == path)
+}
+
+/// The checks that read a file for which `reads` holds.
+fn check(library: &Library, reads: impl Fn(&str) -> bool) -> Vec<ContentError> {
+    let under = |prefix: &str| library.paths_under(prefix).any(&reads);
     let mut out = Vec::new();
-    check_generic(library, &mut out);
-    check_known_files(library, &mut out);
-    check_learn(library, &mut out);
-    let instruments = check_instruments(library, &mut out);
-    if let Ok(text) = library.text(STEPS_FILE) {
-        if let Err(e) = StepRules::parse(text, &instruments) {
-            out.push(e);
-        }
-    } else {
-        out.push(problem(STEPS_FILE, "missing"));
+    check_generic(library, &reads, &mut out);
+    check_known_files(library, &reads, &mut out);
+    if under("learn/") {
+        check_learn(library, &mut out);
     }
-    if let Err(e) = library.text(TEXTS_FILE).and_then(AssessTexts::parse) {
+    // The step rules name the questionnaires' subscales.
+    if under(INSTRUMENTS_DIR) || reads(STEPS_FILE) {
+        let instruments = check_instruments(library, &mut out);
+        if let Ok(text) = library.text(STEPS_FILE) {
+            if let Err(e) = StepRules::parse(text, &instruments) {
+                out.push(e);
+            }
+        } else {
+            out.push(problem(STEPS_FILE, "missing"));
+        }
+    }
+    if reads(TEXTS_FILE)
+        && let Err(e) = library.text(TEXTS_FILE).and_then(AssessTexts::parse)
+    {
         out.push(e);
     }
     out
 }
 
 /// Every TOML file parses and holds no blank text; every other file has text.
-fn check_generic(library: &Library, out: &mut Vec<ContentError>) {
-    for path in library.paths() {
+fn check_generic(library: &Library, reads: impl Fn(&str) -> bool, out: &mut Vec<ContentError>) {
+    for path in library.paths().filter(|p| reads(p)) {
         let Ok(text) = library.text(path) else { continue };
         if text.trim().is_empty() {
             out.push(problem(path, "the file is empty"));
@@ -73,13 +94,15 @@ fn blank_strings(value: &toml::Value, at: String, path: &str, out: &mut Vec<Cont
 }
 
 /// Files with their own parsers elsewhere in core.
-fn check_known_files(library: &Library, out: &mut Vec<ContentError>) {
-    if let Ok(text) = library.text("insights.toml")
+fn check_known_files(library: &Library, reads: impl Fn(&str) -> bool, out: &mut Vec<ContentError>) {
+    if reads("insights.toml")
+        && let Ok(text) = library.text("insights.toml")
         && let Err(e) = crate::insights::InsightsConfig::from_toml(text)
     {
         out.push(e);
     }
-    if let Ok(text) = library.text("safety/screen.toml")
+    if reads("safety/screen.toml")
+        && let Ok(text) = library.text("safety/screen.toml")
         && let Err(e) = crate::safety::Screen::parse(text)
     {
         out.push(e);
@@ -93,6 +116,7 @@ fn check_known_files(library: &Library, out: &mut Vec<ContentError>) {
         })
         .collect();
     if !resources.is_empty()
+        && library.paths_under("safety/resources/").any(&reads)
         && let Err(e) = crate::safety::ResourceDirectory::parse(&resources)
     {
         out.push(e);

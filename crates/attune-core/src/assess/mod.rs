@@ -18,7 +18,7 @@ pub mod texts;
 #[cfg(test)]
 mod tests;
 
-pub use check::check_library;
+pub use check::{check_file, check_library};
 pub use instrument::{
     Aggregate, Axes, Band, Instrument, InstrumentError, Item, Link, Problem, ProblemKind, Scale, Side, Subscale,
 };

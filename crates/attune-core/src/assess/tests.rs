@@ -647,7 +647,26 @@ fn override_file(path: &str, edit: impl Fn(&str) -> String) -> Vec<String> {
     let text = edit(lib.text(path).unwrap());
     assert_ne!(text, lib.text(path).unwrap(), "the edit changed nothing in {path}");
     let lib = lib.with_overrides([(path.to_string(), text)]).unwrap();
-    check_library(&lib).iter().map(|p| p.to_string()).collect()
+    let problems: Vec<String> = check_library(&lib).iter().map(|p| p.to_string()).collect();
+    // Checking only what reads the changed file finds the same problems.
+    let one: Vec<String> = check_file(&lib, path).iter().map(|p| p.to_string()).collect();
+    assert_eq!(one, problems, "check_file({path}) differs from check_library");
+    problems
+}
+
+#[test]
+fn checking_one_file_finds_what_checking_the_library_finds() {
+    let embedded = Library::embedded();
+    for path in embedded.paths() {
+        // Emptied, broken, and valid TOML with a blank text.
+        for text in ["", "[broken", "x = \" \"\n"] {
+            let lib = embedded.clone().with_overrides([(path.to_string(), text.to_string())]).unwrap();
+            let all: Vec<String> = check_library(&lib).iter().map(|p| p.to_string()).collect();
+            assert!(!all.is_empty() || path.ends_with(".md"), "{path} as {text:?} passes the check");
+            let one: Vec<String> = check_file(&lib, path).iter().map(|p| p.to_string()).collect();
+            assert_eq!(one, all, "{path} as {text:?}");
+        }
+    }
 }
 
 #[test]
