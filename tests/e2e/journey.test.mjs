@@ -310,6 +310,10 @@ test("settings: the report downloads and opens in Chromium with its sections", a
 
 test("quick exit: Escape three times hides attune and locks it", async () => {
   await page.getByRole("link", { name: "Today", exact: true }).click();
+  await page.getByRole("heading", { name: "Today" }).waitFor();
+  // The listener comes with the deferred script: keys pressed before the
+  // page has loaded would go nowhere.
+  await page.waitForLoadState("load");
   await page.keyboard.press("Escape");
   await page.keyboard.press("Escape");
   await page.keyboard.press("Escape");
