@@ -548,6 +548,26 @@ mod tests {
         assert_eq!(store.resolve("c1").unwrap(), RecordRef::Checkin(1));
     }
 
+    /// A plain journal migrated to just before `migration`, filled by `fill`
+    /// as that older build would have left it; the folder and `migration`'s
+    /// version. The connection is closed before the store opens it.
+    fn version_of(migration: &str) -> i64 {
+        MIGRATIONS.iter().position(|m| *m == migration).unwrap() as i64 + 1
+    }
+
+    fn journal_just_before(migration: &str, fill: impl FnOnce(&Connection)) -> (tempfile::TempDir, i64) {
+        use crate::DB_FILE;
+        use crate::keyfile::{self, KeyFile};
+
+        let version = version_of(migration);
+        let dir = tempfile::tempdir().unwrap();
+        keyfile::write(dir.path(), &KeyFile::Plain).unwrap();
+        let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+        migrate_to(&mut conn, version - 1).unwrap();
+        fill(&conn);
+        (dir, version)
+    }
+
     /// Invariant 5 for the assessments migration: a journal made by the
     /// version just before it (whatever number that is) upgrades with its
     /// entries, check-ins and settings intact, and then keeps assessments.
@@ -556,16 +576,11 @@ mod tests {
         use attune_core::assess::{Session, SubscaleScore, Taken};
         use attune_core::{Moment, RecordId};
 
-        use crate::keyfile::{self, KeyFile};
-        use crate::{DB_FILE, Store};
+        use crate::Store;
 
-        let mine = MIGRATIONS.iter().position(|m| *m == ASSESSMENTS).unwrap() as i64 + 1;
-        let dir = tempfile::tempdir().unwrap();
-        keyfile::write(dir.path(), &KeyFile::Plain).unwrap();
-        {
-            let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
-            migrate_to(&mut conn, mine - 1).unwrap();
-            assert_eq!(user_version(&conn).unwrap(), mine - 1);
+        let mine = version_of(ASSESSMENTS);
+        let (dir, _) = journal_just_before(ASSESSMENTS, |conn| {
+            assert_eq!(user_version(conn).unwrap(), mine - 1);
             conn.execute_batch(
                 r#"
                 INSERT INTO entries (seq, id, occurred_ms, occurred_offset, recorded_ms, recorded_offset,
@@ -582,7 +597,7 @@ mod tests {
                 .query_row("SELECT count(*) FROM sqlite_master WHERE name LIKE 'assessment%'", [], |r| r.get(0))
                 .unwrap();
             assert_eq!(tables, 0, "the previous version has no assessment tables");
-        }
+        });
 
         let mut store = Store::open(dir.path(), None).unwrap();
         assert_eq!(store.entry(1).unwrap().entry.situation, "No answer all evening");
@@ -630,15 +645,9 @@ mod tests {
     /// store's tests check that the read uses it).
     #[test]
     fn the_stats_index_upgrades_old_entries_and_covers_the_read() {
-        use crate::keyfile::{self, KeyFile};
-        use crate::{DB_FILE, Store};
+        use crate::Store;
 
-        let version = MIGRATIONS.iter().position(|m| *m == STATS_INDEX).unwrap() as i64 + 1;
-        let dir = tempfile::tempdir().unwrap();
-        keyfile::write(dir.path(), &KeyFile::Plain).unwrap();
-        {
-            let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
-            migrate_to(&mut conn, version - 1).unwrap();
+        let (dir, _) = journal_just_before(STATS_INDEX, |conn| {
             conn.execute_batch(
                 r#"
                 INSERT INTO labels (id, kind, slug, name) VALUES (1, 'trigger', 'late-reply', 'Late or no reply');
@@ -652,7 +661,7 @@ mod tests {
                 "#,
             )
             .unwrap();
-        }
+        });
         let store = Store::open(dir.path(), None).unwrap();
         let (seqs, facts) = store.entry_facts(None, None).unwrap();
         assert_eq!(seqs, vec![2, 1]);
@@ -666,15 +675,9 @@ mod tests {
     /// it, so tag counts leave them out from the first open.
     #[test]
     fn the_deleted_index_upgrades_old_deletions() {
-        use crate::keyfile::{self, KeyFile};
-        use crate::{DB_FILE, Store};
+        use crate::Store;
 
-        let version = MIGRATIONS.iter().position(|m| *m == DELETED_INDEX).unwrap() as i64 + 1;
-        let dir = tempfile::tempdir().unwrap();
-        keyfile::write(dir.path(), &KeyFile::Plain).unwrap();
-        {
-            let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
-            migrate_to(&mut conn, version - 1).unwrap();
+        let (dir, _) = journal_just_before(DELETED_INDEX, |conn| {
             conn.execute_batch(
                 r#"
                 INSERT INTO entries (seq, id, occurred_ms, occurred_offset, recorded_ms, recorded_offset,
@@ -687,7 +690,7 @@ mod tests {
                 "#,
             )
             .unwrap();
-        }
+        });
         let store = Store::open(dir.path(), None).unwrap();
         assert_eq!(store.tag_counts().unwrap(), vec![("weekend".to_string(), 1)]);
     }
@@ -696,21 +699,15 @@ mod tests {
     /// keeps its entries, and an import into it is idempotent.
     #[test]
     fn import_hashes_upgrade_an_older_journal_and_make_imports_idempotent() {
-        use crate::keyfile::{self, KeyFile};
-        use crate::{DB_FILE, EntryFilter, ImportBatch, Store};
+        use crate::{EntryFilter, ImportBatch, Store};
 
-        let version = MIGRATIONS.iter().position(|m| *m == IMPORT_HASHES).unwrap() as i64 + 1;
-        let dir = tempfile::tempdir().unwrap();
-        keyfile::write(dir.path(), &KeyFile::Plain).unwrap();
-        {
-            let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
-            migrate_to(&mut conn, version - 1).unwrap();
+        let (dir, _) = journal_just_before(IMPORT_HASHES, |conn| {
             conn.execute_batch(
                 "INSERT INTO entries (seq, id, occurred_ms, occurred_offset, recorded_ms, recorded_offset, situation) \
                  VALUES (1, '01890000-0000-7000-8000-000000000001', 1700000000000, 0, 1700000000000, 0, 'Before');",
             )
             .unwrap();
-        }
+        });
         let mut store = Store::open(dir.path(), None).unwrap();
         let mut entry = store.entry(1).unwrap().entry;
         entry.id = "01890000-0000-7000-8000-000000000002".parse().unwrap();
@@ -730,15 +727,9 @@ mod tests {
     /// them, and edits, deletes and undo keep search right afterwards.
     #[test]
     fn contentless_search_upgrades_an_older_journal_and_follows_edits() {
-        use crate::keyfile::{self, KeyFile};
         use crate::{DB_FILE, Store};
 
-        let version = MIGRATIONS.iter().position(|m| *m == CONTENTLESS_FTS).unwrap() as i64 + 1;
-        let dir = tempfile::tempdir().unwrap();
-        keyfile::write(dir.path(), &KeyFile::Plain).unwrap();
-        {
-            let mut conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
-            migrate_to(&mut conn, version - 1).unwrap();
+        let (dir, _) = journal_just_before(CONTENTLESS_FTS, |conn| {
             conn.execute_batch(
                 r#"
                 INSERT INTO labels (id, kind, slug, name) VALUES (1, 'trigger', 'late-reply', 'Late or no reply');
@@ -763,7 +754,7 @@ mod tests {
             // The old tables kept a copy of every text.
             let copy: String = conn.query_row("SELECT situation FROM entries_fts", [], |r| r.get(0)).unwrap();
             assert_eq!(copy, "No answer all evening");
-        }
+        });
 
         let mut store = Store::open(dir.path(), None).unwrap();
         for word in ["answer", "bored", "left", "walk", "weekend", "late", "reply", "talked"] {
