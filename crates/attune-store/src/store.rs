@@ -36,6 +36,10 @@ pub struct Store {
     encrypted: bool,
     /// Kept for `backup`, whose copy must be keyed like the original.
     key: Option<DataKey>,
+    /// Extra connections that reads split across threads borrow, kept open
+    /// so their page caches stay warm from one read to the next (`serve`
+    /// answers many); SQLite checks a cache against the file at each read.
+    readers: std::sync::Mutex<Vec<rusqlite::Connection>>,
 }
 
 /// The page cache of every connection, in KiB.
@@ -280,7 +284,13 @@ impl Store {
         let db = dir.join(DB_FILE);
         let mut conn = open_connection(&db, key, true).map_err(|e| classify(e, dir))?;
         migrations::migrate(&mut conn).map_err(|e| classify(e, dir))?;
-        Ok(Store { dir: dir.to_path_buf(), conn, encrypted: key.is_some(), key: key.cloned() })
+        Ok(Store {
+            dir: dir.to_path_buf(),
+            conn,
+            encrypted: key.is_some(),
+            key: key.cloned(),
+            readers: std::sync::Mutex::default(),
+        })
     }
 
     /// Re-wraps the data key under a new passphrase; the database is not
@@ -311,6 +321,22 @@ impl Store {
     /// Gives SQLite errors their meaning for the person.
     fn edge<T>(&self, result: Result<T, StoreError>) -> Result<T, StoreError> {
         result.map_err(|e| classify(e, &self.dir))
+    }
+
+    /// A read connection besides the store's own: a kept one, or a new one.
+    /// Give it back with [`Store::return_reader`] to keep it warm.
+    fn take_reader(&self) -> Result<rusqlite::Connection, StoreError> {
+        let kept = self.readers.lock().map_or(None, |mut r| r.pop());
+        match kept {
+            Some(conn) => Ok(conn),
+            None => open_connection(&self.dir.join(DB_FILE), self.key.as_ref(), false),
+        }
+    }
+
+    fn return_reader(&self, conn: rusqlite::Connection) {
+        if let Ok(mut kept) = self.readers.lock() {
+            kept.push(conn);
+        }
     }
 
     fn write_tx(&mut self) -> Result<rusqlite::Transaction<'_>, StoreError> {
@@ -406,11 +432,21 @@ impl Store {
             )));
         }
         let moved = live_entries_with_label(&tx, source.id)?;
+        // Deleted entries too: undo can bring them back.
+        let relisted: Vec<i64> = tx
+            .prepare("SELECT entry_seq FROM entry_labels WHERE label_id = ?1")?
+            .query_map(params![source.id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
         tx.execute(
             "UPDATE OR IGNORE entry_labels SET label_id = ?2 WHERE label_id = ?1",
             params![source.id, target_id],
         )?;
         tx.execute("DELETE FROM entry_labels WHERE label_id = ?1", params![source.id])?;
+        let mut relist = tx.prepare(&format!("UPDATE entries SET label_list = {LABEL_LIST_OF_ROW} WHERE seq = ?1"))?;
+        for seq in &relisted {
+            relist.execute(params![seq])?;
+        }
+        drop(relist);
         // Keep merge chains one step long.
         tx.execute("UPDATE labels SET merged_into = ?2 WHERE merged_into = ?1", params![source.id, target_id])?;
         tx.execute("UPDATE labels SET merged_into = ?2, retired = 1 WHERE id = ?1", params![source.id, target_id])?;
@@ -937,8 +973,9 @@ impl Store {
         fsutil::sync_dir(fsutil::parent_of(dest))
     }
 
-    /// `PRAGMA integrity_check` passes (and, when encrypted, every page's
-    /// authentication code verifies).
+    /// `PRAGMA integrity_check` passes, every entry's `label_list` matches
+    /// its labels, and, when encrypted, every page's authentication code
+    /// verifies.
     pub fn integrity_ok(&self) -> Result<bool, StoreError> {
         self.edge(self.integrity_inner())
     }
@@ -946,6 +983,15 @@ impl Store {
     fn integrity_inner(&self) -> Result<bool, StoreError> {
         let first: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         if first != "ok" {
+            return Ok(false);
+        }
+        // The derived label lists agree with the label rows.
+        let stale: i64 = self.conn.query_row(
+            &format!("SELECT count(*) FROM entries WHERE label_list IS NOT {LABEL_LIST_OF_ROW}"),
+            [],
+            |r| r.get(0),
+        )?;
+        if stale != 0 {
             return Ok(false);
         }
         if self.encrypted {
@@ -1336,7 +1382,8 @@ impl<'c> EntryWriter<'c> {
             row: conn.prepare_cached(
                 "INSERT INTO entries (id, occurred_ms, occurred_offset, occurred_zone, recorded_ms, \
                  recorded_offset, recorded_zone, situation, thoughts, fear, helped, intensity, signs_mask, \
-                 sources_mask, starred) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                 sources_mask, starred, label_list) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             )?,
             label: conn.prepare_cached(
                 "INSERT OR IGNORE INTO entry_labels (entry_seq, label_id, position) VALUES (?1, ?2, ?3)",
@@ -1364,6 +1411,7 @@ impl<'c> EntryWriter<'c> {
             to_mask(&entry.signs, Sign::index),
             to_mask(&entry.sources, Source::index),
             entry.starred,
+            label_list(triggers, feelings),
         ])?;
         for list in [triggers, feelings] {
             for (pos, id) in list.iter().enumerate() {
@@ -1413,8 +1461,33 @@ fn write_entry_lists(
 ) -> Result<(), StoreError> {
     conn.prepare_cached("DELETE FROM entry_labels WHERE entry_seq = ?1")?.execute(params![seq])?;
     conn.prepare_cached("DELETE FROM entry_tags WHERE entry_seq = ?1")?.execute(params![seq])?;
+    conn.prepare_cached("UPDATE entries SET label_list = ?2 WHERE seq = ?1")?
+        .execute(params![seq, label_list(triggers, feelings)])?;
     add_entry_lists(conn, seq, triggers, feelings, tags)
 }
+
+/// An entry's labels as `entries.label_list` keeps them (migration
+/// `LABEL_LISTS`): ids in order of position, then id, comma-separated. A
+/// label given twice counts where it first appears, as `INSERT OR IGNORE`
+/// into `entry_labels` keeps it. [`LABEL_LIST_OF_ROW`] computes the same
+/// from `entry_labels`.
+pub(crate) fn label_list(triggers: &[i64], feelings: &[i64]) -> String {
+    let mut kept: Vec<(usize, i64)> = Vec::with_capacity(triggers.len() + feelings.len());
+    for list in [triggers, feelings] {
+        for (position, &id) in list.iter().enumerate() {
+            if !kept.iter().any(|&(_, k)| k == id) {
+                kept.push((position, id));
+            }
+        }
+    }
+    kept.sort_unstable();
+    let ids: Vec<String> = kept.iter().map(|(_, id)| id.to_string()).collect();
+    ids.join(",")
+}
+
+/// `entries.label_list` of the row being updated, from `entry_labels`.
+const LABEL_LIST_OF_ROW: &str = "coalesce((SELECT group_concat(el.label_id, ',' ORDER BY el.position, el.label_id) \
+     FROM entry_labels el WHERE el.entry_seq = entries.seq), '')";
 
 /// Adds the label and tag rows of entry `seq` (which has none yet).
 fn add_entry_lists(
@@ -1989,6 +2062,14 @@ mod tests {
         assert!(!look_up_each(842, 10_000, 20), "842 look-ups cost more than walking ~240 index rows");
         assert!(!look_up_each(91, 1_000, 20));
         assert!(!look_up_each(usize::MAX, usize::MAX, 1), "no overflow");
+    }
+
+    #[test]
+    fn label_lists_order_by_position_then_id_and_keep_the_first_of_a_repeat() {
+        assert_eq!(label_list(&[], &[]), "");
+        assert_eq!(label_list(&[9, 4], &[7]), "7,9,4", "position 0: 7 and 9; position 1: 4");
+        assert_eq!(label_list(&[5, 5, 2], &[]), "5,2", "a repeat counts where it first appears");
+        assert_eq!(label_list(&[3], &[3, 8]), "3,8");
     }
 
     #[test]

@@ -165,24 +165,29 @@ fn entry_facts(
     let bound = |i: usize| {
         i64::try_from(i128::from(first) + span * i128::try_from(i).unwrap_or(0) / parts as i128).unwrap_or(last)
     };
-    let db = store.dir.join(crate::DB_FILE);
-    let key = store.key.as_ref();
     let shared = &labels;
     let each = (count / parts + count / 10).min(MAX_RESERVE);
+    let readers = (1..parts).map(|_| store.take_reader()).collect::<Result<Vec<_>, _>>()?;
     let results: Vec<Result<Part, StoreError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (1..parts)
-            .map(|i| {
-                let db = db.clone();
+            .zip(readers)
+            .map(|(i, reader)| {
                 scope.spawn(move || {
-                    let conn = crate::store::open_connection(&db, key, false)?;
-                    read_part(&conn, shared, bound(i), bound(i + 1), i + 1 == parts, each)
+                    let part = read_part(&reader, shared, bound(i), bound(i + 1), i + 1 == parts, each);
+                    (reader, part)
                 })
             })
             .collect();
         // The first part's lists have room for all, so only the later parts are copied.
         let mut results = vec![read_part(conn, shared, bound(0), bound(1), false, count.min(MAX_RESERVE))];
         for h in handles {
-            results.push(h.join().unwrap_or_else(|_| Err(StoreError::Decode("a reader thread failed".into()))));
+            results.push(match h.join() {
+                Ok((reader, part)) => {
+                    store.return_reader(reader);
+                    part
+                }
+                Err(_) => Err(StoreError::Decode("a reader thread failed".into())),
+            });
         }
         results
     });
@@ -221,7 +226,7 @@ fn int(v: ValueRef<'_>) -> Result<i64, StoreError> {
 }
 
 /// Live entries with `from <= occurred_ms < to` (`<= to` when `last`), in
-/// time order from the covering index (migration `STATS_INDEX`): the
+/// time order from the covering index (migrations `STATS_INDEX`, `LABEL_LISTS`): the
 /// table's rows, and so their texts, are never read. The facts' label list
 /// is left empty (the caller has it).
 fn read_part(
@@ -236,6 +241,8 @@ fn read_part(
     let mut rows = stmt.query(params![from, to])?;
     let mut seqs: Vec<i64> = Vec::with_capacity(capacity);
     let mut facts = Facts { entries: Vec::with_capacity(capacity), ..Facts::default() };
+    let too_many = || StoreError::Decode("an entry has too many labels".into());
+    let mut found: Vec<usize> = Vec::new();
     while let Some(r) = rows.next()? {
         let ms = int(r.get_ref(2)?)?;
         let at = Timestamp::from_millisecond(ms).map_err(|e| StoreError::Decode(format!("time {ms}: {e}")))?;
@@ -259,6 +266,28 @@ fn read_part(
                 Some(Intensity::new(v).ok_or_else(|| StoreError::Decode(format!("intensity {v}")))?)
             }
         };
+        // The labels (migration `LABEL_LISTS`): ids in order of position,
+        // then id; this entry's run is its triggers, then its feelings,
+        // each in that order.
+        let start = u32::try_from(facts.runs.len()).map_err(|_| too_many())?;
+        let list = text(r.get_ref(8)?)?.unwrap_or_default();
+        found.clear();
+        for id in list.split(',').filter(|p| !p.is_empty()) {
+            let id: i64 = id.parse().map_err(|_| StoreError::Decode(format!("label list '{list}'")))?;
+            let k = labels
+                .ids
+                .binary_search(&id)
+                .map_err(|_| StoreError::Decode(format!("entry label {id} is missing")))?;
+            found.push(k);
+        }
+        for want_trigger in [true, false] {
+            for &k in &found {
+                if labels.trigger[k] == want_trigger {
+                    facts.runs.push(u32::try_from(k).map_err(|_| too_many())?);
+                }
+            }
+        }
+        let triggers = found.iter().filter(|&&k| labels.trigger[k]).count();
         seqs.push(int(r.get_ref(0)?)?);
         facts.entries.push(EntryFacts {
             id: record_id(text(r.get_ref(1)?)?.unwrap_or_default())?,
@@ -268,73 +297,11 @@ fn read_part(
             intensity,
             signs: mask(int(r.get_ref(6)?)?)?,
             sources: mask(int(r.get_ref(7)?)?)?,
-            start: 0,
-            triggers: 0,
-            feelings: 0,
+            start,
+            triggers: u16::try_from(triggers).map_err(|_| too_many())?,
+            feelings: u16::try_from(found.len() - triggers).map_err(|_| too_many())?,
         });
     }
-    if facts.entries.is_empty() {
-        return Ok((seqs, facts));
-    }
-
-    // Labels: entries by number, walked in step with the label table's own
-    // order (entry number first), so each row finds its entry without a
-    // lookup. Only the numbers between the first and last entry are read.
-    let mut by_seq: Vec<usize> = (0..seqs.len()).collect();
-    by_seq.sort_unstable_by_key(|&i| seqs[i]);
-    let lo = seqs[by_seq[0]];
-    let hi = seqs[by_seq[by_seq.len() - 1]];
-    let mut stmt = conn.prepare_cached(
-        "SELECT entry_seq, position, label_id FROM entry_labels WHERE entry_seq BETWEEN ?1 AND ?2 \
-         ORDER BY entry_seq",
-    )?;
-    let mut rows = stmt.query(params![lo, hi])?;
-    let mut cursor = 0;
-    let mut found: Vec<(i64, usize)> = Vec::new();
-    let mut current: Option<usize> = None;
-    let mut current_seq = i64::MIN;
-    // One entry's labels become its run: triggers, then feelings, each in
-    // the order given (`found` holds (position, label's place in `labels`)).
-    let attach = |at: Option<usize>, found: &mut Vec<(i64, usize)>, facts: &mut Facts| -> Result<(), StoreError> {
-        if let Some(i) = at {
-            found.sort_unstable();
-            let too_many = || StoreError::Decode("an entry has too many labels".into());
-            let start = u32::try_from(facts.runs.len()).map_err(|_| too_many())?;
-            for want_trigger in [true, false] {
-                for &(_, k) in found.iter() {
-                    if labels.trigger[k] == want_trigger {
-                        facts.runs.push(u32::try_from(k).map_err(|_| too_many())?);
-                    }
-                }
-            }
-            let triggers = found.iter().filter(|(_, k)| labels.trigger[*k]).count();
-            let e = &mut facts.entries[i];
-            e.start = start;
-            e.triggers = u16::try_from(triggers).map_err(|_| too_many())?;
-            e.feelings = u16::try_from(found.len() - triggers).map_err(|_| too_many())?;
-        }
-        found.clear();
-        Ok(())
-    };
-    while let Some(r) = rows.next()? {
-        let (seq, position, label) = (int(r.get_ref(0)?)?, int(r.get_ref(1)?)?, int(r.get_ref(2)?)?);
-        if seq != current_seq {
-            attach(current, &mut found, &mut facts)?;
-            current_seq = seq;
-            while cursor < by_seq.len() && seqs[by_seq[cursor]] < seq {
-                cursor += 1;
-            }
-            current = by_seq.get(cursor).copied().filter(|&i| seqs[i] == seq);
-        }
-        if current.is_some() {
-            let k = labels
-                .ids
-                .binary_search(&label)
-                .map_err(|_| StoreError::Decode(format!("entry label {label} is missing")))?;
-            found.push((position, k));
-        }
-    }
-    attach(current, &mut found, &mut facts)?;
     Ok((seqs, facts))
 }
 
@@ -342,7 +309,7 @@ fn read_part(
 fn stats_sql(op: &str) -> String {
     format!(
         "SELECT e.seq, e.id, e.occurred_ms, e.occurred_offset, e.occurred_zone, e.intensity, e.signs_mask, \
-         e.sources_mask FROM entries e INDEXED BY entries_stats \
+         e.sources_mask, e.label_list FROM entries e INDEXED BY entries_stats \
          WHERE e.deleted_at IS NULL AND e.occurred_ms >= ?1 AND e.occurred_ms {op} ?2 ORDER BY e.occurred_ms, e.seq"
     )
 }
@@ -505,6 +472,31 @@ mod tests {
         let since = Timestamp::from_second(1_600_000_000 + 30 * 500).unwrap();
         let (_, part) = entry_facts(&store, Some(since), None, 100, 3).unwrap();
         assert_eq!(part.entries.len(), all.entries.iter().filter(|e| e.at >= since).count());
+    }
+
+    /// The parts' connections are kept for the next read; what is saved in
+    /// between (here, or by another process) is in that next read.
+    #[test]
+    fn kept_readers_see_what_was_saved_since() {
+        let (tmp, mut store) = store();
+        let at = |start: i64, i: u64| start + i64::try_from(i).unwrap() * 60;
+        let early: Vec<Entry> = (0..400).map(|i| entry(i, at(1_600_000_000, i), &[], &[])).collect();
+        store.bulk_insert_entries(&early).unwrap();
+        let (first, _) = entry_facts(&store, None, None, 100, 3).unwrap();
+        assert_eq!(first.len(), 400);
+        assert_eq!(store.readers.lock().unwrap().len(), 2, "both extra readers kept");
+
+        // Saved through this store, then through another one on the same files.
+        let late = |i: u64| entry(i, at(1_700_000_000, i), &["late-reply"], &[]);
+        store.bulk_insert_entries(&(400..450).map(late).collect::<Vec<_>>()).unwrap();
+        let mut other = Store::open(&tmp.path().join("j"), None).unwrap();
+        other.bulk_insert_entries(&(450..500).map(late).collect::<Vec<_>>()).unwrap();
+        drop(other);
+
+        let (again, facts) = entry_facts(&store, None, None, 100, 3).unwrap();
+        assert_eq!(again.len(), 500, "the kept readers read the new entries");
+        assert_eq!(facts.entries.iter().filter(|e| e.at.as_second() >= 1_700_000_000).count(), 100);
+        assert_eq!(store.readers.lock().unwrap().len(), 2, "and were kept again, not opened anew");
     }
 
     #[test]
