@@ -110,13 +110,14 @@ fn check_date(record: &Imported, format: Format, now: Timestamp) -> Result<(), P
 /// Refuses a date more than a day after `now` or before 1900 (the limits of
 /// typed dates, [`when::check_happened`]) with an error at `at`, `field`.
 pub fn check_when(at: Location, field: &str, moment: &Moment, now: Timestamp) -> Result<(), ParseError> {
-    let shown = moment.local().strftime("%Y-%m-%d %H:%M");
-    match when::check_happened(moment.at, moment.local().year(), now) {
+    let local = moment.local();
+    let shown = || local.strftime("%Y-%m-%d %H:%M");
+    match when::check_happened(moment.at, local.year(), now) {
         Ok(()) => Ok(()),
-        Err(OutOfRange::Future) => Err(ParseError::new(at, field, format!("{shown} is in the future"))
+        Err(OutOfRange::Future) => Err(ParseError::new(at, field, format!("{} is in the future", shown()))
             .hint("check the year in the file; attune takes records up to a day ahead of now")),
         Err(OutOfRange::TooEarly) => {
-            Err(ParseError::new(at, field, format!("{shown} is before {}", when::EARLIEST_YEAR))
+            Err(ParseError::new(at, field, format!("{} is before {}", shown(), when::EARLIEST_YEAR))
                 .hint("check the year in the file"))
         }
     }

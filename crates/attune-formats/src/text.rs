@@ -29,22 +29,42 @@ pub(crate) fn local_moment(dt: DateTime, tz: &TimeZone) -> Option<Moment> {
 /// Tags written inline as `@word` or `#word` (per `symbols`), in order, without repeats.
 /// A tag starts a word and runs over letters, digits, `-` and `_`.
 pub(crate) fn inline_tags(text: &str, symbols: &str) -> Vec<String> {
-    let symbols: Vec<char> = symbols.chars().collect();
     let mut out: Vec<String> = Vec::new();
-    // Only the symbols are visited; the text between them is skipped by the searcher.
-    for (i, symbol) in text.match_indices(|c: char| symbols.contains(&c)) {
-        let at_word_start = text[..i].chars().next_back().is_none_or(|p| p.is_whitespace() || p == '(');
-        if !at_word_start {
-            continue;
+    // Only the symbols are visited; the text between them is skipped by the
+    // searcher. Symbols are nearly always one to three ASCII characters,
+    // which memchr finds many times faster than a search that decodes every
+    // character (an ASCII byte in UTF-8 is always a whole character).
+    let bytes = text.as_bytes();
+    match *symbols.as_bytes() {
+        [] => {}
+        [a] if a.is_ascii() => memchr::memchr_iter(a, bytes).for_each(|i| take_tag(text, i, 1, &mut out)),
+        [a, b] if symbols.is_ascii() => memchr::memchr2_iter(a, b, bytes).for_each(|i| take_tag(text, i, 1, &mut out)),
+        [a, b, c] if symbols.is_ascii() => {
+            memchr::memchr3_iter(a, b, c, bytes).for_each(|i| take_tag(text, i, 1, &mut out));
         }
-        let rest = &text[i + symbol.len()..];
-        let len = rest.find(|d: char| !(d.is_alphanumeric() || d == '-' || d == '_')).unwrap_or(rest.len());
-        let word = rest[..len].trim_end_matches(['-', '_']).to_lowercase();
-        if !word.is_empty() && !out.contains(&word) {
-            out.push(word);
+        _ => {
+            let symbols: Vec<char> = symbols.chars().collect();
+            for (i, symbol) in text.match_indices(|c: char| symbols.contains(&c)) {
+                take_tag(text, i, symbol.len(), &mut out);
+            }
         }
     }
     out
+}
+
+/// Adds the tag whose symbol (`len` bytes) is at byte `i` of `text`, if it
+/// starts a word and is not empty or already taken.
+fn take_tag(text: &str, i: usize, len: usize, out: &mut Vec<String>) {
+    let at_word_start = text[..i].chars().next_back().is_none_or(|p| p.is_whitespace() || p == '(');
+    if !at_word_start {
+        return;
+    }
+    let rest = &text[i + len..];
+    let end = rest.find(|d: char| !(d.is_alphanumeric() || d == '-' || d == '_')).unwrap_or(rest.len());
+    let word = rest[..end].trim_end_matches(['-', '_']).to_lowercase();
+    if !word.is_empty() && !out.contains(&word) {
+        out.push(word);
+    }
 }
 
 /// Makes a free-form name (a Daylio activity, a distortion) into a tag attune accepts.
@@ -171,8 +191,8 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn inline_tags_agree_with_the_char_by_char_reading(
-            text in "[a-zé@#+( \n_-]{0,60}",
-            symbols in proptest::sample::select(vec!["@#", "#", "+", "@+"]),
+            text in "[a-zé§@#+%( \n_-]{0,60}",
+            symbols in proptest::sample::select(vec!["@#", "#", "+", "@+", "@#+", "@#+%", "§#", ""]),
         ) {
             proptest::prop_assert_eq!(inline_tags(&text, symbols), tags_char_by_char(&text, symbols));
         }

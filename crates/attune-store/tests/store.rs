@@ -1253,3 +1253,25 @@ fn import_skips_records_repeated_in_the_file_or_already_there_and_indexes_the_re
     assert_eq!(f.store.import(&good, false, &mut |_| {}).unwrap().entries, 1);
     assert_eq!(search_count(&f.store, "stored"), 1);
 }
+
+#[test]
+fn an_import_puts_the_search_buffer_back_as_it_found_it() {
+    let f = fixture(false);
+    let mut store = f.store;
+    let batch = attune_store::ImportBatch {
+        entries: (1..=3_u8)
+            .map(|i| (format!("h{i}"), entry(u128::from(i), 1_700_000_000 + i64::from(i), "No answer all evening")))
+            .collect(),
+        ..Default::default()
+    };
+    let buffer = |dir: &std::path::Path| -> Option<i64> {
+        let conn = rusqlite::Connection::open(dir.join("attune.db")).unwrap();
+        conn.query_row("SELECT v FROM entries_fts_config WHERE k = 'hashsize'", [], |r| r.get(0)).ok()
+    };
+    // A dry run rolls the setting back with everything else.
+    store.import(&batch, true, &mut |_| {}).unwrap();
+    assert_eq!(buffer(&f.dir), None);
+    assert_eq!(store.import(&batch, false, &mut |_| {}).unwrap().entries, 3);
+    assert_eq!(buffer(&f.dir), Some(1024 * 1024), "FTS5's default, as before the import");
+    assert_eq!(search_count(&store, "answer"), 3);
+}
