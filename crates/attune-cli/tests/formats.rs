@@ -180,6 +180,56 @@ fn malformed_files_are_refused_with_file_place_and_field_and_change_nothing() {
     }
 }
 
+/// A jrnl file of `n` entries, a minute apart from 2025-01-01 00:01, with
+/// entry `bad` (counted from 1) dated 2062 instead.
+fn long_jrnl(dir: &std::path::Path, n: usize, bad: Option<usize>) -> String {
+    let mut text = String::new();
+    for i in 1..=n {
+        let year = if Some(i) == bad { 2062 } else { 2025 };
+        let (day, minute) = (1 + i / 1440, i % 1440);
+        text.push_str(&format!(
+            "[{year}-01-{day:02} {:02}:{:02}] Entry number {i} @late-reply\nThe body of entry {i}.\n\n",
+            minute / 60,
+            minute % 60
+        ));
+    }
+    let path = dir.join(format!("long-{n}-{bad:?}.txt"));
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+/// Big files are mapped on a second thread while the journal writes the
+/// parts before (thousands of records at a time): the result must be the
+/// same as one pass, and a bad record in a late part must still leave nothing.
+#[test]
+fn a_file_imported_in_parts_lands_whole_or_not_at_all() {
+    let s = Sandbox::new();
+    s.init();
+    let dir = tempfile::tempdir().unwrap();
+    let before = s.snapshot_files();
+    let bad = long_jrnl(dir.path(), 9_000, Some(8_999));
+    let (code, err) = s.fail(&["import", "jrnl", &bad]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains(&format!("line {}, date: 2062-01-07 05:59 is in the future", 8_998 * 3 + 1)), "{err}");
+    assert!(err.contains("nothing was imported"), "{err}");
+    assert_eq!(s.snapshot_files(), before, "a bad record in the last part changed the journal");
+
+    let good = long_jrnl(dir.path(), 9_000, None);
+    let done = s.json(&["import", "jrnl", &good, "--json"]);
+    assert_eq!(done["imported"]["entries"], 9_000, "{done}");
+    assert_eq!(done["read"]["entries"], 9_000, "{done}");
+    assert_eq!(done["tags"]["late-reply"], serde_json::json!({"as": "trigger", "name": "late-reply"}), "{done}");
+    assert_eq!(done["first"], "2025-01-01T00:01:00+01:00", "{done}");
+    assert_eq!(counts(&s).0, 9_000);
+    let found = s.json(&["search", "number", "--json"]);
+    assert_eq!(found["total"], 9_000, "every part is in the search index: {found}");
+    let again = s.json(&["import", "jrnl", &good, "--json"]);
+    assert_eq!(
+        (again["imported"]["entries"].clone(), again["imported"]["already_there"].clone()),
+        (0.into(), 9_000.into())
+    );
+}
+
 /// A journal with something in every part: entries, check-ins, renamed and
 /// merged labels, the plan, agreements, activities, supporters.
 fn full_journal() -> Sandbox {

@@ -3,7 +3,9 @@
 //! reading a store into an export document, and turning a parsed file into
 //! one import batch with its preview.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
+use std::sync::mpsc;
 
 use attune_core::assess::Taken;
 use attune_core::insights::Insights;
@@ -16,7 +18,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::map::{self, Target};
+use crate::map::{self, Mapper, Target};
 use crate::report::{ReportInput, SectionId};
 use crate::{Batch, Format, Location, ParseError, attune_json};
 
@@ -61,10 +63,107 @@ pub fn from_batch(
     now: Timestamp,
     new_id: &mut dyn FnMut() -> RecordId,
 ) -> Result<(ImportBatch, Preview), ParseError> {
-    let mapped = map::to_records(batch, format, triggers, feelings, now, new_id)?;
+    let mut mapper = Mapper::new(format, triggers, feelings, now);
+    let (entries, checkins) = mapper.map(&batch.records, new_id)?;
+    let import = ImportBatch { entries, checkins, ..Default::default() };
+    Ok((import, preview(batch, &mapper)))
+}
+
+/// Why importing a file stopped; nothing of it was kept either way.
+#[derive(Debug)]
+pub enum ImportError {
+    /// A record in the file is not valid.
+    File(ParseError),
+    /// The journal could not take it.
+    Store(StoreError),
+}
+
+impl From<StoreError> for ImportError {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+/// How many records are mapped and sent to the store at a time by [`import_batch`].
+const PART: usize = 4096;
+
+/// Maps a batch read from another app and imports it straight away, as
+/// `attune import` does: a second thread maps the records a part at a time
+/// while the store writes the parts before, still in one transaction (all
+/// or nothing), so mapping a big file costs almost no time of its own. The
+/// web app, which shows a preview before it writes, uses [`from_batch`].
+pub fn import_batch(
+    store: &mut Store,
+    batch: &Batch,
+    format: Format,
+    now: Timestamp,
+    new_id: &(dyn Fn() -> RecordId + Sync),
+    dry_run: bool,
+    progress: &mut dyn FnMut(usize),
+) -> Result<(Preview, ImportCounts), ImportError> {
+    let triggers = store.labels(LabelKind::Trigger)?;
+    let feelings = store.labels(LabelKind::Feeling)?;
+    let (triggers, feelings) = (triggers.as_slice(), feelings.as_slice());
+    std::thread::scope(|s| {
+        // Two parts in flight at most: the mapper stays just ahead of the store.
+        let (send, parts) = mpsc::sync_channel(2);
+        // Written parts come back to be freed where they were made: glibc
+        // frees another thread's memory several times more slowly, enough
+        // to undo what the second thread saves.
+        let (give_back, returned) = mpsc::channel::<ImportBatch>();
+        let mapping = s.spawn(move || {
+            let mut mapper = Mapper::new(format, triggers, feelings, now);
+            for run in batch.records.chunks(PART) {
+                let part = mapper.map(run, &mut || new_id());
+                let failed = part.is_err();
+                let part = part.map(|(entries, checkins)| Lent {
+                    part: ImportBatch { entries, checkins, ..Default::default() },
+                    back: give_back.clone(),
+                });
+                // A send fails when the store has stopped (on an error of its own).
+                if send.send(part.map_err(ImportError::File)).is_err() || failed {
+                    break;
+                }
+                returned.try_iter().for_each(drop);
+            }
+            drop((send, give_back));
+            // Ends when the store has let go of the last part.
+            returned.iter().for_each(drop);
+            mapper
+        });
+        let mut parts = parts.into_iter();
+        let counts = store.import_parts(&mut parts, dry_run, progress);
+        // A mapper still sending learns from this that nobody is listening.
+        drop(parts);
+        let mapper = mapping.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Ok((preview(batch, &mapper), counts?))
+    })
+}
+
+/// A part on loan to the store; when the store drops it, it goes back.
+struct Lent {
+    part: ImportBatch,
+    back: mpsc::Sender<ImportBatch>,
+}
+
+impl Borrow<ImportBatch> for Lent {
+    fn borrow(&self) -> &ImportBatch {
+        &self.part
+    }
+}
+
+impl Drop for Lent {
+    fn drop(&mut self) {
+        // Without a receiver it is simply freed here.
+        let _ = self.back.send(std::mem::take(&mut self.part));
+    }
+}
+
+/// What the preview says of a batch and its mapping.
+fn preview(batch: &Batch, mapped: &Mapper<'_>) -> Preview {
     let mut read = BTreeMap::new();
-    read.insert("entries", mapped.entries.len());
-    read.insert("check-ins", mapped.checkins.len());
+    read.insert("entries", mapped.entries);
+    read.insert("check-ins", mapped.checkins);
     let mut skipped: Vec<SkipGroup> = Vec::new();
     for s in &batch.skipped {
         match skipped.iter_mut().find(|g| g.why == s.why) {
@@ -72,7 +171,7 @@ pub fn from_batch(
             None => skipped.push(SkipGroup { why: s.why.clone(), count: 1, first_at: s.at.clone() }),
         }
     }
-    let preview = Preview {
+    Preview {
         read,
         first: batch.records.first().map(|r| r.moment().to_string()),
         last: batch.records.last().map(|r| r.moment().to_string()),
@@ -81,9 +180,7 @@ pub fn from_batch(
         moods: mapped.moods.iter().map(|(k, (v, _))| (k.clone(), *v)).collect(),
         skipped,
         notes: batch.notes.clone(),
-    };
-    let import = ImportBatch { entries: mapped.entries, checkins: mapped.checkins, ..Default::default() };
-    Ok((import, preview))
+    }
 }
 
 /// attune's own export: everything it holds, recognised again by its ids.

@@ -53,50 +53,113 @@ pub fn to_records(
     now: Timestamp,
     new_id: &mut dyn FnMut() -> RecordId,
 ) -> Result<Mapped, ParseError> {
-    let known = Known { triggers, feelings };
-    let mut out = Mapped::default();
-    // A file uses a few tags many times; resolving one against the lists
-    // (with its spelling suggestions) is worth doing once per tag.
-    let mut targets: HashMap<&str, Target> = HashMap::new();
-    for record in &batch.records {
-        check_date(record, format, now)?;
-        match record {
-            Imported::Entry(e) => {
-                let mut draft = EntryDraft {
-                    situation: e.situation.clone(),
-                    thoughts: e.thoughts.clone(),
-                    helped: e.helped.clone(),
-                    starred: e.starred,
-                    ..Default::default()
-                };
-                for tag in &e.tags {
-                    let target = targets.entry(tag.as_str()).or_insert_with(|| target(tag, triggers, feelings)).clone();
-                    match &target {
-                        Target::Trigger(s) if !draft.triggers.contains(s) => draft.triggers.push(s.clone()),
-                        Target::Feeling(s) if !draft.feelings.contains(s) => draft.feelings.push(s.clone()),
-                        Target::Tag(t) if !draft.tags.contains(t) => draft.tags.push(t.clone()),
-                        _ => {}
-                    }
-                    out.tags.entry(tag.clone()).or_insert((target, 0)).1 += 1;
-                }
-                let hash = content_hash(format, &e.occurred, &[&e.situation, &e.thoughts, &e.helped], &e.tags);
-                let entry = draft
-                    .into_entry(new_id(), e.occurred.clone(), e.occurred.clone(), known)
-                    .map_err(|err| located(err, e.at))?;
-                out.entries.push((hash, entry));
-            }
-            Imported::Checkin(c) => {
-                let draft =
-                    CheckinDraft { security: Some(i64::from(c.security)), note: c.note.clone(), ..Default::default() };
-                let score = c.security.to_string();
-                let hash = content_hash(format, &c.when, &[&score, &c.mood, &c.note], &[]);
-                let checkin = draft.into_checkin(new_id(), c.when.clone()).map_err(|err| located(err, c.at))?;
-                out.moods.entry(c.mood.clone()).or_insert((c.security, 0)).1 += 1;
-                out.checkins.push((hash, checkin));
-            }
+    let mut mapper = Mapper::new(format, triggers, feelings, now);
+    let (entries, checkins) = mapper.map(&batch.records, new_id)?;
+    Ok(Mapped { entries, checkins, tags: mapper.tags, moods: mapper.moods })
+}
+
+/// Maps a file's records a run at a time, so a big file can be written to
+/// the journal while the rest is still being mapped; what it counts covers
+/// every run so far.
+#[derive(Debug)]
+pub struct Mapper<'a> {
+    format: Format,
+    triggers: &'a [Label],
+    feelings: &'a [Label],
+    now: Timestamp,
+    /// A file uses a few tags many times; resolving one against the lists
+    /// (with its spelling suggestions) is worth doing once per tag.
+    targets: HashMap<String, Target>,
+    /// Each tag of the file, where it went, and how often it was used.
+    pub tags: BTreeMap<String, (Target, usize)>,
+    /// Mood words and the felt security they became, with counts.
+    pub moods: BTreeMap<String, (u8, usize)>,
+    /// Entries mapped so far.
+    pub entries: usize,
+    /// Check-ins mapped so far.
+    pub checkins: usize,
+}
+
+/// Entries and check-ins, each with its content hash.
+pub type Records = (Vec<(String, Entry)>, Vec<(String, Checkin)>);
+
+impl<'a> Mapper<'a> {
+    /// A mapper for records from `format`, checked against the person's lists.
+    pub fn new(format: Format, triggers: &'a [Label], feelings: &'a [Label], now: Timestamp) -> Self {
+        Self {
+            format,
+            triggers,
+            feelings,
+            now,
+            targets: HashMap::new(),
+            tags: BTreeMap::new(),
+            moods: BTreeMap::new(),
+            entries: 0,
+            checkins: 0,
         }
     }
-    Ok(out)
+
+    /// The next run of records, validated, in order.
+    pub fn map(&mut self, records: &[Imported], new_id: &mut dyn FnMut() -> RecordId) -> Result<Records, ParseError> {
+        let known = Known { triggers: self.triggers, feelings: self.feelings };
+        let (mut entries, mut checkins) = (Vec::new(), Vec::new());
+        for record in records {
+            check_date(record, self.format, self.now)?;
+            match record {
+                Imported::Entry(e) => {
+                    let mut draft = EntryDraft {
+                        situation: e.situation.clone(),
+                        thoughts: e.thoughts.clone(),
+                        helped: e.helped.clone(),
+                        starred: e.starred,
+                        ..Default::default()
+                    };
+                    for tag in &e.tags {
+                        let target = match self.targets.get(tag) {
+                            Some(t) => t.clone(),
+                            None => {
+                                let t = target(tag, self.triggers, self.feelings);
+                                self.targets.insert(tag.clone(), t.clone());
+                                t
+                            }
+                        };
+                        match &target {
+                            Target::Trigger(s) if !draft.triggers.contains(s) => draft.triggers.push(s.clone()),
+                            Target::Feeling(s) if !draft.feelings.contains(s) => draft.feelings.push(s.clone()),
+                            Target::Tag(t) if !draft.tags.contains(t) => draft.tags.push(t.clone()),
+                            _ => {}
+                        }
+                        match self.tags.get_mut(tag) {
+                            Some((_, n)) => *n += 1,
+                            None => {
+                                self.tags.insert(tag.clone(), (target, 1));
+                            }
+                        }
+                    }
+                    let hash = content_hash(self.format, &e.occurred, &[&e.situation, &e.thoughts, &e.helped], &e.tags);
+                    let entry = draft
+                        .into_entry(new_id(), e.occurred.clone(), e.occurred.clone(), known)
+                        .map_err(|err| located(err, e.at))?;
+                    entries.push((hash, entry));
+                }
+                Imported::Checkin(c) => {
+                    let draft = CheckinDraft {
+                        security: Some(i64::from(c.security)),
+                        note: c.note.clone(),
+                        ..Default::default()
+                    };
+                    let score = c.security.to_string();
+                    let hash = content_hash(self.format, &c.when, &[&score, &c.mood, &c.note], &[]);
+                    let checkin = draft.into_checkin(new_id(), c.when.clone()).map_err(|err| located(err, c.at))?;
+                    self.moods.entry(c.mood.clone()).or_insert((c.security, 0)).1 += 1;
+                    checkins.push((hash, checkin));
+                }
+            }
+        }
+        self.entries += entries.len();
+        self.checkins += checkins.len();
+        Ok((entries, checkins))
+    }
 }
 
 /// A record dated where no typed one could be is refused, naming where it is.

@@ -1275,3 +1275,29 @@ fn an_import_puts_the_search_buffer_back_as_it_found_it() {
     assert_eq!(buffer(&f.dir), Some(1024 * 1024), "FTS5's default, as before the import");
     assert_eq!(search_count(&store, "answer"), 3);
 }
+
+#[test]
+fn an_import_in_parts_is_one_transaction_and_sees_repeats_across_parts() {
+    let mut f = fixture(true);
+    let part = |from: u8, to: u8| attune_store::ImportBatch {
+        entries: (from..=to)
+            .map(|i| (format!("h{i}"), entry(u128::from(i), 1_700_000_000 + i64::from(i), "Waited for a reply")))
+            .collect(),
+        ..Default::default()
+    };
+    // The third part fails: the two before it are not kept.
+    let mut failing =
+        vec![Ok(part(1, 3)), Ok(part(4, 6)), Err(StoreError::Decode("the file broke off".into()))].into_iter();
+    let err = f.store.import_parts(&mut failing, false, &mut |_| {}).unwrap_err();
+    assert!(err.to_string().contains("the file broke off"), "{err}");
+    assert!(entry_seqs(&f.store, &EntryFilter::default()).is_empty());
+    assert_eq!(search_count(&f.store, "reply"), 0);
+
+    // A record repeated in a later part is counted once; every part is searchable.
+    let mut parts = vec![Ok::<_, StoreError>(part(1, 3)), Ok(part(3, 5))].into_iter();
+    let mut seen = Vec::new();
+    let n = f.store.import_parts(&mut parts, false, &mut |done| seen.push(done)).unwrap();
+    assert_eq!((n.entries, n.already_there), (5, 1));
+    assert_eq!(seen.last(), Some(&6), "progress counts every record of every part");
+    assert_eq!(search_count(&f.store, "reply"), 5);
+}

@@ -1,14 +1,14 @@
 //! `attune import`: bring in what was written in another app (or an attune
-//! export). The file is read and checked completely before anything is
-//! written; then everything lands in one transaction, or nothing does.
+//! export). The whole file is read before the journal is opened; its records
+//! are then checked on a second thread while the ones before are written,
+//! all in one transaction, so a bad record anywhere leaves nothing behind.
 //! Importing the same file twice adds nothing (content hashes).
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use attune_core::LabelKind;
-use attune_formats::journal::{self, Preview};
+use attune_formats::journal::{self, ImportError, Preview};
 use attune_formats::map::Target;
 use attune_formats::read::{self, Parsed};
 use attune_formats::{Format, ParseError, crypt, daylio, jrnl};
@@ -106,7 +106,7 @@ pub fn run(args: ImportArgs, app: &App) -> CliResult {
     };
     let format = args.format.format();
 
-    // Everything is read and checked before the journal is opened.
+    // The file is read, and its settings checked, before the journal is opened.
     let jrnl = match (&args.jrnl_config, args.format) {
         (Some(p), ImportFormat::Jrnl) => {
             let text = read(p, "--jrnl-config")?;
@@ -131,26 +131,32 @@ pub fn run(args: ImportArgs, app: &App) -> CliResult {
 
     let mut opened = app.open()?;
     let store = &mut opened.store;
-    let (batch, mut preview) = match parsed {
-        Parsed::Batch(b) => {
-            let triggers = store.labels(LabelKind::Trigger)?;
-            let feelings = store.labels(LabelKind::Feeling)?;
-            journal::from_batch(&b, format, &triggers, &feelings, app.now.timestamp(), &mut || app.new_id())
-                .map_err(located)?
-        }
-        Parsed::Attune(doc) => journal::from_document(*doc, app.now.timestamp()).map_err(located)?,
+    let nothing = |e: attune_store::StoreError| CliError::from(e).hint("nothing was imported");
+    let total = match &parsed {
+        Parsed::Batch(b) => b.records.len(),
+        Parsed::Attune(doc) => doc.entries.len() + doc.checkins.len(),
     };
+    let bar = progress_bar(total, args.json);
+    let mut progress = |done: usize| bar.set_position(done as u64);
+    let (mut preview, imported) = match parsed {
+        Parsed::Batch(b) => {
+            let new_id = || app.new_id();
+            journal::import_batch(store, &b, format, app.now.timestamp(), &new_id, args.dry_run, &mut progress)
+                .map_err(|e| match e {
+                    ImportError::File(e) => located(e),
+                    ImportError::Store(e) => nothing(e),
+                })?
+        }
+        Parsed::Attune(doc) => {
+            let (batch, preview) = journal::from_document(*doc, app.now.timestamp()).map_err(located)?;
+            (preview, store.import(&batch, args.dry_run, &mut progress).map_err(nothing)?)
+        }
+    };
+    bar.finish_and_clear();
     if format.uses_zone() {
         preview.time_zone = Some(zone_name(&tz));
     }
-    let mut summary =
-        Summary { file: file.clone(), format, dry_run: args.dry_run, preview, imported: ImportCounts::default() };
-    let total = batch.entries.len() + batch.checkins.len();
-    let bar = progress_bar(total, args.json);
-    summary.imported = store
-        .import(&batch, args.dry_run, &mut |done| bar.set_position(done as u64))
-        .map_err(|e| CliError::from(e).hint("nothing was imported"))?;
-    bar.finish_and_clear();
+    let summary = Summary { file: file.clone(), format, dry_run: args.dry_run, preview, imported };
 
     if args.json {
         return out::json(&summary);

@@ -21,8 +21,8 @@ use super::plan::{
     write_trigger_plan,
 };
 use super::{
-    CACHE_KIB, EntryWriter, find_label, follow_merges, index_new_checkins, index_new_entries, insert_checkin_unindexed,
-    label_ids_cached, not_on_list,
+    CACHE_KIB, EntryWriter, classify, find_label, follow_merges, index_new_checkins, index_new_entries,
+    insert_checkin_unindexed, label_ids_cached, not_on_list,
 };
 use crate::error::StoreError;
 use crate::store::Store;
@@ -118,82 +118,150 @@ impl Store {
         dry_run: bool,
         progress: &mut dyn FnMut(usize),
     ) -> Result<ImportCounts, StoreError> {
+        self.import_parts(&mut std::iter::once(Ok::<_, StoreError>(batch)), dry_run, progress)
+    }
+
+    /// Imports a batch that arrives in parts, still in one transaction: a
+    /// big file can be read on another thread while this one writes what is
+    /// ready. A part that is an error ends the import with that error, and
+    /// nothing of it is kept. Otherwise as [`Store::import`].
+    pub fn import_parts<B, E>(
+        &mut self,
+        parts: &mut dyn Iterator<Item = Result<B, E>>,
+        dry_run: bool,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<ImportCounts, E>
+    where
+        B: std::borrow::Borrow<ImportBatch>,
+        E: From<StoreError>,
+    {
         // A big file's one transaction dirties far more pages than the
         // everyday cache holds. Pages pushed out of it mid-transaction are
         // encrypted into the WAL, then read back, decrypted, changed and
         // written again at commit. SQLite takes the memory only as pages are
         // touched, so a small import stays small.
-        let r = self
-            .conn
-            .execute_batch(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB};"))
-            .map_err(StoreError::from)
-            .and_then(|()| self.import_inner(batch, dry_run, progress));
-        let restored = self.conn.execute_batch(&format!("PRAGMA cache_size = -{CACHE_KIB};"));
-        let r = r.and_then(|n| restored.map(|()| n).map_err(StoreError::from));
-        self.edge(r)
+        let cache = |conn: &Connection, kib: i64| conn.execute_batch(&format!("PRAGMA cache_size = -{kib};"));
+        let r = match cache(&self.conn, IMPORT_CACHE_KIB) {
+            Ok(()) => self.import_inner(parts, dry_run, progress),
+            Err(e) => Err(e.into()),
+        };
+        let restored = cache(&self.conn, CACHE_KIB);
+        let r = r.and_then(|n| restored.map(|()| n).map_err(Failed::from));
+        r.map_err(|failed| match failed {
+            Failed::Part(e) => e,
+            Failed::Store(e) => E::from(classify(e, &self.dir)),
+        })
     }
 
-    fn import_inner(
+    fn import_inner<B: std::borrow::Borrow<ImportBatch>, E>(
         &mut self,
-        batch: &ImportBatch,
+        parts: &mut dyn Iterator<Item = Result<B, E>>,
         dry_run: bool,
         progress: &mut dyn FnMut(usize),
-    ) -> Result<ImportCounts, StoreError> {
+    ) -> Result<ImportCounts, Failed<E>> {
         let tx = self.write_tx()?;
-        let mut n = ImportCounts::default();
-        import_labels(&tx, &batch.labels, &mut n)?;
-        let mut done = 0;
-        let mut labels = HashMap::new();
-        let (mut first_entry, mut first_checkin) = (None, None);
-        // Hashes are written after the records, sorted: in file order they
-        // would land all over their table, splitting pages everywhere.
-        // `seen` finds a record repeated within the file meanwhile.
-        let mut new_hashes: Vec<(&str, String)> = Vec::new();
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut import = Importer::default();
+        for part in parts {
+            // An error drops `tx` unfinished: SQLite rolls everything back.
+            import.part(&tx, part.map_err(Failed::Part)?.borrow(), progress)?;
+        }
+        import.finish(&tx, progress)?;
+        if dry_run {
+            tx.rollback()?;
+        } else {
+            tx.commit()?;
+        }
+        Ok(import.n)
+    }
+}
+
+/// Why an import in parts stopped: a part could not be made, or the store failed.
+enum Failed<E> {
+    Part(E),
+    Store(StoreError),
+}
+
+impl<E, T: Into<StoreError>> From<T> for Failed<E> {
+    fn from(e: T) -> Self {
+        Failed::Store(e.into())
+    }
+}
+
+/// One import's progress through its parts, inside its transaction.
+#[derive(Default)]
+struct Importer {
+    n: ImportCounts,
+    done: usize,
+    /// Label ids by kind and slug, looked up once each.
+    labels: HashMap<(LabelKind, attune_core::Slug), i64>,
+    first_entry: Option<i64>,
+    first_checkin: Option<i64>,
+    /// (hash, record id) of the records added. Hashes are written after the
+    /// records, sorted: in file order they would land all over their
+    /// table, splitting pages everywhere.
+    new_hashes: Vec<(String, String)>,
+    /// Every hash met so far, to find a record repeated within the file.
+    seen: HashSet<String>,
+}
+
+impl Importer {
+    fn part(
+        &mut self,
+        tx: &Connection,
+        batch: &ImportBatch,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<(), StoreError> {
+        let n = &mut self.n;
+        import_labels(tx, &batch.labels, n)?;
         {
             let mut hash_known = tx.prepare_cached(HASH_KNOWN)?;
             let mut id_known = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM entries WHERE id = ?1)")?;
-            let mut writer = EntryWriter::new(&tx)?;
+            let mut writer = EntryWriter::new(tx)?;
             for (hash, e) in &batch.entries {
                 let id = e.id.to_string();
-                if !seen.insert(hash)
+                if !self.seen.insert(hash.clone())
                     || hash_known.query_row([hash], |r| r.get::<_, bool>(0))?
                     || id_known.query_row([&id], |r| r.get::<_, bool>(0))?
                 {
                     n.already_there += 1;
                 } else {
-                    let triggers = label_ids_cached(&tx, LabelKind::Trigger, &e.triggers, &mut labels)?;
-                    let feelings = label_ids_cached(&tx, LabelKind::Feeling, &e.feelings, &mut labels)?;
+                    let triggers = label_ids_cached(tx, LabelKind::Trigger, &e.triggers, &mut self.labels)?;
+                    let feelings = label_ids_cached(tx, LabelKind::Feeling, &e.feelings, &mut self.labels)?;
                     let seq = writer.insert(e, &triggers, &feelings)?;
-                    first_entry.get_or_insert(seq);
-                    new_hashes.push((hash, id));
+                    self.first_entry.get_or_insert(seq);
+                    self.new_hashes.push((hash.clone(), id));
                     n.entries += 1;
                 }
-                done += 1;
-                if done % 1024 == 0 {
-                    progress(done);
+                self.done += 1;
+                if self.done.is_multiple_of(1024) {
+                    progress(self.done);
                 }
             }
         }
         for (hash, c) in &batch.checkins {
             let id = c.id.to_string();
-            if !seen.insert(hash) || hash_known(&tx, hash)? || exists(&tx, "checkins", &id)? {
+            if !self.seen.insert(hash.clone()) || hash_known(tx, hash)? || exists(tx, "checkins", &id)? {
                 n.already_there += 1;
             } else {
-                let seq = insert_checkin_unindexed(&tx, c)?;
-                first_checkin.get_or_insert(seq);
-                new_hashes.push((hash, id));
+                let seq = insert_checkin_unindexed(tx, c)?;
+                self.first_checkin.get_or_insert(seq);
+                self.new_hashes.push((hash.clone(), id));
                 n.checkins += 1;
             }
-            done += 1;
-            if done % 1024 == 0 {
-                progress(done);
+            self.done += 1;
+            if self.done.is_multiple_of(1024) {
+                progress(self.done);
             }
         }
-        new_hashes.sort_unstable();
+        import_rest(tx, batch, n)
+    }
+
+    /// The hashes and search rows of everything added, once all parts are in.
+    fn finish(&mut self, tx: &Connection, progress: &mut dyn FnMut(usize)) -> Result<(), StoreError> {
+        self.new_hashes.sort_unstable();
         let mut remember =
             tx.prepare_cached("INSERT OR IGNORE INTO import_hashes (hash, record_id) VALUES (?1, ?2)")?;
-        for (hash, id) in &new_hashes {
+        for (hash, id) in &self.new_hashes {
             remember.execute(params![hash, id])?;
         }
         drop(remember);
@@ -203,22 +271,16 @@ impl Store {
         // goes, about a third of the indexing work for a big file. The
         // setting is stored in the table, so it is put back in the same
         // transaction.
-        if let Some(from) = first_entry {
-            set_fts_buffer(&tx, IMPORT_FTS_BUFFER)?;
-            index_new_entries(&tx, from)?;
-            set_fts_buffer(&tx, FTS_BUFFER)?;
+        if let Some(from) = self.first_entry {
+            set_fts_buffer(tx, IMPORT_FTS_BUFFER)?;
+            index_new_entries(tx, from)?;
+            set_fts_buffer(tx, FTS_BUFFER)?;
         }
-        if let Some(from) = first_checkin {
-            index_new_checkins(&tx, from)?;
+        if let Some(from) = self.first_checkin {
+            index_new_checkins(tx, from)?;
         }
-        progress(done);
-        import_rest(&tx, batch, &mut n)?;
-        if dry_run {
-            tx.rollback()?;
-        } else {
-            tx.commit()?;
-        }
-        Ok(n)
+        progress(self.done);
+        Ok(())
     }
 }
 
