@@ -1265,22 +1265,23 @@ fn label_ids(conn: &Connection, kind: LabelKind, slugs: &[Slug]) -> Result<Vec<i
     label_ids_cached(conn, kind, slugs, &mut HashMap::new())
 }
 
-/// [`label_ids`], remembering each slug's id in `known`: an import looks up
-/// the same few labels for every entry, and the lists do not change meanwhile.
+/// [`label_ids`], remembering each slug's id in `known` (one map per kind):
+/// an import looks up the same few labels for every entry, and the lists do
+/// not change meanwhile.
 fn label_ids_cached(
     conn: &Connection,
     kind: LabelKind,
     slugs: &[Slug],
-    known: &mut HashMap<(LabelKind, Slug), i64>,
+    known: &mut HashMap<Slug, i64>,
 ) -> Result<Vec<i64>, StoreError> {
     let mut out = Vec::with_capacity(slugs.len());
     for slug in slugs {
-        let id = match known.get(&(kind, slug.clone())) {
+        let id = match known.get(slug) {
             Some(id) => *id,
             None => {
                 let row = find_label(conn, kind, slug)?.ok_or_else(|| not_on_list(kind, slug))?;
                 let id = follow_merges(conn, row.id)?;
-                known.insert((kind, slug.clone()), id);
+                known.insert(slug.clone(), id);
                 id
             }
         };

@@ -1301,3 +1301,30 @@ fn an_import_in_parts_is_one_transaction_and_sees_repeats_across_parts() {
     assert_eq!(seen.last(), Some(&6), "progress counts every record of every part");
     assert_eq!(search_count(&f.store, "reply"), 5);
 }
+
+#[test]
+fn a_record_id_repeated_in_one_file_is_counted_once_in_a_new_journal_or_not() {
+    // Into a new journal the store does not ask the tables about each
+    // record; a repeated id must still be caught, for entries and check-ins.
+    for journal_had_entries in [false, true] {
+        let mut f = fixture(false);
+        if journal_had_entries {
+            f.store.insert_entry(&entry(9, 1_600_000_000, "Already here")).unwrap();
+        }
+        let batch = attune_store::ImportBatch {
+            entries: vec![
+                ("a".into(), entry(1, 1_700_000_000, "First telling")),
+                ("b".into(), entry(1, 1_700_000_000, "Same id, other words")),
+            ],
+            checkins: vec![
+                ("c".into(), checkin(2, 1_700_000_100, "calm")),
+                ("d".into(), checkin(2, 1_700_000_100, "calm again")),
+            ],
+            ..Default::default()
+        };
+        let n = f.store.import(&batch, false, &mut |_| {}).unwrap();
+        assert_eq!((n.entries, n.checkins, n.already_there), (1, 1, 2), "journal had entries: {journal_had_entries}");
+        assert_eq!(search_count(&f.store, "telling"), 1);
+        assert_eq!(search_count(&f.store, "words"), 0);
+    }
+}

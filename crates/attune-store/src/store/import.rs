@@ -11,7 +11,7 @@ use attune_core::assess::Taken;
 use attune_core::pause::Pause;
 use attune_core::plan::{Agreement, Need, TriggerPlan};
 use attune_core::selfworth::{Activity, Affirmation, Supporter};
-use attune_core::{Checkin, Entry, Label, LabelKind, RecordId};
+use attune_core::{Checkin, Entry, Label, LabelKind, RecordId, Slug};
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
@@ -160,7 +160,7 @@ impl Store {
         progress: &mut dyn FnMut(usize),
     ) -> Result<ImportCounts, Failed<E>> {
         let tx = self.write_tx()?;
-        let mut import = Importer::default();
+        let mut import = Importer::new(&tx)?;
         for part in parts {
             // An error drops `tx` unfinished: SQLite rolls everything back.
             import.part(&tx, part.map_err(Failed::Part)?.borrow(), progress)?;
@@ -192,8 +192,13 @@ impl<E, T: Into<StoreError>> From<T> for Failed<E> {
 struct Importer {
     n: ImportCounts,
     done: usize,
-    /// Label ids by kind and slug, looked up once each.
-    labels: HashMap<(LabelKind, attune_core::Slug), i64>,
+    /// What the journal held when the import began. A table that was empty
+    /// then can only know what this import added, which the sets below
+    /// tell without a query (into a new journal, two queries per record).
+    before: Before,
+    /// Label ids by slug, looked up once each.
+    triggers: HashMap<Slug, i64>,
+    feelings: HashMap<Slug, i64>,
     first_entry: Option<i64>,
     first_checkin: Option<i64>,
     /// (hash, record id) of the records added. Hashes are written after the
@@ -202,9 +207,30 @@ struct Importer {
     new_hashes: Vec<(String, String)>,
     /// Every hash met so far, to find a record repeated within the file.
     seen: HashSet<String>,
+    /// The ids of the entries and check-ins added.
+    entry_ids: HashSet<RecordId>,
+    checkin_ids: HashSet<RecordId>,
+}
+
+/// Whether each table had rows when the import began.
+#[derive(Default)]
+struct Before {
+    hashes: bool,
+    entries: bool,
+    checkins: bool,
 }
 
 impl Importer {
+    fn new(tx: &Connection) -> Result<Self, StoreError> {
+        let before = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM import_hashes), EXISTS (SELECT 1 FROM entries), \
+             EXISTS (SELECT 1 FROM checkins)",
+            [],
+            |r| Ok(Before { hashes: r.get(0)?, entries: r.get(1)?, checkins: r.get(2)? }),
+        )?;
+        Ok(Self { before, ..Self::default() })
+    }
+
     fn part(
         &mut self,
         tx: &Connection,
@@ -212,6 +238,7 @@ impl Importer {
         progress: &mut dyn FnMut(usize),
     ) -> Result<(), StoreError> {
         let n = &mut self.n;
+        let before = &self.before;
         import_labels(tx, &batch.labels, n)?;
         {
             let mut hash_known = tx.prepare_cached(HASH_KNOWN)?;
@@ -220,15 +247,17 @@ impl Importer {
             for (hash, e) in &batch.entries {
                 let id = e.id.to_string();
                 if !self.seen.insert(hash.clone())
-                    || hash_known.query_row([hash], |r| r.get::<_, bool>(0))?
-                    || id_known.query_row([&id], |r| r.get::<_, bool>(0))?
+                    || (before.hashes && hash_known.query_row([hash], |r| r.get::<_, bool>(0))?)
+                    || self.entry_ids.contains(&e.id)
+                    || (before.entries && id_known.query_row([&id], |r| r.get::<_, bool>(0))?)
                 {
                     n.already_there += 1;
                 } else {
-                    let triggers = label_ids_cached(tx, LabelKind::Trigger, &e.triggers, &mut self.labels)?;
-                    let feelings = label_ids_cached(tx, LabelKind::Feeling, &e.feelings, &mut self.labels)?;
+                    let triggers = label_ids_cached(tx, LabelKind::Trigger, &e.triggers, &mut self.triggers)?;
+                    let feelings = label_ids_cached(tx, LabelKind::Feeling, &e.feelings, &mut self.feelings)?;
                     let seq = writer.insert(e, &triggers, &feelings)?;
                     self.first_entry.get_or_insert(seq);
+                    self.entry_ids.insert(e.id);
                     self.new_hashes.push((hash.clone(), id));
                     n.entries += 1;
                 }
@@ -240,11 +269,16 @@ impl Importer {
         }
         for (hash, c) in &batch.checkins {
             let id = c.id.to_string();
-            if !self.seen.insert(hash.clone()) || hash_known(tx, hash)? || exists(tx, "checkins", &id)? {
+            if !self.seen.insert(hash.clone())
+                || (before.hashes && hash_known(tx, hash)?)
+                || self.checkin_ids.contains(&c.id)
+                || (before.checkins && exists(tx, "checkins", &id)?)
+            {
                 n.already_there += 1;
             } else {
                 let seq = insert_checkin_unindexed(tx, c)?;
                 self.first_checkin.get_or_insert(seq);
+                self.checkin_ids.insert(c.id);
                 self.new_hashes.push((hash.clone(), id));
                 n.checkins += 1;
             }
