@@ -107,9 +107,10 @@ pub fn import_batch(
     std::thread::scope(|s| {
         // Two parts in flight at most: the mapper stays just ahead of the store.
         let (send, parts) = mpsc::sync_channel(2);
-        // Written parts come back to be freed where they were made: glibc
-        // frees another thread's memory several times more slowly, enough
-        // to undo what the second thread saves.
+        // Written parts come back to be freed on the thread that made them.
+        // Freed by the store's thread, each went back to this thread's glibc
+        // arena under its lock, and the writing thread paid for it (100,000
+        // entries: median 2.56 s without the return, 2.41 s with it).
         let (give_back, returned) = mpsc::channel::<ImportBatch>();
         let mapping = s.spawn(move || {
             let mut mapper = Mapper::new(format, triggers, feelings, now);
