@@ -20,7 +20,7 @@ use zeroize::Zeroizing;
 
 use crate::error::StoreError;
 use crate::fsutil::{self, Existing};
-use crate::keyfile::{self, DataKey, KdfParams, KeyFile, Passphrase, Protection, UnwrapError};
+use crate::keyfile::{self, DataKey, KdfParams, KeyFile, PageMac, Passphrase, Protection, UnwrapError};
 use crate::{DB_FILE, KEY_FILE, migrations};
 
 mod assess;
@@ -34,12 +34,20 @@ pub struct Store {
     dir: PathBuf,
     conn: rusqlite::Connection,
     encrypted: bool,
-    /// Kept for `backup`, whose copy must be keyed like the original.
-    key: Option<DataKey>,
+    /// Kept for readers and `backup`, which open the file as this did.
+    key: Option<Cipher>,
     /// Extra connections that reads split across threads borrow, kept open
     /// so their page caches stay warm from one read to the next (`serve`
     /// answers many); SQLite checks a cache against the file at each read.
     readers: std::sync::Mutex<Vec<rusqlite::Connection>>,
+}
+
+/// What SQLCipher needs to open an encrypted journal's file: its key, and
+/// the MAC its pages carry (from the key file).
+#[derive(Clone, Debug)]
+struct Cipher {
+    key: DataKey,
+    page_mac: PageMac,
 }
 
 /// The page cache of every connection, in KiB.
@@ -227,8 +235,9 @@ impl Store {
                 params.check().map_err(bad)?;
                 let key = DataKey::generate()
                     .map_err(|e| StoreError::io("creating a key for", dir, std::io::Error::other(e.to_string())))?;
-                let wrapped = keyfile::wrap(&key, passphrase, *params).map_err(bad)?;
-                (KeyFile::Wrapped(wrapped), Some(key))
+                let page_mac = PageMac::NEW;
+                let wrapped = keyfile::wrap(&key, passphrase, *params, page_mac).map_err(bad)?;
+                (KeyFile::Wrapped(wrapped), Some(Cipher { key, page_mac }))
             }
         };
         fsutil::create_private_dir(dir)?;
@@ -247,16 +256,13 @@ impl Store {
             return Err(e);
         }
         let store = Self::open_db(dir, key.as_ref())?;
-        Ok((store, key))
+        Ok((store, key.map(|c| c.key)))
     }
 
     /// Unwraps the data key with the passphrase (Argon2id; slow on purpose).
     pub fn unlock(dir: &Path, passphrase: &Passphrase) -> Result<DataKey, StoreError> {
         let wrapped = read_wrapped(dir)?;
-        keyfile::unwrap(&wrapped, passphrase).map_err(|e| match e {
-            UnwrapError::Wrong => StoreError::WrongPassphrase,
-            UnwrapError::Invalid(message) => StoreError::KeyFile { path: dir.join(KEY_FILE), message },
-        })
+        keyfile::unwrap(&wrapped, passphrase).map_err(|e| unwrap_error(e, dir))
     }
 
     /// Opens the store with its data key (`None` for a plain store), running
@@ -275,12 +281,12 @@ impl Store {
         let key = match (&key_file, key) {
             (KeyFile::Plain, _) => None,
             (KeyFile::Wrapped(_), None) => return Err(StoreError::NeedsKey),
-            (KeyFile::Wrapped(_), Some(k)) => Some(k),
+            (KeyFile::Wrapped(w), Some(k)) => Some(Cipher { key: k.clone(), page_mac: w.page_mac }),
         };
-        Self::open_db(dir, key)
+        Self::open_db(dir, key.as_ref())
     }
 
-    fn open_db(dir: &Path, key: Option<&DataKey>) -> Result<Store, StoreError> {
+    fn open_db(dir: &Path, key: Option<&Cipher>) -> Result<Store, StoreError> {
         let db = dir.join(DB_FILE);
         let mut conn = open_connection(&db, key, true).map_err(|e| classify(e, dir))?;
         migrations::migrate(&mut conn).map_err(|e| classify(e, dir))?;
@@ -303,8 +309,10 @@ impl Store {
     ) -> Result<(), StoreError> {
         let bad = |message: String| StoreError::KeyFile { path: dir.join(KEY_FILE), message };
         params.check().map_err(bad)?;
-        let key = Self::unlock(dir, old)?;
-        let wrapped = keyfile::wrap(&key, new, params).map_err(bad)?;
+        let wrapped = read_wrapped(dir)?;
+        let key = keyfile::unwrap(&wrapped, old).map_err(|e| unwrap_error(e, dir))?;
+        // The pages keep their MAC, so the key file keeps saying it.
+        let wrapped = keyfile::wrap(&key, new, params, wrapped.page_mac).map_err(bad)?;
         keyfile::write(dir, &KeyFile::Wrapped(wrapped))
     }
 
@@ -1010,7 +1018,7 @@ impl Store {
 /// Opens an existing database file, keys it, proves the key is right, and
 /// sets the connection up. Never creates the file. `wal` is false for backup
 /// copies, which are meant to be one self-contained file.
-fn open_connection(db: &Path, key: Option<&DataKey>, wal: bool) -> Result<Connection, StoreError> {
+fn open_connection(db: &Path, key: Option<&Cipher>, wal: bool) -> Result<Connection, StoreError> {
     // SQLite is built without its own directory syncs (.cargo/config.toml):
     // it would sync the directory on the first commit of every process,
     // one more fsync per save. Its purpose, a durable name for a WAL file
@@ -1028,8 +1036,9 @@ fn open_connection(db: &Path, key: Option<&DataKey>, wal: bool) -> Result<Connec
         // (or delete it beside) a file we could not read.
         conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
     }
-    if let Some(key) = key {
-        conn.execute_batch(&key_pragma(key))?;
+    if let Some(c) = key {
+        conn.execute_batch(&key_pragma(&c.key))?;
+        conn.execute_batch(&format!("PRAGMA cipher_hmac_algorithm = {};", c.page_mac.pragma_value()))?;
     }
     // The first read decrypts page 1: a wrong key or a damaged file fails here.
     let check: Result<i64, _> = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0));
@@ -1099,6 +1108,13 @@ fn classify(err: StoreError, dir: &Path) -> StoreError {
     }
 }
 
+fn unwrap_error(e: UnwrapError, dir: &Path) -> StoreError {
+    match e {
+        UnwrapError::Wrong => StoreError::WrongPassphrase,
+        UnwrapError::Invalid(message) => StoreError::KeyFile { path: dir.join(KEY_FILE), message },
+    }
+}
+
 fn missing_key_file(dir: &Path) -> StoreError {
     StoreError::KeyFile {
         path: dir.join(KEY_FILE),
@@ -1143,7 +1159,7 @@ fn remove_db_files(db: &Path) -> Result<(), StoreError> {
 
 /// Makes a complete new database at `path` (0600): schema, then the default
 /// lists. Rollback-journal mode, so closing leaves exactly one file.
-fn build_new_db(path: &Path, key: Option<&DataKey>) -> Result<(), StoreError> {
+fn build_new_db(path: &Path, key: Option<&Cipher>) -> Result<(), StoreError> {
     fsutil::create_new_private(path).map_err(|e| StoreError::io("creating", path, e))?;
     let mut conn = open_connection(path, key, false)?;
     migrations::migrate(&mut conn)?;

@@ -338,6 +338,93 @@ fn a_crash_during_a_passphrase_change_leaves_the_old_one_working() {
     Store::unlock(&f.dir, &pass("new one")).unwrap();
 }
 
+// ---- page MACs ----------------------------------------------------------------
+
+/// Whether the file opens with `key` when its pages are taken to carry
+/// `mac` (`HMAC_SHA256` or `HMAC_SHA512`), outside the store.
+fn pages_verify_with(db: &Path, key: &DataKey, mac: &str) -> bool {
+    let raw = rusqlite::Connection::open(db).unwrap();
+    let hex: String = key.as_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    raw.execute_batch(&format!("PRAGMA key = \"x'{hex}'\"; PRAGMA cipher_hmac_algorithm = {mac};")).unwrap();
+    raw.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_ok()
+}
+
+fn key_json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&fs::read(path).unwrap()).unwrap()
+}
+
+#[test]
+fn a_new_journal_macs_its_pages_with_sha256_and_its_key_file_says_so() {
+    let mut f = fixture(true);
+    f.store.insert_entry(&entry(1, 1, "a new journal")).unwrap();
+    let v = key_json(&f.dir.join("key.json"));
+    assert_eq!((v["version"].as_u64(), v["page_hmac"].as_str()), (Some(2), Some("sha256")), "{v}");
+    let key = f.key.clone().unwrap();
+    let db = f.dir.join("attune.db");
+    assert!(pages_verify_with(&db, &key, "HMAC_SHA256"));
+    assert!(!pages_verify_with(&db, &key, "HMAC_SHA512"));
+
+    // A backup and a new passphrase keep both.
+    let out = tempfile::tempdir().unwrap();
+    let key_path = f.store.backup(&out.path().join("b.db")).unwrap();
+    assert_eq!(key_json(&key_path)["page_hmac"], "sha256");
+    assert!(pages_verify_with(&out.path().join("b.db"), &key, "HMAC_SHA256"));
+    drop(f.store);
+    Store::change_passphrase(&f.dir, &pass("correct horse"), &pass("battery staple"), FAST).unwrap();
+    let v = key_json(&f.dir.join("key.json"));
+    assert_eq!((v["version"].as_u64(), v["page_hmac"].as_str()), (Some(2), Some("sha256")), "{v}");
+    let key = Store::unlock(&f.dir, &pass("battery staple")).unwrap();
+    assert_eq!(Store::open(&f.dir, Some(&key)).unwrap().entry(1).unwrap().entry.situation, "a new journal");
+
+    // A key file edited to claim another MAC is refused, with the reason.
+    let edited = fs::read_to_string(f.dir.join("key.json")).unwrap().replace("\"sha256\"", "\"sha512\"");
+    fs::write(f.dir.join("key.json"), edited).unwrap();
+    let err = Store::unlock(&f.dir, &pass("battery staple")).unwrap_err();
+    assert!(matches!(&err, StoreError::KeyFile { message, .. } if message.contains("not supported")), "{err}");
+}
+
+/// A journal written by attune before key file version 2 (SHA-512 pages,
+/// key file version 1, the default key derivation), as it left that
+/// version's `attune backup`: passphrase "an older journal", one entry.
+#[test]
+fn a_journal_from_before_key_file_version_2_opens_and_keeps_its_format() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/journal-v1");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("journal");
+    fs::create_dir(&dir).unwrap();
+    for name in ["attune.db", "key.json"] {
+        fs::copy(fixture.join(name), dir.join(name)).unwrap();
+    }
+    let original_key_file = fs::read(dir.join("key.json")).unwrap();
+    let key = Store::unlock(&dir, &pass("an older journal")).unwrap();
+    let mut store = Store::open(&dir, Some(&key)).unwrap();
+    let old = store.entry(1).unwrap();
+    assert_eq!(old.entry.situation, "Written by attune before key file version 2");
+    assert_eq!(old.entry.triggers, vec![slug("late-reply")]);
+    store.insert_entry(&entry(2, 2, "written now")).unwrap();
+    assert!(store.integrity_ok().unwrap());
+    drop(store);
+    assert_eq!(fs::read(dir.join("key.json")).unwrap(), original_key_file, "opening rewrites nothing");
+    let db = dir.join("attune.db");
+    assert!(pages_verify_with(&db, &key, "HMAC_SHA512"));
+    assert!(!pages_verify_with(&db, &key, "HMAC_SHA256"));
+
+    // A new passphrase keeps the key file at version 1, so the attune that
+    // made the journal can still open it.
+    Store::change_passphrase(&dir, &pass("an older journal"), &pass("a new passphrase"), FAST).unwrap();
+    let v = key_json(&dir.join("key.json"));
+    assert_eq!((v["version"].as_u64(), v.get("page_hmac")), (Some(1), None), "{v}");
+    let key = Store::unlock(&dir, &pass("a new passphrase")).unwrap();
+    let store = Store::open(&dir, Some(&key)).unwrap();
+    assert_eq!(store.entry(2).unwrap().entry.situation, "written now");
+
+    // So does a backup.
+    let out = tempfile::tempdir().unwrap();
+    let key_path = store.backup(&out.path().join("b.db")).unwrap();
+    assert_eq!(key_json(&key_path)["version"], 1);
+    assert!(pages_verify_with(&out.path().join("b.db"), &key, "HMAC_SHA512"));
+}
+
 #[test]
 fn a_plain_store_has_no_passphrase() {
     let f = fixture(false);
