@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use attune_core::{Checkin, Consequence, Entry, Intensity, LabelKind, Moment, RecordId, Sign, Slug, Source};
+use attune_core::{
+    Checkin, Consequence, ContentHash, Entry, Intensity, LabelKind, Moment, RecordId, Sign, Slug, Source,
+};
 use attune_formats::{Imported, attune_json, jrnl};
 use attune_store::{EntryFilter, ImportBatch, Protection, Store};
 use jiff::Timestamp;
@@ -124,8 +126,8 @@ proptest! {
         prop_assert_eq!(&parsed, &doc);
         let batch = ImportBatch {
             labels: parsed.triggers.into_iter().chain(parsed.feelings).collect(),
-            entries: parsed.entries.into_iter().map(|e| (format!("attune:{}", e.id), e)).collect(),
-            checkins: parsed.checkins.into_iter().map(|c| (format!("attune:{}", c.id), c)).collect(),
+            entries: parsed.entries.into_iter().map(|e| (ContentHash::of(&format!("attune:{}", e.id)), e)).collect(),
+            checkins: parsed.checkins.into_iter().map(|c| (ContentHash::of(&format!("attune:{}", c.id)), c)).collect(),
             ..Default::default()
         };
         let n = store.import(&batch, false, &mut |_| {}).unwrap();

@@ -43,3 +43,23 @@ impl FromStr for RecordId {
         Uuid::parse_str(s).map(Self)
     }
 }
+
+/// A record's fingerprint for imports: a SHA-256 of what it says, so the
+/// same record met again (the same file imported twice, or another export
+/// of it) is recognised. Made by the importers; kept by the store.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ContentHash(pub [u8; 32]);
+
+impl ContentHash {
+    /// The SHA-256 of `text`.
+    pub fn of(text: &str) -> Self {
+        use sha2::{Digest, Sha256};
+        Self(Sha256::digest(text.as_bytes()).into())
+    }
+}
+
+impl fmt::Debug for ContentHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}

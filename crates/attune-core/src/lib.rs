@@ -24,7 +24,7 @@ pub mod when;
 pub use checkin::{Checkin, CheckinDraft};
 pub use entry::{Entry, EntryDraft, Intensity};
 pub use error::{FieldError, ValidationError};
-pub use ids::RecordId;
+pub use ids::{ContentHash, RecordId};
 pub use label::{Label, LabelKind, Slug};
 pub use moment::Moment;
 pub use vocab::{Consequence, Sign, Source};

@@ -12,7 +12,7 @@ use attune_core::insights::Insights;
 use attune_core::pause::Pause;
 use attune_core::plan::Agreement;
 use attune_core::selfworth::Suggestion;
-use attune_core::{Checkin, Entry, Label, LabelKind, RecordId};
+use attune_core::{Checkin, ContentHash, Entry, Label, LabelKind, RecordId};
 use attune_store::{CheckinFilter, ImportBatch, ImportCounts, Store, StoreError};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -207,7 +207,7 @@ pub fn from_document(doc: attune_json::Document, now: Timestamp) -> Result<(Impo
     let times = doc.entries.iter().map(|e| &e.occurred).chain(doc.checkins.iter().map(|c| &c.at));
     let first = times.clone().min_by_key(|m| m.unix_ms()).map(ToString::to_string);
     let last = times.max_by_key(|m| m.unix_ms()).map(ToString::to_string);
-    let id_hash = |kind: &str, id: &RecordId| format!("attune:{kind}:{id}");
+    let id_hash = |kind: &str, id: &RecordId| ContentHash::of(&format!("attune:{kind}:{id}"));
     let batch = ImportBatch {
         labels: doc.triggers.into_iter().chain(doc.feelings).collect(),
         entries: doc.entries.into_iter().map(|e| (id_hash("entry", &e.id), e)).collect(),

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use attune_core::entry::Known;
 use attune_core::label::{Resolved, resolve};
 use attune_core::when::{self, OutOfRange};
-use attune_core::{Checkin, CheckinDraft, Entry, EntryDraft, Label, Moment, RecordId};
+use attune_core::{Checkin, CheckinDraft, ContentHash, Entry, EntryDraft, Label, Moment, RecordId};
 use jiff::Timestamp;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -34,9 +34,9 @@ pub enum Target {
 #[derive(Clone, Debug, Default)]
 pub struct Mapped {
     /// Entries, oldest first.
-    pub entries: Vec<(String, Entry)>,
+    pub entries: Vec<(ContentHash, Entry)>,
     /// Check-ins, oldest first.
-    pub checkins: Vec<(String, Checkin)>,
+    pub checkins: Vec<(ContentHash, Checkin)>,
     /// Each tag of the file, where it went, and how often it was used.
     pub tags: BTreeMap<String, (Target, usize)>,
     /// Mood words and the felt security they became, with counts.
@@ -81,7 +81,7 @@ pub struct Mapper<'a> {
 }
 
 /// Entries and check-ins, each with its content hash.
-pub type Records = (Vec<(String, Entry)>, Vec<(String, Checkin)>);
+pub type Records = (Vec<(ContentHash, Entry)>, Vec<(ContentHash, Checkin)>);
 
 impl<'a> Mapper<'a> {
     /// A mapper for records from `format`, checked against the person's lists.
@@ -209,7 +209,7 @@ fn located(err: attune_core::ValidationError, at: Location) -> ParseError {
 
 /// A stable fingerprint of what a record says (not of where it sits in the
 /// file), so re-exported files with the same content are recognised too.
-pub fn content_hash(format: Format, at: &attune_core::Moment, texts: &[&str], tags: &[String]) -> String {
+pub fn content_hash(format: Format, at: &attune_core::Moment, texts: &[&str], tags: &[String]) -> ContentHash {
     let mut h = Sha256::new();
     h.update(format.as_str());
     h.update([0]);
@@ -222,5 +222,5 @@ pub fn content_hash(format: Format, at: &attune_core::Moment, texts: &[&str], ta
         h.update(t.as_bytes());
         h.update([1]);
     }
-    hex::encode(h.finalize())
+    ContentHash(h.finalize().into())
 }

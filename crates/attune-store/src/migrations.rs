@@ -402,9 +402,38 @@ CREATE INDEX entries_stats ON entries (
 ) WHERE deleted_at IS NULL;
 "#;
 
+/// Faster imports (issue 7): import hashes and record ids as bytes, not
+/// text: a third of the size (100,000 records: 12 MB of pages before), and
+/// nothing to format per record. Hashes that are not hex were made from an
+/// attune export's record ids ("attune:entry:<id>"); they are left out, as
+/// those records are recognised by their ids.
+const IMPORT_HASH_BYTES: &str = r#"
+CREATE TABLE import_hashes_new (
+    hash      BLOB NOT NULL PRIMARY KEY,
+    record_id BLOB NOT NULL
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO import_hashes_new (hash, record_id)
+SELECT unhex(hash), unhex(replace(record_id, '-', ''))
+  FROM import_hashes
+ WHERE length(hash) = 64 AND unhex(hash) IS NOT NULL AND unhex(replace(record_id, '-', '')) IS NOT NULL;
+DROP TABLE import_hashes;
+ALTER TABLE import_hashes_new RENAME TO import_hashes;
+"#;
+
 /// Every migration, oldest first. Append only.
-const MIGRATIONS: &[&str] =
-    &[V1, V2, V3, ASSESSMENTS, PLAN_TOOLKIT, STATS_INDEX, DELETED_INDEX, IMPORT_HASHES, CONTENTLESS_FTS, LABEL_LISTS];
+const MIGRATIONS: &[&str] = &[
+    V1,
+    V2,
+    V3,
+    ASSESSMENTS,
+    PLAN_TOOLKIT,
+    STATS_INDEX,
+    DELETED_INDEX,
+    IMPORT_HASHES,
+    CONTENTLESS_FTS,
+    LABEL_LISTS,
+    IMPORT_HASH_BYTES,
+];
 
 /// The schema version this build writes.
 pub(crate) fn latest() -> i64 {
@@ -466,6 +495,7 @@ mod tests {
         "beacf4ccf60d661cba63d0331aab20e08ea5231e6a3a2b68149e1ae1c79083a9",
         "dda38ea779331624d8b59ed752fc0cf26e0757ae10cbb8bdb24c3b6db3128e4c",
         "863b476bb862203553427cd286904eb32499eab7e36f47592ea89cd0f90e66a8",
+        "d144a2f230ad7e676f245337473433b4df004fce5587e5f0235024221cf7176d",
     ];
 
     #[test]
@@ -720,6 +750,8 @@ mod tests {
     /// keeps its entries, and an import into it is idempotent.
     #[test]
     fn import_hashes_upgrade_an_older_journal_and_make_imports_idempotent() {
+        use attune_core::ContentHash;
+
         use crate::{EntryFilter, ImportBatch, Store};
 
         let (dir, _) = journal_just_before(IMPORT_HASHES, |conn| {
@@ -733,7 +765,7 @@ mod tests {
         let mut entry = store.entry(1).unwrap().entry;
         entry.id = "01890000-0000-7000-8000-000000000002".parse().unwrap();
         entry.situation = "Imported".into();
-        let batch = ImportBatch { entries: vec![("hash-1".into(), entry)], ..Default::default() };
+        let batch = ImportBatch { entries: vec![(ContentHash::of("hash-1"), entry)], ..Default::default() };
         let dry = store.import(&batch, true, &mut |_| {}).unwrap();
         assert_eq!(dry.entries, 1);
         assert_eq!(store.entries(&EntryFilter::default()).unwrap().len(), 1, "a dry run writes nothing");
@@ -741,6 +773,53 @@ mod tests {
         let again = store.import(&batch, false, &mut |_| {}).unwrap();
         assert_eq!((again.entries, again.already_there), (0, 1));
         assert_eq!(store.entries(&EntryFilter::default()).unwrap().len(), 2);
+    }
+
+    /// Import hashes as bytes: a journal from just before keeps what its
+    /// hashes recognise, as 32 + 16 bytes a row, and what only an attune
+    /// export's record ids said is still recognised by the ids.
+    #[test]
+    fn import_hashes_become_bytes_and_still_recognise_what_came_before() {
+        use attune_core::ContentHash;
+
+        use crate::{ImportBatch, Store};
+
+        let from_file = ContentHash::of("a record from a jrnl file");
+        let hex_of_it = hex::encode(from_file.0);
+        let (dir, _) = journal_just_before(IMPORT_HASH_BYTES, |conn| {
+            conn.execute_batch(&format!(
+                "INSERT INTO entries (seq, id, occurred_ms, occurred_offset, recorded_ms, recorded_offset, situation) \
+                 VALUES (1, '01890000-0000-7000-8000-000000000001', 1700000000000, 0, 1700000000000, 0, 'From jrnl'), \
+                        (2, '01890000-0000-7000-8000-000000000002', 1700000000000, 0, 1700000000000, 0, 'From attune'); \
+                 INSERT INTO import_hashes (hash, record_id) VALUES \
+                   ('{hex_of_it}', '01890000-0000-7000-8000-000000000001'), \
+                   ('attune:entry:01890000-0000-7000-8000-000000000002', '01890000-0000-7000-8000-000000000002');"
+            ))
+            .unwrap();
+        });
+        let mut store = Store::open(dir.path(), None).unwrap();
+        let raw = Connection::open(dir.path().join(crate::DB_FILE)).unwrap();
+        let rows: Vec<(Vec<u8>, Vec<u8>)> = raw
+            .prepare("SELECT hash, record_id FROM import_hashes")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let id_1 = uuid::Uuid::parse_str("01890000-0000-7000-8000-000000000001").unwrap();
+        assert_eq!(rows, vec![(from_file.0.to_vec(), id_1.as_bytes().to_vec())]);
+
+        // The same records again, under new ids: the file's by its hash,
+        // the export's by its id (which an attune export keeps).
+        let mut again = store.entry(1).unwrap().entry;
+        again.id = "01890000-0000-7000-8000-000000000003".parse().unwrap();
+        let exported = store.entry(2).unwrap().entry;
+        let batch = ImportBatch {
+            entries: vec![(from_file, again), (ContentHash::of("attune:entry:2"), exported)],
+            ..Default::default()
+        };
+        let n = store.import(&batch, false, &mut |_| {}).unwrap();
+        assert_eq!((n.entries, n.already_there), (0, 2));
     }
 
     /// The contentless search tables: a journal from just before is indexed

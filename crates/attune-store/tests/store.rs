@@ -6,7 +6,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use attune_core::{Checkin, Consequence, Entry, Intensity, LabelKind, Moment, RecordId, Sign, Slug, Source};
+use attune_core::{
+    Checkin, Consequence, ContentHash, Entry, Intensity, LabelKind, Moment, RecordId, Sign, Slug, Source,
+};
 use attune_store::{
     CheckinFilter, DataKey, EntryFilter, KdfParams, Passphrase, Protection, RecordRef, SearchHit, Store, StoreError,
     Undone, drafts, keycache,
@@ -1307,12 +1309,12 @@ fn import_skips_records_repeated_in_the_file_or_already_there_and_indexes_the_re
     tagged.tags = vec!["weekend".into()];
     let batch = attune_store::ImportBatch {
         entries: vec![
-            ("h1".into(), entry(1, 1_700_000_000, "No answer all evening")),
-            ("h2".into(), tagged),
+            (ContentHash::of("h1"), entry(1, 1_700_000_000, "No answer all evening")),
+            (ContentHash::of("h2"), tagged),
             // The same record twice in one file (another id, the same content hash).
-            ("h1".into(), entry(3, 1_700_000_000, "No answer all evening")),
+            (ContentHash::of("h1"), entry(3, 1_700_000_000, "No answer all evening")),
         ],
-        checkins: vec![("h4".into(), checkin(4, 1_700_000_200, "talked it through"))],
+        checkins: vec![(ContentHash::of("h4"), checkin(4, 1_700_000_200, "talked it through"))],
         ..Default::default()
     };
     let n = f.store.import(&batch, false, &mut |_| {}).unwrap();
@@ -1329,7 +1331,10 @@ fn import_skips_records_repeated_in_the_file_or_already_there_and_indexes_the_re
     let mut bad = entry(6, 1_700_000_400, "Never stored");
     bad.triggers = vec![slug("no-such-trigger")];
     let batch = attune_store::ImportBatch {
-        entries: vec![("h5".into(), entry(5, 1_700_000_300, "Also never stored")), ("h6".into(), bad)],
+        entries: vec![
+            (ContentHash::of("h5"), entry(5, 1_700_000_300, "Also never stored")),
+            (ContentHash::of("h6"), bad),
+        ],
         ..Default::default()
     };
     assert!(f.store.import(&batch, false, &mut |_| {}).is_err());
@@ -1347,7 +1352,12 @@ fn an_import_puts_the_search_buffer_back_as_it_found_it() {
     let mut store = f.store;
     let batch = attune_store::ImportBatch {
         entries: (1..=3_u8)
-            .map(|i| (format!("h{i}"), entry(u128::from(i), 1_700_000_000 + i64::from(i), "No answer all evening")))
+            .map(|i| {
+                (
+                    ContentHash::of(&format!("h{i}")),
+                    entry(u128::from(i), 1_700_000_000 + i64::from(i), "No answer all evening"),
+                )
+            })
             .collect(),
         ..Default::default()
     };
@@ -1368,7 +1378,12 @@ fn an_import_in_parts_is_one_transaction_and_sees_repeats_across_parts() {
     let mut f = fixture(true);
     let part = |from: u8, to: u8| attune_store::ImportBatch {
         entries: (from..=to)
-            .map(|i| (format!("h{i}"), entry(u128::from(i), 1_700_000_000 + i64::from(i), "Waited for a reply")))
+            .map(|i| {
+                (
+                    ContentHash::of(&format!("h{i}")),
+                    entry(u128::from(i), 1_700_000_000 + i64::from(i), "Waited for a reply"),
+                )
+            })
             .collect(),
         ..Default::default()
     };
@@ -1400,12 +1415,12 @@ fn a_record_id_repeated_in_one_file_is_counted_once_in_a_new_journal_or_not() {
         }
         let batch = attune_store::ImportBatch {
             entries: vec![
-                ("a".into(), entry(1, 1_700_000_000, "First telling")),
-                ("b".into(), entry(1, 1_700_000_000, "Same id, other words")),
+                (ContentHash::of("a"), entry(1, 1_700_000_000, "First telling")),
+                (ContentHash::of("b"), entry(1, 1_700_000_000, "Same id, other words")),
             ],
             checkins: vec![
-                ("c".into(), checkin(2, 1_700_000_100, "calm")),
-                ("d".into(), checkin(2, 1_700_000_100, "calm again")),
+                (ContentHash::of("c"), checkin(2, 1_700_000_100, "calm")),
+                (ContentHash::of("d"), checkin(2, 1_700_000_100, "calm again")),
             ],
             ..Default::default()
         };

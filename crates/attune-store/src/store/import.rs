@@ -11,7 +11,7 @@ use attune_core::assess::Taken;
 use attune_core::pause::Pause;
 use attune_core::plan::{Agreement, Need, TriggerPlan};
 use attune_core::selfworth::{Activity, Affirmation, Supporter};
-use attune_core::{Checkin, Entry, Label, LabelKind, RecordId, Slug};
+use attune_core::{Checkin, ContentHash, Entry, Label, LabelKind, RecordId, Slug};
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
@@ -33,9 +33,9 @@ pub struct ImportBatch {
     /// Labels to create when missing (attune's own export carries its lists).
     pub labels: Vec<Label>,
     /// (content hash, entry).
-    pub entries: Vec<(String, Entry)>,
+    pub entries: Vec<(ContentHash, Entry)>,
     /// (content hash, check-in).
-    pub checkins: Vec<(String, Checkin)>,
+    pub checkins: Vec<(ContentHash, Checkin)>,
     /// Finished questionnaires.
     pub assessments: Vec<Taken>,
     /// Needs.
@@ -104,8 +104,8 @@ fn set_fts_buffer(conn: &Connection, bytes: i64) -> Result<(), StoreError> {
 
 const HASH_KNOWN: &str = "SELECT EXISTS (SELECT 1 FROM import_hashes WHERE hash = ?1)";
 
-fn hash_known(conn: &Connection, hash: &str) -> Result<bool, StoreError> {
-    Ok(conn.prepare_cached(HASH_KNOWN)?.query_row([hash], |r| r.get(0))?)
+fn hash_known(conn: &Connection, hash: &ContentHash) -> Result<bool, StoreError> {
+    Ok(conn.prepare_cached(HASH_KNOWN)?.query_row([&hash.0[..]], |r| r.get(0))?)
 }
 
 impl Store {
@@ -204,9 +204,9 @@ struct Importer {
     /// (hash, record id) of the records added. Hashes are written after the
     /// records, sorted: in file order they would land all over their
     /// table, splitting pages everywhere.
-    new_hashes: Vec<(String, String)>,
+    new_hashes: Vec<(ContentHash, RecordId)>,
     /// Every hash met so far, to find a record repeated within the file.
-    seen: HashSet<String>,
+    seen: HashSet<ContentHash>,
     /// The ids of the entries and check-ins added.
     entry_ids: HashSet<RecordId>,
     checkin_ids: HashSet<RecordId>,
@@ -245,11 +245,10 @@ impl Importer {
             let mut id_known = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM entries WHERE id = ?1)")?;
             let mut writer = EntryWriter::new(tx)?;
             for (hash, e) in &batch.entries {
-                let id = e.id.to_string();
-                if !self.seen.insert(hash.clone())
-                    || (before.hashes && hash_known.query_row([hash], |r| r.get::<_, bool>(0))?)
+                if !self.seen.insert(*hash)
+                    || (before.hashes && hash_known.query_row([&hash.0[..]], |r| r.get::<_, bool>(0))?)
                     || self.entry_ids.contains(&e.id)
-                    || (before.entries && id_known.query_row([&id], |r| r.get::<_, bool>(0))?)
+                    || (before.entries && id_known.query_row([e.id.to_string()], |r| r.get::<_, bool>(0))?)
                 {
                     n.already_there += 1;
                 } else {
@@ -258,7 +257,7 @@ impl Importer {
                     let seq = writer.insert(e, &triggers, &feelings)?;
                     self.first_entry.get_or_insert(seq);
                     self.entry_ids.insert(e.id);
-                    self.new_hashes.push((hash.clone(), id));
+                    self.new_hashes.push((*hash, e.id));
                     n.entries += 1;
                 }
                 self.done += 1;
@@ -268,18 +267,17 @@ impl Importer {
             }
         }
         for (hash, c) in &batch.checkins {
-            let id = c.id.to_string();
-            if !self.seen.insert(hash.clone())
+            if !self.seen.insert(*hash)
                 || (before.hashes && hash_known(tx, hash)?)
                 || self.checkin_ids.contains(&c.id)
-                || (before.checkins && exists(tx, "checkins", &id)?)
+                || (before.checkins && exists(tx, "checkins", &c.id.to_string())?)
             {
                 n.already_there += 1;
             } else {
                 let seq = insert_checkin_unindexed(tx, c)?;
                 self.first_checkin.get_or_insert(seq);
                 self.checkin_ids.insert(c.id);
-                self.new_hashes.push((hash.clone(), id));
+                self.new_hashes.push((*hash, c.id));
                 n.checkins += 1;
             }
             self.done += 1;
@@ -296,7 +294,7 @@ impl Importer {
         let mut remember =
             tx.prepare_cached("INSERT OR IGNORE INTO import_hashes (hash, record_id) VALUES (?1, ?2)")?;
         for (hash, id) in &self.new_hashes {
-            remember.execute(params![hash, id])?;
+            remember.execute(params![&hash.0[..], &id.as_uuid().as_bytes()[..]])?;
         }
         drop(remember);
         // Search rows last, all at once (see `index_new_entries`), gathered
