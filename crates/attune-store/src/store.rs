@@ -1530,12 +1530,14 @@ fn add_entry_lists(
 }
 
 /// The search rows of live entries, built from the tables; the caller adds
-/// which entries (`AND e.seq …`).
+/// which entries (`AND e.seq …`). An entry whose `label_list` is empty has
+/// no labels to look up (most of a big import).
 const ENTRY_FTS_ROWS: &str = "INSERT INTO entries_fts (rowid, situation, thoughts, fear, helped, labels, tags) \
      SELECT e.seq, e.situation, e.thoughts, e.fear, e.helped, \
+            CASE WHEN e.label_list = '' THEN '' ELSE \
             coalesce((SELECT group_concat(l.name || ' ' || l.slug, ' ') \
                         FROM entry_labels el JOIN labels l ON l.id = el.label_id \
-                       WHERE el.entry_seq = e.seq), ''), \
+                       WHERE el.entry_seq = e.seq), '') END, \
             coalesce((SELECT group_concat(t.tag, ' ') FROM entry_tags t WHERE t.entry_seq = e.seq), '') \
        FROM entries e WHERE e.deleted_at IS NULL";
 

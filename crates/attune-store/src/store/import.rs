@@ -237,6 +237,9 @@ impl Importer {
         batch: &ImportBatch,
         progress: &mut dyn FnMut(usize),
     ) -> Result<(), StoreError> {
+        self.seen.reserve(batch.entries.len() + batch.checkins.len());
+        self.entry_ids.reserve(batch.entries.len());
+        self.new_hashes.reserve(batch.entries.len() + batch.checkins.len());
         let n = &mut self.n;
         let before = &self.before;
         import_labels(tx, &batch.labels, n)?;
