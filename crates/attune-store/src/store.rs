@@ -1381,64 +1381,116 @@ fn insert_entry_unindexed(
     triggers: &[i64],
     feelings: &[i64],
 ) -> Result<i64, StoreError> {
-    EntryWriter::new(conn)?.insert(entry, triggers, feelings)
+    let row = NewEntry { entry, triggers: triggers.to_vec(), feelings: feelings.to_vec() };
+    EntryWriter::new(conn).insert_many(std::slice::from_ref(&row))
 }
 
-/// The statements that write a new entry and its lists, prepared once: an
-/// import writes 100,000 entries with the same three statements, and
-/// fetching them from the statement cache per row cost more than binding.
+/// An entry to write, with the ids of its triggers and feelings.
+pub(crate) struct NewEntry<'a> {
+    pub(crate) entry: &'a Entry,
+    pub(crate) triggers: Vec<i64>,
+    pub(crate) feelings: Vec<i64>,
+}
+
+/// Writes new entries and their lists, many rows per statement: each
+/// statement pays its setup once (cursors on the table and its indexes,
+/// the AUTOINCREMENT counter read and written back) whatever it carries,
+/// and for an import of 100,000 entries that setup was most of the cost.
 pub(crate) struct EntryWriter<'c> {
-    row: rusqlite::CachedStatement<'c>,
-    label: rusqlite::CachedStatement<'c>,
-    tag: rusqlite::CachedStatement<'c>,
+    conn: &'c Connection,
+}
+
+/// Entries per INSERT, and link rows (labels, tags) per INSERT.
+const ENTRIES_PER_STATEMENT: usize = 32;
+const LINKS_PER_STATEMENT: usize = 64;
+
+/// The values of an `entries` row, in the order [`bind_entry`] binds them.
+const ENTRY_COLUMNS: &str = "id, occurred_ms, occurred_offset, occurred_zone, recorded_ms, recorded_offset, \
+     recorded_zone, situation, thoughts, fear, helped, intensity, signs_mask, sources_mask, starred, label_list";
+const ENTRY_VALUES: usize = 16;
+
+/// `INSERT … VALUES (?, …), …` for `rows` rows of `per_row` values each.
+fn insert_sql(head: &str, rows: usize, per_row: usize) -> String {
+    let one = format!("({})", vec!["?"; per_row].join(", "));
+    format!("{head} VALUES {}", vec![one; rows].join(", "))
+}
+
+/// Binds one entry's row from parameter `first` (1-based) on.
+fn bind_entry(
+    stmt: &mut rusqlite::Statement<'_>,
+    first: usize,
+    e: &Entry,
+    label_list: &str,
+) -> Result<(), rusqlite::Error> {
+    let mut id = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    stmt.raw_bind_parameter(first, &*e.id.as_uuid().hyphenated().encode_lower(&mut id))?;
+    stmt.raw_bind_parameter(first + 1, e.occurred.unix_ms())?;
+    stmt.raw_bind_parameter(first + 2, e.occurred.offset_seconds)?;
+    stmt.raw_bind_parameter(first + 3, &e.occurred.zone)?;
+    stmt.raw_bind_parameter(first + 4, e.recorded.unix_ms())?;
+    stmt.raw_bind_parameter(first + 5, e.recorded.offset_seconds)?;
+    stmt.raw_bind_parameter(first + 6, &e.recorded.zone)?;
+    stmt.raw_bind_parameter(first + 7, &e.situation)?;
+    stmt.raw_bind_parameter(first + 8, &e.thoughts)?;
+    stmt.raw_bind_parameter(first + 9, &e.fear)?;
+    stmt.raw_bind_parameter(first + 10, &e.helped)?;
+    stmt.raw_bind_parameter(first + 11, e.intensity.map(Intensity::get))?;
+    stmt.raw_bind_parameter(first + 12, to_mask(&e.signs, Sign::index))?;
+    stmt.raw_bind_parameter(first + 13, to_mask(&e.sources, Source::index))?;
+    stmt.raw_bind_parameter(first + 14, e.starred)?;
+    stmt.raw_bind_parameter(first + 15, label_list)?;
+    Ok(())
+}
+
+/// Writes `(entry_seq, value, position)` rows with `head`, many per statement.
+fn insert_links<T: rusqlite::ToSql>(conn: &Connection, head: &str, rows: &[(i64, T, i64)]) -> Result<(), StoreError> {
+    for chunk in rows.chunks(LINKS_PER_STATEMENT) {
+        let mut stmt = conn.prepare_cached(&insert_sql(head, chunk.len(), 3))?;
+        for (i, (seq, value, position)) in chunk.iter().enumerate() {
+            stmt.raw_bind_parameter(3 * i + 1, seq)?;
+            stmt.raw_bind_parameter(3 * i + 2, value)?;
+            stmt.raw_bind_parameter(3 * i + 3, position)?;
+        }
+        stmt.raw_execute()?;
+    }
+    Ok(())
 }
 
 impl<'c> EntryWriter<'c> {
-    pub(crate) fn new(conn: &'c Connection) -> Result<Self, StoreError> {
-        Ok(Self {
-            row: conn.prepare_cached(
-                "INSERT INTO entries (id, occurred_ms, occurred_offset, occurred_zone, recorded_ms, \
-                 recorded_offset, recorded_zone, situation, thoughts, fear, helped, intensity, signs_mask, \
-                 sources_mask, starred, label_list) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-            )?,
-            label: conn.prepare_cached(
-                "INSERT OR IGNORE INTO entry_labels (entry_seq, label_id, position) VALUES (?1, ?2, ?3)",
-            )?,
-            tag: conn
-                .prepare_cached("INSERT OR IGNORE INTO entry_tags (entry_seq, tag, position) VALUES (?1, ?2, ?3)")?,
-        })
+    pub(crate) fn new(conn: &'c Connection) -> Self {
+        Self { conn }
     }
 
-    /// Writes the row and its lists; returns the new entry's number.
-    pub(crate) fn insert(&mut self, entry: &Entry, triggers: &[i64], feelings: &[i64]) -> Result<i64, StoreError> {
-        let seq = self.row.insert(params![
-            entry.id.to_string(),
-            entry.occurred.unix_ms(),
-            entry.occurred.offset_seconds,
-            entry.occurred.zone,
-            entry.recorded.unix_ms(),
-            entry.recorded.offset_seconds,
-            entry.recorded.zone,
-            entry.situation,
-            entry.thoughts,
-            entry.fear,
-            entry.helped,
-            entry.intensity.map(Intensity::get),
-            to_mask(&entry.signs, Sign::index),
-            to_mask(&entry.sources, Source::index),
-            entry.starred,
-            label_list(triggers, feelings),
-        ])?;
-        for list in [triggers, feelings] {
-            for (pos, id) in list.iter().enumerate() {
-                self.label.execute(params![seq, id, pos as i64])?;
+    /// Writes the rows and their lists, in order; returns the first new
+    /// entry's number (the others follow it one by one). `rows` must not
+    /// be empty.
+    pub(crate) fn insert_many(&mut self, rows: &[NewEntry<'_>]) -> Result<i64, StoreError> {
+        let head = format!("INSERT INTO entries ({ENTRY_COLUMNS})");
+        let (mut first, mut labels, mut tags) = (None, Vec::new(), Vec::new());
+        for chunk in rows.chunks(ENTRIES_PER_STATEMENT) {
+            let mut stmt = self.conn.prepare_cached(&insert_sql(&head, chunk.len(), ENTRY_VALUES))?;
+            for (i, row) in chunk.iter().enumerate() {
+                bind_entry(&mut stmt, i * ENTRY_VALUES + 1, row.entry, &label_list(&row.triggers, &row.feelings))?;
+            }
+            let written = stmt.raw_execute()?;
+            // AUTOINCREMENT numbers the rows of one statement one after
+            // another, from one past the largest number ever used.
+            let last = self.conn.last_insert_rowid();
+            let start = last - (chunk.len() as i64 - 1);
+            if written != chunk.len() || start < 1 {
+                return Err(StoreError::Decode(format!("wrote {written} of {} entries", chunk.len())));
+            }
+            first.get_or_insert(start);
+            for (seq, row) in (start..).zip(chunk) {
+                for list in [&row.triggers, &row.feelings] {
+                    labels.extend(list.iter().enumerate().map(|(pos, &id)| (seq, id, pos as i64)));
+                }
+                tags.extend(row.entry.tags.iter().enumerate().map(|(pos, tag)| (seq, tag.as_str(), pos as i64)));
             }
         }
-        for (pos, tag) in entry.tags.iter().enumerate() {
-            self.tag.execute(params![seq, tag, pos as i64])?;
-        }
-        Ok(seq)
+        insert_links(self.conn, "INSERT OR IGNORE INTO entry_labels (entry_seq, label_id, position)", &labels)?;
+        insert_links(self.conn, "INSERT OR IGNORE INTO entry_tags (entry_seq, tag, position)", &tags)?;
+        first.ok_or_else(|| StoreError::Decode("no entry to write".into()))
     }
 }
 

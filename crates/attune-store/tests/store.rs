@@ -1301,6 +1301,40 @@ fn settings_round_trip_and_clear() {
     assert_eq!(store.setting("country").unwrap(), None);
 }
 
+/// An import writes its entries many to a statement; each entry must get
+/// its own labels and tags, whatever statement it came in, in a journal
+/// that already has entries (so numbers do not start at 1).
+#[test]
+fn entries_written_many_to_a_statement_keep_their_own_labels_and_tags() {
+    let mut f = fixture(false);
+    f.store.insert_entry(&entry(10_000, 1_600_000_000, "Already here")).unwrap();
+    let triggers = [slug("late-reply"), slug("social-media"), slug("cancelled-plan")];
+    let made = |i: u32| {
+        let mut e = entry(u128::from(i), 1_700_000_000 + i64::from(i) * 60, &format!("Entry number{i}"));
+        e.tags = (0..i % 3).map(|k| format!("tag{i}x{k}")).collect();
+        if i.is_multiple_of(2) {
+            e.triggers = vec![triggers[(i as usize / 2) % 3].clone()];
+        }
+        e
+    };
+    // 2,500 entries: runs of 1,024, statements of 32, and a short last one of each.
+    let batch = attune_store::ImportBatch {
+        entries: (0..2_500).map(|i| (ContentHash::of(&format!("many {i}")), made(i))).collect(),
+        ..Default::default()
+    };
+    assert_eq!(f.store.import(&batch, false, &mut |_| {}).unwrap().entries, 2_500);
+    assert!(f.store.integrity_ok().unwrap());
+    for i in [0u32, 1, 2, 31, 32, 33, 1_023, 1_024, 1_025, 2_047, 2_048, 2_499] {
+        let seq = 2 + i64::from(i);
+        let row = f.store.entry(seq).unwrap();
+        assert_eq!(row.entry, made(i), "entry {i} (number {seq})");
+        if let Some(tag) = row.entry.tags.first() {
+            assert_eq!(search_count(&f.store, tag), 1, "{tag}");
+        }
+    }
+    assert_eq!(search_count(&f.store, "number2047"), 1);
+}
+
 #[test]
 fn import_skips_records_repeated_in_the_file_or_already_there_and_indexes_the_rest() {
     let mut f = fixture(true);

@@ -21,7 +21,7 @@ use super::plan::{
     write_trigger_plan,
 };
 use super::{
-    CACHE_KIB, EntryWriter, classify, find_label, follow_merges, index_new_checkins, index_new_entries,
+    CACHE_KIB, EntryWriter, NewEntry, classify, find_label, follow_merges, index_new_checkins, index_new_entries,
     insert_checkin_unindexed, label_ids_cached, not_on_list,
 };
 use crate::error::StoreError;
@@ -87,6 +87,9 @@ fn exists(conn: &Connection, table: &str, id: &str) -> Result<bool, StoreError> 
     let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)");
     Ok(conn.prepare_cached(&sql)?.query_row([id], |r| r.get(0))?)
 }
+
+/// Entries written together (and how often progress is told).
+const WRITE_RUN: usize = 1024;
 
 /// The page cache while importing, in KiB (the everyday one is [`CACHE_KIB`]).
 const IMPORT_CACHE_KIB: i64 = 512 * 1024;
@@ -246,7 +249,9 @@ impl Importer {
         {
             let mut hash_known = tx.prepare_cached(HASH_KNOWN)?;
             let mut id_known = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM entries WHERE id = ?1)")?;
-            let mut writer = EntryWriter::new(tx)?;
+            let mut writer = EntryWriter::new(tx);
+            // Written a run at a time, many rows per statement.
+            let mut run = Vec::with_capacity(WRITE_RUN);
             for (hash, e) in &batch.entries {
                 if !self.seen.insert(*hash)
                     || (before.hashes && hash_known.query_row([&hash.0[..]], |r| r.get::<_, bool>(0))?)
@@ -257,16 +262,20 @@ impl Importer {
                 } else {
                     let triggers = label_ids_cached(tx, LabelKind::Trigger, &e.triggers, &mut self.triggers)?;
                     let feelings = label_ids_cached(tx, LabelKind::Feeling, &e.feelings, &mut self.feelings)?;
-                    let seq = writer.insert(e, &triggers, &feelings)?;
-                    self.first_entry.get_or_insert(seq);
+                    run.push(NewEntry { entry: e, triggers, feelings });
                     self.entry_ids.insert(e.id);
                     self.new_hashes.push((*hash, e.id));
                     n.entries += 1;
                 }
                 self.done += 1;
-                if self.done.is_multiple_of(1024) {
+                if run.len() == WRITE_RUN {
+                    self.first_entry.get_or_insert(writer.insert_many(&run)?);
+                    run.clear();
                     progress(self.done);
                 }
+            }
+            if !run.is_empty() {
+                self.first_entry.get_or_insert(writer.insert_many(&run)?);
             }
         }
         for (hash, c) in &batch.checkins {
