@@ -1410,7 +1410,7 @@ const ENTRY_COLUMNS: &str = "id, occurred_ms, occurred_offset, occurred_zone, re
 const ENTRY_VALUES: usize = 16;
 
 /// `INSERT … VALUES (?, …), …` for `rows` rows of `per_row` values each.
-fn insert_sql(head: &str, rows: usize, per_row: usize) -> String {
+pub(crate) fn insert_sql(head: &str, rows: usize, per_row: usize) -> String {
     let one = format!("({})", vec!["?"; per_row].join(", "));
     format!("{head} VALUES {}", vec![one; rows].join(", "))
 }

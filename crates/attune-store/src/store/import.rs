@@ -22,7 +22,7 @@ use super::plan::{
 };
 use super::{
     CACHE_KIB, EntryWriter, NewEntry, classify, find_label, follow_merges, index_new_checkins, index_new_entries,
-    insert_checkin_unindexed, label_ids_cached, not_on_list,
+    insert_checkin_unindexed, insert_sql, label_ids_cached, not_on_list,
 };
 use crate::error::StoreError;
 use crate::store::Store;
@@ -87,6 +87,9 @@ fn exists(conn: &Connection, table: &str, id: &str) -> Result<bool, StoreError> 
     let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)");
     Ok(conn.prepare_cached(&sql)?.query_row([id], |r| r.get(0))?)
 }
+
+/// Import hashes per INSERT.
+const HASHES_PER_STATEMENT: usize = 64;
 
 /// Entries written together (and how often progress is told).
 const WRITE_RUN: usize = 1024;
@@ -303,12 +306,16 @@ impl Importer {
     /// The hashes and search rows of everything added, once all parts are in.
     fn finish(&mut self, tx: &Connection, progress: &mut dyn FnMut(usize)) -> Result<(), StoreError> {
         self.new_hashes.sort_unstable();
-        let mut remember =
-            tx.prepare_cached("INSERT OR IGNORE INTO import_hashes (hash, record_id) VALUES (?1, ?2)")?;
-        for (hash, id) in &self.new_hashes {
-            remember.execute(params![&hash.0[..], &id.as_uuid().as_bytes()[..]])?;
+        // Many rows per statement, as `EntryWriter` does.
+        for chunk in self.new_hashes.chunks(HASHES_PER_STATEMENT) {
+            let sql = insert_sql("INSERT OR IGNORE INTO import_hashes (hash, record_id)", chunk.len(), 2);
+            let mut remember = tx.prepare_cached(&sql)?;
+            for (i, (hash, id)) in chunk.iter().enumerate() {
+                remember.raw_bind_parameter(2 * i + 1, &hash.0[..])?;
+                remember.raw_bind_parameter(2 * i + 2, &id.as_uuid().as_bytes()[..])?;
+            }
+            remember.raw_execute()?;
         }
-        drop(remember);
         // Search rows last, all at once (see `index_new_entries`), gathered
         // in a larger buffer: FTS5 writes its pending terms out as a new
         // segment whenever they pass 1 MiB, and merges those segments as it
