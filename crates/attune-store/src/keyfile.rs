@@ -333,8 +333,9 @@ pub fn inspect(bytes: &[u8]) -> Result<bool, String> {
 }
 
 /// Everything about the wrapping except the secret: tampering with any of it
-/// (say, lowering the KDF cost) makes the tag check fail. The page MAC is
-/// not about the wrapping; a changed one fails on the journal's first page.
+/// (say, lowering the KDF cost) makes the tag check fail. That includes the
+/// version, which says the page MAC: a version 2 file edited into a
+/// version 1 file (SHA-512 pages) fails here, not on the journal's pages.
 fn associated_data(version: u32, params: &KdfParams, salt: &[u8]) -> Vec<u8> {
     format!(
         "attune key.json v{version}|{ENC_XCHACHA}|{KDF_ARGON2ID}|m={}|t={}|p={}|salt={}",
