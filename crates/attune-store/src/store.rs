@@ -1382,7 +1382,7 @@ fn insert_entry_unindexed(
     feelings: &[i64],
 ) -> Result<i64, StoreError> {
     let row = NewEntry { entry, triggers: triggers.to_vec(), feelings: feelings.to_vec() };
-    EntryWriter::new(conn).insert_many(std::slice::from_ref(&row))
+    insert_entries(conn, std::slice::from_ref(&row))
 }
 
 /// An entry to write, with the ids of its triggers and feelings.
@@ -1392,18 +1392,17 @@ pub(crate) struct NewEntry<'a> {
     pub(crate) feelings: Vec<i64>,
 }
 
-/// Writes new entries and their lists, many rows per statement: each
+/// Entries per INSERT, and link rows (labels, tags) per INSERT. Each
 /// statement pays its setup once (cursors on the table and its indexes,
 /// the AUTOINCREMENT counter read and written back) whatever it carries:
 /// for an import of 100,000 entries, a fifth of the instructions that
 /// writing the entries took with one row per statement.
-pub(crate) struct EntryWriter<'c> {
-    conn: &'c Connection,
-}
-
-/// Entries per INSERT, and link rows (labels, tags) per INSERT.
 const ENTRIES_PER_STATEMENT: usize = 32;
 const LINKS_PER_STATEMENT: usize = 64;
+
+/// The statements that add an entry's label and tag rows.
+const ADD_LABELS: &str = "INSERT OR IGNORE INTO entry_labels (entry_seq, label_id, position)";
+const ADD_TAGS: &str = "INSERT OR IGNORE INTO entry_tags (entry_seq, tag, position)";
 
 /// The values of an `entries` row, in the order [`bind_entry`] binds them.
 const ENTRY_COLUMNS: &str = "id, occurred_ms, occurred_offset, occurred_zone, recorded_ms, recorded_offset, \
@@ -1411,7 +1410,7 @@ const ENTRY_COLUMNS: &str = "id, occurred_ms, occurred_offset, occurred_zone, re
 const ENTRY_VALUES: usize = 16;
 
 /// `INSERT … VALUES (?, …), …` for `rows` rows of `per_row` values each.
-pub(crate) fn insert_sql(head: &str, rows: usize, per_row: usize) -> String {
+fn insert_sql(head: &str, rows: usize, per_row: usize) -> String {
     let one = format!("({})", vec!["?"; per_row].join(", "));
     format!("{head} VALUES {}", vec![one; rows].join(", "))
 }
@@ -1443,56 +1442,79 @@ fn bind_entry(
     Ok(())
 }
 
-/// Writes `(entry_seq, value, position)` rows with `head`, many per statement.
-fn insert_links<T: rusqlite::ToSql>(conn: &Connection, head: &str, rows: &[(i64, T, i64)]) -> Result<(), StoreError> {
-    for chunk in rows.chunks(LINKS_PER_STATEMENT) {
-        let mut stmt = conn.prepare_cached(&insert_sql(head, chunk.len(), 3))?;
-        for (i, (seq, value, position)) in chunk.iter().enumerate() {
-            stmt.raw_bind_parameter(3 * i + 1, seq)?;
-            stmt.raw_bind_parameter(3 * i + 2, value)?;
-            stmt.raw_bind_parameter(3 * i + 3, position)?;
+/// Writes `rows` with `head` (`INSERT … (columns)`), `per_statement` rows
+/// of `per_row` values to a statement; `bind` binds one row from the given
+/// parameter (1-based) on.
+pub(crate) fn insert_rows<R>(
+    conn: &Connection,
+    head: &str,
+    per_row: usize,
+    per_statement: usize,
+    rows: &[R],
+    bind: impl Fn(&mut rusqlite::Statement<'_>, usize, &R) -> Result<(), rusqlite::Error>,
+) -> Result<(), StoreError> {
+    for chunk in rows.chunks(per_statement) {
+        let mut stmt = conn.prepare_cached(&insert_sql(head, chunk.len(), per_row))?;
+        for (i, row) in chunk.iter().enumerate() {
+            bind(&mut stmt, i * per_row + 1, row)?;
         }
         stmt.raw_execute()?;
     }
     Ok(())
 }
 
-impl<'c> EntryWriter<'c> {
-    pub(crate) fn new(conn: &'c Connection) -> Self {
-        Self { conn }
-    }
+/// Writes `(entry_seq, value, position)` rows with `head`, many per statement.
+fn insert_links<T: rusqlite::ToSql>(conn: &Connection, head: &str, rows: &[(i64, T, i64)]) -> Result<(), StoreError> {
+    insert_rows(conn, head, 3, LINKS_PER_STATEMENT, rows, |stmt, first, (seq, value, position)| {
+        stmt.raw_bind_parameter(first, seq)?;
+        stmt.raw_bind_parameter(first + 1, value)?;
+        stmt.raw_bind_parameter(first + 2, position)
+    })
+}
 
-    /// Writes the rows and their lists, in order; returns the first new
-    /// entry's number (the others follow it one by one). `rows` must not
-    /// be empty.
-    pub(crate) fn insert_many(&mut self, rows: &[NewEntry<'_>]) -> Result<i64, StoreError> {
-        let head = format!("INSERT INTO entries ({ENTRY_COLUMNS})");
-        let (mut first, mut labels, mut tags) = (None, Vec::new(), Vec::new());
-        for chunk in rows.chunks(ENTRIES_PER_STATEMENT) {
-            let mut stmt = self.conn.prepare_cached(&insert_sql(&head, chunk.len(), ENTRY_VALUES))?;
-            for (i, row) in chunk.iter().enumerate() {
-                bind_entry(&mut stmt, i * ENTRY_VALUES + 1, row.entry, &label_list(&row.triggers, &row.feelings))?;
-            }
-            let written = stmt.raw_execute()?;
-            // AUTOINCREMENT numbers the rows of one statement one after
-            // another, from one past the largest number ever used.
-            let last = self.conn.last_insert_rowid();
-            let start = last - (chunk.len() as i64 - 1);
-            if written != chunk.len() || start < 1 {
-                return Err(StoreError::Decode(format!("wrote {written} of {} entries", chunk.len())));
-            }
-            first.get_or_insert(start);
-            for (seq, row) in (start..).zip(chunk) {
-                for list in [&row.triggers, &row.feelings] {
-                    labels.extend(list.iter().enumerate().map(|(pos, &id)| (seq, id, pos as i64)));
-                }
-                tags.extend(row.entry.tags.iter().enumerate().map(|(pos, tag)| (seq, tag.as_str(), pos as i64)));
-            }
-        }
-        insert_links(self.conn, "INSERT OR IGNORE INTO entry_labels (entry_seq, label_id, position)", &labels)?;
-        insert_links(self.conn, "INSERT OR IGNORE INTO entry_tags (entry_seq, tag, position)", &tags)?;
-        first.ok_or_else(|| StoreError::Decode("no entry to write".into()))
+/// The label and tag rows of entry `seq`, in order of position, added to
+/// `labels` and `tags`.
+fn push_list_rows<'t>(
+    seq: i64,
+    triggers: &[i64],
+    feelings: &[i64],
+    entry_tags: &'t [String],
+    labels: &mut Vec<(i64, i64, i64)>,
+    tags: &mut Vec<(i64, &'t str, i64)>,
+) {
+    for list in [triggers, feelings] {
+        labels.extend(list.iter().enumerate().map(|(pos, &id)| (seq, id, pos as i64)));
     }
+    tags.extend(entry_tags.iter().enumerate().map(|(pos, tag)| (seq, tag.as_str(), pos as i64)));
+}
+
+/// Writes new entries and their lists, in order, many rows per statement;
+/// returns the first new entry's number (the others follow it one by one).
+/// `rows` must not be empty.
+pub(crate) fn insert_entries(conn: &Connection, rows: &[NewEntry<'_>]) -> Result<i64, StoreError> {
+    let head = format!("INSERT INTO entries ({ENTRY_COLUMNS})");
+    let (mut first, mut labels, mut tags) = (None, Vec::new(), Vec::new());
+    for chunk in rows.chunks(ENTRIES_PER_STATEMENT) {
+        let mut stmt = conn.prepare_cached(&insert_sql(&head, chunk.len(), ENTRY_VALUES))?;
+        for (i, row) in chunk.iter().enumerate() {
+            bind_entry(&mut stmt, i * ENTRY_VALUES + 1, row.entry, &label_list(&row.triggers, &row.feelings))?;
+        }
+        let written = stmt.raw_execute()?;
+        // AUTOINCREMENT numbers the rows of one statement one after
+        // another, from one past the largest number ever used.
+        let last = conn.last_insert_rowid();
+        let start = last - (chunk.len() as i64 - 1);
+        if written != chunk.len() || start < 1 {
+            return Err(StoreError::Decode(format!("wrote {written} of {} entries", chunk.len())));
+        }
+        first.get_or_insert(start);
+        for (seq, row) in (start..).zip(chunk) {
+            push_list_rows(seq, &row.triggers, &row.feelings, &row.entry.tags, &mut labels, &mut tags);
+        }
+    }
+    insert_links(conn, ADD_LABELS, &labels)?;
+    insert_links(conn, ADD_TAGS, &tags)?;
+    first.ok_or_else(|| StoreError::Decode("no entry to write".into()))
 }
 
 /// Overwrites the content columns of entry `seq` (the id stays).
@@ -1567,19 +1589,10 @@ fn add_entry_lists(
     feelings: &[i64],
     tags: &[String],
 ) -> Result<(), StoreError> {
-    let mut add_label =
-        conn.prepare_cached("INSERT OR IGNORE INTO entry_labels (entry_seq, label_id, position) VALUES (?1, ?2, ?3)")?;
-    for list in [triggers, feelings] {
-        for (pos, id) in list.iter().enumerate() {
-            add_label.execute(params![seq, id, pos as i64])?;
-        }
-    }
-    let mut add_tag =
-        conn.prepare_cached("INSERT OR IGNORE INTO entry_tags (entry_seq, tag, position) VALUES (?1, ?2, ?3)")?;
-    for (pos, tag) in tags.iter().enumerate() {
-        add_tag.execute(params![seq, tag, pos as i64])?;
-    }
-    Ok(())
+    let (mut label_rows, mut tag_rows) = (Vec::new(), Vec::new());
+    push_list_rows(seq, triggers, feelings, tags, &mut label_rows, &mut tag_rows);
+    insert_links(conn, ADD_LABELS, &label_rows)?;
+    insert_links(conn, ADD_TAGS, &tag_rows)
 }
 
 /// The search rows of live entries, built from the tables; the caller adds

@@ -21,8 +21,8 @@ use super::plan::{
     write_trigger_plan,
 };
 use super::{
-    CACHE_KIB, EntryWriter, NewEntry, classify, find_label, follow_merges, index_new_checkins, index_new_entries,
-    insert_checkin_unindexed, insert_sql, label_ids_cached, not_on_list,
+    CACHE_KIB, NewEntry, classify, find_label, follow_merges, index_new_checkins, index_new_entries,
+    insert_checkin_unindexed, insert_entries, insert_rows, label_ids_cached, not_on_list,
 };
 use crate::error::StoreError;
 use crate::store::Store;
@@ -252,7 +252,6 @@ impl Importer {
         {
             let mut hash_known = tx.prepare_cached(HASH_KNOWN)?;
             let mut id_known = tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM entries WHERE id = ?1)")?;
-            let mut writer = EntryWriter::new(tx);
             // Written a run at a time, many rows per statement.
             let mut run = Vec::with_capacity(WRITE_RUN);
             for (hash, e) in &batch.entries {
@@ -272,13 +271,13 @@ impl Importer {
                 }
                 self.done += 1;
                 if run.len() == WRITE_RUN {
-                    self.first_entry.get_or_insert(writer.insert_many(&run)?);
+                    self.first_entry.get_or_insert(insert_entries(tx, &run)?);
                     run.clear();
                     progress(self.done);
                 }
             }
             if !run.is_empty() {
-                self.first_entry.get_or_insert(writer.insert_many(&run)?);
+                self.first_entry.get_or_insert(insert_entries(tx, &run)?);
             }
         }
         for (hash, c) in &batch.checkins {
@@ -306,16 +305,11 @@ impl Importer {
     /// The hashes and search rows of everything added, once all parts are in.
     fn finish(&mut self, tx: &Connection, progress: &mut dyn FnMut(usize)) -> Result<(), StoreError> {
         self.new_hashes.sort_unstable();
-        // Many rows per statement, as `EntryWriter` does.
-        for chunk in self.new_hashes.chunks(HASHES_PER_STATEMENT) {
-            let sql = insert_sql("INSERT OR IGNORE INTO import_hashes (hash, record_id)", chunk.len(), 2);
-            let mut remember = tx.prepare_cached(&sql)?;
-            for (i, (hash, id)) in chunk.iter().enumerate() {
-                remember.raw_bind_parameter(2 * i + 1, &hash.0[..])?;
-                remember.raw_bind_parameter(2 * i + 2, &id.as_uuid().as_bytes()[..])?;
-            }
-            remember.raw_execute()?;
-        }
+        let head = "INSERT OR IGNORE INTO import_hashes (hash, record_id)";
+        insert_rows(tx, head, 2, HASHES_PER_STATEMENT, &self.new_hashes, |stmt, first, (hash, id)| {
+            stmt.raw_bind_parameter(first, &hash.0[..])?;
+            stmt.raw_bind_parameter(first + 1, &id.as_uuid().as_bytes()[..])
+        })?;
         // Search rows last, all at once (see `index_new_entries`), gathered
         // in a larger buffer: FTS5 writes its pending terms out as a new
         // segment whenever they pass 1 MiB, and merges those segments as it
