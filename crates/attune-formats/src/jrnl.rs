@@ -104,11 +104,12 @@ fn shape(text: &str) -> String {
     out
 }
 
+/// One reading of (part of) a file; the halves of a big file each have one.
 struct Reader<'a> {
-    formats: Vec<String>,
+    formats: &'a [String],
     /// The format that read the last date: a file keeps to one, so it is tried first.
     last: Cell<usize>,
-    shapes: Vec<String>,
+    shapes: &'a [String],
     config: &'a Config,
     tz: &'a TimeZone,
 }
@@ -184,7 +185,7 @@ fn parse_split(input: &[u8], config: &Config, tz: &TimeZone, split_from: usize) 
         }
     }
     let shapes: Vec<String> = formats.iter().filter_map(|f| sample_shape(f)).collect();
-    let reader = || Reader { formats: formats.clone(), last: Cell::new(0), shapes: shapes.clone(), config, tz };
+    let reader = || Reader { formats: &formats, last: Cell::new(0), shapes: &shapes, config, tz };
 
     let cut = if text.len() >= split_from { entry_near_middle(text, &reader()) } else { None };
     let mut batch = match cut {
@@ -502,9 +503,9 @@ mod tests {
             entry_near_middle(
                 &file,
                 &Reader {
-                    formats: vec![parseable(OLD_TIMEFORMAT)],
+                    formats: &[parseable(OLD_TIMEFORMAT)],
                     last: Cell::new(0),
-                    shapes: vec![],
+                    shapes: &[],
                     config: &Config::default(),
                     tz: &utc(),
                 }
