@@ -1410,9 +1410,21 @@ const ENTRY_COLUMNS: &str = "id, occurred_ms, occurred_offset, occurred_zone, re
 const ENTRY_VALUES: usize = 16;
 
 /// `INSERT … VALUES (?, …), …` for `rows` rows of `per_row` values each.
+/// Built for every statement (it is the statement cache's key), so in one
+/// buffer rather than a string per row.
 fn insert_sql(head: &str, rows: usize, per_row: usize) -> String {
-    let one = format!("({})", vec!["?"; per_row].join(", "));
-    format!("{head} VALUES {}", vec![one; rows].join(", "))
+    let row_len = 3 * per_row + 2; // "(?, ?, …), "
+    let mut sql = String::with_capacity(head.len() + 8 + rows * row_len);
+    sql.push_str(head);
+    sql.push_str(" VALUES ");
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(?" } else { ", (?" });
+        for _ in 1..per_row {
+            sql.push_str(", ?");
+        }
+        sql.push(')');
+    }
+    sql
 }
 
 /// Binds one entry's row from parameter `first` (1-based) on.
@@ -2149,6 +2161,12 @@ mod tests {
         assert_eq!(fts_query("\"a\" AND (b OR c*)").as_deref(), Some("\"a\"* \"AND\"* \"b\"* \"OR\"* \"c\"*"));
         assert_eq!(fts_query("\" ( ) * : ^ -"), None);
         assert_eq!(fts_query("él no contesta").as_deref(), Some("\"él\"* \"no\"* \"contesta\"*"));
+    }
+
+    #[test]
+    fn insert_sql_lists_every_row() {
+        assert_eq!(insert_sql("INSERT INTO t (a)", 1, 1), "INSERT INTO t (a) VALUES (?)");
+        assert_eq!(insert_sql("INSERT INTO t (a, b, c)", 2, 3), "INSERT INTO t (a, b, c) VALUES (?, ?, ?), (?, ?, ?)");
     }
 
     #[test]
