@@ -141,11 +141,17 @@ pub fn run(args: ImportArgs, app: &App) -> CliResult {
     let (mut preview, imported) = match parsed {
         Parsed::Batch(b) => {
             let new_id = || app.new_id();
-            journal::import_batch(store, &b, format, app.now.timestamp(), &new_id, args.dry_run, &mut progress)
-                .map_err(|e| match e {
-                    ImportError::File(e) => located(e),
-                    ImportError::Store(e) => nothing(e),
-                })?
+            let done =
+                journal::import_batch(store, &b, format, app.now.timestamp(), &new_id, args.dry_run, &mut progress)
+                    .map_err(|e| match e {
+                        ImportError::File(e) => located(e),
+                        ImportError::Store(e) => nothing(e),
+                    })?;
+            // The command ends here: the system takes the read file back at
+            // once, where freeing its records one by one (five strings each)
+            // would only hold the summary back.
+            std::mem::forget(b);
+            done
         }
         Parsed::Attune(doc) => {
             let (batch, preview) = journal::from_document(*doc, app.now.timestamp()).map_err(located)?;
