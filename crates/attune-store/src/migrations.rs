@@ -140,6 +140,7 @@ CREATE TABLE undo_log (
 CREATE INDEX undo_log_pending ON undo_log (id) WHERE undone = 0;
 "#;
 
+/// Every migration, oldest first. Append only.
 /// 3: per-journal settings (country for safety resources, safety mode, …).
 /// They live inside the encrypted database, not in the plain config file,
 /// because some of them (safety mode) are themselves private.
@@ -419,47 +420,6 @@ DROP TABLE import_hashes;
 ALTER TABLE import_hashes_new RENAME TO import_hashes;
 "#;
 
-/// Faster imports (issue 7): the search tables keep only which rows hold
-/// a word (`detail = none`), not where in which field. Search asks for the
-/// rows holding every word's prefix and nothing more (`store::fts_query`:
-/// no phrases, no columns, no ranking), so the positions were never read;
-/// they were most of the index and of the work of indexing. Without
-/// positions a query word must be a single token, so the tokenizer keeps
-/// marks inside words (`M*`): a Hindi, Thai or Arabic word with its vowel
-/// signs is one word, and `store::query_words` splits a search the same
-/// way. Accents still fold away (`remove_diacritics`). Every live record is
-/// indexed again, in row order and with a large term buffer: FTS5 writes
-/// its buffer out whenever a row number goes back, so in any other order
-/// it would write and merge once per row.
-const SEARCH_ROWS_ONLY: &str = r#"
-DROP TABLE entries_fts;
-CREATE VIRTUAL TABLE entries_fts USING fts5 (
-    situation, thoughts, fear, helped, labels, tags,
-    content = '', contentless_delete = 1, detail = none,
-    tokenize = 'unicode61 remove_diacritics 2 categories ''L* M* N* Co'''
-);
-INSERT INTO entries_fts (entries_fts, rank) VALUES ('hashsize', 67108864);
-INSERT INTO entries_fts (rowid, situation, thoughts, fear, helped, labels, tags)
-SELECT e.seq, e.situation, e.thoughts, e.fear, e.helped,
-       coalesce((SELECT group_concat(l.name || ' ' || l.slug, ' ')
-                   FROM entry_labels el JOIN labels l ON l.id = el.label_id
-                  WHERE el.entry_seq = e.seq), ''),
-       coalesce((SELECT group_concat(t.tag, ' ') FROM entry_tags t WHERE t.entry_seq = e.seq), '')
-  FROM entries e
- WHERE e.deleted_at IS NULL
- ORDER BY e.seq;
-INSERT INTO entries_fts (entries_fts, rank) VALUES ('hashsize', 1048576);
-
-DROP TABLE checkins_fts;
-CREATE VIRTUAL TABLE checkins_fts USING fts5 (
-    note,
-    content = '', contentless_delete = 1, detail = none,
-    tokenize = 'unicode61 remove_diacritics 2 categories ''L* M* N* Co'''
-);
-INSERT INTO checkins_fts (rowid, note)
-SELECT seq, note FROM checkins WHERE deleted_at IS NULL AND note <> '' ORDER BY seq;
-"#;
-
 /// Every migration, oldest first. Append only.
 const MIGRATIONS: &[&str] = &[
     V1,
@@ -473,7 +433,6 @@ const MIGRATIONS: &[&str] = &[
     CONTENTLESS_FTS,
     LABEL_LISTS,
     IMPORT_HASH_BYTES,
-    SEARCH_ROWS_ONLY,
 ];
 
 /// The schema version this build writes.
@@ -537,7 +496,6 @@ mod tests {
         "dda38ea779331624d8b59ed752fc0cf26e0757ae10cbb8bdb24c3b6db3128e4c",
         "863b476bb862203553427cd286904eb32499eab7e36f47592ea89cd0f90e66a8",
         "d144a2f230ad7e676f245337473433b4df004fce5587e5f0235024221cf7176d",
-        "f74ed45ef58b2e4659ee97cd1af90933474f7e6db9da3e93b9e2572d254aded0",
     ];
 
     #[test]
@@ -1001,67 +959,5 @@ mod tests {
         // A list out of step with its rows is caught.
         raw.execute("UPDATE entries SET label_list = '2' WHERE seq = 1", []).unwrap();
         assert!(!store.integrity_ok().unwrap());
-    }
-
-    /// Search rows without positions: a journal from just before is indexed
-    /// again (live records only) into tables that keep no positions, where a
-    /// word keeps its marks; every word, its start and all words together
-    /// still find their record, and edits keep search right.
-    #[test]
-    fn search_without_positions_upgrades_an_older_journal() {
-        use crate::Store;
-
-        let (dir, _) = journal_just_before(SEARCH_ROWS_ONLY, |conn| {
-            conn.execute_batch(
-                r#"
-                INSERT INTO labels (id, kind, slug, name) VALUES (1, 'trigger', 'late-reply', 'Late or no reply');
-                INSERT INTO entries (seq, id, occurred_ms, occurred_offset, recorded_ms, recorded_offset,
-                                     situation, thoughts, fear, helped, deleted_at, label_list)
-                VALUES (1, '01890000-0000-7000-8000-000000000001', 1700000000000, 0, 1700000000000, 0,
-                        'उसने जवाब नहीं दिया', 'he did not answer', 'ไม่ตอบ', 'café', NULL, '1'),
-                       (2, '01890000-0000-7000-8000-000000000002', 1700000001000, 0, 1700000001000, 0,
-                        'Deleted earlier', '', '', '', 1700000002000, ''),
-                       (3, '01890000-0000-7000-8000-000000000003', 1700000003000, 0, 1700000003000, 0,
-                        'A quiet evening', '', '', '', NULL, '');
-                INSERT INTO entry_labels (entry_seq, label_id, position) VALUES (1, 1, 0);
-                INSERT INTO entry_tags (entry_seq, tag, position) VALUES (1, 'weekend', 0);
-                INSERT INTO checkins (seq, id, at_ms, at_offset, security, note)
-                VALUES (1, '01890000-0000-7000-8000-000000000004', 1700000200000, 0, 6, 'बात की');
-                INSERT INTO entries_fts (rowid, situation, thoughts, fear, helped, labels, tags)
-                VALUES (1, 'उसने जवाब नहीं दिया', 'he did not answer', 'ไม่ตอบ', 'café',
-                        'Late or no reply late-reply', 'weekend'),
-                       (3, 'A quiet evening', '', '', '', '', '');
-                INSERT INTO checkins_fts (rowid, note) VALUES (1, 'बात की');
-                "#,
-            )
-            .unwrap();
-        });
-
-        let mut store = Store::open(dir.path(), None).unwrap();
-        let raw = Connection::open(dir.path().join(crate::DB_FILE)).unwrap();
-        for table in ["entries_fts", "checkins_fts"] {
-            let sql: String =
-                raw.query_row("SELECT sql FROM sqlite_master WHERE name = ?1", [table], |r| r.get(0)).unwrap();
-            assert!(sql.contains("detail = none") && sql.contains("M*"), "{sql}");
-        }
-        let count = |store: &Store, words: &str| store.search(words, 10).unwrap().1;
-        for word in ["जवाब", "नहीं", "दिया", "answer", "ไม่ตอบ", "cafe", "café", "late", "reply", "weekend", "quiet"]
-        {
-            assert_eq!(count(&store, word), 1, "{word}");
-        }
-        assert_eq!(count(&store, "नहीं answer"), 1, "all words together");
-        assert_eq!(count(&store, "नही"), 1, "the start of a word");
-        assert_eq!(count(&store, "ไม่"), 1, "the start of a Thai word");
-        assert_eq!(count(&store, "बात"), 1, "check-in notes");
-        assert_eq!(count(&store, "deleted"), 0, "deleted entries stay out");
-        assert_eq!(count(&store, "evening answer"), 0, "every word must match in the same record");
-        let mut entry = store.entry(3).unwrap().entry;
-        entry.situation = "शांत शाम".into();
-        store.update_entry(&entry).unwrap();
-        assert_eq!(count(&store, "quiet"), 0);
-        assert_eq!(count(&store, "शांत"), 1);
-        assert!(store.integrity_ok().unwrap());
-        let rows: i64 = raw.query_row("SELECT count(*) FROM entries_fts", [], |r| r.get(0)).unwrap();
-        assert_eq!(rows, 2);
     }
 }

@@ -103,16 +103,6 @@ const IMPORT_CACHE_KIB: i64 = 512 * 1024;
 const FTS_BUFFER: i64 = 1024 * 1024;
 const IMPORT_FTS_BUFFER: i64 = 64 * 1024 * 1024;
 
-/// The search table's buffer setting; FTS5's default when none is stored.
-fn fts_buffer(conn: &Connection) -> Result<i64, StoreError> {
-    let stored = conn.query_row("SELECT v FROM entries_fts_config WHERE k = 'hashsize'", [], |r| r.get(0));
-    match stored {
-        Ok(bytes) => Ok(bytes),
-        Err(rusqlite::Error::QueryReturnedNoRows) => Ok(FTS_BUFFER),
-        Err(e) => Err(e.into()),
-    }
-}
-
 fn set_fts_buffer(conn: &Connection, bytes: i64) -> Result<(), StoreError> {
     conn.execute("INSERT INTO entries_fts (entries_fts, rank) VALUES ('hashsize', ?1)", [bytes])?;
     Ok(())
@@ -327,10 +317,9 @@ impl Importer {
         // setting is stored in the table, so it is put back in the same
         // transaction.
         if let Some(from) = self.first_entry {
-            let found = fts_buffer(tx)?;
             set_fts_buffer(tx, IMPORT_FTS_BUFFER)?;
             index_new_entries(tx, from)?;
-            set_fts_buffer(tx, found)?;
+            set_fts_buffer(tx, FTS_BUFFER)?;
         }
         if let Some(from) = self.first_checkin {
             index_new_checkins(tx, from)?;
