@@ -119,6 +119,9 @@ impl From<StoreError> for CliError {
             }
             StoreError::Ambiguous { .. } => (Exit::User, None),
             StoreError::Label(_) => (Exit::User, None),
+            StoreError::KeyFileTooNew { .. } => {
+                (Exit::Storage, Some("update attune to the newest version; nothing was changed".into()))
+            }
             StoreError::KeyFile { .. } => {
                 (Exit::Storage, Some("restore the key file from a backup (`<backup>.key.json`)".into()))
             }

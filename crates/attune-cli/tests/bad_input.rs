@@ -313,6 +313,8 @@ fn cases() -> Vec<Case> {
         refuse("key file wrong ciphertext length", &["list"]).setup(Setup::KeyFile(Some(
             br#"{"version":1,"encryption":"xchacha20poly1305","kdf":"argon2id","m_cost_kib":8192,"t_cost":1,"p_cost":1,"salt":"AAAAAAAAAAAAAAAAAAAAAA==","nonce":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","ciphertext":"AAAA"}"#.to_vec(),
         ))),
+        refuse("key file from a newer attune", &["list"])
+            .setup(Setup::KeyFile(Some(br#"{"version":7,"encryption":"none","later":[1]}"#.to_vec()))),
         refuse("key file says plain", &["list"])
             .setup(Setup::KeyFile(Some(br#"{"version":1,"encryption":"none"}"#.to_vec()))),
         refuse("key file missing", &["list"]).setup(Setup::KeyFile(None)),

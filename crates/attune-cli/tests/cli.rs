@@ -155,6 +155,23 @@ fn bad_input_is_refused_specifically_and_nothing_is_written() {
 }
 
 #[test]
+fn a_key_file_from_a_newer_attune_says_to_update_not_to_restore() {
+    let s = Sandbox::new();
+    s.init();
+    s.run(&["log", "a quiet worry"]);
+    // A later format may bring fields this attune does not know.
+    let newer = br#"{"version":9,"encryption":"xchacha20poly1305","kdf":"balloon","sealed_by":"hardware"}"#;
+    std::fs::write(s.store().join("key.json"), newer).unwrap();
+    let before = s.snapshot_files();
+    let (code, err) = s.fail(&["list"]);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("was written by a newer attune (format version 9"), "{err}");
+    assert!(err.contains("update attune"), "{err}");
+    assert!(!err.contains("restore"), "restoring an older key file is the wrong advice: {err}");
+    assert_eq!(s.snapshot_files(), before);
+}
+
+#[test]
 fn missing_store_says_how_to_create_one() {
     let s = Sandbox::new();
     let (code, err) = s.fail(&["list"]);

@@ -69,6 +69,18 @@ pub enum StoreError {
         /// What is wrong.
         message: String,
     },
+    /// A key file written by a newer attune. Nothing was changed.
+    #[error(
+        "the key file {path} was written by a newer attune (format version {found}, this version knows up to {known})"
+    )]
+    KeyFileTooNew {
+        /// Where.
+        path: PathBuf,
+        /// Its format version.
+        found: u32,
+        /// The newest format version this build knows.
+        known: u32,
+    },
     /// A record in the database that no longer decodes (should never happen).
     #[error("a stored record could not be read: {0}")]
     Decode(String),

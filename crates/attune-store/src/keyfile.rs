@@ -225,6 +225,33 @@ struct Json {
     page_hmac: Option<String>,
 }
 
+/// Only the version, read first: a newer attune's key file may carry fields
+/// this one does not know, and must still be told apart from a damaged one.
+#[derive(serde::Deserialize)]
+struct VersionOnly {
+    version: u32,
+}
+
+/// Why a key file was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Refused {
+    /// Written by a newer attune, in this format version.
+    Newer(u32),
+    /// Anything else, as the sentence a person sees.
+    Invalid(String),
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::Newer(found) => {
+                write!(f, "it has format version {found}, but this attune knows up to {VERSION}; update attune")
+            }
+            Refused::Invalid(message) => f.write_str(message),
+        }
+    }
+}
+
 impl KeyFile {
     /// Serialises to the bytes written to `key.json`.
     pub(crate) fn to_bytes(&self) -> Vec<u8> {
@@ -262,15 +289,20 @@ impl KeyFile {
         bytes
     }
 
-    /// Parses and checks `key.json`; `Err` carries a sentence for `KeyFile`.
-    pub(crate) fn parse(bytes: &[u8]) -> Result<KeyFile, String> {
-        let json: Json = serde_json::from_slice(bytes).map_err(|e| format!("it is not valid: {e}"))?;
-        if json.version > VERSION {
-            return Err(format!(
-                "it has format version {}, but this attune knows up to {VERSION}; update attune",
-                json.version
-            ));
+    /// Parses and checks `key.json`.
+    pub(crate) fn parse(bytes: &[u8]) -> Result<KeyFile, Refused> {
+        if let Ok(VersionOnly { version }) = serde_json::from_slice(bytes)
+            && version > VERSION
+        {
+            return Err(Refused::Newer(version));
         }
+        Self::parse_known(bytes).map_err(Refused::Invalid)
+    }
+
+    /// Parses a key file of a version this attune knows; `Err` is the
+    /// sentence a person sees.
+    fn parse_known(bytes: &[u8]) -> Result<KeyFile, String> {
+        let json: Json = serde_json::from_slice(bytes).map_err(|e| format!("it is not valid: {e}"))?;
         if json.version < VERSION_SHA512_PAGES {
             return Err(format!("format version {} is unknown", json.version));
         }
@@ -329,7 +361,7 @@ impl KeyFile {
 /// for an encrypted journal's key file, `Ok(false)` for a plain one, `Err`
 /// with the sentence a person would see. For diagnostics and fuzzing.
 pub fn inspect(bytes: &[u8]) -> Result<bool, String> {
-    KeyFile::parse(bytes).map(|kf| kf.is_encrypted())
+    KeyFile::parse(bytes).map(|kf| kf.is_encrypted()).map_err(|refused| refused.to_string())
 }
 
 /// Everything about the wrapping except the secret: tampering with any of it
@@ -416,7 +448,10 @@ pub(crate) fn read(dir: &Path) -> Result<Option<KeyFile>, StoreError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(StoreError::io("reading", &path, e)),
     };
-    KeyFile::parse(&bytes).map(Some).map_err(|message| StoreError::KeyFile { path, message })
+    KeyFile::parse(&bytes).map(Some).map_err(|refused| match refused {
+        Refused::Newer(found) => StoreError::KeyFileTooNew { path, found, known: VERSION },
+        Refused::Invalid(message) => StoreError::KeyFile { path, message },
+    })
 }
 
 /// Replaces `<dir>/key.json` atomically (see [`write_atomic`]).
@@ -495,6 +530,7 @@ mod tests {
         for (text, reason) in [
             ("", "not valid"),
             (r#"{"version":3,"encryption":"none"}"#, "update attune"),
+            (r#"{"version":3,"encryption":"none","a_later_field":true}"#, "update attune"),
             (r#"{"version":0,"encryption":"none"}"#, "unknown"),
             (r#"{"version":1,"encryption":"none","page_hmac":"sha256"}"#, "needs format version 2"),
             (r#"{"version":2,"encryption":"xchacha20poly1305","kdf":"argon2id"}"#, "'page_hmac' is missing"),
@@ -510,9 +546,10 @@ mod tests {
                 "beyond",
             ),
         ] {
-            let err = KeyFile::parse(text.as_bytes()).unwrap_err();
+            let err = KeyFile::parse(text.as_bytes()).unwrap_err().to_string();
             assert!(err.contains(reason), "{text}: {err}");
         }
+        assert_eq!(KeyFile::parse(br#"{"version":3,"x":1}"#), Err(Refused::Newer(3)));
     }
 
     proptest::proptest! {
