@@ -148,8 +148,8 @@ pub fn run(args: ImportArgs, app: &App) -> CliResult {
                         ImportError::Store(e) => nothing(e),
                     })?;
             // The command ends here: the system takes the read file back at
-            // once, where freeing its records one by one (five strings each)
-            // would only hold the summary back.
+            // once, where freeing its records one by one would only hold the
+            // summary back.
             std::mem::forget(b);
             done
         }
