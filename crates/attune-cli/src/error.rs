@@ -101,7 +101,9 @@ impl From<StoreError> for CliError {
                 Exit::Storage,
                 Some("restore from a backup (`attune backup` makes one); attune did not change the file".into()),
             ),
-            StoreError::TooNew { .. } => (Exit::Storage, Some("update attune to the newest version".into())),
+            StoreError::TooNew { .. } | StoreError::KeyFileTooNew { .. } => {
+                (Exit::Storage, Some("update attune to the newest version; nothing was changed".into()))
+            }
             StoreError::Busy => (
                 Exit::Storage,
                 Some("wait a moment and try again; close other attune windows if this keeps happening".into()),
@@ -119,9 +121,6 @@ impl From<StoreError> for CliError {
             }
             StoreError::Ambiguous { .. } => (Exit::User, None),
             StoreError::Label(_) => (Exit::User, None),
-            StoreError::KeyFileTooNew { .. } => {
-                (Exit::Storage, Some("update attune to the newest version; nothing was changed".into()))
-            }
             StoreError::KeyFile { .. } => {
                 (Exit::Storage, Some("restore the key file from a backup (`<backup>.key.json`)".into()))
             }

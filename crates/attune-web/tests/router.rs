@@ -244,6 +244,22 @@ async fn lock_and_unlock_with_the_passphrase() {
 }
 
 #[tokio::test]
+async fn a_journal_from_a_newer_attune_says_to_update_and_changes_nothing() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    w.call(w.post("/lock", &[])).await;
+    let key_file = w.dir.join("key.json");
+    let text = std::fs::read_to_string(&key_file).unwrap();
+    let newer = text.replacen("\"version\": 2,", "\"version\": 99,", 1);
+    assert_ne!(newer, text, "the key file names its version: {text}");
+    std::fs::write(&key_file, &newer).unwrap();
+    let (status, _, html) = w.call(w.post("/unlock", &[("passphrase", PASS)])).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(html.contains("newer attune"), "{html}");
+    assert!(html.contains("Update attune to its newest version"), "{html}");
+    assert_eq!(std::fs::read_to_string(&key_file).unwrap(), newer, "the key file is left as it was");
+}
+
+#[tokio::test]
 async fn first_start_refuses_short_or_differing_passphrases() {
     let mut w = new_web(Duration::from_secs(900));
     let (_, resp, _) = w.call(w.get(&format!("/open?token={}", w.token))).await;

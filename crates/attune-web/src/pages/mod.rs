@@ -81,7 +81,12 @@ impl IntoResponse for WebError {
                     }
                     _ => StatusCode::INTERNAL_SERVER_ERROR,
                 };
-                (status, format!("The journal could not be read or written: {e}. Nothing was changed."))
+                let mut message = format!("The journal could not be read or written: {e}. Nothing was changed.");
+                if let Some(advice) = store_advice(&e) {
+                    message.push(' ');
+                    message.push_str(advice);
+                }
+                (status, message)
             }
             WebError::Internal(m) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -93,6 +98,24 @@ impl IntoResponse for WebError {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, page.message).into_response(),
         }
+    }
+}
+
+/// What a person can do about a store error, where there is something to
+/// do; the web app's words for the hints the CLI gives.
+fn store_advice(e: &StoreError) -> Option<&'static str> {
+    match e {
+        StoreError::Busy => Some("Wait a moment and try again; if it keeps happening, close other attune windows."),
+        StoreError::DiskFull | StoreError::DiskIo(_) => {
+            Some("Check that the disk has free space and is still connected, then try again.")
+        }
+        StoreError::ReadOnly(_) => {
+            Some("The journal's folder cannot be written to: check its permissions, or whether the disk is read-only.")
+        }
+        StoreError::TooNew { .. } | StoreError::KeyFileTooNew { .. } => {
+            Some("Update attune to its newest version, then start it again.")
+        }
+        _ => None,
     }
 }
 
@@ -188,5 +211,45 @@ impl Fields {
                 .map(Some)
                 .map_err(|_| WebError::User(format!("{label}: '{v}' is not a whole number; nothing was saved."))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::path::PathBuf;
+
+    use http_body_util::BodyExt;
+
+    use super::*;
+
+    async fn page(e: StoreError) -> (StatusCode, String) {
+        let resp = WebError::Store(e).into_response();
+        let status = resp.status();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8(bytes.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_store_error_page_says_what_to_do_when_there_is_something() {
+        let dir = PathBuf::from("/somewhere/journal");
+        let (status, html) = page(StoreError::Busy).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(html.contains("Nothing was changed. Wait a moment and try again"), "{html}");
+        let (status, html) = page(StoreError::DiskFull).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(html.contains("free space"), "{html}");
+        let (_, html) = page(StoreError::DiskIo(dir.clone())).await;
+        assert!(html.contains("still connected"), "{html}");
+        let (_, html) = page(StoreError::ReadOnly(dir.clone())).await;
+        assert!(html.contains("check its permissions"), "{html}");
+        let (status, html) = page(StoreError::TooNew { found: 99, known: 12 }).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(html.contains("newer attune (schema 99"), "{html}");
+        assert!(html.contains("Update attune to its newest version"), "{html}");
+        // Nothing a person could do: the message alone, no invented advice.
+        let (_, html) = page(StoreError::Corrupt(dir)).await;
+        assert!(html.contains("damaged or not an attune journal. Nothing was changed.</p>"), "{html}");
     }
 }
