@@ -79,6 +79,8 @@ pub enum Command {
     Passphrase,
     /// Write an encrypted, consistent copy of the journal.
     Backup(BackupArgs),
+    /// Put a backup back in place of the journal; the journal there now is kept aside, never deleted.
+    Restore(RestoreArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions(CompletionArgs),
     /// Print the manual page, or write one per command into a directory.
@@ -390,6 +392,16 @@ pub enum DraftAction {
 #[derive(Debug, Args)]
 pub struct BackupArgs {
     /// Where to write the copy (must not exist yet). The key file goes beside it.
+    pub file: PathBuf,
+}
+
+/// `attune restore`.
+#[derive(Debug, Args)]
+#[command(after_help = "The backup is checked before anything moves: it must open with the \
+passphrase it was made with. The journal there now, if any, is moved whole (drafts too) to a \
+folder beside it named '<journal>.before-restore-<time>'. Close `attune serve` first.")]
+pub struct RestoreArgs {
+    /// The copy `attune backup` wrote; its key file `<FILE>.key.json` must be beside it.
     pub file: PathBuf,
 }
 

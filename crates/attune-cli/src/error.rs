@@ -99,7 +99,7 @@ impl From<StoreError> for CliError {
             ),
             StoreError::Corrupt(_) => (
                 Exit::Storage,
-                Some("restore from a backup (`attune backup` makes one); attune did not change the file".into()),
+                Some("put a backup back with `attune restore FILE` (`attune backup` makes one); attune did not change the file".into()),
             ),
             StoreError::TooNew { .. } | StoreError::KeyFileTooNew { .. } => {
                 (Exit::Storage, Some("update attune to the newest version; nothing was changed".into()))

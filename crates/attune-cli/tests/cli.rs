@@ -294,6 +294,46 @@ fn backup_is_encrypted_and_complete() {
 }
 
 #[test]
+fn restore_puts_a_backup_back_and_keeps_the_journal_it_replaces() {
+    let s = Sandbox::new();
+    s.init();
+    s.run(&["log", "written before the backup"]);
+    let backup = s.dir.path().join("backup.db");
+    s.run(&["backup", backup.to_str().unwrap()]);
+    s.run(&["log", "written after the backup"]);
+
+    // Refused: nothing moves.
+    let before = s.snapshot_files();
+    let (code, err) = s.fail(&["restore", s.dir.path().join("nope.db").to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("there is no backup at") && err.contains("nope.db"), "{err}");
+    std::fs::write(s.pass_file(), "not the passphrase").unwrap();
+    let (code, err) = s.fail(&["restore", backup.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("does not open this backup; nothing was changed"), "{err}");
+    assert_eq!(s.snapshot_files(), before);
+    std::fs::remove_file(s.pass_file()).unwrap(); // the sandbox writes the right one again
+
+    let out = s.run(&["restore", backup.to_str().unwrap()]);
+    assert!(out.contains("Restored the backup"), "{out}");
+    assert!(out.contains("Nothing was deleted."), "{out}");
+    let list = s.run(&["list"]);
+    assert!(list.contains("written before the backup"), "{list}");
+    assert!(!list.contains("written after the backup"), "{list}");
+
+    // The replaced journal is beside it, whole, and opens as it was.
+    let aside: Vec<_> = std::fs::read_dir(s.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("journal.before-restore-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert!(out.contains(&aside[0].display().to_string()), "the output says where: {out}");
+    let old = s.cmd().env("ATTUNE_STORE", &aside[0]).args(["list"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&old.stdout).contains("written after the backup"));
+}
+
+#[test]
 fn unencrypted_journal_works_without_a_passphrase() {
     let s = Sandbox::new();
     let out = s.cmd().env_remove("ATTUNE_PASSPHRASE_COMMAND").args(["init", "--no-encryption"]).output().unwrap();

@@ -442,15 +442,19 @@ pub(crate) fn unwrap(wrapped: &Wrapped, passphrase: &Passphrase) -> Result<DataK
 /// Reads `<dir>/key.json`; `Ok(None)` when there is none. A leftover
 /// `key.json.tmp` is never looked at.
 pub(crate) fn read(dir: &Path) -> Result<Option<KeyFile>, StoreError> {
-    let path = dir.join(KEY_FILE);
-    let bytes = match fs::read(&path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(StoreError::io("reading", &path, e)),
-    };
-    KeyFile::parse(&bytes).map(Some).map_err(|refused| match refused {
-        Refused::Newer(found) => StoreError::KeyFileTooNew { path, found, known: VERSION },
-        Refused::Invalid(message) => StoreError::KeyFile { path, message },
+    match read_file(&dir.join(KEY_FILE)) {
+        Err(StoreError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        other => other.map(Some),
+    }
+}
+
+/// Reads and parses the key file at `path` (a journal's, or a backup's
+/// `<backup>.key.json`).
+pub(crate) fn read_file(path: &Path) -> Result<KeyFile, StoreError> {
+    let bytes = fs::read(path).map_err(|e| StoreError::io("reading", path, e))?;
+    KeyFile::parse(&bytes).map_err(|refused| match refused {
+        Refused::Newer(found) => StoreError::KeyFileTooNew { path: path.to_path_buf(), found, known: VERSION },
+        Refused::Invalid(message) => StoreError::KeyFile { path: path.to_path_buf(), message },
     })
 }
 

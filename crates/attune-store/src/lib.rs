@@ -25,7 +25,9 @@ pub use error::StoreError;
 pub use keyfile::{DataKey, KdfParams, Passphrase, Protection};
 pub use store::import::{ImportBatch, ImportCounts};
 pub use store::plan::Numbered;
-pub use store::{CheckinFilter, CheckinRow, EntryFilter, EntryRow, RecordRef, SearchHit, Store, Undone};
+pub use store::{
+    CheckinFilter, CheckinRow, EntryFilter, EntryRow, RecordRef, Restored, SearchHit, Store, Undone, backup_key_file,
+};
 
 /// File name of the database inside a store directory.
 pub const DB_FILE: &str = "attune.db";

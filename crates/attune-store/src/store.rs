@@ -6,7 +6,7 @@
 //! of each public method.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs;
+use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -924,9 +924,7 @@ impl Store {
     /// backup API) and the key file beside it as `<dest>.key.json`.
     /// Refuses to overwrite an existing file.
     pub fn backup(&self, dest: &Path) -> Result<PathBuf, StoreError> {
-        let mut key_name = dest.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-        key_name.push(".key.json");
-        let key_dest = dest.with_file_name(key_name);
+        let key_dest = backup_key_file(dest);
         for path in [dest, key_dest.as_path()] {
             if path.exists() {
                 return Err(already_there(path));
@@ -951,6 +949,68 @@ impl Store {
             return Err(e);
         }
         Ok(key_dest)
+    }
+
+    /// Whether the backup at `backup` (with its `<backup>.key.json`) is
+    /// encrypted, so a caller knows whether [`Store::restore`] needs a
+    /// passphrase. Either file missing or a bad key file is an error.
+    pub fn probe_backup(backup: &Path) -> Result<bool, StoreError> {
+        fs::metadata(backup).map_err(|e| StoreError::io("reading", backup, e))?;
+        Ok(keyfile::read_file(&backup_key_file(backup))?.is_encrypted())
+    }
+
+    /// Puts a backup made by [`Store::backup`] (`backup` and
+    /// `<backup>.key.json`) in place of the journal in `dir`.
+    ///
+    /// The backup is copied into a new folder beside `dir`, unlocked with
+    /// `passphrase` (the one it had when it was made; `None` for a plain
+    /// backup), brought to this version's schema and checked. Only then is
+    /// the journal in `dir`, if there is one, moved aside whole (drafts and
+    /// all) to `<dir>.before-restore-<time>`, and the new folder renamed to
+    /// `dir`. Nothing is deleted, and a failure before the renames leaves
+    /// `dir` as it was. Another attune with the journal open (`attune serve`)
+    /// keeps writing to the folder that was moved aside, so close it first.
+    pub fn restore(dir: &Path, backup: &Path, passphrase: Option<&Passphrase>) -> Result<Restored, StoreError> {
+        let encrypted = Self::probe_backup(backup)?;
+        let key_src = backup_key_file(backup);
+        let Some(name) = dir.file_name().and_then(|n| n.to_str()) else {
+            let e = std::io::Error::new(std::io::ErrorKind::InvalidInput, "give the journal's folder by its name");
+            return Err(StoreError::io("restoring into", dir, e));
+        };
+        let parent = fsutil::parent_of(dir);
+        let staging = parent.join(format!(".{name}.restoring"));
+        // Left by a restore that was interrupted; never a journal in use.
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(|e| StoreError::io("removing", &staging, e))?;
+        }
+        fsutil::create_private_dir(&staging)?;
+        let checked = copy_and_check_backup(&staging, backup, &key_src, encrypted, passphrase);
+        let key = match checked {
+            Ok(key) => key,
+            Err(e) => {
+                let _ = fs::remove_dir_all(&staging);
+                return Err(e);
+            }
+        };
+        let previous = if dir.exists() {
+            let aside = aside_name(parent, name);
+            if let Err(e) = fs::rename(dir, &aside) {
+                let _ = fs::remove_dir_all(&staging);
+                return Err(StoreError::io("moving aside", dir, e));
+            }
+            Some(aside)
+        } else {
+            None
+        };
+        if let Err(e) = fs::rename(&staging, dir) {
+            if let Some(aside) = &previous {
+                let _ = fs::rename(aside, dir);
+            }
+            let _ = fs::remove_dir_all(&staging);
+            return Err(StoreError::io("restoring into", dir, e));
+        }
+        fsutil::sync_dir(parent)?;
+        Ok(Restored { key, previous })
     }
 
     fn copy_database(&self, dest: &Path) -> Result<(), StoreError> {
@@ -1132,6 +1192,69 @@ fn read_wrapped(dir: &Path) -> Result<keyfile::Wrapped, StoreError> {
         None if dir.join(DB_FILE).exists() => Err(missing_key_file(dir)),
         None => Err(StoreError::Missing(dir.to_path_buf())),
     }
+}
+
+/// What [`Store::restore`] did.
+#[derive(Debug)]
+pub struct Restored {
+    /// The restored journal's data key (`None` when it is not encrypted), to cache.
+    pub key: Option<DataKey>,
+    /// Where the journal that was there before now is, whole (`None` if there was none).
+    pub previous: Option<PathBuf>,
+}
+
+/// Where [`Store::backup`] writes the key file of the copy at `backup`.
+pub fn backup_key_file(backup: &Path) -> PathBuf {
+    let mut name = backup.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".key.json");
+    backup.with_file_name(name)
+}
+
+/// Copies a backup's two files into the empty folder `staging` as a
+/// journal, unlocks it, migrates it and checks it. Errors name the backup's
+/// files, not the staging copies.
+fn copy_and_check_backup(
+    staging: &Path,
+    backup: &Path,
+    key_src: &Path,
+    encrypted: bool,
+    passphrase: Option<&Passphrase>,
+) -> Result<Option<DataKey>, StoreError> {
+    for (from, to) in [(backup, DB_FILE), (key_src, KEY_FILE)] {
+        let to = staging.join(to);
+        fs::copy(from, &to).map_err(|e| StoreError::io("copying", from, e))?;
+        File::open(&to).and_then(|f| f.sync_all()).map_err(|e| StoreError::io("syncing", &to, e))?;
+    }
+    fsutil::make_private_dir(staging)?;
+    let named = |e: StoreError| match e {
+        StoreError::Corrupt(_) => StoreError::Corrupt(backup.to_path_buf()),
+        StoreError::KeyFile { message, .. } => StoreError::KeyFile { path: key_src.to_path_buf(), message },
+        other => other,
+    };
+    let key = if encrypted {
+        Some(Store::unlock(staging, passphrase.ok_or(StoreError::NeedsKey)?).map_err(named)?)
+    } else {
+        None
+    };
+    let store = Store::open(staging, key.as_ref()).map_err(named)?;
+    if !store.integrity_ok()? {
+        return Err(StoreError::Corrupt(backup.to_path_buf()));
+    }
+    drop(store);
+    fsutil::sync_dir(staging)?;
+    Ok(key)
+}
+
+/// A new name beside `name` for the journal a restore replaces.
+fn aside_name(parent: &Path, name: &str) -> PathBuf {
+    let stamp = jiff::Timestamp::now().strftime("%Y%m%d-%H%M%S").to_string();
+    let mut path = parent.join(format!("{name}.before-restore-{stamp}"));
+    let mut n = 1;
+    while path.exists() {
+        n += 1;
+        path = parent.join(format!("{name}.before-restore-{stamp}-{n}"));
+    }
+    path
 }
 
 fn already_there(path: &Path) -> StoreError {

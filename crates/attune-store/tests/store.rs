@@ -699,6 +699,119 @@ fn a_backup_opens_with_the_same_key_and_holds_the_data() {
     assert!(raw.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).is_err());
 }
 
+/// Every file under `dir` with its bytes, to show that a refused restore changed nothing.
+fn folder_bytes(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for item in fs::read_dir(dir).unwrap() {
+        let path = item.unwrap().path();
+        if path.is_dir() {
+            out.extend(folder_bytes(&path));
+        } else {
+            out.insert(path.clone(), fs::read(&path).unwrap());
+        }
+    }
+    out
+}
+
+/// The names in the folder that holds the journal, to show nothing was left beside it.
+fn names_beside(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_restore_puts_the_backup_back_and_keeps_the_journal_it_replaces() {
+    let mut f = fixture(true);
+    f.store.insert_entry(&entry(1, 100, "before the backup")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let backup = out.path().join("b.db");
+    f.store.backup(&backup).unwrap();
+    f.store.insert_entry(&entry(2, 200, "after the backup")).unwrap();
+    drop(f.store);
+    // Backups keep the passphrase they were made with.
+    Store::change_passphrase(&f.dir, &pass("correct horse"), &pass("a newer passphrase"), FAST).unwrap();
+
+    let restored = Store::restore(&f.dir, &backup, Some(&pass("correct horse"))).unwrap();
+    let store = Store::open(&f.dir, restored.key.as_ref()).unwrap();
+    assert!(store.integrity_ok().unwrap());
+    assert_eq!(store.entry(1).unwrap().entry.situation, "before the backup");
+    assert!(store.entry(2).is_err(), "the restored journal is the backup's");
+    assert_eq!(store.search("backup", 10).unwrap().1, 1);
+    drop(store);
+    Store::unlock(&f.dir, &pass("correct horse")).unwrap();
+
+    // The journal it replaced is whole beside it, with its own passphrase.
+    let previous = restored.previous.expect("there was a journal");
+    assert_eq!(previous.parent(), f.dir.parent());
+    assert!(previous.file_name().unwrap().to_str().unwrap().starts_with("journal.before-restore-"));
+    let key = Store::unlock(&previous, &pass("a newer passphrase")).unwrap();
+    let old = Store::open(&previous, Some(&key)).unwrap();
+    assert_eq!(old.entry(2).unwrap().entry.situation, "after the backup");
+    assert_eq!(names_beside(&f.dir).len(), 2, "{:?}", names_beside(&f.dir));
+    #[cfg(unix)]
+    assert_eq!(mode(&f.dir) & 0o777, 0o700);
+}
+
+#[test]
+fn a_refused_restore_changes_nothing() {
+    let mut f = fixture(true);
+    f.store.insert_entry(&entry(1, 100, "kept")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let backup = out.path().join("b.db");
+    f.store.backup(&backup).unwrap();
+    drop(f.store);
+    let before = folder_bytes(&f.dir);
+    let beside = names_beside(&f.dir);
+    let unchanged = |what: &str| {
+        assert_eq!(folder_bytes(&f.dir), before, "{what}");
+        assert_eq!(names_beside(&f.dir), beside, "{what}: nothing left beside the journal");
+    };
+
+    let err = Store::restore(&f.dir, &backup, Some(&pass("not it"))).unwrap_err();
+    assert!(matches!(err, StoreError::WrongPassphrase), "{err}");
+    unchanged("wrong passphrase");
+
+    let err = Store::restore(&f.dir, &out.path().join("none.db"), Some(&pass("correct horse"))).unwrap_err();
+    assert!(err.to_string().contains("none.db"), "{err}");
+    unchanged("no such backup");
+
+    // A damaged copy: the key opens the key file, not the pages.
+    let damaged = out.path().join("damaged.db");
+    let mut bytes = fs::read(&backup).unwrap();
+    for b in &mut bytes[5000..9000] {
+        *b ^= 0x5a;
+    }
+    fs::write(&damaged, &bytes).unwrap();
+    fs::copy(attune_store::backup_key_file(&backup), attune_store::backup_key_file(&damaged)).unwrap();
+    let err = Store::restore(&f.dir, &damaged, Some(&pass("correct horse"))).unwrap_err();
+    assert!(matches!(&err, StoreError::Corrupt(p) if p == &damaged), "{err}");
+    unchanged("damaged backup");
+
+    fs::remove_file(attune_store::backup_key_file(&backup)).unwrap();
+    let err = Store::restore(&f.dir, &backup, Some(&pass("correct horse"))).unwrap_err();
+    assert!(err.to_string().contains("b.db.key.json"), "{err}");
+    unchanged("no key file");
+}
+
+#[test]
+fn a_plain_backup_restores_where_there_is_no_journal_yet() {
+    let mut f = fixture(false);
+    f.store.insert_entry(&entry(1, 1, "plain and simple")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let backup = out.path().join("b.db");
+    f.store.backup(&backup).unwrap();
+    assert!(!Store::probe_backup(&backup).unwrap());
+    let fresh = out.path().join("new machine").join("journal");
+    let restored = Store::restore(&fresh, &backup, None).unwrap();
+    assert!(restored.key.is_none() && restored.previous.is_none());
+    let store = Store::open(&fresh, None).unwrap();
+    assert_eq!(store.entry(1).unwrap().entry.situation, "plain and simple");
+}
+
 #[test]
 fn a_plain_store_backs_up_too() {
     let mut f = fixture(false);

@@ -1,9 +1,12 @@
-//! `attune backup`: an encrypted, consistent copy.
+//! `attune backup`: an encrypted, consistent copy; `attune restore`: a copy
+//! back in place of the journal.
 
 use std::io::Write;
 
+use attune_store::{Store, StoreError, backup_key_file, keycache};
+
 use crate::app::App;
-use crate::cli::BackupArgs;
+use crate::cli::{BackupArgs, RestoreArgs};
 use crate::error::{CliError, CliResult};
 use crate::out::{self, GOOD};
 
@@ -20,6 +23,44 @@ pub fn run(args: BackupArgs, app: &App) -> CliResult {
         writeln!(w, "Both files are needed to restore, together with the passphrase you have now.")?;
     } else {
         writeln!(w, "This journal is not encrypted, so neither is the copy: keep it somewhere private.")?;
+    }
+    Ok(())
+}
+
+pub fn restore(args: RestoreArgs, app: &App) -> CliResult {
+    let key_file = backup_key_file(&args.file);
+    if !args.file.is_file() {
+        return Err(CliError::user(format!("there is no backup at {}; nothing was changed", args.file.display()))
+            .hint("give the file `attune backup` wrote"));
+    }
+    if !key_file.is_file() {
+        return Err(CliError::user(format!(
+            "the backup's key file {} is missing; nothing was changed",
+            key_file.display()
+        ))
+        .hint("`attune backup` writes it beside the copy; both files are needed to restore"));
+    }
+    let passphrase = if Store::probe_backup(&args.file)? {
+        Some(app.passphrase("Passphrase of the backup (the one the journal had when it was made): ")?)
+    } else {
+        None
+    };
+    let dir = app.store_dir();
+    let restored = match Store::restore(dir, &args.file, passphrase.as_ref()) {
+        Err(StoreError::WrongPassphrase) => {
+            return Err(CliError::user("that passphrase does not open this backup; nothing was changed")
+                .hint("a backup keeps the passphrase the journal had when the backup was made"));
+        }
+        other => other?,
+    };
+    keycache::forget(dir);
+    if let Some(key) = &restored.key {
+        app.remember(key);
+    }
+    let mut w = out::stdout();
+    writeln!(w, "{GOOD}Restored{GOOD:#} the backup {} as your journal.", args.file.display())?;
+    if let Some(previous) = &restored.previous {
+        writeln!(w, "The journal that was there is kept, whole, in {}. Nothing was deleted.", previous.display())?;
     }
     Ok(())
 }

@@ -62,6 +62,7 @@ pub fn run(command: Command, app: &App) -> CliResult {
         Command::Lock => lock::run(app),
         Command::Passphrase => passphrase::run(app),
         Command::Backup(args) => backup::run(args, app),
+        Command::Restore(args) => backup::restore(args, app),
         Command::Completions(args) => docs::completions(args),
         Command::Man(args) => docs::man(args),
         Command::Plan(args) => plan::run(args, app),
