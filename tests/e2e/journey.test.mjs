@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -329,6 +329,28 @@ test("quick exit: Escape three times hides attune and locks it", async () => {
   // The visible button does the same.
   await page.getByRole("button", { name: "Quick exit" }).click();
   await page.waitForURL(/\/bye$/);
+});
+
+test("settings: write a backup, then restore it", async () => {
+  await page.goto(new URL("/", url).href);
+  await page.getByLabel("Passphrase").fill(PASS);
+  await page.getByRole("button", { name: "Unlock" }).click();
+  await page.getByRole("heading", { name: "Today" }).waitFor();
+  await page.getByRole("link", { name: "Settings", exact: true }).click();
+  await page.getByRole("button", { name: "Write a backup" }).click();
+  await page.getByText(/A backup was written to/).waitFor();
+  const folder = join(tmp, "attune-backups");
+  const file = readdirSync(folder).find((f) => f.endsWith(".db"));
+  assert.ok(file, `a backup in ${folder}`);
+  await page.getByRole("link", { name: "Restore a backup" }).click();
+  await page.getByRole("heading", { name: "Restore a backup" }).waitFor();
+  await visit("restore");
+  await page.getByLabel(/The backup file/).fill(join(folder, file));
+  await page.getByLabel("Passphrase of the backup").fill(PASS);
+  await page.getByRole("button", { name: "Restore this backup" }).click();
+  await page.getByText(/The backup is your journal now/).waitFor();
+  await page.getByRole("link", { name: "Journal", exact: true }).click();
+  await page.getByText("Coffee alone").waitFor();
 });
 
 test("every page was audited", () => {

@@ -36,7 +36,7 @@ fn public(path: &str) -> bool {
 
 /// Paths that work while the journal is locked.
 fn while_locked(path: &str) -> bool {
-    matches!(path, "/unlock" | "/lock" | "/exit")
+    matches!(path, "/unlock" | "/lock" | "/exit" | "/restore")
 }
 
 /// The middleware.

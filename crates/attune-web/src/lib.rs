@@ -109,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/import/confirm", post(pages::transfer::confirm))
         .route("/settings/import/cancel", post(pages::transfer::cancel))
         .route("/settings/report", post(pages::transfer::report))
+        .route("/restore", get(pages::restore::page).post(pages::restore::restore))
         .route("/unlock", get(pages::unlock::page).post(pages::unlock::unlock))
         .route("/lock", post(pages::unlock::lock))
         .route("/exit", post(pages::unlock::exit))

@@ -260,6 +260,56 @@ async fn a_journal_from_a_newer_attune_says_to_update_and_changes_nothing() {
 }
 
 #[tokio::test]
+async fn restore_puts_a_backup_back_even_while_locked() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    w.call(w.post("/log", &[("situation", "Written before the backup")])).await;
+    let folder = w.dir.parent().unwrap().join("copies");
+    w.call(w.post("/settings/backup", &[("folder", folder.to_str().unwrap())])).await;
+    let backup = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "db"))
+        .unwrap();
+    w.call(w.post("/log", &[("situation", "Written after the backup")])).await;
+    let (_, _, html) = w.call(w.get("/settings")).await;
+    assert!(html.contains("href=\"/restore\""), "settings link to the restore page");
+
+    // Reachable while locked: a journal that no longer opens needs it most.
+    w.call(w.post("/lock", &[])).await;
+    let (status, _, html) = w.call(w.get("/restore")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Restore a backup") && html.contains("is not deleted"), "{html}");
+    let (_, _, html) = w.call(w.get("/unlock")).await;
+    assert!(html.contains("href=\"/restore\""), "{html}");
+
+    let file = backup.to_str().unwrap();
+    let (status, _, html) = w.call(w.post("/restore", &[("file", "copies/b.db"), ("passphrase", PASS)])).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("not a full path") && html.contains("value=\"copies/b.db\""), "{html}");
+    let (status, _, html) = w.call(w.post("/restore", &[("file", "/no/such/backup.db"), ("passphrase", PASS)])).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("There is no backup at /no/such/backup.db"), "{html}");
+    let (status, _, html) = w.call(w.post("/restore", &[("file", file), ("passphrase", "not the one")])).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(html.contains("does not open this backup"), "{html}");
+    assert!(!html.contains("not the one"), "the passphrase must not be echoed");
+
+    let (status, resp, _) = w.call(w.post("/restore", &[("file", file), ("passphrase", PASS)])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{}", location(&resp));
+    assert!(location(&resp).starts_with("/settings?done=restore"), "{}", location(&resp));
+    let (_, _, html) = w.call(w.get(&location(&resp))).await;
+    assert!(html.contains("The backup is your journal now") && html.contains("journal.before-restore-"), "{html}");
+    let (_, _, html) = w.call(w.get("/journal")).await;
+    assert!(html.contains("Written before the backup"), "{html}");
+    assert!(!html.contains("Written after the backup"), "{html}");
+    let aside = std::fs::read_dir(w.dir.parent().unwrap())
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("journal.before-restore-"))
+        .count();
+    assert_eq!(aside, 1, "the replaced journal is kept beside it");
+}
+
+#[tokio::test]
 async fn first_start_refuses_short_or_differing_passphrases() {
     let mut w = new_web(Duration::from_secs(900));
     let (_, resp, _) = w.call(w.get(&format!("/open?token={}", w.token))).await;

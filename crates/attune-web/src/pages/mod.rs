@@ -7,6 +7,7 @@ pub mod insights;
 pub mod journal;
 pub mod pause;
 pub mod plan;
+pub mod restore;
 pub mod safety;
 pub mod say;
 pub mod selfworth;

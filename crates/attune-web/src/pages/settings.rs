@@ -50,10 +50,12 @@ pub struct SettingsQuery {
     backup: Option<String>,
     #[serde(default)]
     imported: Option<String>,
+    #[serde(default)]
+    previous: Option<String>,
 }
 
 /// Where backups go unless the person says otherwise: beside the journal.
-fn default_backup_dir(state: &AppState) -> PathBuf {
+pub(crate) fn default_backup_dir(state: &AppState) -> PathBuf {
     let dir = &state.cfg().store_dir;
     dir.parent().map(|p| p.join("attune-backups")).unwrap_or_else(|| dir.join("backups"))
 }
@@ -106,6 +108,10 @@ pub async fn page(
         Some("passphrase") => Some("Your passphrase is changed. Use the new one from now on.".to_string()),
         Some("lock") => Some("The lock time is changed for as long as attune serve runs.".to_string()),
         Some("backup") => q.backup.map(|b| format!("A backup was written to {b}, with its key file beside it.")),
+        Some("restore") => Some(match q.previous.filter(|p| !p.is_empty()) {
+            Some(p) => format!("The backup is your journal now. The journal that was there is kept, whole, in {p}."),
+            None => "The backup is your journal now.".to_string(),
+        }),
         Some("import") => q.imported,
         Some("import-cancelled") => Some("Nothing was imported.".to_string()),
         _ => None,
