@@ -723,13 +723,20 @@ fn names_beside(dir: &Path) -> Vec<String> {
     names
 }
 
-#[test]
-fn a_restore_puts_the_backup_back_and_keeps_the_journal_it_replaces() {
+/// An encrypted journal with entry 1 (`situation`) and a backup of it at
+/// `<out>/b.db`.
+fn journal_with_backup(situation: &str) -> (Fixture, TempDir, PathBuf) {
     let mut f = fixture(true);
-    f.store.insert_entry(&entry(1, 100, "before the backup")).unwrap();
+    f.store.insert_entry(&entry(1, 100, situation)).unwrap();
     let out = tempfile::tempdir().unwrap();
     let backup = out.path().join("b.db");
     f.store.backup(&backup).unwrap();
+    (f, out, backup)
+}
+
+#[test]
+fn a_restore_puts_the_backup_back_and_keeps_the_journal_it_replaces() {
+    let (mut f, _out, backup) = journal_with_backup("before the backup");
     f.store.insert_entry(&entry(2, 200, "after the backup")).unwrap();
     drop(f.store);
     // Backups keep the passphrase they were made with.
@@ -758,11 +765,7 @@ fn a_restore_puts_the_backup_back_and_keeps_the_journal_it_replaces() {
 
 #[test]
 fn a_refused_restore_changes_nothing() {
-    let mut f = fixture(true);
-    f.store.insert_entry(&entry(1, 100, "kept")).unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let backup = out.path().join("b.db");
-    f.store.backup(&backup).unwrap();
+    let (f, out, backup) = journal_with_backup("kept");
     drop(f.store);
     let before = folder_bytes(&f.dir);
     let beside = names_beside(&f.dir);
