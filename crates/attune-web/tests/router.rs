@@ -286,6 +286,12 @@ async fn restore_puts_a_backup_back_even_while_locked() {
     let (status, _, html) = w.call(w.post("/restore", &[("file", "copies/b.db"), ("passphrase", PASS)])).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains("not a full path") && html.contains("value=\"copies/b.db\""), "{html}");
+    let long = "y".repeat(5000);
+    let (_, _, html) = w.call(w.post("/restore", &[("file", long.as_str()), ("passphrase", PASS)])).await;
+    assert!(
+        html.contains("yyy…") && html.contains("is not a full path"),
+        "a pasted page is not repeated in the message"
+    );
     let (status, _, html) = w.call(w.post("/restore", &[("file", "/no/such/backup.db"), ("passphrase", PASS)])).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(html.contains("There is no backup at /no/such/backup.db"), "{html}");

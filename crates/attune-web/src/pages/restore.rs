@@ -48,14 +48,16 @@ pub async fn restore(State(state): State<AppState>, Extension(ctx): Extension<Ct
         Ok((status, Html(page.render()?)).into_response())
     };
     let file = PathBuf::from(&typed);
+    // A pasted page is not repeated back in full.
+    let shown = attune_core::entry::shorten(&typed, 300);
     if !file.is_absolute() {
         return retry(
             StatusCode::BAD_REQUEST,
-            format!("Backup file: '{typed}' is not a full path (it should start with /). Nothing was changed."),
+            format!("Backup file: '{shown}' is not a full path (it should start with /). Nothing was changed."),
         );
     }
     if !file.is_file() {
-        return retry(StatusCode::BAD_REQUEST, format!("There is no backup at {typed}. Nothing was changed."));
+        return retry(StatusCode::BAD_REQUEST, format!("There is no backup at {shown}. Nothing was changed."));
     }
     let key_file = backup_key_file(&file);
     if !key_file.is_file() {
