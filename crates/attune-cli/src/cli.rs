@@ -399,7 +399,8 @@ pub struct BackupArgs {
 #[derive(Debug, Args)]
 #[command(after_help = "The backup is checked before anything moves: it must open with the \
 passphrase it was made with. The journal there now, if any, is moved whole (drafts too) to a \
-folder beside it named '<journal>.before-restore-<time>'. Close `attune serve` first.")]
+folder beside it named '<journal>.before-restore-<time>'. While `attune serve` has the journal \
+open, restore refuses and changes nothing.")]
 pub struct RestoreArgs {
     /// The copy `attune backup` wrote; its key file `<FILE>.key.json` must be beside it.
     pub file: PathBuf,

@@ -108,6 +108,10 @@ impl From<StoreError> for CliError {
                 Exit::Storage,
                 Some("wait a moment and try again; close other attune windows if this keeps happening".into()),
             ),
+            StoreError::InUse(_) => (
+                Exit::Storage,
+                Some("close it first (stop `attune serve` with Ctrl+C), then try again; nothing was changed".into()),
+            ),
             StoreError::DiskFull => (Exit::Storage, Some("free some space and try again".into())),
             StoreError::DiskIo(_) => (
                 Exit::Storage,

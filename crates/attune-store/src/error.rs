@@ -31,6 +31,9 @@ pub enum StoreError {
     /// Another attune process holds the write lock for too long.
     #[error("the journal is busy (another attune is writing to it)")]
     Busy,
+    /// Another attune has the journal open, so it cannot be swapped now.
+    #[error("the journal at {0} is open in another attune (attune serve, or a command still running)")]
+    InUse(PathBuf),
     /// The disk is full.
     #[error("the disk is full")]
     DiskFull,

@@ -35,6 +35,9 @@ pub const DB_FILE: &str = "attune.db";
 pub const KEY_FILE: &str = "key.json";
 /// Folder for unsaved drafts inside a store directory.
 pub const DRAFTS_DIR: &str = "drafts";
+/// Empty file inside a store directory that every open store holds a shared
+/// lock on, so `restore` can tell that another attune has the journal open.
+pub const LOCK_FILE: &str = "attune.lock";
 
 /// Writes a private file (0600) so that a crash leaves the old file or the
 /// new one, never a mix: a temporary file beside it, fsync, rename, fsync

@@ -21,7 +21,7 @@ use zeroize::Zeroizing;
 use crate::error::StoreError;
 use crate::fsutil::{self, Existing};
 use crate::keyfile::{self, DataKey, KdfParams, KeyFile, PageMac, Passphrase, Protection, UnwrapError};
-use crate::{DB_FILE, KEY_FILE, migrations};
+use crate::{DB_FILE, KEY_FILE, LOCK_FILE, migrations};
 
 mod assess;
 mod history;
@@ -40,6 +40,8 @@ pub struct Store {
     /// so their page caches stay warm from one read to the next (`serve`
     /// answers many); SQLite checks a cache against the file at each read.
     readers: std::sync::Mutex<Vec<rusqlite::Connection>>,
+    /// A shared lock on [`LOCK_FILE`] while open (see [`hold_shared`]).
+    _in_use: Option<File>,
 }
 
 /// What SQLCipher needs to open an encrypted journal's file: its key, and
@@ -287,6 +289,7 @@ impl Store {
     }
 
     fn open_db(dir: &Path, key: Option<&Cipher>) -> Result<Store, StoreError> {
+        let in_use = hold_shared(dir)?;
         let db = dir.join(DB_FILE);
         let mut conn = open_connection(&db, key, true).map_err(|e| classify(e, dir))?;
         migrations::migrate(&mut conn).map_err(|e| classify(e, dir))?;
@@ -296,6 +299,7 @@ impl Store {
             encrypted: key.is_some(),
             key: key.cloned(),
             readers: std::sync::Mutex::default(),
+            _in_use: in_use,
         })
     }
 
@@ -968,8 +972,9 @@ impl Store {
     /// the journal in `dir`, if there is one, moved aside whole (drafts and
     /// all) to `<dir>.before-restore-<time>`, and the new folder renamed to
     /// `dir`. Nothing is deleted, and a failure before the renames leaves
-    /// `dir` as it was. Another attune with the journal open (`attune serve`)
-    /// keeps writing to the folder that was moved aside, so close it first.
+    /// `dir` as it was. While another attune has the journal open (`attune
+    /// serve`), which would go on writing to the folder moved aside, it is
+    /// refused with [`StoreError::InUse`].
     pub fn restore(dir: &Path, backup: &Path, passphrase: Option<&Passphrase>) -> Result<Restored, StoreError> {
         let encrypted = Self::probe_backup(backup)?;
         let key_src = backup_key_file(backup);
@@ -987,6 +992,14 @@ impl Store {
         let checked = copy_and_check_backup(&staging, backup, &key_src, encrypted, passphrase);
         let key = match checked {
             Ok(key) => key,
+            Err(e) => {
+                let _ = fs::remove_dir_all(&staging);
+                return Err(e);
+            }
+        };
+        // Held until the swap is done: no attune opens the journal meanwhile.
+        let _swapping = match hold_exclusive(dir) {
+            Ok(lock) => lock,
             Err(e) => {
                 let _ = fs::remove_dir_all(&staging);
                 return Err(e);
@@ -1243,6 +1256,57 @@ fn copy_and_check_backup(
     drop(store);
     fsutil::sync_dir(staging)?;
     Ok(key)
+}
+
+/// Opens the store's lock file, made if missing; `None` where it cannot be
+/// (a read-only folder still opens, only without this protection).
+fn lock_file(dir: &Path) -> Option<File> {
+    let path = dir.join(LOCK_FILE);
+    let mut options = fs::OpenOptions::new();
+    options.read(true).write(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(&path).or_else(|_| File::open(&path)).ok()
+}
+
+/// How long an open waits for a restore's swap, which takes milliseconds.
+const SWAP_WAIT: Duration = Duration::from_secs(5);
+
+/// Every open store holds a shared lock on [`LOCK_FILE`], so that
+/// [`Store::restore`] can refuse to move a journal another attune is using
+/// (it would go on writing to the folder moved aside). Waits while a
+/// restore swaps folders.
+fn hold_shared(dir: &Path) -> Result<Option<File>, StoreError> {
+    let Some(file) = lock_file(dir) else { return Ok(None) };
+    let start = std::time::Instant::now();
+    loop {
+        match file.try_lock_shared() {
+            Ok(()) => return Ok(Some(file)),
+            Err(fs::TryLockError::WouldBlock) if start.elapsed() < SWAP_WAIT => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(fs::TryLockError::WouldBlock) => return Err(StoreError::Busy),
+            // A file system without locks: open as before.
+            Err(fs::TryLockError::Error(_)) => return Ok(None),
+        }
+    }
+}
+
+/// The exclusive lock a restore takes before it moves the journal in `dir`
+/// aside; [`StoreError::InUse`] while another attune has it open.
+fn hold_exclusive(dir: &Path) -> Result<Option<File>, StoreError> {
+    if !dir.exists() {
+        return Ok(None);
+    }
+    let Some(file) = lock_file(dir) else { return Ok(None) };
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(fs::TryLockError::WouldBlock) => Err(StoreError::InUse(dir.to_path_buf())),
+        Err(fs::TryLockError::Error(_)) => Ok(None),
+    }
 }
 
 /// A new name beside `name` for the journal a restore replaces.

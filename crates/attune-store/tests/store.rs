@@ -256,9 +256,11 @@ fn an_interrupted_create_leaves_no_store_and_can_be_redone() {
     let mut left: Vec<String> =
         fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     left.sort();
-    // The WAL stays after close (no checkpoint on close); no leftover of the crash does.
+    // The WAL stays after close (no checkpoint on close), and the empty lock
+    // file every open store holds; no leftover of the crash does.
     left.retain(|f| f != "attune.db-wal" && f != "attune.db-shm");
-    assert_eq!(left, vec!["attune.db", "key.json"]);
+    assert_eq!(left, vec!["attune.db", "attune.lock", "key.json"]);
+    assert_eq!(fs::metadata(dir.join("attune.lock")).unwrap().len(), 0);
     assert_eq!(Store::probe(&dir).unwrap(), Some(true));
     assert_eq!(Store::open(&dir, key.as_ref()).unwrap().entry(1).unwrap().entry.situation, "fresh");
 }
@@ -798,6 +800,22 @@ fn a_refused_restore_changes_nothing() {
     let err = Store::restore(&f.dir, &backup, Some(&pass("correct horse"))).unwrap_err();
     assert!(err.to_string().contains("b.db.key.json"), "{err}");
     unchanged("no key file");
+}
+
+#[test]
+fn a_restore_refuses_a_journal_another_attune_has_open() {
+    let (f, _out, backup) = journal_with_backup("in use");
+    // `f.store` stays open, as `attune serve` would keep it.
+    let before = folder_bytes(&f.dir);
+    let beside = names_beside(&f.dir);
+    let err = Store::restore(&f.dir, &backup, Some(&pass("correct horse"))).unwrap_err();
+    assert!(matches!(&err, StoreError::InUse(d) if d == &f.dir), "{err}");
+    assert_eq!(folder_bytes(&f.dir), before);
+    assert_eq!(names_beside(&f.dir), beside, "no staging folder left, nothing moved aside");
+    // Other stores open side by side as before; once all are closed it goes ahead.
+    let second = Store::open(&f.dir, f.key.as_ref()).unwrap();
+    drop((f.store, second));
+    Store::restore(&f.dir, &backup, Some(&pass("correct horse"))).unwrap();
 }
 
 #[test]

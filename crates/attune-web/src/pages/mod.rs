@@ -77,7 +77,7 @@ impl IntoResponse for WebError {
             WebError::User(m) => (StatusCode::BAD_REQUEST, m),
             WebError::Store(e) => {
                 let status = match e {
-                    StoreError::Busy | StoreError::DiskFull | StoreError::ReadOnly(_) => {
+                    StoreError::Busy | StoreError::InUse(_) | StoreError::DiskFull | StoreError::ReadOnly(_) => {
                         StatusCode::SERVICE_UNAVAILABLE
                     }
                     _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -107,6 +107,7 @@ impl IntoResponse for WebError {
 fn store_advice(e: &StoreError) -> Option<&'static str> {
     match e {
         StoreError::Busy => Some("Wait a moment and try again; if it keeps happening, close other attune windows."),
+        StoreError::InUse(_) => Some("Close attune in your terminal (any command still running), then try again."),
         StoreError::DiskFull | StoreError::DiskIo(_) => {
             Some("Check that the disk has free space and is still connected, then try again.")
         }
@@ -238,6 +239,9 @@ mod tests {
         let (status, html) = page(StoreError::Busy).await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
         assert!(html.contains("Nothing was changed. Wait a moment and try again"), "{html}");
+        let (status, html) = page(StoreError::InUse(dir.clone())).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert!(html.contains("open in another attune") && html.contains("Close attune in your terminal"), "{html}");
         let (status, html) = page(StoreError::DiskFull).await;
         assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
         assert!(html.contains("free space"), "{html}");
