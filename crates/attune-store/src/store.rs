@@ -989,41 +989,19 @@ impl Store {
             fs::remove_dir_all(&staging).map_err(|e| StoreError::io("removing", &staging, e))?;
         }
         fsutil::create_private_dir(&staging)?;
-        let checked = copy_and_check_backup(&staging, backup, &key_src, encrypted, passphrase);
-        let key = match checked {
-            Ok(key) => key,
-            Err(e) => {
-                let _ = fs::remove_dir_all(&staging);
-                return Err(e);
-            }
-        };
-        // Held until the swap is done: no attune opens the journal meanwhile.
-        let _swapping = match hold_exclusive(dir) {
-            Ok(lock) => lock,
-            Err(e) => {
-                let _ = fs::remove_dir_all(&staging);
-                return Err(e);
-            }
-        };
-        let previous = if dir.exists() {
-            let aside = aside_name(parent, name);
-            if let Err(e) = fs::rename(dir, &aside) {
-                let _ = fs::remove_dir_all(&staging);
-                return Err(StoreError::io("moving aside", dir, e));
-            }
-            Some(aside)
-        } else {
-            None
-        };
-        if let Err(e) = fs::rename(&staging, dir) {
-            if let Some(aside) = &previous {
-                let _ = fs::rename(aside, dir);
-            }
+        let swapped = copy_and_check_backup(&staging, backup, &key_src, encrypted, passphrase).and_then(|key| {
+            // Held until the swap is done: no attune opens the journal meanwhile.
+            let _swapping = hold_exclusive(dir)?;
+            let previous = swap_in(&staging, dir, parent, name)?;
+            Ok(Restored { key, previous })
+        });
+        if swapped.is_err() {
+            // The checked copy, or what is left of it; the journal is where it was.
             let _ = fs::remove_dir_all(&staging);
-            return Err(StoreError::io("restoring into", dir, e));
         }
+        let restored = swapped?;
         fsutil::sync_dir(parent)?;
-        Ok(Restored { key, previous })
+        Ok(restored)
     }
 
     fn copy_database(&self, dest: &Path) -> Result<(), StoreError> {
@@ -1307,6 +1285,26 @@ fn hold_exclusive(dir: &Path) -> Result<Option<File>, StoreError> {
         Err(fs::TryLockError::WouldBlock) => Err(StoreError::InUse(dir.to_path_buf())),
         Err(fs::TryLockError::Error(_)) => Ok(None),
     }
+}
+
+/// Moves the journal in `dir`, if any, aside and `staging` into its place;
+/// returns where the old one went. If the second rename fails, the first is
+/// undone.
+fn swap_in(staging: &Path, dir: &Path, parent: &Path, name: &str) -> Result<Option<PathBuf>, StoreError> {
+    let previous = if dir.exists() {
+        let aside = aside_name(parent, name);
+        fs::rename(dir, &aside).map_err(|e| StoreError::io("moving aside", dir, e))?;
+        Some(aside)
+    } else {
+        None
+    };
+    if let Err(e) = fs::rename(staging, dir) {
+        if let Some(aside) = &previous {
+            let _ = fs::rename(aside, dir);
+        }
+        return Err(StoreError::io("restoring into", dir, e));
+    }
+    Ok(previous)
 }
 
 /// A new name beside `name` for the journal a restore replaces.
