@@ -15,7 +15,7 @@ use std::io::Write;
 use attune_core::content::{ContentError, Library};
 use attune_core::insights::Template;
 use attune_core::safety::{
-    Answer, CheckinSignal, CountryResources, INTERNATIONAL, Purpose, Resource, ResourceDirectory, Screen,
+    Answer, CheckinSignal, CountryResources, INTERNATIONAL, Purpose, Resource, ResourceDirectory, ResourceGroup, Screen,
     checkin_signal,
 };
 use attune_core::{Checkin, Moment};
@@ -109,6 +109,7 @@ pub struct ResourceTexts {
     pub crisis: String,
     pub abuse: String,
     pub emergency: String,
+    pub own_behaviour: String,
     pub call: Template,
     pub text: Template,
     pub text_keyword: Template,
@@ -167,6 +168,7 @@ impl ResourceTexts {
             Purpose::Crisis => &self.crisis,
             Purpose::Abuse => &self.abuse,
             Purpose::Emergency => &self.emergency,
+            Purpose::OwnBehaviour => &self.own_behaviour,
         }
     }
 }
@@ -249,34 +251,9 @@ impl Context {
         self.content.resources.for_country(self.country_code())
     }
 
-    /// The services for `purpose`: the country's own (or, when it has none
-    /// for that purpose, the international ones), without its emergency
-    /// numbers, which are listed under their own heading.
-    pub fn serving(&self, purpose: Purpose) -> Vec<&Resource> {
-        let dir = &self.content.resources;
-        let country = self.country();
-        let own: Vec<&Resource> = country.serving(purpose).collect();
-        if own.is_empty() && purpose != Purpose::Emergency {
-            dir.international().serving(purpose).collect()
-        } else {
-            own
-        }
-    }
-
     /// Groups of services in the order they should be shown.
     pub fn groups(&self, purposes: &[Purpose]) -> Vec<ResourceGroup> {
-        let mut shown: Vec<&str> = Vec::new();
-        let mut groups = Vec::new();
-        for &purpose in purposes {
-            let serving = self.serving(purpose);
-            let resources: Vec<Resource> =
-                serving.iter().filter(|r| !shown.contains(&r.name.as_str())).map(|r| (*r).clone()).collect();
-            shown.extend(serving.iter().map(|r| r.name.as_str()));
-            if !resources.is_empty() {
-                groups.push(ResourceGroup { purpose, resources });
-            }
-        }
-        groups
+        self.content.resources.groups(self.country_code(), purposes)
     }
 
     /// The short note other screens start with in safety mode.
@@ -289,52 +266,6 @@ impl Context {
             resources: self.groups(&[Purpose::Abuse, Purpose::Emergency]),
         })
     }
-}
-
-/// Services for one purpose.
-#[derive(Clone, Debug, Serialize)]
-pub struct ResourceGroup {
-    /// What they help with.
-    pub purpose: Purpose,
-    /// In the order of the country's file.
-    #[serde(serialize_with = "ser_resources")]
-    pub resources: Vec<Resource>,
-}
-
-/// A resource in JSON: contact ways it does not have are left out, never `null`.
-#[derive(Serialize)]
-struct ResourceJson<'a> {
-    name: &'a str,
-    purposes: &'a [Purpose],
-    about: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    phone: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    phone_alt: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    text: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    text_keyword: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    web: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    hours: Option<&'a str>,
-    checked: &'a attune_core::safety::Checked,
-}
-
-fn ser_resources<S: serde::Serializer>(list: &[Resource], ser: S) -> Result<S::Ok, S::Error> {
-    ser.collect_seq(list.iter().map(|r| ResourceJson {
-        name: &r.name,
-        purposes: &r.purposes,
-        about: &r.about,
-        phone: r.phone.as_deref(),
-        phone_alt: r.phone_alt.as_deref(),
-        text: r.text.as_deref(),
-        text_keyword: r.text_keyword.as_deref(),
-        web: r.web.as_deref(),
-        hours: r.hours.as_deref(),
-        checked: &r.checked,
-    }))
 }
 
 /// The note at the top of other screens in safety mode.

@@ -27,6 +27,7 @@ mod assess;
 mod history;
 pub(crate) mod import;
 pub(crate) mod plan;
+mod safety;
 mod settings;
 /// An open journal.
 #[derive(Debug)]

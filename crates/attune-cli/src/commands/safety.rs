@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use attune_core::safety::{Answer, INTERNATIONAL, Purpose, ScreenResult};
+use attune_core::safety::{Answer, INTERNATIONAL, Purpose, ResourceGroup, ScreenResult};
 use attune_store::Store;
 use clap::{Args, Subcommand, ValueEnum};
 use dialoguer::theme::ColorfulTheme;
@@ -19,7 +19,7 @@ use crate::config::format_duration;
 use crate::error::{CliError, CliResult};
 use crate::out::{self, BOLD, DIM, GOOD};
 use crate::safety::{
-    COUNTRY_KEY, Context, LAST_CHECK_KEY, LastCheck, MODE_KEY, ResourceGroup, paragraph, wrap, wrap_indent,
+    COUNTRY_KEY, Context, LAST_CHECK_KEY, LastCheck, MODE_KEY, paragraph, wrap, wrap_indent,
 };
 
 /// `attune safety`.

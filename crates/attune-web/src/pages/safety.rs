@@ -58,6 +58,7 @@ struct ResourceTexts {
     crisis: String,
     abuse: String,
     emergency: String,
+    own_behaviour: String,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -129,6 +130,7 @@ impl SafetyContent {
                     Purpose::Crisis => &r.crisis,
                     Purpose::Abuse => &r.abuse,
                     Purpose::Emergency => &r.emergency,
+                    Purpose::OwnBehaviour => &r.own_behaviour,
                 };
                 out.push(Group { heading: heading.clone(), resources: list });
             }

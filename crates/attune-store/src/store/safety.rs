@@ -1,0 +1,87 @@
+//! The person's safety settings, kept in the encrypted journal's settings
+//! table under keys that only this file knows: safety mode, the country for
+//! support services, the last safety check, an unfinished one, and when
+//! each kind of safety note was last shown.
+
+use std::collections::BTreeMap;
+
+use crate::error::StoreError;
+use crate::store::Store;
+
+/// "on" while safety mode is on; absent when off.
+const MODE: &str = "safety_mode";
+/// The country code for support services ("gb").
+const COUNTRY: &str = "country";
+/// The last completed safety check, as JSON (its shape is the caller's).
+const LAST_CHECK: &str = "safety_check";
+/// A safety check taken part-way, as JSON, so it can be resumed.
+const CHECK_PROGRESS: &str = "safety_check_progress";
+/// When each kind of note was last shown: JSON `{kind: "YYYY-MM-DD"}`.
+const NOTES_SHOWN: &str = "safety_notes_shown";
+
+impl Store {
+    /// Whether safety mode is on. A stored value other than "off" (a
+    /// damaged setting, or an older journal's date) counts as on: when in
+    /// doubt, safety first.
+    pub fn safety_mode(&self) -> Result<bool, StoreError> {
+        Ok(self.setting(MODE)?.is_some_and(|v| v != "off"))
+    }
+
+    /// Switches safety mode on or off; returns after COMMIT.
+    pub fn set_safety_mode(&mut self, on: bool) -> Result<(), StoreError> {
+        self.set_setting(MODE, on.then_some("on"))
+    }
+
+    /// The country code the person chose, if any (trimmed, never empty).
+    pub fn country(&self) -> Result<Option<String>, StoreError> {
+        Ok(self.setting(COUNTRY)?.map(|c| c.trim().to_string()).filter(|c| !c.is_empty()))
+    }
+
+    /// Sets or clears the country code. The caller checks the code.
+    pub fn set_country(&mut self, code: Option<&str>) -> Result<(), StoreError> {
+        self.set_setting(COUNTRY, code)
+    }
+
+    /// The last completed safety check, as the JSON it was saved as.
+    pub fn last_safety_check(&self) -> Result<Option<String>, StoreError> {
+        self.setting(LAST_CHECK)
+    }
+
+    /// Saves a completed safety check (JSON) and drops any unfinished one,
+    /// in one transaction each; the completed check is written first.
+    pub fn set_last_safety_check(&mut self, json: &str) -> Result<(), StoreError> {
+        self.set_setting(LAST_CHECK, Some(json))?;
+        self.set_setting(CHECK_PROGRESS, None)
+    }
+
+    /// An unfinished safety check (JSON), if one was left part-way.
+    pub fn safety_check_progress(&self) -> Result<Option<String>, StoreError> {
+        self.setting(CHECK_PROGRESS)
+    }
+
+    /// Saves (`Some`) or drops (`None`) an unfinished safety check.
+    pub fn set_safety_check_progress(&mut self, json: Option<&str>) -> Result<(), StoreError> {
+        self.set_setting(CHECK_PROGRESS, json)
+    }
+
+    /// The day (`YYYY-MM-DD`, the person's local date) each kind of safety
+    /// note was last shown. A damaged value reads as "never shown", so a
+    /// note is shown rather than hidden.
+    pub fn safety_notes_shown(&self) -> Result<BTreeMap<String, String>, StoreError> {
+        Ok(self.setting(NOTES_SHOWN)?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default())
+    }
+
+    /// Records that notes of these kinds were shown on `day`.
+    pub fn mark_safety_notes_shown(&mut self, kinds: &[&str], day: &str) -> Result<(), StoreError> {
+        if kinds.is_empty() {
+            return Ok(());
+        }
+        let mut shown = self.safety_notes_shown()?;
+        for kind in kinds {
+            shown.insert((*kind).to_string(), day.to_string());
+        }
+        // A map of strings always serializes.
+        let json = serde_json::to_string(&shown).unwrap_or_else(|_| "{}".into());
+        self.set_setting(NOTES_SHOWN, Some(&json))
+    }
+}
