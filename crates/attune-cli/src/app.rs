@@ -114,7 +114,7 @@ impl App {
     /// for them, agreements, sharing) asks [`App::safety_policy`] first and
     /// leaves it out when this is true; see ARCHITECTURE.md, "in safety mode".
     pub fn safety_mode(&self, store: &Store) -> CliResult<bool> {
-        crate::safety::mode(store)
+        Ok(store.safety_mode()?)
     }
 
     /// What to offer, given safety mode: resources first, and no partner

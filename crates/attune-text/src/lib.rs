@@ -5,6 +5,7 @@
 //!   self-harm, so the caller can show support resources after saving. It
 //!   never blocks or changes what the person wrote.
 
+pub mod abuse;
 pub mod crisis;
 mod pattern;
 pub mod statement;

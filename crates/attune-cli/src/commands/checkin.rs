@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use attune_core::safety::Answer;
+use attune_core::safety::{Answer, CheckinAnswers, Decision};
 use attune_core::{CheckinDraft, Consequence, Moment};
 use attune_store::CheckinRow;
 use dialoguer::theme::ColorfulTheme;
@@ -50,7 +50,8 @@ pub fn run(args: CheckinArgs, app: &App) -> CliResult {
     // Saved: now look at safety (the note's words, the ratings, the answer),
     // then at whether to suggest professional help (at most once a week).
     let store = &mut opened.store;
-    let safety = safety::after_checkin(app, store, safety::CheckinAnswers { checkin: &row.checkin, afraid_now });
+    let answers = CheckinAnswers { checkin: &row.checkin, afraid_now };
+    let safety = safety::after_save(app, store, &[&row.checkin.note], Some(answers));
     let help = match insights::help_after_checkin(app, store) {
         Ok(help) => help,
         Err(e) => {
@@ -85,7 +86,7 @@ struct Json<'a> {
     #[serde(flatten)]
     record: &'a CheckinRow,
     #[serde(skip_serializing_if = "Option::is_none")]
-    safety: Option<&'a safety::Notice>,
+    safety: Option<&'a Decision>,
     #[serde(skip_serializing_if = "Option::is_none")]
     professional_help: Option<&'a insights::HelpShown>,
 }

@@ -102,7 +102,7 @@ pub fn run(args: EditArgs, app: &App) -> CliResult {
     }
     opened.store.update_entry(&entry)?;
     let row = EntryRow { seq, entry };
-    let safety = safety::after_save(app, &opened.store, &row.entry.text_fields());
+    let safety = safety::after_save(app, &mut opened.store, &row.entry.text_fields(), None);
     if args.json {
         return out::json(&safety::WithSafety { record: &row, safety: safety.as_ref().map(|(_, n)| n) });
     }

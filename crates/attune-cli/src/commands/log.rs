@@ -64,7 +64,7 @@ pub fn run(args: LogArgs, app: &App) -> CliResult {
     };
     let row = EntryRow { seq, entry };
     // Saved: now, and only now, look at the words for signs of crisis.
-    let safety = safety::after_save(app, &opened.store, &row.entry.text_fields());
+    let safety = safety::after_save(app, &mut opened.store, &row.entry.text_fields(), None);
     if args.json {
         return out::json(&safety::WithSafety { record: &row, safety: safety.as_ref().map(|(_, n)| n) });
     }

@@ -18,9 +18,7 @@ use crate::app::App;
 use crate::config::format_duration;
 use crate::error::{CliError, CliResult};
 use crate::out::{self, BOLD, DIM, GOOD};
-use crate::safety::{
-    COUNTRY_KEY, Context, LAST_CHECK_KEY, LastCheck, MODE_KEY, paragraph, wrap, wrap_indent,
-};
+use crate::safety::{Context, LAST_CHECK_KEY, LastCheck, paragraph, wrap, wrap_indent};
 
 /// `attune safety`.
 #[derive(Debug, Args)]
@@ -261,7 +259,7 @@ fn check(app: &App, store: &mut Store, mut ctx: Context, args: CheckArgs, json: 
 
     let mut switched_on = false;
     if result.safety_mode && !ctx.mode {
-        store.set_setting(MODE_KEY, Some("on"))?;
+        store.set_safety_mode(true)?;
         switched_on = true;
     } else if result.offer_safety_mode && !ctx.mode && app.interactive && !json {
         let yes = Confirm::with_theme(&ColorfulTheme::default())
@@ -270,7 +268,7 @@ fn check(app: &App, store: &mut Store, mut ctx: Context, args: CheckArgs, json: 
             .interact()
             .unwrap_or(false);
         if yes {
-            store.set_setting(MODE_KEY, Some("on"))?;
+            store.set_safety_mode(true)?;
             switched_on = true;
         }
     }
@@ -367,7 +365,7 @@ fn mode(app: &App, store: &mut Store, mut ctx: Context, args: ModeArgs, json: bo
         None => None,
         Some(ModeState::On) if before => Some(&m.already_on),
         Some(ModeState::On) => {
-            store.set_setting(MODE_KEY, Some("on"))?;
+            store.set_safety_mode(true)?;
             ctx.mode = true;
             Some(&m.switched_on)
         }
@@ -388,7 +386,7 @@ fn mode(app: &App, store: &mut Store, mut ctx: Context, args: ModeArgs, json: bo
                     .hint("run `attune safety mode off` in a terminal to be asked, or add --yes"));
             };
             if confirmed {
-                store.set_setting(MODE_KEY, None)?;
+                store.set_safety_mode(false)?;
                 ctx.mode = false;
                 Some(&m.switched_off)
             } else {
@@ -438,7 +436,7 @@ fn country(store: &mut Store, ctx: &Context, args: CountryArgs, json: bool) -> C
     let Some(given) = args.code else {
         let mut ctx = ctx.clone();
         if args.clear {
-            store.set_setting(COUNTRY_KEY, None)?;
+            store.set_country(None)?;
             ctx.country_set = None;
         }
         if json {
@@ -474,7 +472,7 @@ fn country(store: &mut Store, ctx: &Context, args: CountryArgs, json: bool) -> C
         return Err(CliError::user(format!("'{given}' is not a two-letter country code; nothing was changed"))
             .hint(format!("use a code like gb, us or de; attune has lists for: {list} (any other code shows international services)")));
     }
-    store.set_setting(COUNTRY_KEY, Some(&code))?;
+    store.set_country(Some(&code))?;
     let mut ctx = ctx.clone();
     ctx.country_set = Some(code.clone());
     let known = code == INTERNATIONAL || ctx.country().country == code;

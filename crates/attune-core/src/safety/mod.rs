@@ -26,10 +26,12 @@
 //! screens to show first. The person can switch safety mode on or off at
 //! any time.
 
+mod decision;
 mod policy;
 mod resources;
 mod screen;
 
+pub use decision::*;
 pub use policy::*;
 pub use resources::*;
 pub use screen::*;

@@ -14,7 +14,6 @@ use crate::error::ValidationError;
 /// `content/safety/screen.toml`, embedded.
 pub const SCREEN_TOML: &str = include_str!("../../../../content/safety/screen.toml");
 
-
 /// How many control items answered "yes" switch safety mode on.
 pub const CONTROL_ITEMS_FOR_SAFETY_MODE: usize = 2;
 
@@ -398,7 +397,6 @@ impl Screen {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
 
     fn answers(pairs: &[(&str, Answer)]) -> BTreeMap<String, Answer> {
         pairs.iter().map(|(id, a)| (id.to_string(), *a)).collect()
