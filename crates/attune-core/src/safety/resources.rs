@@ -18,10 +18,12 @@ pub const RESOURCE_FILES: &[(&str, &str)] = &[
     ("fr", include_str!("../../../../content/safety/resources/fr.toml")),
     ("gb", include_str!("../../../../content/safety/resources/gb.toml")),
     ("ie", include_str!("../../../../content/safety/resources/ie.toml")),
+    ("in", include_str!("../../../../content/safety/resources/in.toml")),
     ("international", include_str!("../../../../content/safety/resources/international.toml")),
     ("nl", include_str!("../../../../content/safety/resources/nl.toml")),
     ("nz", include_str!("../../../../content/safety/resources/nz.toml")),
     ("us", include_str!("../../../../content/safety/resources/us.toml")),
+    ("za", include_str!("../../../../content/safety/resources/za.toml")),
 ];
 
 /// The code of the fallback file.
@@ -45,10 +47,24 @@ pub enum Purpose {
     OwnBehaviour,
 }
 
-/// When and where a resource's details were last verified.
+/// Who a service is meant for, when it is meant for some people only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Audience {
+    /// Men.
+    Men,
+    /// Women.
+    Women,
+    /// Lesbian, gay, bisexual, trans and queer people.
+    Lgbt,
+    /// Children, teenagers and young adults.
+    YoungPeople,
+}
+
+/// The page a resource's details were verified on, and when.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Checked {
-    /// Where the details can be verified ("samaritans.org").
+    /// Full address of the page the details were verified on (https).
     pub source: String,
     /// Year of the last check.
     pub year: u16,
@@ -59,17 +75,32 @@ pub struct Checked {
 impl FromStr for Checked {
     type Err = String;
 
-    /// Parses "samaritans.org, checked 2026-11".
+    /// Parses "https://www.samaritans.org/how-we-can-help/contact-samaritan/, 2026-12".
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("'{s}' should look like \"samaritans.org, checked 2026-11\"");
-        let (source, date) = s.rsplit_once(", checked ").ok_or_else(bad)?;
+        let bad = || {
+            format!(
+                "checked = '{s}' should be the page's full https address and the month, \
+                 like \"https://www.samaritans.org/how-we-can-help/contact-samaritan/, 2026-12\""
+            )
+        };
+        let (source, date) = s.rsplit_once(", ").ok_or_else(bad)?;
+        let source = source.trim();
         let (year, month) = date.trim().split_once('-').ok_or_else(bad)?;
-        let year: u16 = year.parse().map_err(|_| bad())?;
-        let month: u8 = month.parse().map_err(|_| bad())?;
-        if source.trim().is_empty() || !(2000..=2100).contains(&year) || !(1..=12).contains(&month) {
+        if month.len() != 2 {
             return Err(bad());
         }
-        Ok(Checked { source: source.trim().to_string(), year, month })
+        let year: u16 = year.parse().map_err(|_| bad())?;
+        let month: u8 = month.parse().map_err(|_| bad())?;
+        let host = source.strip_prefix("https://").unwrap_or_default();
+        if host.is_empty()
+            || !host.contains('.')
+            || source.contains(char::is_whitespace)
+            || !(2000..=2100).contains(&year)
+            || !(1..=12).contains(&month)
+        {
+            return Err(bad());
+        }
+        Ok(Checked { source: source.to_string(), year, month })
     }
 }
 
@@ -100,6 +131,12 @@ pub struct Resource {
     /// Opening hours, when the organisation states them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hours: Option<String>,
+    /// The part of the country it serves ("Scotland"), when not all of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Who it is meant for, when it is meant for some people only.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub audience: Vec<Audience>,
     /// Where and when the details were verified.
     pub checked: Checked,
 }
@@ -153,6 +190,9 @@ struct RawResource {
     text_keyword: Option<String>,
     web: Option<String>,
     hours: Option<String>,
+    region: Option<String>,
+    #[serde(default)]
+    audience: Vec<Audience>,
     checked: String,
 }
 
@@ -173,8 +213,13 @@ fn parse_country(code: &str, text: &str) -> Result<CountryResources, String> {
         return Err("name and advice must not be empty".into());
     }
     let mut resources = Vec::with_capacity(raw.resource.len());
+    let mut names = BTreeSet::new();
     for r in raw.resource {
         let what = |m: String| format!("resource '{}': {m}", r.name);
+        // Screens group services by name, so a repeated name would hide one.
+        if !names.insert(r.name.clone()) {
+            return Err(what("is listed twice; give each entry its own name".into()));
+        }
         if r.name.trim().is_empty() || r.about.trim().is_empty() {
             return Err(what("name and about must not be empty".into()));
         }
@@ -207,6 +252,12 @@ fn parse_country(code: &str, text: &str) -> Result<CountryResources, String> {
         if r.hours.as_ref().is_some_and(|h| h.trim().is_empty()) {
             return Err(what("hours is empty; leave it out when unknown".into()));
         }
+        if r.region.as_ref().is_some_and(|h| h.trim().is_empty()) {
+            return Err(what("region is empty; leave it out when the service covers the whole country".into()));
+        }
+        if r.audience.iter().collect::<BTreeSet<_>>().len() != r.audience.len() {
+            return Err(what("'audience' must list men, women, lgbt and/or young-people, each once".into()));
+        }
         let checked = r.checked.parse::<Checked>().map_err(&what)?;
         resources.push(Resource {
             name: r.name,
@@ -218,6 +269,8 @@ fn parse_country(code: &str, text: &str) -> Result<CountryResources, String> {
             text_keyword: r.text_keyword,
             web: r.web,
             hours: r.hours,
+            region: r.region,
+            audience: r.audience,
             checked,
         });
     }
@@ -363,20 +416,44 @@ mod tests {
         assert_eq!(embedded, on_disk, "update RESOURCE_FILES in safety.rs");
     }
 
+    /// The month of the latest verification pass (see the README beside the
+    /// files). No entry may claim a later check.
+    const LAST_REVIEW: (u16, u8) = (2026, 12);
+
     #[test]
-    fn every_country_parses_with_contacts_citations_crisis_and_emergency() {
+    fn every_entry_has_a_contact_a_source_page_and_a_past_month() {
         let dir = resources().unwrap();
-        assert!(dir.country_codes().count() >= 9);
+        assert!(dir.country_codes().count() >= 11);
         for code in dir.country_codes().chain([INTERNATIONAL]) {
             let c = dir.for_country(code);
             assert_eq!(c.country, code);
             assert!(c.serving(Purpose::Crisis).next().is_some(), "{code} crisis");
             assert!(c.serving(Purpose::Emergency).next().is_some(), "{code} emergency");
             for r in &c.resources {
-                assert!(r.phone.is_some() || r.text.is_some() || r.web.is_some(), "{code}: {}", r.name);
-                assert!(!r.checked.source.is_empty() && r.checked.year >= 2026, "{code}: {}", r.name);
+                let what = format!("{code}: {}", r.name);
+                assert!(r.phone.is_some() || r.text.is_some() || r.web.is_some(), "{what}");
+                let page = r.checked.source.strip_prefix("https://").unwrap_or_default();
+                let host = page.split('/').next().unwrap_or_default();
+                assert!(host.contains('.') && !host.contains(char::is_whitespace), "{what}: {}", r.checked.source);
+                assert!((1..=12).contains(&r.checked.month), "{what}");
+                assert!((2026, 1) <= (r.checked.year, r.checked.month), "{what}: checked before this format");
+                assert!((r.checked.year, r.checked.month) <= LAST_REVIEW, "{what}: checked in the future");
             }
         }
+    }
+
+    #[test]
+    fn the_newest_check_is_the_last_review() {
+        // Catches a review that updates entries but not LAST_REVIEW (or the
+        // README), which would let later months slip past the test above.
+        let dir = resources().unwrap();
+        let newest = dir
+            .country_codes()
+            .chain([INTERNATIONAL])
+            .flat_map(|code| dir.for_country(code).resources.iter())
+            .map(|r| (r.checked.year, r.checked.month))
+            .max();
+        assert_eq!(newest, Some(LAST_REVIEW));
     }
 
     #[test]
@@ -385,13 +462,76 @@ mod tests {
         let phones = |code: &str, p: Purpose| -> Vec<String> {
             dir.for_country(code).serving(p).filter_map(|r| r.phone.clone()).collect()
         };
-        assert!(phones("us", Purpose::Crisis).contains(&"988".to_string()));
-        assert!(phones("us", Purpose::Abuse).contains(&"1-800-799-7233".to_string()));
-        assert!(phones("gb", Purpose::Crisis).contains(&"116 123".to_string()));
-        assert!(phones("gb", Purpose::Abuse).contains(&"0808 2000 247".to_string()));
-        assert!(phones("au", Purpose::Emergency).contains(&"000".to_string()));
-        assert!(phones("nz", Purpose::Emergency).contains(&"111".to_string()));
-        assert!(phones("fr", Purpose::Abuse).contains(&"3919".to_string()));
+        let has = |code: &str, p: Purpose, number: &str| {
+            assert!(phones(code, p).iter().any(|n| n == number), "{code} {p:?} should list {number}");
+        };
+        has("us", Purpose::Crisis, "988");
+        has("us", Purpose::Abuse, "1-800-799-7233");
+        has("us", Purpose::Emergency, "911");
+        has("gb", Purpose::Crisis, "116 123");
+        has("gb", Purpose::Abuse, "0808 2000 247");
+        has("gb", Purpose::OwnBehaviour, "0808 802 4040");
+        has("gb", Purpose::Emergency, "999");
+        has("ie", Purpose::Crisis, "116 123");
+        has("au", Purpose::Emergency, "000");
+        has("au", Purpose::OwnBehaviour, "1300 766 491");
+        has("nz", Purpose::Emergency, "111");
+        has("nz", Purpose::OwnBehaviour, "0800 456 450");
+        has("fr", Purpose::Abuse, "3919");
+        has("fr", Purpose::Crisis, "3114");
+        has("de", Purpose::Abuse, "116 016");
+        has("nl", Purpose::OwnBehaviour, "0800-2000");
+        has("in", Purpose::Emergency, "112");
+        has("za", Purpose::Emergency, "10111");
+        has("za", Purpose::Abuse, "0800 428 428");
+        // Emergency numbers stay in their own country.
+        assert!(!phones("gb", Purpose::Emergency).contains(&"911".to_string()));
+        assert!(!phones("us", Purpose::Emergency).contains(&"999".to_string()));
+        assert!(!phones("za", Purpose::Emergency).contains(&"911".to_string()));
+        // Crisis lines are never filed as emergency numbers, and the reverse.
+        for code in dir.country_codes() {
+            for r in dir.for_country(code).serving(Purpose::Emergency) {
+                assert!(!r.serves(Purpose::Crisis), "{code}: {}", r.name);
+            }
+        }
+    }
+
+    #[test]
+    fn uk_services_for_one_nation_say_which() {
+        let dir = resources().unwrap();
+        let gb = dir.for_country("gb");
+        let region_of = |number: &str| {
+            gb.resources.iter().find(|r| r.phone.as_deref() == Some(number)).and_then(|r| r.region.clone())
+        };
+        assert_eq!(region_of("0808 2000 247").as_deref(), Some("England"));
+        assert_eq!(region_of("0800 027 1234").as_deref(), Some("Scotland"));
+        assert_eq!(region_of("0808 80 10 800").as_deref(), Some("Wales"));
+        assert_eq!(region_of("0808 802 1414").as_deref(), Some("Northern Ireland"));
+        // UK-wide lines carry no region.
+        assert_eq!(region_of("116 123"), None);
+        // Every nation has an abuse line of its own.
+        for nation in ["England", "Scotland", "Wales", "Northern Ireland"] {
+            assert!(
+                gb.serving(Purpose::Abuse).any(|r| r.region.as_deref() == Some(nation)),
+                "{nation} has no abuse line"
+            );
+        }
+        let men = gb.resources.iter().filter(|r| r.audience.contains(&Audience::Men)).count();
+        let lgbt = gb.resources.iter().filter(|r| r.audience.contains(&Audience::Lgbt)).count();
+        assert!(men >= 1 && lgbt >= 1, "men {men}, lgbt {lgbt}");
+    }
+
+    #[test]
+    fn region_and_audience_are_left_out_of_json_when_unset() {
+        let dir = resources().unwrap();
+        let gb = dir.for_country("gb");
+        let samaritans = gb.resources.iter().find(|r| r.name == "Samaritans").unwrap();
+        let json = serde_json::to_value(samaritans).unwrap();
+        assert!(json.get("region").is_none() && json.get("audience").is_none(), "{json}");
+        let scotland = gb.resources.iter().find(|r| r.region.as_deref() == Some("Scotland")).unwrap();
+        assert_eq!(serde_json::to_value(scotland).unwrap()["region"], "Scotland");
+        let galop = gb.resources.iter().find(|r| r.audience.contains(&Audience::Lgbt)).unwrap();
+        assert_eq!(serde_json::to_value(galop).unwrap()["audience"][0], "lgbt");
     }
 
     #[test]
@@ -419,14 +559,25 @@ mod tests {
 
     #[test]
     fn broken_resource_files_are_refused_with_a_reason() {
+        const LIFELINE_CHECKED: &str = "checked = \"https://health.wyo.gov/publichealth/prevention/wivpp/suicide-prevention/988-suicide-crisis-lifeline, 2026-12\"";
         let us = RESOURCE_FILES.iter().find(|(c, _)| *c == "us").unwrap().1;
         let intl = RESOURCE_FILES.iter().find(|(c, _)| *c == INTERNATIONAL).unwrap().1;
+        assert!(us.contains(LIFELINE_CHECKED), "the cases below edit this line");
         let cases = [
-            (us.replace("checked = \"988lifeline.org, checked 2026-11\"", "checked = \"988lifeline.org\""), "checked"),
+            (us.replace(LIFELINE_CHECKED, "checked = \"https://health.wyo.gov/x\""), "full https address"),
+            (us.replace(LIFELINE_CHECKED, "checked = \"https://health.wyo.gov/x, 2026-13\""), "checked"),
+            (us.replace(LIFELINE_CHECKED, "checked = \"health.wyo.gov/x, 2026-12\""), "https"),
+            (us.replace(LIFELINE_CHECKED, "checked = \"988lifeline.org, checked 2026-11\""), "https"),
+            (us.replace(LIFELINE_CHECKED, "checked = \"https://, 2026-12\""), "https"),
+            (us.replace(LIFELINE_CHECKED, "checked = \"https://a b.org/, 2026-12\""), "https"),
+            (us.replace(LIFELINE_CHECKED, "checked = \"https://health.wyo.gov/x, 2026-1\""), "checked"),
             (
-                us.replace("checked = \"988lifeline.org, checked 2026-11\"", "checked = \"x, checked 2026-13\""),
-                "checked",
+                us.replace("name = \"Crisis Text Line\"", "name = \"Crisis Text Line\"\naudience = [\"men\", \"men\"]"),
+                "audience",
             ),
+            (us.replace("name = \"Crisis Text Line\"", "name = \"Crisis Text Line\"\naudience = [\"teens\"]"), "teens"),
+            (us.replace("name = \"Crisis Text Line\"", "name = \"Crisis Text Line\"\nregion = \" \""), "region"),
+            (us.replace("name = \"Crisis Text Line\"", "name = \"911\""), "listed twice"),
             (us.replace("country = \"us\"", "country = \"ca\""), "file name"),
             (us.replace("for = [\"emergency\"]", "for = [\"crisis\"]"), "Emergency"),
             (us.replace("web = \"https://988lifeline.org\"", "web = \"http://988lifeline.org\""), "https"),
@@ -439,7 +590,7 @@ mod tests {
             let err = ResourceDirectory::parse(&[("us", &text), (INTERNATIONAL, intl)]).unwrap_err();
             assert!(err.to_string().contains(expected), "{expected}: {err}");
         }
-        let no_contact = "country = \"zz\"\nname = \"Z\"\nadvice = \"a\"\n[[resource]]\nname = \"n\"\nfor = [\"crisis\", \"emergency\"]\nabout = \"a\"\nchecked = \"z.org, checked 2026-11\"\n";
+        let no_contact = "country = \"zz\"\nname = \"Z\"\nadvice = \"a\"\n[[resource]]\nname = \"n\"\nfor = [\"crisis\", \"emergency\"]\nabout = \"a\"\nchecked = \"https://z.org/, 2026-12\"\n";
         let err = ResourceDirectory::parse(&[("zz", no_contact), (INTERNATIONAL, intl)]).unwrap_err();
         assert!(err.to_string().contains("needs a phone"), "{err}");
         assert!(ResourceDirectory::parse(&[("us", us)]).unwrap_err().to_string().contains("international"));
