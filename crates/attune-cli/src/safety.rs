@@ -19,7 +19,7 @@ use attune_core::content::{ContentError, Library};
 use attune_core::insights::Template;
 use attune_core::safety::{
     Answer, CheckinAnswers, CountryResources, Decision, INTERNATIONAL, NextStep, Purpose, Resource, ResourceGroup,
-    SafetyContent, SafetySettings, Saved, decide,
+    SafetyContent, SafetySettings, Saved,
 };
 use attune_store::Store;
 use serde::{Deserialize, Serialize};
@@ -318,28 +318,16 @@ pub fn after_save(
         }
     };
     let today = app.now_moment().local().date().to_string();
-    let shown: std::collections::BTreeSet<String> = store
-        .safety_notes_shown()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(_, day)| *day == today)
-        .map(|(k, _)| k)
-        .collect();
-    let decision = decide(&ctx.content, &ctx.settings(), Saved { texts, checkin }, &shown);
+    let after = store.safety_after_save(&ctx.content, Saved { texts, checkin }, &today);
+    for problem in &after.problems {
+        out::note(&format!("note: a safety setting could not be read or saved ({problem}); `attune safety` shows support services"));
+    }
+    let decision = after.decision;
     if decision.reasons.is_empty() {
         return None;
     }
     let mut ctx = ctx;
-    if decision.switched_on {
-        match store.set_safety_mode(true) {
-            Ok(()) => ctx.mode = true,
-            Err(e) => out::note(&format!("note: safety mode could not be switched on ({e}); `attune safety mode on`")),
-        }
-    }
-    let kinds: Vec<&str> = decision.shown.iter().map(String::as_str).collect();
-    if let Err(e) = store.mark_safety_notes_shown(&kinds, &today) {
-        out::note(&format!("note: attune could not remember that this note was shown ({e})"));
-    }
+    ctx.mode = decision.safety_mode;
     Some((ctx, decision))
 }
 
@@ -456,7 +444,11 @@ pub fn resource_line(r: &ResourceTexts, res: &Resource) -> String {
     if let Some(web) = &res.web {
         ways.push(web.clone());
     }
-    let mut line = format!("{}: {}", res.name, ways.join(", "));
+    let name = match &res.region {
+        Some(region) => format!("{} ({region})", res.name),
+        None => res.name.clone(),
+    };
+    let mut line = format!("{name}: {}", ways.join(", "));
     if let Some(h) = &res.hours {
         line.push_str(&format!(" ({h})"));
     }
@@ -556,7 +548,7 @@ mod tests {
     }
 
     fn printed(c: &Context, texts: &[&str]) -> String {
-        let d = decide(&c.content, &c.settings(), Saved { texts, checkin: None }, &BTreeSet::new());
+        let d = attune_core::safety::decide(&c.content, &c.settings(), Saved { texts, checkin: None }, &BTreeSet::new());
         let mut out = Vec::new();
         c.print_notice(&mut out, &d).unwrap();
         String::from_utf8(out).unwrap()

@@ -27,7 +27,7 @@ mod assess;
 mod history;
 pub(crate) mod import;
 pub(crate) mod plan;
-mod safety;
+pub(crate) mod safety;
 mod settings;
 /// An open journal.
 #[derive(Debug)]

@@ -10,6 +10,7 @@ use attune_core::pause::PauseTexts;
 use attune_core::plan::PlanTexts;
 use attune_core::scripts::ComposerTexts;
 use attune_core::selfworth::{Suggestion, suggestions};
+use attune_core::safety::Decision;
 use attune_core::{Moment, RecordId};
 use attune_store::{Store, StoreError};
 use attune_text::statement::Lexicon;
@@ -19,7 +20,7 @@ use zeroize::Zeroizing;
 
 use crate::Config;
 use crate::pages::WebError;
-use crate::pages::safety::SafetyContent;
+use crate::pages::safety::SafetyTexts;
 
 /// The server's state, cheap to clone (one `Arc`).
 #[derive(Clone, Debug)]
@@ -42,6 +43,10 @@ struct Inner {
     lock_after: Mutex<Duration>,
     /// An import previewed in Settings, waiting for confirmation (dropped on lock).
     pending_import: Mutex<Option<crate::pages::transfer::PendingImport>>,
+    /// Core's safety decision for the record saved last ("e12", "c3"),
+    /// shown on the page the save leads to (dropped on lock: it may quote
+    /// the person's words).
+    saved_decision: Mutex<Option<(String, Decision)>>,
 }
 
 /// The product texts the pages use, parsed once when the server starts:
@@ -51,7 +56,7 @@ struct Inner {
 #[derive(Debug)]
 pub struct Texts {
     /// Safety messages and services.
-    pub safety: SafetyContent,
+    pub safety: SafetyTexts,
     /// Plan and "what is due" texts.
     pub plan: PlanTexts,
     /// The shipped affirmation suggestions.
@@ -70,7 +75,7 @@ impl Texts {
     fn parse(lib: &Library) -> Result<Texts, WebError> {
         let bad = |e: ContentError| WebError::Internal(format!("content file {} is invalid: {}", e.file, e.message));
         Ok(Texts {
-            safety: SafetyContent::load(lib)?,
+            safety: SafetyTexts::load(lib)?,
             plan: PlanTexts::load(lib).map_err(bad)?,
             suggestions: suggestions(lib).map_err(bad)?,
             composer: ComposerTexts::load(lib).map_err(bad)?,
@@ -130,6 +135,7 @@ impl AppState {
                 journal: Mutex::new(None),
                 lock_after: Mutex::new(lock_after),
                 pending_import: Mutex::new(None),
+                saved_decision: Mutex::new(None),
             }),
         };
         Ok((state, token))
@@ -216,6 +222,7 @@ impl AppState {
         if journal.as_ref().is_some_and(|j| j.last_active.elapsed() > limit) {
             *journal = None;
             *lock(&self.inner.pending_import) = None;
+            *lock(&self.inner.saved_decision) = None;
             return true;
         }
         false
@@ -225,6 +232,23 @@ impl AppState {
     pub fn lock_now(&self) {
         *lock(&self.inner.journal) = None;
         *lock(&self.inner.pending_import) = None;
+        *lock(&self.inner.saved_decision) = None;
+    }
+
+    /// Keeps core's safety decision for the record just saved (`key`:
+    /// "e12", "c3") until the next save or lock.
+    pub fn set_saved_decision(&self, key: String, decision: Decision) {
+        *lock(&self.inner.saved_decision) = Some((key, decision));
+    }
+
+    /// The decision kept for `key`, if it was the last save.
+    pub fn saved_decision(&self, key: &str) -> Option<Decision> {
+        lock(&self.inner.saved_decision).as_ref().filter(|(k, _)| k == key).map(|(_, d)| d.clone())
+    }
+
+    /// The person's calendar day ("2026-12-07"), for the notes shown once a day.
+    pub fn today(&self) -> String {
+        self.now().date().to_string()
     }
 
     /// Keeps (or forgets) the import waiting for confirmation.

@@ -3,7 +3,9 @@
 //! support services, the last safety check, an unfinished one, and when
 //! each kind of safety note was last shown.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+use attune_core::safety::{Decision, SafetyContent, SafetySettings, Saved, decide};
 
 use crate::error::StoreError;
 use crate::store::Store;
@@ -83,5 +85,54 @@ impl Store {
         // A map of strings always serializes.
         let json = serde_json::to_string(&shown).unwrap_or_else(|_| "{}".into());
         self.set_setting(NOTES_SHOWN, Some(&json))
+    }
+}
+
+/// Core's safety decision after a save, and any problem met while reading
+/// the settings it needs or storing what it asks.
+#[derive(Debug)]
+pub struct AfterSave {
+    /// The decision (see `attune_core::safety::decide`).
+    pub decision: Decision,
+    /// Problems that did not stop the decision: a setting that could not be
+    /// read (then safety mode counts as on) or written.
+    pub problems: Vec<StoreError>,
+}
+
+impl Store {
+    /// What follows a save, for every front end: reads the person's safety
+    /// settings and the notes already shown on `today` (their local date,
+    /// "2026-12-07"), asks core to decide, then stores what the decision
+    /// asks: safety mode switched on, the notes shown today. Never fails:
+    /// the record is already saved, so a problem is returned beside the
+    /// decision, and in doubt safety mode counts as on.
+    pub fn safety_after_save(&mut self, content: &SafetyContent, saved: Saved<'_>, today: &str) -> AfterSave {
+        let mut problems = Vec::new();
+        let mode = self.safety_mode().unwrap_or_else(|e| {
+            problems.push(e);
+            true
+        });
+        let country = self.country().unwrap_or_else(|e| {
+            problems.push(e);
+            None
+        });
+        let shown: BTreeSet<String> = match self.safety_notes_shown() {
+            Ok(map) => map.into_iter().filter(|(_, day)| day == today).map(|(k, _)| k).collect(),
+            Err(e) => {
+                problems.push(e);
+                BTreeSet::new()
+            }
+        };
+        let decision = decide(content, &SafetySettings { mode, country }, saved, &shown);
+        if decision.switched_on
+            && let Err(e) = self.set_safety_mode(true)
+        {
+            problems.push(e);
+        }
+        let kinds: Vec<&str> = decision.shown.iter().map(String::as_str).collect();
+        if let Err(e) = self.mark_safety_notes_shown(&kinds, today) {
+            problems.push(e);
+        }
+        AfterSave { decision, problems }
     }
 }

@@ -279,7 +279,12 @@ pub async fn detail(
             Ok((row, names(store, LabelKind::Trigger)?, names(store, LabelKind::Feeling)?, settings(store)?))
         })
         .await?;
-    let notice = after_save(&state.texts().safety, &s, &row.entry.text_fields(), None);
+    let notice = q
+        .saved
+        .is_some()
+        .then(|| state.saved_decision(&format!("e{seq}")))
+        .flatten()
+        .and_then(|d| Notice::from_decision(&state.texts().safety, &d));
     let e = row.entry;
     let page = EntryPage {
         l: layout(&state, &ctx, &format!("Entry {seq}"), "/journal", SafetyPolicyView { partner_talk: !s.mode }),
@@ -346,19 +351,25 @@ pub async fn edit_form(
 /// `POST /journal/{seq}/edit`: same identity and times, new content.
 pub async fn edit(State(state): State<AppState>, Path(seq): Path<i64>, Form(f): Form<Fields>) -> WebResult {
     let draft = entry_draft(&f)?;
-    state
+    let ids = state.clone();
+    let today = state.today();
+    let decision = state
         .store(move |store| {
             let before = store.entry(seq)?.entry;
             let triggers = store.labels(LabelKind::Trigger)?;
             let feelings = store.labels(LabelKind::Feeling)?;
             let known = Known { triggers: &triggers, feelings: &feelings };
             let entry = draft.into_entry(before.id, before.occurred.clone(), before.recorded.clone(), known)?;
-            if entry != before {
-                store.update_entry(&entry)?;
+            if entry == before {
+                return Ok(None);
             }
-            Ok(())
+            store.update_entry(&entry)?;
+            Ok(Some(after_save(&ids.texts().safety, store, &entry.text_fields(), None, &today)))
         })
         .await?;
+    if let Some(decision) = decision {
+        state.set_saved_decision(format!("e{seq}"), decision);
+    }
     see_other(&format!("/journal/{seq}?saved=1"))
 }
 

@@ -1,15 +1,18 @@
-//! Safety first: the services, safety mode, keeping attune private, and the
-//! notice shown before anything else when saved words may point to a crisis.
-//! The rules are the CLI's: `attune_text::crisis` reads the words, the
-//! journal's `safety_mode` and `country` settings pick what is shown.
+//! Safety first: the services, safety mode, the country, keeping attune
+//! private, and core's decision after a save shown before anything else.
+//! Every rule is core's (`attune_core::safety`): what is noticed in saved
+//! words and check-ins, which notes and services come in which order, and
+//! when safety mode switches on; the store keeps the settings and runs the
+//! decision after a save (`Store::safety_after_save`). These pages only
+//! render it.
 
 use askama::Template;
-use attune_core::Checkin;
 use attune_core::content::Library;
-use attune_core::insights::Template as Sentence;
-use attune_core::safety::{CheckinSignal, INTERNATIONAL, Purpose, Resource, ResourceDirectory, checkin_signal};
+use attune_core::safety::{
+    CheckinAnswers, Decision, INTERNATIONAL, NextStep, Purpose, Resource, ResourceGroup, SafetyContent,
+    SafetySettings, Saved,
+};
 use attune_store::Store;
-use attune_text::crisis::{self, Level};
 use axum::extract::State;
 use axum::{Extension, Form};
 use serde::Deserialize;
@@ -18,39 +21,12 @@ use super::{Ctx, Fields, SafetyPolicyView, WebError, WebResult, layout, render, 
 use crate::AppState;
 use crate::views::Layout;
 
-/// The journal setting that holds safety mode (shared with the CLI).
-pub const MODE_KEY: &str = "safety_mode";
-/// The journal setting that holds the country code (shared with the CLI).
-pub const COUNTRY_KEY: &str = "country";
-
-/// The parts of `content/safety/messages.toml` the pages use.
+/// The parts of `content/safety/messages.toml` the pages use (the rest is
+/// the terminal's).
 #[derive(Clone, Debug, Deserialize)]
 pub struct Messages {
-    crisis: CrisisTexts,
-    checkin: CheckinTexts,
-    safety_mode: ModeTexts,
     resources: ResourceTexts,
     page: PageTexts,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-struct CrisisTexts {
-    concern_title: String,
-    concern_text: String,
-    urgent_title: String,
-    urgent_text: String,
-    noticed: Sentence,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-struct CheckinTexts {
-    offer_title: String,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-struct ModeTexts {
-    note_title: String,
-    note_text: String,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -67,163 +43,154 @@ struct PageTexts {
     intro: String,
 }
 
-/// The texts and services, from the content library.
+/// Core's safety content and the pages' own words.
 #[derive(Clone, Debug)]
-pub struct SafetyContent {
+pub struct SafetyTexts {
+    /// The notes, the check and the services.
+    pub core: SafetyContent,
     messages: Messages,
-    resources: ResourceDirectory,
-    offer_text: String,
 }
 
-#[derive(Deserialize)]
-struct ScreenCheckin {
-    checkin: OfferText,
-}
-
-#[derive(Deserialize)]
-struct OfferText {
-    offer_text: String,
-}
-
-impl SafetyContent {
+impl SafetyTexts {
     /// Loads the safety texts; they are built in and tested, so a failure here is a bug.
     pub fn load(lib: &Library) -> Result<Self, WebError> {
         let bad = |e: attune_core::content::ContentError| {
             WebError::Internal(format!("content file {} is invalid: {}", e.file, e.message))
         };
-        let messages: Messages = lib.toml("safety/messages.toml").map_err(bad)?;
-        let screen: ScreenCheckin = lib.toml("safety/screen.toml").map_err(bad)?;
-        let files: Vec<(String, &str)> = lib
-            .paths_under("safety/resources/")
-            .filter_map(|p| {
-                let code = p.strip_prefix("safety/resources/")?.strip_suffix(".toml")?;
-                Some((code.to_string(), lib.text(p).ok()?))
+        Ok(Self { core: SafetyContent::from_library(lib).map_err(bad)?, messages: lib.toml("safety/messages.toml").map_err(bad)? })
+    }
+
+    fn heading(&self, purpose: Purpose) -> &str {
+        let r = &self.messages.resources;
+        match purpose {
+            Purpose::Crisis => &r.crisis,
+            Purpose::Abuse => &r.abuse,
+            Purpose::Emergency => &r.emergency,
+            Purpose::OwnBehaviour => &r.own_behaviour,
+        }
+    }
+
+    /// Core's groups with the pages' headings.
+    pub fn groups(&self, groups: &[ResourceGroup]) -> Vec<Group> {
+        groups
+            .iter()
+            .map(|g| Group {
+                purpose: purpose_id(g.purpose),
+                heading: self.heading(g.purpose).to_string(),
+                resources: g.resources.clone(),
             })
-            .collect();
-        let files: Vec<(&str, &str)> = files.iter().map(|(c, t)| (c.as_str(), *t)).collect();
-        let resources = ResourceDirectory::parse(&files).map_err(bad)?;
-        Ok(Self { messages, resources, offer_text: screen.checkin.offer_text })
+            .collect()
     }
 
-    /// The services for `purpose` in `country`, falling back to the
-    /// international ones, as the CLI does.
-    fn serving(&self, country: &str, purpose: Purpose) -> Vec<Resource> {
-        let own: Vec<Resource> = self.resources.for_country(country).serving(purpose).cloned().collect();
-        if own.is_empty() && purpose != Purpose::Emergency {
-            self.resources.international().serving(purpose).cloned().collect()
-        } else {
-            own
-        }
-    }
-
-    /// Groups for `purposes`, each service once.
-    pub fn groups(&self, country: &str, purposes: &[Purpose]) -> Vec<Group> {
-        let mut shown: Vec<String> = Vec::new();
-        let mut out = Vec::new();
-        for &purpose in purposes {
-            let list: Vec<Resource> =
-                self.serving(country, purpose).into_iter().filter(|r| !shown.contains(&r.name)).collect();
-            shown.extend(list.iter().map(|r| r.name.clone()));
-            if !list.is_empty() {
-                let r = &self.messages.resources;
-                let heading = match purpose {
-                    Purpose::Crisis => &r.crisis,
-                    Purpose::Abuse => &r.abuse,
-                    Purpose::Emergency => &r.emergency,
-                    Purpose::OwnBehaviour => &r.own_behaviour,
-                };
-                out.push(Group { heading: heading.clone(), resources: list });
-            }
-        }
-        out
+    /// The services for `purposes` in the person's country, as groups.
+    pub fn groups_for(&self, s: &SafetySettings, purposes: &[Purpose]) -> Vec<Group> {
+        self.groups(&self.core.resources.groups(s.country_code(), purposes))
     }
 
     /// The country's first line (what to do in immediate danger).
-    pub fn advice(&self, country: &str) -> String {
-        self.resources.for_country(country).advice.clone()
+    pub fn advice(&self, s: &SafetySettings) -> String {
+        self.core.resources.for_country(s.country_code()).advice.clone()
+    }
+}
+
+fn purpose_id(p: Purpose) -> &'static str {
+    match p {
+        Purpose::Crisis => "crisis",
+        Purpose::Abuse => "abuse",
+        Purpose::Emergency => "emergency",
+        Purpose::OwnBehaviour => "own-behaviour",
     }
 }
 
 /// Services for one purpose.
 #[derive(Clone, Debug)]
 pub struct Group {
+    /// "crisis", "abuse", … (a data attribute, for tests).
+    pub purpose: &'static str,
     /// "If you are thinking about suicide or self-harm".
     pub heading: String,
     /// The services.
     pub resources: Vec<Resource>,
 }
 
-/// What to show before anything else after a save.
-#[derive(Clone, Debug, Default)]
+/// A next step as a link.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// Where it goes.
+    pub href: &'static str,
+    /// What it says.
+    pub label: &'static str,
+}
+
+fn step(s: NextStep) -> Step {
+    let (href, label) = match s {
+        NextStep::CrisisPlan => ("/safety/plan/crisis", "Make a plan for the hardest moments, on a calmer day if you can"),
+        NextStep::StayingSafePlan => ("/safety/plan/staying-safe", "Think through how to stay safe, or leave safely"),
+        NextStep::SafetyCheck => ("/safety/check", "A few questions about how your partner treats you (skip any)"),
+        NextStep::SetCountry => ("/safety#country", "Choose your country, for services near you"),
+        NextStep::SafetyMode => ("/safety#mode", "Safety mode: what it changes, and switching it off"),
+    };
+    Step { href, label }
+}
+
+/// Core's decision, ready for `notice.html`.
+#[derive(Clone, Debug)]
 pub struct Notice {
-    /// Headline and paragraph, in order.
-    pub messages: Vec<(String, String)>,
-    /// What attune noticed in the words (a sentence).
-    pub noticed: Option<String>,
+    /// The reasons, space-separated ids (a data attribute, for tests).
+    pub reasons: String,
+    /// Whose services ("gb", "international").
+    pub country: String,
+    /// The notes: heading, paragraph, what was noticed.
+    pub messages: Vec<(String, String, Option<String>)>,
     /// What to do in immediate danger.
     pub advice: String,
     /// The services.
     pub groups: Vec<Group>,
+    /// What to do next.
+    pub next: Vec<Step>,
 }
 
-/// The person's safety settings.
-#[derive(Clone, Debug)]
-pub struct Settings {
-    /// Safety mode.
-    pub mode: bool,
-    /// The country code used.
-    pub country: String,
+impl Notice {
+    /// Renders a decision; `None` when it has nothing to show.
+    pub fn from_decision(t: &SafetyTexts, d: &Decision) -> Option<Notice> {
+        d.is_visible().then(|| Notice {
+            reasons: d.reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" "),
+            country: d.country.clone(),
+            messages: d.messages.iter().map(|m| (m.title.clone(), m.text.clone(), m.noticed.clone())).collect(),
+            advice: d.advice.clone(),
+            groups: t.groups(&d.resources),
+            next: d.next.iter().map(|s| step(*s)).collect(),
+        })
+    }
 }
 
 /// Reads safety mode and the country (a damaged mode value counts as on).
-pub fn settings(store: &Store) -> WebResult<Settings> {
-    let mode = store.setting(MODE_KEY)?.is_some_and(|v| v != "off");
-    let country = store.setting(COUNTRY_KEY)?.filter(|c| !c.trim().is_empty()).unwrap_or(INTERNATIONAL.into());
-    Ok(Settings { mode, country })
+pub fn settings(store: &Store) -> WebResult<SafetySettings> {
+    Ok(SafetySettings { mode: store.safety_mode()?, country: store.country()? })
 }
 
-/// The notice for a record just saved, as the CLI builds it: crisis words
-/// first, a very low check-in offers the safety check, safety mode adds its
-/// note and the abuse and emergency services.
-pub fn after_save(c: &SafetyContent, s: &Settings, texts: &[&str], checkin: Option<&Checkin>) -> Option<Notice> {
-    let m = &c.messages;
-    let joined = texts.iter().map(|t| t.trim()).filter(|t| !t.is_empty()).collect::<Vec<_>>().join("\n\n");
-    let mut notice = Notice::default();
-    let mut purposes = Vec::new();
-    // A broken lexicon cannot happen with the embedded one; if it did, show the services anyway.
-    let found = crisis::assess(&joined).map(Some).unwrap_or(None);
-    let flagged = found.as_ref().is_none_or(|a| a.is_flagged());
-    if flagged {
-        let urgent = found.as_ref().is_some_and(|a| a.level == Level::Urgent);
-        let (title, text) = if urgent {
-            (&m.crisis.urgent_title, &m.crisis.urgent_text)
-        } else {
-            (&m.crisis.concern_title, &m.crisis.concern_text)
-        };
-        notice.messages.push((title.clone(), text.clone()));
-        if let Some(a) = &found {
-            let words: Vec<String> = a.excerpts(&joined).iter().map(|w| format!("“{w}”")).collect();
-            notice.noticed = Some(m.crisis.noticed.render(&[("words", words.join(", "))]));
-        }
-        purposes.push(Purpose::Crisis);
-    }
-    let signal = checkin.map(|ci| checkin_signal(ci, None));
-    if signal == Some(CheckinSignal::OfferCheck) && !s.mode {
-        notice.messages.push((m.checkin.offer_title.clone(), c.offer_text.trim().to_string()));
-    }
-    if s.mode {
-        notice.messages.push((m.safety_mode.note_title.clone(), m.safety_mode.note_text.replace('`', "")));
-        purposes.extend([Purpose::Abuse, Purpose::Emergency]);
-    }
-    if notice.messages.is_empty() {
-        return None;
-    }
-    if purposes.contains(&Purpose::Crisis) && !purposes.contains(&Purpose::Emergency) {
-        purposes.push(Purpose::Emergency);
-    }
-    notice.advice = c.advice(&s.country);
-    notice.groups = c.groups(&s.country, &purposes);
-    Some(notice)
+/// After a save, inside the store closure: core's decision, with what it
+/// asks stored. Problems reading or writing a setting do not undo the save;
+/// the decision then counts safety mode as on.
+pub fn after_save(
+    t: &SafetyTexts,
+    store: &mut Store,
+    texts: &[&str],
+    checkin: Option<CheckinAnswers<'_>>,
+    today: &str,
+) -> Decision {
+    store.safety_after_save(&t.core, Saved { texts, checkin }, today).decision
+}
+
+/// A country to choose.
+#[derive(Clone, Debug)]
+pub struct CountryChoice {
+    /// Its code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// Whether it is the person's.
+    pub selected: bool,
 }
 
 /// The Safety page.
@@ -237,21 +204,38 @@ pub struct SafetyPage {
     groups: Vec<Group>,
     mode: bool,
     lock_minutes: u64,
+    countries: Vec<CountryChoice>,
+    country_name: String,
+    country_set: bool,
 }
 
 /// `GET /safety`.
 pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
     let s = state.store(|store| settings(store)).await?;
-    let content = &state.texts().safety;
-    let m = &content.messages;
+    let t = &state.texts().safety;
+    let m = &t.messages;
+    let dir = &t.core.resources;
+    let mut countries: Vec<CountryChoice> = dir
+        .country_codes()
+        .map(|code| CountryChoice {
+            code: code.to_string(),
+            name: dir.for_country(code).name.clone(),
+            selected: s.country.as_deref() == Some(code),
+        })
+        .collect();
+    countries.sort_by(|a, b| a.name.cmp(&b.name));
+    let policy = s.policy();
     let page = SafetyPage {
-        l: layout(&state, &ctx, &m.page.title, "/safety", SafetyPolicyView { partner_talk: !s.mode }),
+        l: layout(&state, &ctx, &m.page.title, "/safety", SafetyPolicyView { partner_talk: policy.suggest_partner_talk }),
         title: m.page.title.clone(),
         intro: m.page.intro.clone(),
-        advice: content.advice(&s.country),
-        groups: content.groups(&s.country, &[Purpose::Crisis, Purpose::Abuse, Purpose::Emergency]),
+        advice: t.advice(&s),
+        groups: t.groups_for(&s, &[Purpose::Crisis, Purpose::Abuse, Purpose::Emergency, Purpose::OwnBehaviour]),
         mode: s.mode,
         lock_minutes: state.lock_after().as_secs().div_ceil(60),
+        country_name: dir.for_country(s.country_code()).name.clone(),
+        country_set: s.country.as_deref().is_some_and(|c| dir.for_country(c).country != INTERNATIONAL),
+        countries,
     };
     render(&page)
 }
@@ -268,6 +252,22 @@ pub async fn mode(State(state): State<AppState>, Form(f): Form<Fields>) -> WebRe
             )));
         }
     };
-    state.store(move |store| Ok(store.set_setting(MODE_KEY, Some(if on { "on" } else { "off" }))?)).await?;
-    see_other("/safety")
+    state.store(move |store| Ok(store.set_safety_mode(on)?)).await?;
+    see_other("/safety#mode")
+}
+
+/// `POST /safety/country`: `country=gb`, or `international` for services
+/// that work anywhere. Only codes attune has a list for are taken.
+pub async fn country(State(state): State<AppState>, Form(f): Form<Fields>) -> WebResult {
+    let code = f.get("country").unwrap_or_default().to_ascii_lowercase();
+    let dir = &state.texts().safety.core.resources;
+    let known = code == INTERNATIONAL || dir.country_codes().any(|c| c == code);
+    if !known {
+        return Err(WebError::User(
+            "Please choose a country from the list (or \"Somewhere else\"); nothing was changed.".into(),
+        ));
+    }
+    let value = (code != INTERNATIONAL).then_some(code);
+    state.store(move |store| Ok(store.set_country(value.as_deref())?)).await?;
+    see_other("/safety#country")
 }

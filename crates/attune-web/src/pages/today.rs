@@ -3,6 +3,7 @@
 use askama::Template;
 use attune_core::entry::Known;
 use attune_core::plan::due::DueKind;
+use attune_core::safety::{Answer, CheckinAnswers, Screen};
 use attune_core::selfworth::{Affirmation, next_affirmation};
 use attune_core::{CheckinDraft, Consequence, EntryDraft, LabelKind};
 use attune_store::{CheckinFilter, Store};
@@ -39,6 +40,25 @@ pub struct TodayPage {
     feelings: Vec<Choice>,
     consequences: Vec<(&'static str, String)>,
     last_security: Option<u8>,
+    afraid: AfraidQuestion,
+}
+
+/// The check-in's optional "afraid right now" question, from the safety
+/// check's content; no answer is pre-selected.
+#[derive(Clone, Debug)]
+pub struct AfraidQuestion {
+    question: String,
+    /// (value sent, label).
+    answers: Vec<(&'static str, String)>,
+}
+
+impl AfraidQuestion {
+    fn new(screen: &Screen) -> Self {
+        Self {
+            question: screen.checkin.question.clone(),
+            answers: Answer::ALL.iter().map(|a| (a.as_str(), screen.answers.get(*a).to_string())).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -104,13 +124,9 @@ pub async fn page(
                 next_affirmation(&items, false, pick).and_then(|i| all.get(i)).map(|a| a.item.text.clone());
             let recent = store.checkins(&CheckinFilter { limit: Some(1), ..Default::default() })?;
             let last = recent.first().map(|c| c.checkin.security);
-            let notice = match saved {
-                Some(seq) => {
-                    let row = store.checkin(seq)?;
-                    after_save(&texts.safety, &s, &[&row.checkin.note], Some(&row.checkin))
-                }
-                None => None,
-            };
+            let notice = saved
+                .and_then(|seq| ids.saved_decision(&format!("c{seq}")))
+                .and_then(|d| Notice::from_decision(&texts.safety, &d));
             Ok((
                 s,
                 due,
@@ -123,7 +139,8 @@ pub async fn page(
         })
         .await?;
     let page = TodayPage {
-        l: layout(&state, &ctx, "Today", "/", SafetyPolicyView { partner_talk: !s.mode }),
+        l: layout(&state, &ctx, "Today", "/", SafetyPolicyView { partner_talk: s.policy().suggest_partner_talk }),
+        afraid: AfraidQuestion::new(&state.texts().safety.core.screen),
         welcome: q.welcome.is_some(),
         saved_checkin: q.saved,
         notice,
@@ -158,8 +175,25 @@ pub async fn checkin(State(state): State<AppState>, Form(f): Form<Fields>) -> We
             "Please choose how safe the relationship feels (0 to 10); nothing was saved.".into(),
         ));
     }
+    let afraid_now = match f.get("afraid_now") {
+        None => None,
+        Some(a) => Some(a.parse::<Answer>().map_err(|_| {
+            WebError::User(format!("'{a}' is not an answer to the question about being afraid; nothing was saved."))
+        })?),
+    };
     let checkin = draft.into_checkin(state.new_id(), state.now_moment())?;
-    let seq = state.store(move |store| Ok(store.insert_checkin(&checkin)?)).await?;
+    let ids = state.clone();
+    let today = state.today();
+    let (seq, decision) = state
+        .store(move |store| {
+            let seq = store.insert_checkin(&checkin)?;
+            // Saved: now, and only now, core decides what safety asks for.
+            let answers = CheckinAnswers { checkin: &checkin, afraid_now };
+            let decision = after_save(&ids.texts().safety, store, &[&checkin.note], Some(answers), &today);
+            Ok((seq, decision))
+        })
+        .await?;
+    state.set_saved_decision(format!("c{seq}"), decision);
     see_other(&format!("/?saved={seq}#saved"))
 }
 
@@ -186,13 +220,18 @@ pub async fn log(State(state): State<AppState>, Form(f): Form<Fields>) -> WebRes
     let draft = entry_draft(&f)?;
     let id = state.new_id();
     let now = state.now_moment();
-    let seq = state
+    let ids = state.clone();
+    let today = state.today();
+    let (seq, decision) = state
         .store(move |store| {
             let triggers = store.labels(LabelKind::Trigger)?;
             let feelings = store.labels(LabelKind::Feeling)?;
             let entry = draft.into_entry(id, now.clone(), now, Known { triggers: &triggers, feelings: &feelings })?;
-            Ok(store.insert_entry(&entry)?)
+            let seq = store.insert_entry(&entry)?;
+            let decision = after_save(&ids.texts().safety, store, &entry.text_fields(), None, &today);
+            Ok((seq, decision))
         })
         .await?;
+    state.set_saved_decision(format!("e{seq}"), decision);
     see_other(&format!("/journal/{seq}?saved=1"))
 }
