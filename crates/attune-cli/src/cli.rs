@@ -215,6 +215,11 @@ pub struct CheckinArgs {
     /// A few words about it.
     #[arg(short, long)]
     pub note: Option<String>,
+    /// Right now, are you afraid of your partner, or afraid of being hurt?
+    /// yes, no or skip. A "yes" puts emergency and abuse services first and
+    /// switches safety mode on.
+    #[arg(long, value_name = "yes|no|skip")]
+    pub afraid_now: Option<String>,
     /// When (default: now).
     #[arg(long, value_name = "WHEN")]
     pub at: Option<String>,

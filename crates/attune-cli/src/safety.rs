@@ -142,7 +142,7 @@ impl Messages {
 
     /// The line for a next step; `None` for steps printed elsewhere (the
     /// country line, safety mode's commands).
-    fn next(&self, step: NextStep) -> Option<&str> {
+    pub fn next_step(&self, step: NextStep) -> Option<&str> {
         match step {
             NextStep::CrisisPlan => Some(&self.next.crisis_plan),
             NextStep::StayingSafePlan => Some(&self.next.staying_safe_plan),
@@ -320,7 +320,9 @@ pub fn after_save(
     let today = app.now_moment().local().date().to_string();
     let after = store.safety_after_save(&ctx.content, Saved { texts, checkin }, &today);
     for problem in &after.problems {
-        out::note(&format!("note: a safety setting could not be read or saved ({problem}); `attune safety` shows support services"));
+        out::note(&format!(
+            "note: a safety setting could not be read or saved ({problem}); `attune safety` shows support services"
+        ));
     }
     let decision = after.decision;
     if decision.reasons.is_empty() {
@@ -355,7 +357,7 @@ impl Context {
             paragraph(w, &notice.advice, "")?;
             self.print_groups(w, &notice.resources, false)?;
         }
-        let steps: Vec<&str> = notice.next.iter().filter_map(|s| m.next(*s)).collect();
+        let steps: Vec<&str> = notice.next.iter().filter_map(|s| m.next_step(*s)).collect();
         if !steps.is_empty() {
             writeln!(w, "\n{BOLD}{}{BOLD:#}", m.next.title)?;
             for step in steps {
@@ -548,7 +550,8 @@ mod tests {
     }
 
     fn printed(c: &Context, texts: &[&str]) -> String {
-        let d = attune_core::safety::decide(&c.content, &c.settings(), Saved { texts, checkin: None }, &BTreeSet::new());
+        let d =
+            attune_core::safety::decide(&c.content, &c.settings(), Saved { texts, checkin: None }, &BTreeSet::new());
         let mut out = Vec::new();
         c.print_notice(&mut out, &d).unwrap();
         String::from_utf8(out).unwrap()

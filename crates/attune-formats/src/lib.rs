@@ -118,6 +118,14 @@ pub enum Imported {
 }
 
 impl Imported {
+    /// Its words, field by field (for the safety count after an import).
+    pub fn texts(&self) -> Vec<&str> {
+        match self {
+            Self::Entry(e) => vec![&e.situation, &e.thoughts, &e.helped],
+            Self::Checkin(c) => vec![&c.note],
+        }
+    }
+
     /// When it happened (for ordering and the date range).
     pub fn moment(&self) -> &Moment {
         match self {
@@ -148,6 +156,14 @@ pub struct Batch {
 }
 
 impl Batch {
+    /// How many records' words may point to a crisis, describe abuse, or
+    /// describe the person's own controlling behaviour: an import shows
+    /// these counts, never a note per record.
+    pub fn safety_count(&self) -> attune_core::safety::ImportSafety {
+        let texts: Vec<Vec<&str>> = self.records.iter().map(Imported::texts).collect();
+        attune_core::safety::ImportSafety::count(texts.iter().map(Vec::as_slice))
+    }
+
     /// Puts the records in time order (files like Daylio's list the newest first).
     pub(crate) fn sort(&mut self) {
         self.records.sort_by_key(|r| r.moment().unix_ms());

@@ -35,8 +35,13 @@ pub fn run(args: CheckinArgs, app: &App) -> CliResult {
     if flags_given {
         draft.clone().into_checkin(app.new_id(), at.clone())?;
     }
+    let mut afraid_now = match &args.afraid_now {
+        None => None,
+        Some(a) => Some(a.parse::<Answer>().map_err(|_| {
+            CliError::user(format!("--afraid-now: '{a}' is not an answer")).hint("answer yes, no or skip")
+        })?),
+    };
     let mut opened = app.open()?;
-    let mut afraid_now = None;
     if !flags_given {
         if !app.interactive {
             return Err(CliError::user("nothing was saved: security is missing")

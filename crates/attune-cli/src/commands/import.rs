@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use attune_core::safety::ImportSafety;
 use attune_formats::journal::{self, ImportError, Preview};
 use attune_formats::map::Target;
 use attune_formats::read::{self, Parsed};
@@ -91,6 +92,10 @@ struct Summary {
     #[serde(flatten)]
     preview: Preview,
     imported: ImportCounts,
+    /// How many records' words may call for support (attune's own exports
+    /// are not read again: their words were read when they were written).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    safety: Option<ImportSafety>,
 }
 
 pub fn run(args: ImportArgs, app: &App) -> CliResult {
@@ -138,15 +143,23 @@ pub fn run(args: ImportArgs, app: &App) -> CliResult {
     };
     let bar = progress_bar(total, args.json);
     let mut progress = |done: usize| bar.set_position(done as u64);
+    let mut safety = None;
     let (mut preview, imported) = match parsed {
         Parsed::Batch(b) => {
             let new_id = || app.new_id();
-            let done =
-                journal::import_batch(store, &b, format, app.now.timestamp(), &new_id, args.dry_run, &mut progress)
-                    .map_err(|e| match e {
-                        ImportError::File(e) => located(e),
-                        ImportError::Store(e) => nothing(e),
-                    })?;
+            // The words are read for safety on the other core while the
+            // import writes; only a count is shown (see `print`).
+            let (done, counted) = std::thread::scope(|scope| {
+                let counting = scope.spawn(|| b.safety_count());
+                let done =
+                    journal::import_batch(store, &b, format, app.now.timestamp(), &new_id, args.dry_run, &mut progress);
+                (done, counting.join().ok())
+            });
+            safety = counted.filter(ImportSafety::any);
+            let done = done.map_err(|e| match e {
+                ImportError::File(e) => located(e),
+                ImportError::Store(e) => nothing(e),
+            })?;
             // The command ends here: the system takes the read file back at
             // once, where freeing its records one by one would only hold the
             // summary back.
@@ -162,7 +175,7 @@ pub fn run(args: ImportArgs, app: &App) -> CliResult {
     if format.uses_zone() {
         preview.time_zone = Some(zone_name(&tz));
     }
-    let summary = Summary { file: file.clone(), format, dry_run: args.dry_run, preview, imported };
+    let summary = Summary { file: file.clone(), format, dry_run: args.dry_run, preview, imported, safety };
 
     if args.json {
         return out::json(&summary);
@@ -252,6 +265,15 @@ fn print(s: &Summary) -> CliResult {
         writeln!(w, "\nA real import would add {added}{already}. {BOLD}Nothing was changed{BOLD:#} (--dry-run).")?;
     } else {
         writeln!(w, "\n{GOOD}Imported{GOOD:#} {added}{already}.")?;
+    }
+    if let Some(said) =
+        s.safety.as_ref().and_then(|c| c.sentence(&attune_core::safety::SafetyContent::embedded().ok()?.notes.import))
+    {
+        writeln!(w)?;
+        let line = format!(
+            "{said} `attune safety` lists support services; `attune safety check` asks a few questions about how your partner treats you."
+        );
+        writeln!(w, "{}", crate::safety::wrap(&line, ""))?;
     }
     Ok(())
 }

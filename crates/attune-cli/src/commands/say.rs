@@ -5,6 +5,7 @@
 
 use std::io::{Read, Write};
 
+use attune_core::safety::{DraftNote, draft_note};
 use attune_core::scripts::ComposerTexts;
 use attune_text::statement::{Check, Lexicon};
 use clap::Args;
@@ -16,6 +17,7 @@ use crate::app::App;
 use crate::commands::toolkit::{content, dim, policy, safety_note, wrapped};
 use crate::error::{CliError, CliResult};
 use crate::out::{self, BOLD, DIM, HINT};
+use crate::safety;
 
 /// `attune say`.
 #[derive(Debug, Args)]
@@ -53,6 +55,10 @@ struct FindingJson<'a> {
 #[derive(Serialize)]
 struct CheckJson<'a> {
     text: &'a str,
+    /// Present when the draft describes control or harm done to the person:
+    /// then it is about safety, not wording (core's `draft_note`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    safety: Option<DraftNote>,
     blaming: bool,
     findings: Vec<FindingJson<'a>>,
     tips: Vec<&'a str>,
@@ -96,8 +102,15 @@ pub fn run(args: SayArgs, app: &App) -> CliResult {
             return Err(CliError::user("there is nothing to check").hint("attune say --check \"your draft message\""));
         }
         let check = lexicon.check(&draft);
+        let safety = safety::Content::load(app)?;
+        let note = draft_note(&safety, &draft);
         if args.json {
-            return out::json(&check_json(&draft, &check, &lexicon, &texts, need.as_deref()));
+            let mut json = check_json(&draft, &check, &lexicon, &texts, need.as_deref());
+            json.safety = note;
+            return out::json(&json);
+        }
+        if let Some(note) = note {
+            return show_draft_note(&note, &safety.messages);
         }
         return show_check(&draft, &check, &lexicon, &texts, need.as_deref());
     }
@@ -170,6 +183,7 @@ fn check_json<'a>(
     let tips = check.kinds().into_iter().filter_map(|k| lexicon.kind_text(k).map(|t| t.tip.as_str())).collect();
     CheckJson {
         text,
+        safety: None,
         blaming: check.is_blaming(),
         findings,
         tips,
@@ -215,5 +229,24 @@ fn show_check(text: &str, check: &Check, lexicon: &Lexicon, texts: &ComposerText
     }
     writeln!(w, "\n{}", texts.try_this)?;
     wrapped(&mut w, &texts.skeleton_for(need), "  ")?;
+    Ok(())
+}
+
+/// A draft that describes control or harm done to the person: core's note,
+/// and the next steps as commands, instead of advice about blame.
+fn show_draft_note(note: &DraftNote, m: &safety::Messages) -> CliResult {
+    let mut w = out::stdout();
+    writeln!(w, "{BOLD}{}{BOLD:#}", note.title)?;
+    wrapped(&mut w, &note.text, "")?;
+    if let Some(noticed) = &note.noticed {
+        writeln!(w, "{DIM}{}{DIM:#}", safety::wrap(noticed, ""))?;
+    }
+    let steps: Vec<&str> = note.next.iter().filter_map(|s| m.next_step(*s)).collect();
+    if !steps.is_empty() {
+        writeln!(w, "\n{BOLD}{}{BOLD:#}", m.next.title)?;
+        for step in steps {
+            writeln!(w, "{}", safety::wrap_indent(step, "• ", "  "))?;
+        }
+    }
     Ok(())
 }

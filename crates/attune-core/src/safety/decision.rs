@@ -62,6 +62,23 @@ pub struct Notes {
     pub safety_mode: ModeNotes,
     /// A very low check-in.
     pub checkin: CheckinNotes,
+    /// After an import.
+    pub import: ImportNotes,
+    /// A draft message that describes control or harm done to the person.
+    pub draft: TitledText,
+}
+
+/// `[import]`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportNotes {
+    pub summary: Template,
+    pub crisis_one: String,
+    pub crisis_many: Template,
+    pub abuse_one: String,
+    pub abuse_many: Template,
+    pub own_one: String,
+    pub own_many: Template,
 }
 
 /// `[crisis]`.
@@ -605,6 +622,50 @@ fn dedup<T: PartialEq + Copy>(list: Vec<T>) -> Vec<T> {
     out
 }
 
+/// What the statement helper says first when a draft message to the partner
+/// describes control or harm done to the person ("you keep checking my
+/// phone"): instead of coaching them out of "blame", it says gently that
+/// this may be about their safety and points to the safety check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DraftNote {
+    /// Why.
+    pub reason: Reason,
+    /// The most serious tier noticed.
+    pub tier: Tier,
+    /// The kinds noticed.
+    pub kinds: Vec<abuse::Kind>,
+    /// Heading.
+    pub title: String,
+    /// Paragraph.
+    pub text: String,
+    /// What attune noticed, as a sentence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub noticed: Option<String>,
+    /// What the person can do next.
+    pub next: Vec<NextStep>,
+}
+
+/// The note for a draft message, when it describes control or harm done to
+/// the person. A draft says "you" to the partner, so what "you" do to "me"
+/// is read as done to the writer.
+pub fn draft_note(content: &SafetyContent, draft: &str) -> Option<DraftNote> {
+    let (found, _) = read_abuse(draft);
+    let found = found?;
+    let mut next = vec![NextStep::SafetyCheck];
+    if found.tier == Tier::Danger {
+        next.insert(0, NextStep::StayingSafePlan);
+    }
+    Some(DraftNote {
+        reason: Reason::AbuseLanguage,
+        tier: found.tier,
+        kinds: found.kinds,
+        title: content.notes.draft.title.clone(),
+        text: content.notes.draft.text.clone(),
+        noticed: quoted(&found.noticed).map(|w| content.notes.noticed.render(&[("words", w)])),
+        next,
+    })
+}
+
 /// How an import reports what its words showed: a count per reason, never
 /// a note per record (a person importing years of journal is not in the
 /// moment those words were written).
@@ -635,6 +696,24 @@ impl ImportSafety {
     /// Whether any record showed anything.
     pub fn any(&self) -> bool {
         self.crisis + self.abuse + self.own_behaviour > 0
+    }
+
+    /// The one calm sentence an import shows, when anything was noticed.
+    pub fn sentence(&self, t: &ImportNotes) -> Option<String> {
+        let count = |n: usize, one: &str, many: &Template| match n {
+            0 => None,
+            1 => Some(one.to_string()),
+            n => Some(many.render(&[("n", n.to_string())])),
+        };
+        let parts: Vec<String> = [
+            count(self.crisis, &t.crisis_one, &t.crisis_many),
+            count(self.abuse, &t.abuse_one, &t.abuse_many),
+            count(self.own_behaviour, &t.own_one, &t.own_many),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!parts.is_empty()).then(|| t.summary.render(&[("parts", parts.join("; "))]))
     }
 }
 
@@ -801,6 +880,13 @@ mod tests {
         let counts = ImportSafety::count(records.iter().map(Vec::as_slice));
         assert_eq!(counts, ImportSafety { crisis: 1, abuse: 1, own_behaviour: 0 });
         assert!(counts.any());
+        let t = &content().notes.import;
+        let said = counts.sentence(t).unwrap();
+        assert!(said.contains("1 mentions thoughts") && said.contains("1 describes being hurt"), "{said}");
+        assert!(!said.contains('{'), "{said}");
+        let many = ImportSafety { crisis: 0, abuse: 0, own_behaviour: 3 }.sentence(t).unwrap();
+        assert!(many.contains("3 describe checking on"), "{many}");
+        assert_eq!(ImportSafety::default().sentence(t), None);
     }
 
     proptest! {

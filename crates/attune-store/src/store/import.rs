@@ -54,6 +54,17 @@ pub struct ImportBatch {
     pub affirmations: Vec<Affirmation>,
 }
 
+impl ImportBatch {
+    /// How many entries' and check-ins' words core's safety check notices
+    /// (an import shows these counts, never a note per record).
+    pub fn safety_count(&self) -> attune_core::safety::ImportSafety {
+        let entries = self.entries.iter().map(|(_, e)| e.text_fields().to_vec());
+        let checkins = self.checkins.iter().map(|(_, c)| vec![c.note.as_str()]);
+        let texts: Vec<Vec<&str>> = entries.chain(checkins).collect();
+        attune_core::safety::ImportSafety::count(texts.iter().map(Vec::as_slice))
+    }
+}
+
 /// How many records were added, per kind, and how many were there already.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct ImportCounts {

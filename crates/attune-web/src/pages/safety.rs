@@ -9,8 +9,8 @@
 use askama::Template;
 use attune_core::content::Library;
 use attune_core::safety::{
-    CheckinAnswers, Decision, INTERNATIONAL, NextStep, Purpose, Resource, ResourceGroup, SafetyContent,
-    SafetySettings, Saved,
+    CheckinAnswers, Decision, INTERNATIONAL, NextStep, Purpose, Resource, ResourceGroup, SafetyContent, SafetySettings,
+    Saved,
 };
 use attune_store::Store;
 use axum::extract::State;
@@ -57,7 +57,10 @@ impl SafetyTexts {
         let bad = |e: attune_core::content::ContentError| {
             WebError::Internal(format!("content file {} is invalid: {}", e.file, e.message))
         };
-        Ok(Self { core: SafetyContent::from_library(lib).map_err(bad)?, messages: lib.toml("safety/messages.toml").map_err(bad)? })
+        Ok(Self {
+            core: SafetyContent::from_library(lib).map_err(bad)?,
+            messages: lib.toml("safety/messages.toml").map_err(bad)?,
+        })
     }
 
     fn heading(&self, purpose: Purpose) -> &str {
@@ -122,9 +125,12 @@ pub struct Step {
     pub label: &'static str,
 }
 
-fn step(s: NextStep) -> Step {
+/// A next step as a link.
+pub fn step(s: NextStep) -> Step {
     let (href, label) = match s {
-        NextStep::CrisisPlan => ("/safety/plan/crisis", "Make a plan for the hardest moments, on a calmer day if you can"),
+        NextStep::CrisisPlan => {
+            ("/safety/plan/crisis", "Make a plan for the hardest moments, on a calmer day if you can")
+        }
         NextStep::StayingSafePlan => ("/safety/plan/staying-safe", "Think through how to stay safe, or leave safely"),
         NextStep::SafetyCheck => ("/safety/check", "A few questions about how your partner treats you (skip any)"),
         NextStep::SetCountry => ("/safety#country", "Choose your country, for services near you"),
@@ -226,7 +232,13 @@ pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
     countries.sort_by(|a, b| a.name.cmp(&b.name));
     let policy = s.policy();
     let page = SafetyPage {
-        l: layout(&state, &ctx, &m.page.title, "/safety", SafetyPolicyView { partner_talk: policy.suggest_partner_talk }),
+        l: layout(
+            &state,
+            &ctx,
+            &m.page.title,
+            "/safety",
+            SafetyPolicyView { partner_talk: policy.suggest_partner_talk },
+        ),
         title: m.page.title.clone(),
         intro: m.page.intro.clone(),
         advice: t.advice(&s),

@@ -4,12 +4,13 @@
 //! outside safety mode.
 
 use askama::Template;
+use attune_core::safety::draft_note;
 use attune_core::scripts::ComposerTexts;
 use attune_text::statement::Lexicon;
 use axum::extract::State;
 use axum::{Extension, Form};
 
-use super::safety::settings;
+use super::safety::{Step, settings, step};
 use super::{Ctx, Fields, SafetyPolicyView, WebError, WebResult, layout, render};
 use crate::AppState;
 use crate::views::Layout;
@@ -49,6 +50,17 @@ pub struct SayPage {
     parts: [String; 4],
     message: Option<String>,
     checked: Option<Checked>,
+    /// Core's note when the draft describes control or harm done to the person.
+    draft_note: Option<DraftView>,
+}
+
+/// Core's draft note, with its next steps as links.
+#[derive(Debug)]
+pub struct DraftView {
+    title: String,
+    text: String,
+    noticed: Option<String>,
+    next: Vec<Step>,
 }
 
 /// Splits `text` at the findings' spans.
@@ -86,6 +98,7 @@ pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
         l: layout(&state, &ctx, "Say it", "/say", SafetyPolicyView { partner_talk: !mode }),
         t,
         safety_mode: mode,
+        draft_note: None,
         draft: String::new(),
         parts: Default::default(),
         message: None,
@@ -117,6 +130,16 @@ pub async fn check_page(state: AppState, ctx: Ctx, f: Fields) -> WebResult {
         }
         (None, Some(check(&draft, lex, &t, need.as_deref())))
     };
+    let draft_note = if mode || draft.trim().is_empty() {
+        None
+    } else {
+        draft_note(&state.texts().safety.core, &draft).map(|n| DraftView {
+            title: n.title,
+            text: n.text,
+            noticed: n.noticed,
+            next: n.next.into_iter().map(step).collect(),
+        })
+    };
     render(&SayPage {
         l: layout(&state, &ctx, "Say it", "/say", SafetyPolicyView { partner_talk: !mode }),
         t,
@@ -125,6 +148,7 @@ pub async fn check_page(state: AppState, ctx: Ctx, f: Fields) -> WebResult {
         parts,
         message,
         checked,
+        draft_note,
     })
 }
 

@@ -470,8 +470,18 @@ pub async fn confirm(
         return show_with(&state, &ctx, None, None, form).await;
     };
     let PendingImport { file, batch, .. } = pending;
-    let counts = state.store(move |store| Ok(store.import(&batch, false, &mut |_| {})?)).await?;
-    let message = format!("Imported from {file}: {}.", journal::added_text(&counts));
+    let (counts, safety) = state
+        .store(move |store| {
+            let counts = store.import(&batch, false, &mut |_| {})?;
+            Ok((counts, batch.safety_count()))
+        })
+        .await?;
+    let mut message = format!("Imported from {file}: {}.", journal::added_text(&counts));
+    if let Some(said) = safety.sentence(&state.texts().safety.core.notes.import) {
+        message.push(' ');
+        message.push_str(&said);
+        message.push_str(" The Safety page lists support services.");
+    }
     see_other(&format!(
         "/settings?{}",
         serde_urlencoded::to_string([("done", "import"), ("imported", &message)]).unwrap_or_default()
