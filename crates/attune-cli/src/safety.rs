@@ -464,13 +464,21 @@ pub fn wrap(text: &str, indent: &str) -> String {
 
 /// Wraps text with a first-line and a following-line indent.
 pub fn wrap_indent(text: &str, first: &str, rest: &str) -> String {
-    // Break only at spaces, so web addresses and commands stay whole.
+    // Break only at spaces, so web addresses stay whole, and never inside a
+    // `command` (its spaces are held as no-break spaces while wrapping).
     let options = textwrap::Options::new(WIDTH)
         .initial_indent(first)
         .subsequent_indent(rest)
         .word_separator(textwrap::WordSeparator::AsciiSpace)
         .break_words(false);
-    textwrap::fill(text.trim(), options)
+    let mut held = String::with_capacity(text.len());
+    for (i, part) in text.trim().split('`').enumerate() {
+        if i > 0 {
+            held.push('`');
+        }
+        if i % 2 == 1 { held.push_str(&part.replace(' ', "\u{a0}")) } else { held.push_str(part) }
+    }
+    textwrap::fill(&held, options).replace('\u{a0}', " ")
 }
 
 /// A wrapped paragraph.

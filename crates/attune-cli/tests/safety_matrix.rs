@@ -73,6 +73,13 @@ fn attr<'a>(html: &'a str, name: &str) -> &'a str {
     &html[at..at + html[at..].find('"').unwrap()]
 }
 
+/// Undoes the template's HTML escaping of a service's name.
+fn unescape(html: &str) -> String {
+    [("&#38;", "&"), ("&amp;", "&"), ("&#39;", "'"), ("&#34;", "\""), ("&quot;", "\""), ("&lt;", "<"), ("&gt;", ">")]
+        .iter()
+        .fold(html.to_string(), |s, (from, to)| s.replace(from, to))
+}
+
 /// Reads the notice section of a page (`templates/notice.html`).
 fn from_web(html: &str) -> Option<Shown> {
     let start = html.find("<section class=\"notice\"")?;
@@ -80,11 +87,8 @@ fn from_web(html: &str) -> Option<Shown> {
     let mut groups = Vec::new();
     for part in notice.split("<div class=\"resource-group\"").skip(1) {
         let purpose = attr(part, "data-purpose").to_string();
-        let names = part
-            .split("<li><strong>")
-            .skip(1)
-            .map(|li| li[..li.find("</strong>").unwrap()].replace("&amp;", "&").replace("&#39;", "'"))
-            .collect();
+        let names =
+            part.split("<li><strong>").skip(1).map(|li| unescape(&li[..li.find("</strong>").unwrap()])).collect();
         groups.push((purpose, names));
     }
     Some(Shown {

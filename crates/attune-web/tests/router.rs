@@ -475,9 +475,13 @@ async fn safety_mode_hides_partner_features() {
     let (_, _, html) = w.call(w.get("/pause")).await;
     assert!(!html.contains("reconvened"), "no reconnect prompt in safety mode");
     // Saving anything shows the abuse and emergency services first.
-    w.call(w.post("/log", &[("situation", "An ordinary day")])).await;
-    let (_, _, html) = w.call(w.get("/journal/1")).await;
+    let (_, resp, _) = w.call(w.post("/log", &[("situation", "An ordinary day")])).await;
+    assert_eq!(location(&resp), "/journal/1?saved=1");
+    let (_, _, html) = w.call(w.get("/journal/1?saved=1")).await;
     assert!(html.contains("class=\"notice\""));
+    // Read again later, the entry is only the entry.
+    let (_, _, html) = w.call(w.get("/journal/1")).await;
+    assert!(!html.contains("class=\"notice\""));
     let (status, _, _) = w.call(w.post("/safety/mode", &[("mode", "maybe")])).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
@@ -1093,4 +1097,49 @@ async fn support_map_add_change_contact_and_remove() {
     w.call(w.post("/self-worth/support/1/remove", &[])).await;
     let (_, _, html) = w.call(w.get("/self-worth")).await;
     assert!(html.contains("No one on your support map yet."));
+}
+
+/// The safety net in the web app: the check-in's "afraid right now" question
+/// has no answer chosen, a "yes" puts emergency and abuse services first and
+/// switches safety mode on, abuse described in an entry is answered after the
+/// save, and the country chooses whose services are shown.
+#[tokio::test]
+async fn the_web_safety_net_answers_danger_abuse_and_the_country() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    let (_, _, html) = w.call(w.get("/")).await;
+    assert!(html.contains("name=\"afraid_now\" value=\"yes\""), "the question is asked");
+    assert!(!html.contains("name=\"afraid_now\" value=\"yes\" checked"), "nothing is chosen for the person");
+
+    // The country: only listed codes, then its services.
+    let (status, _, html) = w.call(w.post("/safety/country", &[("country", "zz")])).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("choose a country from the list"), "{html}");
+    let (status, resp, _) = w.call(w.post("/safety/country", &[("country", "us")])).await;
+    assert_eq!((status, location(&resp).as_str()), (StatusCode::SEE_OTHER, "/safety#country"));
+    let (_, _, html) = w.call(w.get("/safety")).await;
+    assert!(html.contains("<option value=\"us\" selected>"), "the choice is shown");
+    assert!(html.contains("988"), "US crisis line");
+
+    // Afraid right now: emergency first, then abuse services; safety mode on.
+    let (_, resp, _) = w.call(w.post("/checkin", &[("security", "2"), ("afraid_now", "yes")])).await;
+    let (_, _, html) = w.call(w.get(&location(&resp))).await;
+    let notice = &html[html.find("class=\"notice\"").expect("a safety notice")..];
+    assert!(notice.contains("data-reasons=\"afraid-now safety-mode\""), "{notice}");
+    let emergency = notice.find("data-purpose=\"emergency\"").unwrap();
+    let abuse = notice.find("data-purpose=\"abuse\"").unwrap();
+    assert!(emergency < abuse, "emergency numbers first");
+    assert!(notice.contains("href=\"/safety/plan/staying-safe\""));
+    let (_, _, safety) = w.call(w.get("/safety")).await;
+    assert!(safety.contains("Safety mode is on"), "switched on by the answer");
+    let (status, _, _) = w.call(w.post("/checkin", &[("security", "5"), ("afraid_now", "maybe")])).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // Abuse described in an entry: saved, then answered.
+    w.call(w.post("/safety/mode", &[("mode", "off")])).await;
+    let text = "He grabbed my throat during the argument and said nobody would believe me";
+    let (_, resp, _) = w.call(w.post("/log", &[("situation", text)])).await;
+    let (_, _, html) = w.call(w.get(&location(&resp))).await;
+    assert!(html.contains("data-reasons=\"abuse-language safety-mode\""), "{html}");
+    assert!(html.contains(text), "the entry itself is shown, whole");
+    assert!(html.contains("href=\"/safety/check\""));
 }
