@@ -257,14 +257,14 @@ fn show(store: &Store, ctx: &Context, texts: &SafetyPlans, kind: PlanKind, json:
     }
     writeln!(w)?;
     ctx.print_country_line(&mut w)?;
-    let edit = format!("`{} --edit` fills it in.", command(kind));
-    match &plan {
+    let line = match &plan {
         Some(p) => {
             let when = p.updated.local().date().strftime("%-d %B %Y");
-            writeln!(w, "{DIM}{}{DIM:#}", wrap(&format!("Last changed on {when}. {edit}"), ""))?
+            format!("Last changed on {when}. `{} --edit` changes it.", command(kind))
         }
-        None => writeln!(w, "{DIM}{}{DIM:#}", wrap(&edit, ""))?,
-    }
+        None => format!("`{} --edit` fills it in.", command(kind)),
+    };
+    writeln!(w, "{DIM}{}{DIM:#}", wrap(&line, ""))?;
     Ok(())
 }
 
