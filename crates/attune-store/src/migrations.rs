@@ -420,6 +420,19 @@ DROP TABLE import_hashes;
 ALTER TABLE import_hashes_new RENAME TO import_hashes;
 "#;
 
+/// Safety plans: the person's crisis plan and staying-safe plan, one row
+/// each. `plan` is the checked plan as JSON (kind, sections with their
+/// entries, when it was saved), so a section added to a plan later needs
+/// no migration; it is read back through core's validation. Like every
+/// page, it is encrypted by SQLCipher.
+const SAFETY_PLANS: &str = r#"
+CREATE TABLE safety_plans (
+    kind       TEXT    NOT NULL PRIMARY KEY CHECK (kind IN ('crisis', 'staying-safe')),
+    plan       TEXT    NOT NULL,
+    updated_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+"#;
+
 /// Every migration, oldest first. Append only.
 const MIGRATIONS: &[&str] = &[
     V1,
@@ -433,6 +446,7 @@ const MIGRATIONS: &[&str] = &[
     CONTENTLESS_FTS,
     LABEL_LISTS,
     IMPORT_HASH_BYTES,
+    SAFETY_PLANS,
 ];
 
 /// The schema version this build writes.
@@ -496,6 +510,7 @@ mod tests {
         "dda38ea779331624d8b59ed752fc0cf26e0757ae10cbb8bdb24c3b6db3128e4c",
         "863b476bb862203553427cd286904eb32499eab7e36f47592ea89cd0f90e66a8",
         "d144a2f230ad7e676f245337473433b4df004fce5587e5f0235024221cf7176d",
+        "a4171f227c3031dcd7f0d27be46fda7c5b3ac3dab9451fe3cfd7db1b1182b5fa",
     ];
 
     #[test]
@@ -959,5 +974,39 @@ mod tests {
         // A list out of step with its rows is caught.
         raw.execute("UPDATE entries SET label_list = '2' WHERE seq = 1", []).unwrap();
         assert!(!store.integrity_ok().unwrap());
+    }
+
+    /// Safety plans: a journal from just before keeps its entries and
+    /// settings, starts with no plans, and then keeps one of each kind.
+    #[test]
+    fn safety_plans_upgrade_an_older_journal_and_keep_a_plan_per_kind() {
+        use attune_core::Moment;
+        use attune_core::safety::{PlanKind, SafetyPlanDraft};
+
+        use crate::Store;
+
+        let (dir, _) = journal_just_before(SAFETY_PLANS, |conn| {
+            conn.execute_batch(
+                "INSERT INTO entries (seq, id, occurred_ms, occurred_offset, recorded_ms, recorded_offset, situation) \
+                 VALUES (1, '01890000-0000-7000-8000-000000000001', 1700000000000, 0, 1700000000000, 0, 'Before'); \
+                 INSERT INTO settings (key, value) VALUES ('country', 'gb');",
+            )
+            .unwrap();
+            let tables: i64 = conn
+                .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'safety_plans'", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(tables, 0, "the previous version has no plans table");
+        });
+        let mut store = Store::open(dir.path(), None).unwrap();
+        assert_eq!(store.entry(1).unwrap().entry.situation, "Before");
+        assert_eq!(store.setting("country").unwrap().as_deref(), Some("gb"));
+        assert_eq!(store.safety_plan(PlanKind::Crisis).unwrap(), None);
+        let at = Moment::with_offset(jiff::Timestamp::from_millisecond(1_700_000_300_000).unwrap(), 0);
+        let mut draft = SafetyPlanDraft::new(PlanKind::Crisis);
+        draft.set("reasons", vec!["my niece".into()]);
+        let plan = draft.validate(at).unwrap();
+        store.set_safety_plan(&plan).unwrap();
+        assert_eq!(store.safety_plan(PlanKind::Crisis).unwrap(), Some(plan));
+        assert_eq!(store.safety_plan(PlanKind::StayingSafe).unwrap(), None);
     }
 }

@@ -28,6 +28,7 @@ mod history;
 pub(crate) mod import;
 pub(crate) mod plan;
 pub(crate) mod safety;
+mod safety_plan;
 mod settings;
 /// An open journal.
 #[derive(Debug)]

@@ -26,6 +26,7 @@ pub mod pause;
 pub mod plan;
 pub mod report;
 pub mod safety;
+pub mod safety_plan;
 pub mod say;
 pub mod scripts;
 mod search;

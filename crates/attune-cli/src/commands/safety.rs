@@ -40,6 +40,8 @@ pub enum SafetyAction {
     Mode(ModeArgs),
     /// Show or set the country whose support services attune shows.
     Country(CountryArgs),
+    /// Your safety plans: for a crisis, and for staying safe from a partner.
+    Plan(crate::commands::safety_plan::PlanArgs),
 }
 
 /// `attune safety check`.
@@ -89,6 +91,7 @@ pub fn run(args: SafetyArgs, app: &App) -> CliResult {
         Some(SafetyAction::Check(a)) => check(app, store, ctx, a, args.json),
         Some(SafetyAction::Mode(a)) => mode(app, store, ctx, a, args.json),
         Some(SafetyAction::Country(a)) => country(store, &ctx, a, args.json),
+        Some(SafetyAction::Plan(a)) => crate::commands::safety_plan::run(app, store, &ctx, a, args.json),
     }
 }
 

@@ -107,6 +107,12 @@ fn check_known_files(library: &Library, reads: impl Fn(&str) -> bool, out: &mut 
     {
         out.push(e);
     }
+    if reads(crate::safety::PLANS_FILE)
+        && let Ok(text) = library.text(crate::safety::PLANS_FILE)
+        && let Err(e) = crate::safety::SafetyPlans::parse(text)
+    {
+        out.push(e);
+    }
     let resources: Vec<(&str, &str)> = library
         .paths_under("safety/resources/")
         .filter(|p| p.ends_with(".toml"))

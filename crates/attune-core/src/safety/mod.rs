@@ -1,5 +1,6 @@
 //! Safety first: the relationship-safety check, safety mode, the check-in
-//! safety question and the support resources per country.
+//! safety question, the support resources per country and the two safety
+//! plans (a crisis plan and a plan for staying safe, in `plan`).
 //!
 //! The framework's steps (talk openly with the partner, agree things
 //! together) assume a relationship that is safe. This module decides, from
@@ -27,11 +28,13 @@
 //! any time.
 
 mod decision;
+mod plan;
 mod policy;
 mod resources;
 mod screen;
 
 pub use decision::*;
+pub use plan::*;
 pub use policy::*;
 pub use resources::*;
 pub use screen::*;
