@@ -29,6 +29,9 @@ pub struct PauseTexts {
     pub end_title: String,
     /// At the end: reconnect scripts; one is shown.
     pub reconnect: Vec<String>,
+    /// With the reconnect text, outside safety mode: these steps are for a
+    /// relationship where you are safe, and what to do if you are not.
+    pub safe_only: String,
     /// At the end, in safety mode (no reconnecting is suggested).
     pub end_safety_mode: String,
     /// When the pause was ended early.
@@ -74,11 +77,12 @@ impl PauseTexts {
         if b.in_secs == 0 || b.out_secs == 0 || b.in_secs + b.hold_secs + b.out_secs > 30 {
             return Err(bad("breathing: in and out need at least a second, and a breath at most 30 seconds"));
         }
-        let texts = [&t.title, &t.keys, &t.end_title, &t.end_safety_mode, &t.ended_early, &t.reconvened_question]
-            .into_iter()
-            .chain(t.grounding.iter())
-            .chain(t.reconnect.iter())
-            .chain([&b.in_text, &b.out_text, &t.reconvened_yes, &t.reconvened_no]);
+        let texts =
+            [&t.title, &t.keys, &t.end_title, &t.safe_only, &t.end_safety_mode, &t.ended_early, &t.reconvened_question]
+                .into_iter()
+                .chain(t.grounding.iter())
+                .chain(t.reconnect.iter())
+                .chain([&b.in_text, &b.out_text, &t.reconvened_yes, &t.reconvened_no]);
         if texts.into_iter().any(|s| s.trim().is_empty()) {
             return Err(bad("a text is empty"));
         }

@@ -345,6 +345,7 @@ impl ReportRecords {
             pauses: &self.pauses,
             questions,
             entries: entries.iter().map(|(seq, e)| (*seq, e)).collect(),
+            safety_mode: !partner,
         }
     }
 }

@@ -135,6 +135,7 @@ pub type ContentLoader = (&'static str, fn(&Library) -> bool);
 pub const CONTENT_LOADERS: &[ContentLoader] = &[
     ("plan/texts.toml", |l| attune_core::plan::PlanTexts::load(l).is_ok()),
     ("plan/needs.toml", |l| attune_core::plan::known_needs(l).is_ok()),
+    ("plan/control.toml", |l| attune_core::plan::ControlRules::load(l).is_ok()),
     ("plan/pause.toml", |l| attune_core::pause::PauseTexts::load(l).is_ok()),
     ("scripts/", |l| attune_core::scripts::Scripts::load(l).is_ok()),
     ("say/composer.toml", |l| attune_core::scripts::ComposerTexts::load(l).is_ok()),

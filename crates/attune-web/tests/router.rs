@@ -471,7 +471,10 @@ async fn safety_mode_hides_partner_features() {
     assert!(!html.contains("href=\"/say\""), "Say it is hidden in safety mode");
     assert!(html.contains("Safety mode is on"));
     let (_, _, html) = w.call(w.get("/say")).await;
-    assert!(html.contains("While safety mode is on") && !html.contains("Check my words"));
+    assert!(
+        html.contains("This part is resting while safety mode is on") && !html.contains("Check my words"),
+        "{html}"
+    );
     let (_, _, html) = w.call(w.get("/pause")).await;
     assert!(!html.contains("reconvened"), "no reconnect prompt in safety mode");
     // Saving anything shows the abuse and emergency services first.
@@ -1142,4 +1145,115 @@ async fn the_web_safety_net_answers_danger_abuse_and_the_country() {
     assert!(html.contains("data-reasons=\"abuse-language safety-mode\""), "{html}");
     assert!(html.contains(text), "the entry itself is shown, whole");
     assert!(html.contains("href=\"/safety/check\""));
+}
+
+// ---- Safety mode everywhere -----------------------------------------------------
+
+/// Words that suggest talking with the partner, agreeing things with them,
+/// or coming back together: none of them may be on any page in safety mode.
+const PARTNER_PHRASES: &[&str] = &[
+    "tell your partner",
+    "Telling your partner",
+    "talk this through with your partner",
+    "find each other again",
+    "Come back together",
+    "Check my words",
+    "What we agreed",
+    "Add this agreement",
+    "What I ask of my partner",
+    "I ask:",
+    "agreed together",
+    "Agreeing together",
+    "agree with your partner",
+    "calendar.ics",
+    "href=\"/say\"",
+    "We read each other",
+];
+
+#[tokio::test]
+async fn in_safety_mode_no_page_suggests_talking_or_agreeing_with_the_partner() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    // A journal with everything the partner features show, made outside safety mode.
+    w.call(w.post("/log", &[("situation", "No reply all evening"), ("trigger", "late-reply"), ("intensity", "7")]))
+        .await;
+    w.call(w.post("/checkin", &[("security", "5")])).await;
+    w.call(w.post("/plan/need", &[("name", "Being told about plans")])).await;
+    let plan = [("trigger", "late-reply"), ("myself", "Breathe"), ("ask", "A short text"), ("status", "proposed")];
+    w.call(w.post("/plan/trigger", &plan)).await;
+    w.call(w.post("/plan/agreement", &[("kind", "other"), ("text", "We read each other's messages")])).await;
+    let (_, resp, _) = w
+        .call(w.post(STR, &[("action", "finish"), ("item-seen", "2"), ("item-trusted", "2"), ("item-respected", "8")]))
+        .await;
+    let done = location(&resp);
+    assert!(done.starts_with("/understand?done="), "{done}");
+    // Outside safety mode the result suggests talking openly.
+    let (_, _, html) = w.call(w.get(&done)).await;
+    assert!(html.contains("Talk openly with your partner") && !html.contains("Safety comes first"), "{html}");
+
+    w.call(w.post("/safety/mode", &[("mode", "on")])).await;
+    let mut pages: Vec<String> = [
+        "/",
+        "/journal",
+        "/journal/1",
+        "/journal/1/edit",
+        "/insights",
+        "/insights?weeks=all",
+        "/understand",
+        "/plan",
+        "/plan?saved=1",
+        "/self-worth",
+        "/pause",
+        "/say",
+        "/safety",
+        "/settings",
+        done.as_str(),
+    ]
+    .iter()
+    .map(|p| p.to_string())
+    .collect();
+    let (_, _, understand) = w.call(w.get("/understand")).await;
+    for link in understand.split("href=\"").skip(1).filter_map(|l| l.split('"').next()) {
+        // The steps explain the framework, with their caveat (checked below).
+        if (link.starts_with("/understand/") && link != "/understand/steps") || link.starts_with("/assess/") {
+            pages.push(link.replace("&amp;", "&"));
+        }
+    }
+    assert!(pages.len() > 20, "{pages:?}");
+    for uri in &pages {
+        let (status, _, html) = w.call(w.get(uri)).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        for phrase in PARTNER_PHRASES {
+            assert!(!html.contains(phrase), "{uri} shows '{phrase}' in safety mode:\n{html}");
+        }
+    }
+    // Where a partner step was, safety comes first.
+    let (_, _, html) = w.call(w.get(&done)).await;
+    assert!(html.contains("Safety comes first") && html.contains("Reflect"), "{html}");
+    let (_, _, html) = w.call(w.get("/insights")).await;
+    assert!(html.contains("Safety comes first"), "{html}");
+    let (_, _, html) = w.call(w.get("/understand/steps")).await;
+    assert!(html.contains("for a relationship where you feel safe"), "{html}");
+    // A saved agreement's question is not asked in safety mode, and nothing is added.
+    let (_, resp, _) = w.call(w.post("/plan/agreement", &[("kind", "other"), ("text", "share our location")])).await;
+    assert_eq!(location(&resp), "/plan#agreements");
+}
+
+#[tokio::test]
+async fn an_agreement_that_may_encode_control_brings_a_gentle_question_and_is_saved() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    let (_, resp, _) =
+        w.call(w.post("/plan/agreement", &[("kind", "other"), ("text", "We always share our location")])).await;
+    assert_eq!(location(&resp), "/plan?saved=1#control");
+    let (_, _, html) = w.call(w.get(&location(&resp))).await;
+    assert!(html.contains("A gentle question about this agreement"), "{html}");
+    assert!(html.contains("knowing where the other is at all times") && html.contains("href=\"/safety\""));
+    assert!(html.contains("<strong>We always share our location</strong>"), "it is saved: {html}");
+    // Ordinary agreements go straight back to the list.
+    let (_, resp, _) = w.call(w.post("/plan/agreement", &[("kind", "other"), ("text", "share our calendars")])).await;
+    assert_eq!(location(&resp), "/plan#agreements");
+    let (_, _, html) = w.call(w.get("/plan?saved=2")).await;
+    assert!(!html.contains("A gentle question"), "{html}");
+    // Outside safety mode the pause says who coming back together is for.
+    let (_, _, html) = w.call(w.get("/pause")).await;
+    assert!(html.contains("for a relationship where you feel safe"), "{html}");
 }

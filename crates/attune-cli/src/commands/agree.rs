@@ -5,10 +5,11 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use attune_core::content::Library;
 use attune_core::plan::rhythm::{RHYTHM_EXAMPLES, parse_time};
 use attune_core::plan::{
-    Agreement, AgreementChanges, AgreementDraft, AgreementError, AgreementKind, Every, Proposer, ReviewEvery, Rhythm,
-    ics,
+    Agreement, AgreementChanges, AgreementDraft, AgreementError, AgreementKind, Concern, ControlRules, Every, Proposer,
+    ReviewEvery, Rhythm, ics,
 };
 use attune_store::{Numbered, Store};
 use clap::{Args, Subcommand};
@@ -182,8 +183,16 @@ pub fn run(args: AgreeArgs, app: &App) -> CliResult {
             if let Some(r) = &when.review_every {
                 changes.review_every = Some(Some(review_every(r)?));
             }
+            let new_words = changes.text.is_some();
             a.item.revise(changes, app.now_moment(), note.as_deref().unwrap_or("")).map_err(agreement_error)?;
-            save(store, &a, json, "Revised")?;
+            store.update_agreement(a.seq, &a.item)?;
+            // Only new words are asked about again: a changed time is no reason to ask twice.
+            let control = if new_words { Control::of(app, &a.item.text) } else { Control::default() };
+            if json {
+                return out::json(&Saved { row: &a, control_concerns: &control.concerns });
+            }
+            writeln!(out::stdout(), "{GOOD}Revised{GOOD:#} agreement {}: {}", a.seq, a.item.text)?;
+            control.show()?;
             if a.item.agreed_on.is_none() && !json {
                 dim(&mut out::stdout(), &format!("When you have both agreed: attune agree agreed {number}"))?;
             }
@@ -314,11 +323,15 @@ fn add(
     let a = draft.into_agreement(app.new_id(), app.now_moment())?;
     let seq = store.add_agreement(&a)?;
     let row = Numbered { seq, item: a };
+    let control = Control::of(app, &row.item.text);
     if json {
-        return out::json(&row);
+        return out::json(&Saved { row: &row, control_concerns: &control.concerns });
     }
     let mut w = out::stdout();
     writeln!(w, "{GOOD}Saved{GOOD:#} agreement {seq}: {}", row.item.text)?;
+    drop(w);
+    control.show()?;
+    let mut w = out::stdout();
     if row.item.agreed_on.is_none() {
         dim(&mut w, &format!("It is a proposal for now. When you have both agreed: attune agree agreed {seq}"))?;
     }
@@ -326,6 +339,57 @@ fn add(
         dim(&mut w, "`attune agree export --ics --out attune.ics` puts it in your calendar.")?;
     }
     Ok(())
+}
+
+/// A saved agreement, and what in its words may be about control.
+#[derive(serde::Serialize)]
+struct Saved<'a> {
+    #[serde(flatten)]
+    row: &'a Numbered<Agreement>,
+    #[serde(skip_serializing_if = "<[Concern]>::is_empty")]
+    control_concerns: &'a [Concern],
+}
+
+/// The gentle questions about an agreement that may encode control (one
+/// partner monitoring or restricting the other). Asked after the save,
+/// never instead of it.
+#[derive(Default)]
+struct Control {
+    concerns: Vec<Concern>,
+    rules: Option<ControlRules>,
+}
+
+impl Control {
+    /// The concerns in `text`. A broken `plan/control.toml` in the
+    /// content_dir falls back to the built-in phrases: the question is
+    /// about safety, so it is not dropped over a typo.
+    fn of(app: &App, text: &str) -> Control {
+        let rules = app
+            .library()
+            .ok()
+            .and_then(|lib| ControlRules::load(&lib).ok())
+            .or_else(|| ControlRules::load(&Library::embedded()).ok());
+        let concerns = rules.as_ref().map(|r| r.concerns(text)).unwrap_or_default();
+        Control { concerns, rules }
+    }
+
+    fn show(&self) -> CliResult {
+        let (Some(rules), false) = (&self.rules, self.concerns.is_empty()) else { return Ok(()) };
+        let t = &rules.texts;
+        let mut w = out::stdout();
+        writeln!(w, "\n{BOLD}{}{BOLD:#}", t.title)?;
+        wrapped(&mut w, &t.found_line(&self.concerns), "")?;
+        for q in &t.questions {
+            let opts = textwrap::Options::new(78).initial_indent("  · ").subsequent_indent("    ");
+            for line in textwrap::wrap(q.trim(), opts) {
+                writeln!(w, "{line}")?;
+            }
+        }
+        wrapped(&mut w, &t.note, "")?;
+        writeln!(w, "  {DIM}`attune safety check`{DIM:#}")?;
+        dim(&mut w, t.saved_anyway.trim())?;
+        Ok(())
+    }
 }
 
 fn save(store: &mut Store, a: &Numbered<Agreement>, json: bool, verb: &str) -> CliResult {

@@ -281,6 +281,10 @@ struct Finished<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     point: Option<Point>,
     steps: Vec<Emphasis>,
+    /// In safety mode: that safety comes first, and what is offered in
+    /// place of the steps with the partner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    safety_first: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sources: Option<SourceProfile>,
 }
@@ -414,6 +418,7 @@ fn take(args: &AssessArgs, app: &App) -> CliResult {
     }
 
     let previous = store.last_assessment(&inst.id)?;
+    let policy = app.safety_policy(store)?;
     let taken = session
         .finish(&inst, app.new_id(), app.now_moment())
         .map_err(|e| CliError::user(format!("the saved answers no longer fit the questionnaire: {e}")))?;
@@ -426,7 +431,8 @@ fn take(args: &AssessArgs, app: &App) -> CliResult {
         result: &taken,
         changes,
         point: assess::point(&inst, &taken.scores),
-        steps: rules.emphasis(&taken),
+        steps: rules.emphasis(&taken, policy),
+        safety_first: rules.safety_note(policy),
         sources: assess::source_profile(&inst, &taken),
     };
     if args.json {
@@ -750,6 +756,12 @@ fn profile(
     }
 
     writeln!(w, "\n{BOLD}{}{BOLD:#}", p.steps.trim())?;
+    if let Some(note) = f.safety_first {
+        for line in wrap(note, width, "  ", "  ") {
+            writeln!(w, "{line}")?;
+        }
+        writeln!(w, "  {DIM}`attune safety`{DIM:#}")?;
+    }
     for e in &f.steps {
         let title = index
             .section(library, Vocabulary::Step, e.step.as_str())

@@ -10,8 +10,8 @@ use std::io::Write;
 
 use attune_core::content::{ContentError, Library};
 use attune_core::insights::{
-    Direction, Exposure, Facts, HelpSuggestion, Insights, InsightsConfig, ProfileShare, Template, Verdict, WeekSummary,
-    Window, insights_of,
+    Direction, Exposure, Facts, HelpSuggestion, Insights, InsightsConfig, NextKind, NextStep, ProfileShare, Template,
+    Verdict, WeekSummary, Window, insights_of, next_steps,
 };
 use attune_core::safety::SafetyPolicy;
 use attune_core::vocab::{Sign, Source};
@@ -82,9 +82,11 @@ pub fn run(args: InsightsArgs, app: &App) -> CliResult {
     let ctx = safety::Context::load(app, store)?;
     let note = ctx.mode_note();
     let numbers = example_numbers(&result, &data);
+    let policy = app.safety_policy(store)?;
 
     if args.json {
-        return out::json(&Json { safety: note, insights: &result, entry_numbers: numbers });
+        let next = next_steps(&result, &cfg, policy);
+        return out::json(&Json { safety: note, insights: &result, entry_numbers: numbers, next_steps: next });
     }
     let mut w = out::stdout();
     if let Some(note) = &note {
@@ -98,7 +100,7 @@ pub fn run(args: InsightsArgs, app: &App) -> CliResult {
         names: label_names(store)?,
         titles: example_titles(store, &numbers)?,
         numbers: &numbers,
-        policy: app.safety_policy(store)?,
+        policy,
         this_year: app.now.year(),
     };
     page.render(&mut w)
@@ -125,6 +127,8 @@ struct Json<'a> {
     insights: &'a Insights,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     entry_numbers: BTreeMap<String, i64>,
+    /// Core's next steps for this safety mode (safety first when it is on).
+    next_steps: Vec<NextStep>,
 }
 
 /// What core is given, and the entry numbers by id.
@@ -454,9 +458,6 @@ pub struct HelpsTexts {
 #[serde(deny_unknown_fields)]
 pub struct NextTexts {
     pub title: String,
-    pub partner: String,
-    pub yourself: String,
-    pub safety_mode: String,
 }
 
 impl Texts {
@@ -935,16 +936,15 @@ impl Page<'_> {
         Ok(())
     }
 
+    /// Core decides the steps (safety mode: safety first, nothing with the
+    /// partner); this only lays them out.
     fn next(&self, w: &mut impl Write) -> CliResult {
-        let t = &self.t.next;
-        self.heading(w, &t.title, None)?;
-        if !self.insights.triggers.ranked.is_empty() {
-            paragraph(w, &t.yourself, "  ")?;
-        }
-        if self.policy.suggest_partner_talk {
-            paragraph(w, &t.partner, "  ")?;
-        } else {
-            paragraph(w, &t.safety_mode, "  ")?;
+        self.heading(w, &self.t.next.title, None)?;
+        for step in next_steps(self.insights, self.cfg, self.policy) {
+            paragraph(w, &step.text, "  ")?;
+            if step.kind == NextKind::SafetyFirst {
+                writeln!(w, "  {DIM}`attune safety`{DIM:#}")?;
+            }
         }
         Ok(())
     }

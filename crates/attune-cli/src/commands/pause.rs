@@ -310,6 +310,9 @@ pub fn run(args: PauseArgs, app: &App) -> CliResult {
         return Ok(());
     }
     wrapped(&mut w, pick(&texts.reconnect, taken), "")?;
+    // Coming back together is for a safe relationship; say so, and where help is.
+    writeln!(w)?;
+    dim(&mut w, &format!("{} (`attune safety`)", texts.safe_only.trim()))?;
     drop(w);
     let answer = ask_yes_no(&texts.reconvened_question, &mut std::io::stdin().lock());
     if answer.is_some() {

@@ -11,6 +11,7 @@ use super::instrument::{Instrument, num};
 use super::session::Taken;
 use crate::content::{ContentError, Library};
 use crate::error::closest;
+use crate::safety::SafetyPolicy;
 
 /// Where the rules live.
 pub const STEPS_FILE: &str = "assess/steps.toml";
@@ -52,6 +53,17 @@ impl Step {
         Self::ALL.iter().position(|s| *s == self).map_or(1, |i| i + 1)
     }
 
+    /// Whether the step involves the partner, and so is left out when
+    /// `policy` forbids it: talking openly needs partner talk; boundaries,
+    /// shared trigger plans and the pause rule need partner agreements.
+    pub fn offered(self, policy: SafetyPolicy) -> bool {
+        match self {
+            Step::TalkOpenly => policy.suggest_partner_talk,
+            Step::BoundariesAndPlans => policy.partner_agreements,
+            Step::Reflect | Step::ProfessionalHelp | Step::BuildSelfWorth => true,
+        }
+    }
+
     /// Every id.
     pub fn ids() -> Vec<&'static str> {
         Self::ALL.iter().map(|s| s.as_str()).collect()
@@ -89,9 +101,19 @@ pub struct StepRules {
     pub show_at_most: usize,
     /// What to say when no rule matches.
     pub default: DefaultStep,
+    /// What safety mode shows in place of the partner steps.
+    pub safety_mode: SafetyModeSteps,
     /// The rules, most important first.
     #[serde(rename = "rule")]
     pub rules: Vec<StepRule>,
+}
+
+/// Shown in safety mode, where the steps with the partner are left out.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SafetyModeSteps {
+    /// That safety comes first, and what is offered instead.
+    pub instead: String,
 }
 
 /// The step shown when no rule matched.
@@ -152,6 +174,14 @@ impl StepRules {
         if rules.default.because.trim().is_empty() {
             problems.push("[default] because is empty".into());
         }
+        if rules.default.step.parse::<Step>().is_ok_and(|s| !s.offered(SafetyPolicy::SAFETY_MODE)) {
+            problems.push(
+                "[default] step must be one that safety mode offers (not talk-openly or boundaries-and-plans)".into(),
+            );
+        }
+        if rules.safety_mode.instead.trim().is_empty() {
+            problems.push("[safety_mode] instead is empty".into());
+        }
         for (n, r) in rules.rules.iter().enumerate() {
             let at = format!("rule {} ({} / {})", n + 1, r.instrument, r.subscale);
             if let Err(e) = r.step.parse::<Step>() {
@@ -202,8 +232,10 @@ impl StepRules {
         Self::parse(library.text(STEPS_FILE)?, instruments)
     }
 
-    /// The steps to emphasise after `taken`, most important first.
-    pub fn emphasis(&self, taken: &Taken) -> Vec<Emphasis> {
+    /// The steps to emphasise after `taken`, most important first, leaving
+    /// out the steps `policy` does not offer (safety mode: nothing with the
+    /// partner; [`StepRules::safety_note`] says what is offered instead).
+    pub fn emphasis(&self, taken: &Taken, policy: SafetyPolicy) -> Vec<Emphasis> {
         let mut out: Vec<Emphasis> = Vec::new();
         for r in &self.rules {
             if r.instrument != taken.instrument {
@@ -216,7 +248,7 @@ impl StepRules {
                 _ => false,
             };
             let Ok(step) = r.step.parse::<Step>() else { continue };
-            if !hit {
+            if !hit || !step.offered(policy) {
                 continue;
             }
             if let Some(e) = out.iter_mut().find(|e| e.step == step) {
@@ -231,5 +263,12 @@ impl StepRules {
             out.push(Emphasis { step, number: step.number(), because: vec![self.default.because.trim().to_string()] });
         }
         out
+    }
+
+    /// In safety mode, the line that safety comes first and what is offered
+    /// in place of the steps with the partner; `None` otherwise.
+    pub fn safety_note(&self, policy: SafetyPolicy) -> Option<&str> {
+        let all_offered = Step::ALL.iter().all(|s| s.offered(policy));
+        (!all_offered).then(|| self.safety_mode.instead.trim())
     }
 }

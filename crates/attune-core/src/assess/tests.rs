@@ -9,6 +9,7 @@ use super::*;
 use crate::content::Library;
 use crate::ids::RecordId;
 use crate::moment::Moment;
+use crate::safety::SafetyPolicy;
 use crate::vocab::Source;
 
 fn moment(ms: i64) -> Moment {
@@ -550,21 +551,50 @@ fn steps_follow_the_rules_in_content() {
     let rules = StepRules::load(&lib, &found).unwrap();
     let inst = load_instrument(&lib, HOW_IT_SHOWS).unwrap().unwrap();
     let all_zero: Vec<(&str, i32)> = inst.items.iter().map(|i| (i.id.as_str(), 0)).collect();
-    let e = rules.emphasis(&taken(&inst, &all_zero, 1));
+    let e = rules.emphasis(&taken(&inst, &all_zero, 1), SafetyPolicy::NORMAL);
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].step, Step::Reflect, "the default");
     let high: Vec<(&str, i32)> = inst.items.iter().map(|i| (i.id.as_str(), 3)).collect();
-    let e = rules.emphasis(&taken(&inst, &high, 1));
+    let e = rules.emphasis(&taken(&inst, &high, 1), SafetyPolicy::NORMAL);
     assert_eq!(e.len(), rules.show_at_most);
     assert_eq!(e[0].step, Step::ProfessionalHelp);
     assert_eq!(e[0].number, 2);
+    assert_eq!(rules.safety_note(SafetyPolicy::NORMAL), None);
+}
+
+#[test]
+fn safety_mode_leaves_out_the_steps_with_the_partner_and_says_what_is_offered() {
+    let lib = Library::embedded();
+    let (found, _) = instruments(&lib);
+    let rules = StepRules::load(&lib, &found).unwrap();
+    // Feeling unseen and untrusted leads to talking openly outside safety mode.
+    let inst = load_instrument(&lib, SEEN_TRUSTED_RESPECTED).unwrap().unwrap();
+    let low: Vec<(&str, i32)> = inst
+        .items
+        .iter()
+        .map(|i| (i.id.as_str(), if i.reverse { inst.scale.last() } else { inst.scale.first }))
+        .collect();
+    let t = taken(&inst, &low, 1);
+    let normal = rules.emphasis(&t, SafetyPolicy::NORMAL);
+    assert!(normal.iter().any(|e| !e.step.offered(SafetyPolicy::SAFETY_MODE)), "{normal:?}");
+    let safe = rules.emphasis(&t, SafetyPolicy::SAFETY_MODE);
+    assert!(!safe.is_empty(), "the default fills in");
+    for e in &safe {
+        assert!(e.step.offered(SafetyPolicy::SAFETY_MODE), "{e:?}");
+        assert!(e.because.iter().all(|b| !b.to_lowercase().contains("your partner")), "{e:?}");
+    }
+    let note = rules.safety_note(SafetyPolicy::SAFETY_MODE).unwrap();
+    assert!(note.starts_with("Safety comes first") && note.contains("support services"), "{note}");
+    assert!(!Step::TalkOpenly.offered(SafetyPolicy::SAFETY_MODE));
+    assert!(!Step::BoundariesAndPlans.offered(SafetyPolicy::SAFETY_MODE));
+    assert!(Step::ALL.iter().all(|s| s.offered(SafetyPolicy::NORMAL)));
 }
 
 #[test]
 fn step_rules_refuse_unknown_ids_and_impossible_thresholds() {
     let lib = Library::embedded();
     let (found, _) = instruments(&lib);
-    let base = "version = 1\nshow_at_most = 2\n[default]\nstep = \"reflect\"\nbecause = \"x\"\n";
+    let base = "version = 1\nshow_at_most = 2\n[safety_mode]\ninstead = \"z\"\n[default]\nstep = \"reflect\"\nbecause = \"x\"\n";
     let rule = |body: &str| format!("{base}[[rule]]\n{body}\nbecause = \"y\"\n");
     for (body, expect) in [
         (
@@ -588,6 +618,10 @@ fn step_rules_refuse_unknown_ids_and_impossible_thresholds() {
         let err = StepRules::parse(&rule(body), &found).unwrap_err();
         assert!(err.message.contains(expect), "{err}");
     }
+    let ok_rule = "instrument = \"how-it-shows\"\nsubscale = \"fear-of-rejection\"\nat_least = 1\nstep = \"reflect\"";
+    let partner_default = rule(ok_rule).replacen("step = \"reflect\"", "step = \"talk-openly\"", 1);
+    let err = StepRules::parse(&partner_default, &found).unwrap_err();
+    assert!(err.message.contains("safety mode offers"), "{err}");
 }
 
 #[test]

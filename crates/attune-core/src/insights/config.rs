@@ -183,6 +183,20 @@ pub struct Texts {
     pub help: HelpTexts,
     /// What seems to help.
     pub associations: AssociationTexts,
+    /// The next step at the end.
+    pub next: NextTexts,
+}
+
+/// `[texts.next]`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NextTexts {
+    /// Something to try on one's own, when there are triggers.
+    pub yourself: Template,
+    /// Talking with the partner (outside safety mode only).
+    pub partner: Template,
+    /// In safety mode, first: safety comes first.
+    pub safety_first: Template,
 }
 
 /// `[texts.measures]`.
@@ -481,6 +495,9 @@ impl Texts {
                 &["exposure", "difference", "low", "high", "with", "without"],
             ),
             ("associations.not_enough", &self.associations.not_enough, &["exposure", "with", "without", "need"]),
+            ("next.yourself", &self.next.yourself, &[]),
+            ("next.partner", &self.next.partner, &[]),
+            ("next.safety_first", &self.next.safety_first, &[]),
         ]
     }
 }

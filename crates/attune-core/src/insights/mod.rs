@@ -13,6 +13,7 @@ mod contexts;
 mod data;
 mod facts;
 mod helps;
+mod next;
 mod pattern;
 mod progress;
 pub mod special;
@@ -29,6 +30,7 @@ pub use contexts::{
 };
 pub use facts::{EntryFacts, Facts};
 pub use helps::{Association, Exposure, associate, next_day_security};
+pub use next::{NextKind, NextStep, next_steps};
 pub use pattern::{ConsequenceLevel, HelpReason, HelpSuggestion, Pattern, PatternEvidence, Verdict};
 pub use progress::{Direction, Measure, Needed, Progress, Setback, Trend, WeekSummary};
 pub use triggers::{TriggerInsights, TriggerStat};

@@ -12,11 +12,14 @@
 //!   A check-in rhythm ([`Rhythm`]) makes it a recurring event; a pause rule
 //!   carries its length.
 //! - [`due`]: what is due on a given day; [`ics`]: the calendar export.
+//! - [`control`]: agreements whose words describe one partner monitoring or
+//!   restricting the other, so the helpers can ask gently about them.
 //!
 //! Safety mode is not decided here: callers ask the one rule
 //! (`SafetyPolicy`, via the CLI's `App::safety_policy`) and leave out
 //! agreements, asks of the partner and partner-facing scripts when it is on.
 
+pub mod control;
 pub mod due;
 pub mod ics;
 pub mod rhythm;
@@ -34,6 +37,7 @@ use crate::ids::RecordId;
 use crate::label::{Label, Slug};
 use crate::moment::Moment;
 
+pub use control::{Concern, ControlRules, ControlTexts, control_concerns};
 pub use rhythm::{Day, Every, ReviewEvery, ReviewUnit, Rhythm};
 
 /// Longest need name.

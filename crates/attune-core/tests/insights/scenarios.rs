@@ -329,3 +329,20 @@ fn what_seems_to_help_compares_next_day_security() {
     assert!(b.comparison.is_none());
     assert_eq!(b.text, "Not enough days yet to compare a run: 3 with and 3 without, 5 of each needed.");
 }
+
+#[test]
+fn next_steps_leave_out_the_partner_in_safety_mode_and_put_safety_first() {
+    use attune_core::insights::{NextKind, next_steps};
+    use attune_core::safety::SafetyPolicy;
+    let ins = twelve_weeks(7).insights(Window::LastWeeks(12));
+    let kinds = |p| next_steps(&ins, &cfg(), p).into_iter().map(|s| s.kind).collect::<Vec<_>>();
+    assert_eq!(kinds(SafetyPolicy::NORMAL), [NextKind::Yourself, NextKind::Partner]);
+    assert_eq!(kinds(SafetyPolicy::SAFETY_MODE), [NextKind::SafetyFirst, NextKind::Yourself]);
+    let safe = next_steps(&ins, &cfg(), SafetyPolicy::SAFETY_MODE);
+    assert!(safe[0].text.starts_with("Safety comes first"), "{}", safe[0].text);
+    assert!(safe.iter().all(|s| !s.text.contains("tell your partner")), "{safe:?}");
+    // No triggers yet: only the partner step, or only the safety line.
+    let empty = History { entries: Vec::new(), checkins: Vec::new() }.insights(Window::LastWeeks(12));
+    assert_eq!(next_steps(&empty, &cfg(), SafetyPolicy::NORMAL).len(), 1);
+    assert_eq!(next_steps(&empty, &cfg(), SafetyPolicy::SAFETY_MODE)[0].kind, NextKind::SafetyFirst);
+}

@@ -99,7 +99,14 @@ pub struct ReportInput<'a> {
     pub questions: Vec<String>,
     /// Entries the person chose to share, with their numbers.
     pub entries: Vec<(i64, &'a Entry)>,
+    /// Safety mode is on: the report says that safety comes first, and
+    /// holds nothing that involves the partner (no agreements section).
+    pub safety_mode: bool,
 }
+
+/// The line at the top of a report made in safety mode.
+pub const SAFETY_FIRST: &str = "Safety comes first: I have safety mode on in attune, so this summary leaves out \
+     agreements with my partner and suggestions to talk things through with them.";
 
 /// One block of the page.
 #[derive(Debug, Default)]
@@ -118,6 +125,7 @@ struct Section {
 struct Page<'a> {
     period: &'a str,
     made_on: &'a str,
+    safety_first: Option<&'static str>,
     sections: Vec<Section>,
 }
 
@@ -125,7 +133,7 @@ struct Page<'a> {
 pub fn render(input: &ReportInput<'_>) -> String {
     let mut sections = Vec::new();
     for id in SectionId::ALL {
-        if !input.sections.contains(&id) {
+        if !input.sections.contains(&id) || input.safety_mode && id == SectionId::Agreements {
             continue;
         }
         sections.push(match id {
@@ -140,7 +148,8 @@ pub fn render(input: &ReportInput<'_>) -> String {
             SectionId::Entries => entries(&input.entries, input.triggers),
         });
     }
-    let page = Page { period: &input.period, made_on: &input.made_on, sections };
+    let safety_first = input.safety_mode.then_some(SAFETY_FIRST);
+    let page = Page { period: &input.period, made_on: &input.made_on, safety_first, sections };
     // Rendering only reads plain fields; it cannot fail on our data.
     page.render().unwrap_or_default()
 }
@@ -497,4 +506,56 @@ fn entries(list: &[(i64, &Entry)], labels: &[Label]) -> Section {
         s.paragraphs.push("No entries were selected.".into());
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use attune_core::insights::{InsightsConfig, Window, insights};
+    use attune_core::plan::{AgreementDraft, AgreementKind, Proposer};
+    use attune_core::{Moment, RecordId};
+
+    use super::*;
+
+    fn page(safety_mode: bool) -> String {
+        let now: jiff::ZonedDateTime = "2026-11-26T21:00:00+00:00[UTC]".parse().unwrap();
+        let cfg = InsightsConfig::embedded().unwrap();
+        let ins = insights(&[], &[], &now, Window::LastWeeks(4), &cfg);
+        let agreement = AgreementDraft {
+            kind: AgreementKind::Other,
+            text: "a walk together on Sundays".into(),
+            proposed_by: Proposer::Both,
+            agreed_on: None,
+            rhythm: None,
+            pause_minutes: None,
+            review_on: None,
+            review_every: None,
+        }
+        .into_agreement(RecordId::from_uuid(uuid::Uuid::nil()), Moment::with_offset(now.timestamp(), 0))
+        .unwrap();
+        let agreements = [agreement];
+        render(&ReportInput {
+            period: "4 weeks".into(),
+            made_on: "today".into(),
+            sections: SectionId::ALL.to_vec(),
+            insights: &ins,
+            triggers: &[],
+            assessments: &[],
+            agreements: &agreements,
+            pauses: &[],
+            questions: Vec::new(),
+            entries: Vec::new(),
+            safety_mode,
+        })
+    }
+
+    #[test]
+    fn in_safety_mode_the_report_puts_safety_first_and_leaves_out_the_partner() {
+        let normal = page(false);
+        assert!(normal.contains("a walk together on Sundays") && !normal.contains("Safety comes first"));
+        let safe = page(true);
+        assert!(safe.contains("Safety comes first: I have safety mode on"), "{safe}");
+        assert!(!safe.contains("a walk together on Sundays") && !safe.contains("id=\"agreements\""));
+    }
 }

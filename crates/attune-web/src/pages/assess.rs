@@ -9,7 +9,6 @@ use axum::extract::{Path, Query, State};
 use axum::{Extension, Form};
 use serde::Deserialize;
 
-use super::safety::settings;
 use super::{Ctx, Fields, SafetyPolicyView, WebError, WebResult, layout, render, see_other};
 use crate::AppState;
 use crate::views::Layout;
@@ -165,7 +164,7 @@ pub async fn page(
         .store(move |store| {
             let saved = session_of(store, &i2)?;
             let fresh = saved.is_none();
-            Ok((settings(store)?.mode, saved.unwrap_or_else(|| Session::new(&i2, now)), fresh))
+            Ok((store.safety_mode()?, saved.unwrap_or_else(|| Session::new(&i2, now)), fresh))
         })
         .await?;
     let all = q.all.is_some() || session.is_done(&inst);
@@ -190,7 +189,7 @@ pub async fn answer(
     let (mode, mut session) = state
         .store(move |store| {
             let s = session_of(store, &i2)?.unwrap_or_else(|| Session::new(&i2, now));
-            Ok((settings(store)?.mode, s))
+            Ok((store.safety_mode()?, s))
         })
         .await?;
     let refuse = |session: &Session, all: bool, typed: &[(String, i32)], errors: &[(String, String)], msg: String| {

@@ -4,14 +4,14 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use attune_core::insights::{Insights, Verdict, WeekSummary, Window, insights_of};
+use attune_core::insights::{Insights, NextKind, Verdict, WeekSummary, Window, insights_of, next_steps};
+use attune_core::safety::SafetyPolicy;
 use attune_core::{Checkin, LabelKind};
 use attune_formats::report::svg::{BarChart, HeatMap, LineChart, Series};
 use axum::Extension;
 use axum::extract::{Query, State};
 use serde::Deserialize;
 
-use super::safety::settings;
 use super::{Ctx, SafetyPolicyView, WebError, WebResult, layout, render};
 use crate::AppState;
 use crate::views::Layout;
@@ -41,6 +41,8 @@ pub struct InsightsPage {
     sources_svg: Option<String>,
     peak: Option<String>,
     windows: Vec<(String, String, bool)>,
+    /// Core's next steps: (text, whether it is the safety-first line).
+    next: Vec<(String, bool)>,
 }
 
 fn verdict_name(v: Verdict) -> &'static str {
@@ -115,7 +117,7 @@ pub async fn page(
     let (ins, names, mode) = state
         .store(move |store| {
             let (ins, names) = compute(&st, store, window)?;
-            Ok((ins, names, settings(store)?.mode))
+            Ok((ins, names, store.safety_mode()?))
         })
         .await?;
     let weeks: Vec<_> = ins.progress.weeks.iter().rev().take(CHART_WEEKS).rev().collect();
@@ -208,8 +210,20 @@ pub async fn page(
         evidence.push(format!("average felt security {s:.1} over {} check-ins", ev.checkins));
     }
     evidence.push(ins.pattern.rule.clone());
+    let policy = SafetyPolicy::for_mode(mode);
+    let next = next_steps(&ins, &state.texts().insights, policy)
+        .into_iter()
+        .map(|s| (s.text, s.kind == NextKind::SafetyFirst))
+        .collect();
     let page = InsightsPage {
-        l: layout(&state, &ctx, "Insights", "/insights", SafetyPolicyView { partner_talk: !mode }),
+        l: layout(
+            &state,
+            &ctx,
+            "Insights",
+            "/insights",
+            SafetyPolicyView { partner_talk: policy.suggest_partner_talk },
+        ),
+        next,
         entries: ins.window.entries,
         checkins: ins.window.checkins,
         weeks: ins.window.weeks,

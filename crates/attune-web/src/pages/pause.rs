@@ -3,11 +3,11 @@
 
 use askama::Template;
 use attune_core::pause::{Pause, PauseTexts, pick};
+use attune_core::safety::SafetyPolicy;
 use axum::extract::{Query, State};
 use axum::{Extension, Form};
 use serde::Deserialize;
 
-use super::safety::settings;
 use super::{Ctx, Fields, SafetyPolicyView, WebError, WebResult, layout, render, see_other};
 use crate::AppState;
 use crate::views::Layout;
@@ -58,7 +58,7 @@ pub async fn page(
     let default = t.default_minutes;
     let (mode, agreed, taken) = state
         .store(move |store| {
-            let mode = settings(store)?.mode;
+            let mode = !SafetyPolicy::for_mode(store.safety_mode()?).partner_agreements;
             let agreed = if mode {
                 default
             } else {

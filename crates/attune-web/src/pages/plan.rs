@@ -3,9 +3,12 @@
 //! `attune agree` and `attune agree export --ics`.
 
 use askama::Template;
+use attune_core::content::Library;
 use attune_core::plan::{
-    AgreementDraft, AgreementKind, NeedDraft, PlanStatus, PlanTexts, Proposer, TriggerPlanDraft, ics, known_needs,
+    AgreementDraft, AgreementKind, ControlRules, NeedDraft, PlanStatus, PlanTexts, Proposer, TriggerPlanDraft, ics,
+    known_needs,
 };
+use attune_core::safety::SafetyPolicy;
 use attune_core::{LabelKind, Slug};
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -13,7 +16,6 @@ use axum::response::IntoResponse;
 use axum::{Extension, Form};
 use serde::Deserialize;
 
-use super::safety::settings;
 use super::{Ctx, Fields, SafetyPolicyView, WebError, WebResult, layout, render, see_other};
 use crate::AppState;
 use crate::views::Layout;
@@ -50,6 +52,45 @@ pub struct PlanPage {
     nf: NeedForm,
     /// The agreement form, as typed when refused.
     af: AgreementForm,
+    /// The gentle questions about an agreement just saved whose words may
+    /// encode control.
+    control: Option<ControlView>,
+}
+
+/// Core's concerns about an agreement's words, in the page's terms.
+#[derive(Debug, Clone)]
+pub struct ControlView {
+    /// Heading.
+    pub title: String,
+    /// "This agreement seems to be about …".
+    pub found: String,
+    /// The questions.
+    pub questions: Vec<String>,
+    /// Why it is asked, and the safety check.
+    pub note: String,
+    /// That it is saved anyway.
+    pub saved_anyway: String,
+}
+
+impl ControlView {
+    /// The view for `text`, or `None` when nothing in it may be about
+    /// control. A broken `plan/control.toml` in the content folder falls
+    /// back to the built-in phrases, so the question is never lost.
+    pub fn of(library: &Library, text: &str) -> Option<ControlView> {
+        let rules = ControlRules::load(library).or_else(|_| ControlRules::load(&Library::embedded())).ok()?;
+        let concerns = rules.concerns(text);
+        if concerns.is_empty() {
+            return None;
+        }
+        let t = &rules.texts;
+        Some(ControlView {
+            title: t.title.clone(),
+            found: t.found_line(&concerns),
+            questions: t.questions.iter().map(|q| q.trim().to_string()).collect(),
+            note: t.note.trim().to_string(),
+            saved_anyway: t.saved_anyway.trim().to_string(),
+        })
+    }
 }
 
 /// The page's three forms; each is empty unless it was refused (or, for
@@ -59,6 +100,7 @@ struct Forms {
     tp: TriggerForm,
     nf: NeedForm,
     af: AgreementForm,
+    control: Option<ControlView>,
 }
 
 /// What the need form holds, kept when it is refused.
@@ -130,6 +172,9 @@ pub struct PlanQuery {
     /// A trigger whose plan to edit.
     #[serde(default)]
     edit: Option<String>,
+    /// An agreement just saved, whose words may encode control.
+    #[serde(default)]
+    saved: Option<i64>,
 }
 
 fn bad(e: attune_core::content::ContentError) -> WebError {
@@ -143,6 +188,15 @@ pub async fn page(
     Query(q): Query<PlanQuery>,
 ) -> WebResult {
     let edit = q.edit.clone();
+    let saved = q.saved;
+    let saved_text = state
+        .store(move |store| {
+            let Some(seq) = saved else { return Ok(None) };
+            // Gone or never there: the page is shown without the question.
+            Ok(store.agreement(seq).ok().map(|a| a.item.text))
+        })
+        .await?;
+    let control = saved_text.and_then(|t| ControlView::of(state.library(), &t));
     let tp = state
         .store(move |store| {
             let Some(slug) = edit.as_deref().and_then(|e| Slug::from_name(e).ok()) else {
@@ -168,15 +222,17 @@ pub async fn page(
             })
         })
         .await?;
-    show(&state, &ctx, Forms { tp, ..Forms::default() }).await
+    show(&state, &ctx, Forms { tp, control, ..Forms::default() }).await
 }
 
 async fn show(state: &AppState, ctx: &Ctx, forms: Forms) -> WebResult {
-    let Forms { tp, nf, af } = forms;
+    let Forms { tp, nf, af, control } = forms;
     let chosen = tp.trigger.clone();
     let (mode, needs, plans, agreements, triggers) = state
         .store(move |store| {
-            let mode = settings(store)?.mode;
+            // Asks the one rule: agreements and asks of the partner only
+            // where the policy offers them.
+            let mode = !SafetyPolicy::for_mode(store.safety_mode()?).partner_agreements;
             let needs = store.needs()?.into_iter().map(|n| (n.name, n.looks_like)).collect();
             let plans = store
                 .trigger_plans()?
@@ -229,6 +285,7 @@ async fn show(state: &AppState, ctx: &Ctx, forms: Forms) -> WebResult {
         tp,
         nf,
         af,
+        control: if mode { None } else { control },
     })
 }
 
@@ -270,7 +327,7 @@ pub async fn trigger(
     let new_id = state.new_id();
     let refused = state
         .store(move |store| {
-            let partner_ok = !settings(store)?.mode;
+            let partner_ok = !store.safety_mode()?;
             let refuse = |field: &'static str, msg: String| Ok(Some((field, msg)));
             if !partner_ok && (!form.ask.is_empty() || matches!(status, PlanStatus::Agreed { .. })) {
                 return refuse(
@@ -381,14 +438,21 @@ pub async fn agreement(
     match agreement_draft(&state, &af) {
         Ok(draft) => match draft.into_agreement(state.new_id(), state.now_moment()) {
             Ok(a) => {
-                state
+                let text = a.text.clone();
+                let seq = state
                     .store(move |store| {
-                        if !settings(store)?.mode {
-                            store.add_agreement(&a)?;
+                        if SafetyPolicy::for_mode(store.safety_mode()?).partner_agreements {
+                            return Ok(Some(store.add_agreement(&a)?));
                         }
-                        Ok(())
+                        Ok(None)
                     })
                     .await?;
+                // Saved first; then, if its words may encode control, a gentle question.
+                if let Some(seq) = seq
+                    && ControlView::of(state.library(), &text).is_some()
+                {
+                    return see_other(&format!("/plan?saved={seq}#control"));
+                }
                 return see_other("/plan#agreements");
             }
             Err(e) => {
@@ -471,7 +535,7 @@ pub async fn calendar(State(state): State<AppState>, Query(q): Query<IcsQuery>) 
     let discreet = q.discreet.is_some();
     let text = state
         .store(move |store| {
-            let agreements = if settings(store)?.mode { Vec::new() } else { store.agreements(false)? };
+            let agreements = if store.safety_mode()? { Vec::new() } else { store.agreements(false)? };
             let plans = store.trigger_plans()?;
             let refs: Vec<_> = agreements.iter().map(|a| &a.item).collect();
             let plan_refs: Vec<_> = plans.iter().collect();

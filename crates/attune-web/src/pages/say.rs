@@ -4,13 +4,15 @@
 //! outside safety mode.
 
 use askama::Template;
+use attune_core::plan::SafetyModeNote;
+use attune_core::safety::SafetyPolicy;
 use attune_core::safety::draft_note;
 use attune_core::scripts::ComposerTexts;
 use attune_text::statement::Lexicon;
 use axum::extract::State;
 use axum::{Extension, Form};
 
-use super::safety::{Step, settings, step};
+use super::safety::{Step, step};
 use super::{Ctx, Fields, SafetyPolicyView, WebError, WebResult, layout, render};
 use crate::AppState;
 use crate::views::Layout;
@@ -45,7 +47,9 @@ pub struct Checked {
 pub struct SayPage {
     l: Layout,
     t: ComposerTexts,
-    safety_mode: bool,
+    /// Safety mode: the note `attune say` shows instead (plan/texts.toml),
+    /// and nothing is checked or composed.
+    safety_note: Option<SafetyModeNote>,
     draft: String,
     parts: [String; 4],
     message: Option<String>,
@@ -93,11 +97,12 @@ fn check(text: &str, lex: &Lexicon, t: &ComposerTexts, need: Option<&str>) -> Ch
 /// `GET /say`.
 pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
     let t = state.texts().composer.clone();
-    let mode = state.store(|store| Ok(settings(store)?.mode)).await?;
+    let mode = state.store(|store| Ok(store.safety_mode()?)).await?;
+    let talk = SafetyPolicy::for_mode(mode).suggest_partner_talk;
     render(&SayPage {
-        l: layout(&state, &ctx, "Say it", "/say", SafetyPolicyView { partner_talk: !mode }),
+        l: layout(&state, &ctx, "Say it", "/say", SafetyPolicyView { partner_talk: talk }),
         t,
-        safety_mode: mode,
+        safety_note: (!talk).then(|| state.texts().plan.safety_mode.clone()),
         draft_note: None,
         draft: String::new(),
         parts: Default::default(),
@@ -111,11 +116,12 @@ pub async fn check_page(state: AppState, ctx: Ctx, f: Fields) -> WebResult {
     let t = state.texts().composer.clone();
     let lex = &state.texts().lexicon;
     let (mode, need) = state
-        .store(|store| Ok((settings(store)?.mode, store.needs()?.into_iter().next().map(|n| n.name.to_lowercase()))))
+        .store(|store| Ok((store.safety_mode()?, store.needs()?.into_iter().next().map(|n| n.name.to_lowercase()))))
         .await?;
+    let talk = SafetyPolicy::for_mode(mode).suggest_partner_talk;
     let parts = [f.text("when"), f.text("feel"), f.text("need"), f.text("ask")];
     let draft = f.text("draft");
-    let (message, checked) = if mode {
+    let (message, checked) = if !talk {
         (None, None)
     } else if f.get("compose").is_some() {
         if parts.iter().any(|p| p.trim().is_empty()) {
@@ -130,7 +136,7 @@ pub async fn check_page(state: AppState, ctx: Ctx, f: Fields) -> WebResult {
         }
         (None, Some(check(&draft, lex, &t, need.as_deref())))
     };
-    let draft_note = if mode || draft.trim().is_empty() {
+    let draft_note = if !talk || draft.trim().is_empty() {
         None
     } else {
         draft_note(&state.texts().safety.core, &draft).map(|n| DraftView {
@@ -141,9 +147,9 @@ pub async fn check_page(state: AppState, ctx: Ctx, f: Fields) -> WebResult {
         })
     };
     render(&SayPage {
-        l: layout(&state, &ctx, "Say it", "/say", SafetyPolicyView { partner_talk: !mode }),
+        l: layout(&state, &ctx, "Say it", "/say", SafetyPolicyView { partner_talk: talk }),
         t,
-        safety_mode: mode,
+        safety_note: (!talk).then(|| state.texts().plan.safety_mode.clone()),
         draft,
         parts,
         message,

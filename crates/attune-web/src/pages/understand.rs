@@ -2,11 +2,11 @@
 //! `attune learn`) and the history of questionnaire results.
 
 use askama::Template;
-use attune_core::assess::{LearnIndex, learn};
+use attune_core::assess::{self, LearnIndex, StepRules, Vocabulary, learn};
+use attune_core::safety::SafetyPolicy;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
 
-use super::safety::settings;
 use super::{Ctx, SafetyPolicyView, WebError, WebResult, layout, render};
 use crate::AppState;
 use crate::views::Layout;
@@ -32,6 +32,37 @@ pub struct UnderstandPage {
     /// (id, title, "3 of 10 answered" when one is under way).
     questionnaires: Vec<(String, String, Option<String>)>,
     message: Option<String>,
+    /// After a questionnaire: what may help most, as `attune assess` says it.
+    steps: Option<StepsView>,
+}
+
+/// The steps to emphasise after a questionnaire (core's rule, which in
+/// safety mode leaves out the steps with the partner).
+#[derive(Debug)]
+pub struct StepsView {
+    /// In safety mode: that safety comes first, and what is offered instead.
+    pub safety_first: Option<String>,
+    /// (number, title, reasons).
+    pub steps: Vec<(usize, String, Vec<String>)>,
+}
+
+/// The steps for the newest result of questionnaire `id`, if there is one.
+fn steps_for(state: &AppState, idx: &LearnIndex, taken: &[assess::Taken], id: &str, mode: bool) -> Option<StepsView> {
+    let latest = taken.iter().filter(|t| t.instrument == id).max_by_key(|t| t.at.unix_ms())?;
+    let (instruments, _) = assess::instruments(state.library());
+    let rules = StepRules::load(state.library(), &instruments).ok()?;
+    let policy = SafetyPolicy::for_mode(mode);
+    let steps = rules
+        .emphasis(latest, policy)
+        .into_iter()
+        .map(|e| {
+            let title = idx
+                .section(state.library(), Vocabulary::Step, e.step.as_str())
+                .map_or_else(|| e.step.as_str().to_string(), |s| plain(&s.title));
+            (e.number, title, e.because.iter().map(|b| plain(b)).collect())
+        })
+        .collect();
+    Some(StepsView { safety_first: rules.safety_note(policy).map(plain), steps })
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -85,9 +116,8 @@ pub async fn page(
     Query(q): Query<UnderstandQuery>,
 ) -> WebResult {
     let idx = index(&state)?;
-    let (mode, taken, sessions) = state
-        .store(|store| Ok((settings(store)?.mode, store.assessments(None)?, store.assessment_sessions()?)))
-        .await?;
+    let (mode, taken, sessions) =
+        state.store(|store| Ok((store.safety_mode()?, store.assessments(None)?, store.assessment_sessions()?))).await?;
     let catalog = super::assess::catalog(&state);
     let questionnaires = catalog
         .iter()
@@ -106,6 +136,10 @@ pub async fn page(
         (_, Some(id)) => Some(format!("{} is saved. Your result is below.", title_of(id))),
         _ => None,
     };
+    let steps = match (&q.done, &q.empty) {
+        (Some(id), None) => steps_for(&state, &idx, &taken, id, mode),
+        _ => None,
+    };
     let results = taken
         .iter()
         .rev()
@@ -120,6 +154,7 @@ pub async fn page(
         results,
         questionnaires,
         message,
+        steps,
     })
 }
 
@@ -134,7 +169,7 @@ pub async fn topic(State(state): State<AppState>, Extension(ctx): Extension<Ctx>
         .collect();
     let see_also =
         topic.see_also.iter().filter_map(|t| idx.topic(t).map(|x| (x.id.clone(), x.title.clone()))).collect();
-    let mode = state.store(|store| Ok(settings(store)?.mode)).await?;
+    let mode = state.store(|store| Ok(store.safety_mode()?)).await?;
     render(&TopicPage {
         l: layout(&state, &ctx, &topic.title, "/understand", SafetyPolicyView { partner_talk: !mode }),
         title: topic.title.clone(),
