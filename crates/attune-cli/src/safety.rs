@@ -19,7 +19,7 @@ use attune_core::content::{ContentError, Library};
 use attune_core::insights::Template;
 use attune_core::safety::{
     Answer, CheckinAnswers, CountryResources, Decision, INTERNATIONAL, NextStep, Purpose, Resource, ResourceGroup,
-    SafetyContent, SafetySettings, Saved,
+    SafetyContent, Saved,
 };
 use attune_store::Store;
 use serde::{Deserialize, Serialize};
@@ -231,9 +231,10 @@ impl Context {
         Ok(Self { content: Content::load(app)?, mode: store.safety_mode()?, country_set: store.country()? })
     }
 
-    /// The settings core decides with.
-    pub fn settings(&self) -> SafetySettings {
-        SafetySettings { mode: self.mode, country: self.country_set.clone() }
+    /// The settings core decides with (the store reads them itself after a save).
+    #[cfg(test)]
+    pub fn settings(&self) -> attune_core::safety::SafetySettings {
+        attune_core::safety::SafetySettings { mode: self.mode, country: self.country_set.clone() }
     }
 
     /// The code used to pick services ("international" when none is set).

@@ -524,7 +524,8 @@ pub fn decide_from(
         }
         // A new kind, or a danger that is not yet handled by safety mode,
         // is always shown; a note the person saw today for the same kinds is not.
-        found.already_shown_today = keys.iter().all(|k| shown_today.contains(k)) && !(danger && !settings.mode);
+        let handled = settings.mode || !danger;
+        found.already_shown_today = handled && keys.iter().all(|k| shown_today.contains(k));
         if !found.already_shown_today {
             let (title, text) = match found.tier {
                 Tier::Danger => (&n.abuse.danger_title, &n.abuse.danger_text),
