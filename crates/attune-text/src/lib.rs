@@ -4,8 +4,11 @@
 //! - [`crisis`]: notices words that may point to thoughts of suicide or
 //!   self-harm, so the caller can show support resources after saving. It
 //!   never blocks or changes what the person wrote.
+//! - [`eval`]: reads labelled sentence sets and measures a check against
+//!   them (recall, precision, false alarms per category).
 
 pub mod crisis;
+pub mod eval;
 mod pattern;
 pub mod statement;
 mod tokens;
