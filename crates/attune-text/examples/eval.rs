@@ -68,6 +68,7 @@ type Check = fn(&str) -> Outcome;
 fn checks(name: &str) -> Option<(Spec, Check)> {
     match name {
         "crisis" => Some((Spec::crisis(), eval::crisis_check)),
+        "abuse" => Some((Spec::abuse(), eval::abuse_check)),
         _ => None,
     }
 }

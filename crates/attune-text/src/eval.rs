@@ -15,7 +15,7 @@
 //! recall, precision and F1, the false-alarm rate on the `hard-negative`
 //! category and the sentences it got wrong. The check is any closure from a
 //! sentence to an [`Outcome`], so the same tool measures every lexicon;
-//! [`crisis_check`] is the one attune ships for crisis language.
+//! [`crisis_check`] and [`abuse_check`] are the ones attune ships.
 
 use std::fmt::{self, Write as _};
 
@@ -119,12 +119,35 @@ impl Spec {
     pub fn crisis() -> Self {
         Self { positive: "flag".into(), expects: vec!["flag".into(), "none".into()], kinds: Vec::new() }
     }
+
+    /// Abuse sets: `abuse` (something done to the writer), `by-writer` (only
+    /// something the writer did) or `none`; a category may be a kind id.
+    pub fn abuse() -> Self {
+        Self {
+            positive: "abuse".into(),
+            expects: vec!["abuse".into(), "by-writer".into(), "none".into()],
+            kinds: crate::abuse::Kind::ALL.iter().map(|k| k.as_str().to_string()).collect(),
+        }
+    }
 }
 
 /// The crisis check in the crisis sets' terms.
 pub fn crisis_check(text: &str) -> Outcome {
     match crate::crisis::assess(text) {
         Ok(a) if a.is_flagged() => Outcome::new("flag").with_kinds(a.matches.iter().map(|m| m.rule.clone())),
+        Ok(_) => Outcome::new("none"),
+        Err(e) => Outcome::new(format!("error: {e}")),
+    }
+}
+
+/// The abuse check in the abuse sets' terms; the kinds are those of the
+/// findings about what was done to the writer (or, for `by-writer`, by them).
+pub fn abuse_check(text: &str) -> Outcome {
+    match crate::abuse::assess(text) {
+        Ok(a) if a.is_flagged() => Outcome::new("abuse").with_kinds(a.kinds().iter().map(|k| k.as_str())),
+        Ok(a) if a.by_writer().next().is_some() => {
+            Outcome::new("by-writer").with_kinds(a.by_writer().map(|f| f.kind.as_str()))
+        }
         Ok(_) => Outcome::new("none"),
         Err(e) => Outcome::new(format!("error: {e}")),
     }

@@ -132,6 +132,26 @@ impl Phrase {
         ends
     }
 
+    /// The exact words the phrase spells out anywhere (not prefixes), so a
+    /// caller can tell a word the phrase asks for ("never lets me") from
+    /// one a gap or filler let through ("never hit me").
+    pub(crate) fn literal_words(&self) -> HashSet<String> {
+        fn walk(seq: &[Node], out: &mut HashSet<String>) {
+            for node in seq {
+                match node {
+                    Node::Word(w) => {
+                        out.insert(w.clone());
+                    }
+                    Node::Alt(alts) | Node::Opt(alts) => alts.iter().for_each(|a| walk(a, out)),
+                    Node::Prefix(_) | Node::Gap(_) | Node::Fillers | Node::ClauseStart | Node::ClauseEnd => {}
+                }
+            }
+        }
+        let mut out = HashSet::new();
+        walk(&self.seq, &mut out);
+        out
+    }
+
     /// Every non-overlapping match, as token ranges, longest at each start.
     pub(crate) fn find_all(&self, ctx: &Context<'_>) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
@@ -532,6 +552,14 @@ mod tests {
         let no = tokenize("I want to go home", |_| false);
         assert!(p.may_match(&Present::new(&yes)));
         assert!(!p.may_match(&Present::new(&no)));
+    }
+
+    #[test]
+    fn literal_words_are_the_spelled_out_ones() {
+        let p = Phrase::compile("he (never|wont) [ever] let* me ~2 go", &macros()).unwrap();
+        let mut words: Vec<String> = p.literal_words().into_iter().collect();
+        words.sort();
+        assert_eq!(words, vec!["ever", "go", "he", "me", "never", "wont"]);
     }
 
     #[test]
