@@ -23,6 +23,15 @@ fn main() -> ExitCode {
         eprintln!("unknown check \"{check_name}\"; {USAGE}");
         return ExitCode::from(2);
     };
+    // A broken lexicon would make every line a miss; say so once instead.
+    let broken = match check_name {
+        "crisis" => attune_text::crisis::Lexicon::embedded().err().map(|e| e.to_string()),
+        _ => attune_text::abuse::Lexicon::embedded().err().map(|e| e.to_string()),
+    };
+    if let Some(e) = broken {
+        eprintln!("{e}");
+        return ExitCode::FAILURE;
+    }
     let splits: &[&str] = match split {
         "dev" => &["dev"],
         "holdout" => &["holdout"],

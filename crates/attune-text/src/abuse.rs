@@ -224,6 +224,7 @@ pub struct Lexicon {
     negation_breakers: HashSet<String>,
     subjects: HashSet<String>,
     first_person: HashSet<String>,
+    perceive: HashSet<String>,
     fuzzy: Vec<String>,
     spelling: BTreeMap<String, String>,
     rules: Vec<Rule>,
@@ -275,6 +276,7 @@ struct RawWords {
     negation_breakers: Vec<String>,
     subjects: Vec<String>,
     first_person: Vec<String>,
+    perceive: Vec<String>,
     fuzzy: Vec<String>,
 }
 
@@ -422,6 +424,7 @@ impl Lexicon {
             negation_breakers: word_set(w.negation_breakers, "negation_breakers", false)?,
             subjects: word_set(w.subjects, "subjects", true)?,
             first_person: word_set(w.first_person, "first_person", true)?,
+            perceive: word_set(w.perceive, "perceive", false)?,
             fuzzy: w.fuzzy,
             spelling: raw.spelling,
             rules,
@@ -557,8 +560,11 @@ impl Lexicon {
             self.negation.contains(&tokens[q].text)
                 && !tokens.get(q + 1).is_some_and(|n| self.negation_breakers.contains(&n.text))
         };
+        // Inside the match: only in its first clause ("threatens to cheat if
+        // I won't..." is not negated by the "won't" of the condition).
         for q in start..end {
             if negates(q)
+                && tokens[q].clause == tokens[start].clause
                 && !literal.contains(&tokens[q].text)
                 && !tokens[q + 1..end].iter().any(|t| self.subjects.contains(&t.text))
             {
@@ -582,18 +588,33 @@ impl Lexicon {
     }
 
     /// For a finding about something done to the writer whose match names
-    /// no subject ("checked my phone"), whether the nearest subject before
-    /// it in the clause is the writer ("I checked my phone").
+    /// no subject and does not have the writer as its object ("checked my
+    /// phone", not "choked me"): whether the writer is the one acting. That
+    /// is so when the nearest subject before it in the clause is the writer
+    /// ("I checked my phone"; but not "I found a tracker on my bag", where a
+    /// [words] perceive verb follows), or when there is none, the sentence
+    /// starts with it and it names something of the writer's, as diaries
+    /// often leave out "I" ("Checked my phone again.").
     fn writer_is_subject(&self, tokens: &[Token], start: usize, end: usize) -> bool {
-        if tokens[start..end].iter().any(|t| self.subjects.contains(&t.text)) {
+        let span = &tokens[start..end];
+        if span.iter().any(|t| self.subjects.contains(&t.text) || t.text == "me") {
             return false;
         }
         let clause = tokens[start].clause;
-        (0..start)
+        let nearest = (0..start)
             .rev()
             .take_while(|&q| tokens[q].clause == clause)
-            .find(|&q| self.subjects.contains(&tokens[q].text))
-            .is_some_and(|q| self.first_person.contains(&tokens[q].text))
+            .find(|&q| self.subjects.contains(&tokens[q].text));
+        match nearest {
+            Some(q) => {
+                self.first_person.contains(&tokens[q].text)
+                    && !tokens[q + 1..start].iter().take(2).any(|t| self.perceive.contains(&t.text))
+            }
+            None => {
+                (start == 0 || tokens[start - 1].sentence != tokens[start].sentence)
+                    && span.iter().any(|t| t.text == "my")
+            }
+        }
     }
 }
 

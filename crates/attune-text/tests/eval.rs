@@ -44,3 +44,18 @@ fn crisis_dev_targets() {
     }
     at_most_5_percent_false_alarms("crisis", &report);
 }
+
+#[test]
+fn abuse_dev_targets() {
+    let Some(report) = dev_report("abuse", &Spec::abuse(), eval::abuse_check) else { return };
+    let recall = report.recall();
+    assert!(recall >= 0.95, "abuse: recall {:.1}% (target ≥95%)", recall * 100.0);
+    at_most_5_percent_false_alarms("abuse", &report);
+    // Sentences about the writer's own actions must not read as abuse of the writer.
+    let writer_as_abuse =
+        report.misses.iter().filter(|m| m.item.expect == "by-writer" && m.got.verdict == "abuse").count();
+    assert_eq!(writer_as_abuse, 0, "abuse: by-writer lines read as abuse of the writer");
+    // The kind named should be the labelled one nearly always.
+    let kinds = report.kind_match_rate().expect("the set labels kinds");
+    assert!(kinds >= 0.9, "abuse: labelled kind found in {:.1}% of found lines", kinds * 100.0);
+}
