@@ -345,8 +345,23 @@ impl Lexicon {
             max_fillers: self.settings.max_fillers,
         };
         let present = Present::new(&tokens);
+        // As `Phrase::find_all`, but skipping starts the phrase cannot have.
         let find_all = |phrases: &[Phrase]| -> Vec<(usize, usize)> {
-            phrases.iter().filter(|p| p.may_match(&present)).flat_map(|p| p.find_all(&ctx)).collect()
+            let mut out = Vec::new();
+            for phrase in phrases.iter().filter(|p| p.may_match(&present)) {
+                let mut s = 0;
+                while s < tokens.len() {
+                    let end = if phrase.may_start_at(&ctx, s) { phrase.ends_at(&ctx, s).last().copied() } else { None };
+                    match end {
+                        Some(e) => {
+                            out.push((s, e));
+                            s = e;
+                        }
+                        None => s += 1,
+                    }
+                }
+            }
+            out
         };
         let excluded = find_all(&self.excludes);
         let reported = find_all(&self.reported);
@@ -357,6 +372,10 @@ impl Lexicon {
             for phrase in rule.phrases.iter().filter(|p| p.may_match(&present)) {
                 let mut s = 0;
                 while s < tokens.len() {
+                    if !phrase.may_start_at(&ctx, s) {
+                        s += 1;
+                        continue;
+                    }
                     let accepted = phrase.ends_at(&ctx, s).into_iter().rev().find(|&e| {
                         !excluded.iter().any(|&(xs, xe)| xs < e && s < xe)
                             && !self.negated(&tokens, s)
@@ -420,10 +439,15 @@ impl Lexicon {
             word.clone_from(fixed);
             return;
         }
-        if word.chars().count() < 5 || self.fuzzy.iter().any(|f| f == word) {
+        let len = word.chars().count();
+        if len < 5 || self.fuzzy.iter().any(|f| f == word) {
             return;
         }
-        if let Some(f) = self.fuzzy.iter().find(|f| strsim::osa_distance(word, f) == 1) {
+        // One typo changes the length by at most one letter: a cheap check
+        // before the edit distance, which most words never reach.
+        if let Some(f) =
+            self.fuzzy.iter().find(|f| f.chars().count().abs_diff(len) <= 1 && strsim::osa_distance(word, f) == 1)
+        {
             word.clone_from(f);
         }
     }
