@@ -18,7 +18,7 @@
 //! It is not a verdict about anyone: the caller uses it to offer support
 //! services and the safety check, after saving, and never blocks anything.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -198,6 +198,15 @@ impl Assessment {
     }
 }
 
+/// A cheap test that `a` and `b` may be one typo apart: the lengths differ
+/// by at most one, and one of the first two letters of each lines up (a
+/// typo at the very start still leaves the other in place).
+fn one_typo_possible(a: &str, b: &str) -> bool {
+    let (mut x, mut y) = (a.chars(), b.chars());
+    let (a0, a1, b0, b1) = (x.next(), x.next(), y.next(), y.next());
+    a.chars().count().abs_diff(b.chars().count()) <= 1 && (a0 == b0 || a0 == b1 || a1 == b0 || a1 == b1)
+}
+
 /// A lexicon that does not match its schema or has a phrase that does not
 /// compile.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -240,9 +249,13 @@ struct Rule {
     kind: Kind,
     actor: Actor,
     about: String,
-    /// Each phrase with the words it spells out (see [`Lexicon::negated`]).
-    phrases: Vec<(Phrase, HashSet<String>)>,
+    /// Each phrase with the words it spells out (see [`Lexicon::negated`])
+    /// and the words it can start with (see [`Phrase::start_words`]).
+    phrases: Vec<(Phrase, HashSet<String>, Option<StartWords>)>,
 }
+
+/// Exact words and prefixes a phrase can start with.
+type StartWords = (Vec<String>, Vec<String>);
 
 #[derive(Clone, Copy, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -388,7 +401,8 @@ impl Lexicon {
                 .into_iter()
                 .map(|p| {
                     let literal = p.literal_words();
-                    (p, literal)
+                    let starts = p.start_words();
+                    (p, literal, starts)
                 })
                 .collect();
             rules.push(Rule { id: r.id, kind, actor: r.actor, about: r.about.trim().to_string(), phrases });
@@ -443,8 +457,16 @@ impl Lexicon {
     /// Reads `text`. Never fails and never changes the text.
     pub fn assess(&self, text: &str) -> Assessment {
         let mut tokens = tokenize(text, |w| self.links.contains(w));
+        // Texts repeat their words: normalise each distinct one once.
+        let mut seen: HashMap<String, String> = HashMap::new();
         for t in &mut tokens {
-            self.normalise(&mut t.text);
+            if let Some(fixed) = seen.get(&t.text) {
+                t.text.clone_from(fixed);
+            } else {
+                let raw = t.text.clone();
+                self.normalise(&mut t.text);
+                seen.insert(raw, t.text.clone());
+            }
         }
         let is_filler = |w: &str| self.fillers.contains(w);
         let is_trailer = |w: &str| self.trailers.contains(w);
@@ -457,23 +479,73 @@ impl Lexicon {
             max_fillers: self.settings.max_fillers,
         };
         let present = Present::new(&tokens);
+        let mut positions: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, t) in tokens.iter().enumerate() {
+            positions.entry(t.text.as_str()).or_default().push(i);
+        }
+        // Every non-overlapping match of each phrase, longest at each start.
         let find_all = |phrases: &[Phrase]| -> Vec<(usize, usize)> {
-            phrases.iter().filter(|p| p.may_match(&present)).flat_map(|p| p.find_all(&ctx)).collect()
+            let mut out = Vec::new();
+            for p in phrases.iter().filter(|p| p.may_match(&present)) {
+                let mut s = 0;
+                while s < tokens.len() {
+                    match p.may_start_at(&ctx, s).then(|| p.ends_at(&ctx, s)).and_then(|ends| ends.last().copied()) {
+                        Some(e) => {
+                            out.push((s, e));
+                            s = e;
+                        }
+                        None => s += 1,
+                    }
+                }
+            }
+            out
         };
-        let excluded = find_all(&self.excludes);
-        let reported = find_all(&self.reported);
-        let hypothetical = find_all(&self.hypothetical);
-        let denied = find_all(&self.denial);
+        // The cues are only needed once some phrase matches, which most
+        // texts never do: found on first use.
+        let cues = std::cell::OnceCell::new();
+        let cues = || {
+            cues.get_or_init(|| {
+                (
+                    find_all(&self.excludes),
+                    find_all(&self.reported),
+                    find_all(&self.hypothetical),
+                    find_all(&self.denial),
+                )
+            })
+        };
         let window = self.settings.reported_window;
 
         let mut found: Vec<(usize, usize, usize)> = Vec::new(); // (rule index, start, end)
         for (ri, rule) in self.rules.iter().enumerate() {
-            for (phrase, literal) in rule.phrases.iter().filter(|(p, _)| p.may_match(&present)) {
-                let mut s = 0;
-                while s < tokens.len() {
+            for (phrase, literal, start_words) in rule.phrases.iter().filter(|(p, _, _)| p.may_match(&present)) {
+                let candidates: Vec<usize> = match start_words {
+                    Some((words, prefixes)) => {
+                        let mut at: Vec<usize> =
+                            words.iter().filter_map(|w| positions.get(w.as_str())).flatten().copied().collect();
+                        for p in prefixes {
+                            at.extend(positions.iter().filter(|(w, _)| w.starts_with(p.as_str())).flat_map(|(_, v)| v));
+                        }
+                        at.sort_unstable();
+                        at.dedup();
+                        at
+                    }
+                    None => (0..tokens.len()).filter(|&s| phrase.may_start_at(&ctx, s)).collect(),
+                };
+                let mut next = 0; // matches of one phrase do not overlap
+                for s in candidates {
+                    if s < next {
+                        continue;
+                    }
                     let accepted = phrase.ends_at(&ctx, s).into_iter().rev().find(|&e| {
+                        let wrong_actor = match rule.actor {
+                            Actor::Other => self.writer_is_subject(&tokens, s, e),
+                            Actor::Writer => !self.writer_acts(&tokens, s, e),
+                        };
+                        if wrong_actor || self.negated(&tokens, s, e, literal) {
+                            return false;
+                        }
+                        let (excluded, reported, hypothetical, denied) = cues();
                         let cancelled = excluded.iter().any(|&(xs, xe)| xs < e && s < xe)
-                            || self.negated(&tokens, s, e, literal)
                             || denied.iter().any(|&(ds, de)| ds < s && de <= s && s - de <= 2)
                             // Someone else's story or a film: shortly before, same sentence.
                             || reported.iter().any(|&(rs, re)| {
@@ -485,16 +557,12 @@ impl Lexicon {
                             // "if he ever...": only within the clause it opens.
                             || hypothetical
                                 .iter()
-                                .any(|&(hs, he)| hs <= s && he <= e && tokens[hs].clause == tokens[s].clause)
-                            || (rule.actor == Actor::Other && self.writer_is_subject(&tokens, s, e));
+                                .any(|&(hs, he)| hs <= s && he <= e && tokens[hs].clause == tokens[s].clause);
                         !cancelled
                     });
-                    match accepted {
-                        Some(e) => {
-                            found.push((ri, s, e));
-                            s = e;
-                        }
-                        None => s += 1,
+                    if let Some(e) = accepted {
+                        found.push((ri, s, e));
+                        next = e;
                     }
                 }
             }
@@ -545,7 +613,7 @@ impl Lexicon {
         if word.chars().count() < 5 || self.fuzzy.iter().any(|f| f == word) {
             return;
         }
-        if let Some(f) = self.fuzzy.iter().find(|f| strsim::osa_distance(word, f) == 1) {
+        if let Some(f) = self.fuzzy.iter().find(|f| one_typo_possible(word, f) && strsim::osa_distance(word, f) == 1) {
             word.clone_from(f);
         }
     }
@@ -585,6 +653,30 @@ impl Lexicon {
             }
         }
         false
+    }
+
+    /// For a finding about something the writer did: whether the writer is
+    /// the one acting. The match may name its subject ("I pushed him");
+    /// otherwise the nearest subject before it in the sentence must be the
+    /// writer ("I got angry and pushed him"), or there is none and the
+    /// sentence starts with it ("Checked his phone again.").
+    fn writer_acts(&self, tokens: &[Token], start: usize, end: usize) -> bool {
+        if tokens[start..end]
+            .iter()
+            .find(|t| self.subjects.contains(&t.text))
+            .is_some_and(|t| self.first_person.contains(&t.text))
+        {
+            return true;
+        }
+        let sentence = tokens[start].sentence;
+        let nearest = (0..start)
+            .rev()
+            .take_while(|&q| tokens[q].sentence == sentence)
+            .find(|&q| self.subjects.contains(&tokens[q].text));
+        match nearest {
+            Some(q) => self.first_person.contains(&tokens[q].text),
+            None => start == 0 || tokens[start - 1].sentence != sentence,
+        }
     }
 
     /// For a finding about something done to the writer whose match names

@@ -151,6 +151,21 @@ impl Phrase {
         }) || (first.fillers && (ctx.is_filler)(w))
     }
 
+    /// The exact words and the prefixes a match can start with, so a
+    /// caller can look its start positions up in an index instead of
+    /// trying every token; `None` when any word or a filler may start one.
+    pub(crate) fn start_words(&self) -> Option<(Vec<String>, Vec<String>)> {
+        let first = self.first.as_ref().filter(|f| !f.fillers)?;
+        let (mut words, mut prefixes) = (Vec::new(), Vec::new());
+        for lit in &first.lits {
+            match lit {
+                Lit::Word(w) => words.push(w.clone()),
+                Lit::Prefix(p) => prefixes.push(p.clone()),
+            }
+        }
+        Some((words, prefixes))
+    }
+
     /// Where a match starting at token `start` can end (exclusive token
     /// indexes, ascending, each past at least one token). Empty: no match.
     pub(crate) fn ends_at(&self, ctx: &Context<'_>, start: usize) -> Vec<usize> {
@@ -652,6 +667,16 @@ mod tests {
         let p = Phrase::compile("kill myself", &macros()).unwrap();
         assert!(!p.may_start_at(&ctx, 0));
         assert!(!p.may_start_at(&ctx, tokens.len()));
+    }
+
+    #[test]
+    fn start_words_list_what_can_come_first() {
+        let p = Phrase::compile("^ [my] (he|she*) ~2 hit me", &macros()).unwrap();
+        let (mut words, prefixes) = p.start_words().unwrap();
+        words.sort();
+        assert_eq!((words, prefixes), (vec!["he".to_string(), "my".to_string()], vec!["she".to_string()]));
+        assert_eq!(Phrase::compile("_ hit me", &macros()).unwrap().start_words(), None);
+        assert_eq!(Phrase::compile("~2 hit me", &macros()).unwrap().start_words(), None);
     }
 
     #[test]
