@@ -37,6 +37,8 @@ pub const TARGETS: &[Target] = &[
     ("content", content),
     ("crisis", crisis),
     ("crisis_lexicon", crisis_lexicon),
+    ("abuse", abuse),
+    ("abuse_lexicon", abuse_lexicon),
     ("statement", statement),
     ("statement_lexicon", statement_lexicon),
     ("keyfile", keyfile),
@@ -155,6 +157,25 @@ pub fn crisis(data: &[u8]) {
 /// The crisis lexicon (`safety/crisis_lexicon.toml`, overridable).
 pub fn crisis_lexicon(data: &[u8]) {
     let _ = attune_text::crisis::Lexicon::parse(&text(data));
+}
+
+/// The abuse-language check that runs on every saved text: spans on
+/// character boundaries, findings in text order, and the summary agreeing
+/// with the findings.
+pub fn abuse(data: &[u8]) {
+    let t = text(data);
+    if let Ok(a) = attune_text::abuse::assess(&t) {
+        for f in &a.findings {
+            assert!(t.get(f.span.clone()).is_some(), "a finding's span is not on character boundaries");
+        }
+        assert!(a.findings.windows(2).all(|w| w[0].span.start <= w[1].span.start), "findings out of order");
+        assert_eq!(a.is_flagged(), a.tier().is_some(), "flagged and tier disagree");
+    }
+}
+
+/// The abuse lexicon (`safety/abuse_lexicon.toml`).
+pub fn abuse_lexicon(data: &[u8]) {
+    let _ = attune_text::abuse::Lexicon::parse(&text(data));
 }
 
 /// `attune say --check`: blaming or absolute language.

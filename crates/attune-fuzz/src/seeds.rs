@@ -52,6 +52,8 @@ const SENTENCES: &[&str] = &[
     "sometimes I think everyone would be better off without me",
     "I don't want to be here anymore",
     "Tu ne réponds jamais 🙂 — I'm fine, really.",
+    "he grabbed me by the throat, and I checked his phone after",
+    "She says I'm crazy; he never hit me — in the film he strangles her.",
 ];
 
 /// The seeds of the target called `name` (empty for an unknown name).
@@ -70,9 +72,12 @@ pub fn for_target(name: &str) -> Vec<Vec<u8>> {
                 seed
             })
             .collect(),
-        "crisis" | "statement" => SENTENCES.iter().map(|s| s.as_bytes().to_vec()).collect(),
+        "crisis" | "statement" | "abuse" => SENTENCES.iter().map(|s| s.as_bytes().to_vec()).collect(),
         "crisis_lexicon" => {
             valid_cuts(&file("safety/crisis_lexicon.toml"), |t| attune_text::crisis::Lexicon::parse(t).is_ok())
+        }
+        "abuse_lexicon" => {
+            valid_cuts(&file("safety/abuse_lexicon.toml"), |t| attune_text::abuse::Lexicon::parse(t).is_ok())
         }
         "statement_lexicon" => {
             valid_cuts(&file("say/statement_lexicon.toml"), |t| attune_text::statement::Lexicon::parse(t).is_ok())

@@ -118,13 +118,14 @@ fn the_content_seeds_pass_the_content_check() {
 fn the_lexicon_seeds_are_valid_lexicons() {
     // Cut-down seeds still get past the checks, so mutations reach them.
     type Parse = fn(&str) -> Result<(), String>;
-    let lexicons: [(&str, Parse); 2] = [
+    let lexicons: [(&str, Parse); 3] = [
         ("crisis_lexicon", |t| attune_text::crisis::Lexicon::parse(t).map(drop).map_err(|e| e.to_string())),
+        ("abuse_lexicon", |t| attune_text::abuse::Lexicon::parse(t).map(drop).map_err(|e| e.to_string())),
         ("statement_lexicon", |t| attune_text::statement::Lexicon::parse(t).map(drop).map_err(|e| e.to_string())),
     ];
     for (name, parse) in lexicons {
         let whole = attune_core::content::Library::embedded()
-            .text(&format!("{}/{name}.toml", if name == "crisis_lexicon" { "safety" } else { "say" }))
+            .text(&format!("{}/{name}.toml", if name == "statement_lexicon" { "say" } else { "safety" }))
             .expect("a lexicon")
             .len();
         let seeds = seeds::for_target(name);
@@ -162,6 +163,16 @@ fn crisis() {
 #[test]
 fn crisis_lexicon() {
     fuzz("crisis_lexicon")
+}
+
+#[test]
+fn abuse() {
+    fuzz("abuse")
+}
+
+#[test]
+fn abuse_lexicon() {
+    fuzz("abuse_lexicon")
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 use std::hint::black_box;
 
-use attune_text::{crisis, statement};
+use attune_text::{abuse, crisis, statement};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// About the length of a long journal entry: situation, thoughts, fear, what helped.
@@ -18,6 +18,26 @@ const ENTRY: &str = "He said he would call after work and did not, and by nine I
     What helped a little: a walk around the block, writing this down, and remembering last weekend when \
     we laughed for an hour about nothing.";
 
+/// A longer entry, about 300 words, for the after-save check (crisis and
+/// abuse together): an ordinary hard evening, with a little of everything
+/// the lexicons look at but nothing they should flag.
+const LONG_ENTRY: &str = "Sunday night. We were supposed to go to his sister's for lunch but he woke up \
+    in a mood and said he didn't want to see anyone, so I went alone and made excuses for him. His mum \
+    asked if everything was all right between us and I said yes, of course, which is mostly true. On \
+    the drive back I kept replaying the argument from Thursday about money. I want us to save for a \
+    deposit and he wants a holiday first, and when I said he never thinks ahead he said I was \
+    overreacting. Maybe I was. I checked my phone maybe twenty times on the way home to see if he had \
+    texted, and when he finally did it was just a photo of the dog asleep on the sofa, which made me \
+    laugh despite everything. At home we sat in the kitchen and actually talked. He said work has been \
+    killing him and he feels like he is letting everyone down. I told him I get scared when he goes \
+    quiet, because my brain fills the silence with the worst explanation, usually that he is bored of \
+    me or that someone at work is more interesting than I am. He listened, which I did not expect. We \
+    agreed to have one evening a week with no phones and to look at the budget together next weekend \
+    instead of sniping at each other about it. I still feel a knot in my stomach writing this, like the \
+    calm will not last. Things I want to remember: he made tea without being asked, he said sorry \
+    first, and I did not storm out even though part of me wanted to. Tomorrow I will go for a run before \
+    work and try not to read his silences as verdicts on me.";
+
 /// A message a person might want to send, with some blame in it.
 const MESSAGE: &str = "You never answer when I text you and you always put your friends first. \
     I feel like I don't matter to you. Can we talk about it tonight?";
@@ -25,6 +45,9 @@ const MESSAGE: &str = "You never answer when I text you and you always put your 
 fn lexicons(c: &mut Criterion) {
     c.bench_function("crisis/compile lexicon", |b| {
         b.iter(|| crisis::Lexicon::parse(black_box(crisis::LEXICON_TOML)).map(|l| l.rule_ids().count()))
+    });
+    c.bench_function("abuse/compile lexicon", |b| {
+        b.iter(|| abuse::Lexicon::parse(black_box(abuse::LEXICON_TOML)).map(|l| l.rule_ids().count()))
     });
     c.bench_function("statement/compile lexicon", |b| {
         b.iter(|| statement::Lexicon::parse(black_box(statement::LEXICON_TOML)).map(|l| l.rule_ids().count()))
@@ -35,6 +58,15 @@ fn analysis(c: &mut Criterion) {
     let crisis = crisis::Lexicon::embedded().expect("the embedded crisis lexicon is valid");
     let statement = statement::Lexicon::embedded().expect("the embedded statement lexicon is valid");
     c.bench_function("crisis/assess entry", |b| b.iter(|| crisis.assess(black_box(ENTRY)).is_flagged()));
+    let abuse = abuse::Lexicon::embedded().expect("the embedded abuse lexicon is valid");
+    c.bench_function("abuse/assess entry", |b| b.iter(|| abuse.assess(black_box(ENTRY)).is_flagged()));
+    // What every save pays: both checks on a long entry.
+    c.bench_function("after-save/crisis+abuse 300-word entry", |b| {
+        b.iter(|| {
+            let text = black_box(LONG_ENTRY);
+            (crisis.assess(text).is_flagged(), abuse.assess(text).is_flagged())
+        })
+    });
     c.bench_function("statement/check message", |b| b.iter(|| statement.check(black_box(MESSAGE)).is_blaming()));
 }
 

@@ -1,13 +1,34 @@
-//! PLACEHOLDER until the abuse lexicon lands (branch `text`): the API, with
-//! a few fixed phrases so the safety decision can be built and tested.
+//! Noticing abuse described in what a person writes.
+//!
+//! [`assess`] reads a text (a journal entry, a check-in note) and returns an
+//! [`Assessment`]: the [`Finding`]s in it, each naming a [`Kind`] (being hit,
+//! choked, threatened, tracked, kept from friends, put down...), who did it
+//! ([`Actor::Other`]: someone, usually the partner, did it to the writer;
+//! [`Actor::Writer`]: the writer did it to their partner), what it notices in
+//! plain words, and the byte range it covers.
+//!
+//! It is rule-based, like [`crate::crisis`]: phrases from
+//! `content/safety/abuse_lexicon.toml` (embedded at build time), with
+//! idioms that cancel a match ("my boss is killing me"), negations ("he has
+//! never hit me"), other people's relationships and media ("in the film he
+//! strangles her"), hypotheticals ("if he ever hit me I would leave") and
+//! the writer's own actions ("I checked his phone") taken into account. That
+//! file documents every choice.
+//!
+//! It is not a verdict about anyone: the caller uses it to offer support
+//! services and the safety check, after saving, and never blocks anything.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::pattern::{Context, Phrase, Present, compile_all as compile_phrases, is_id, is_word, word_set as words};
+use crate::tokens::{Token, tokenize};
+
 /// `content/safety/abuse_lexicon.toml`, embedded.
-pub const LEXICON_TOML: &str = "";
+pub const LEXICON_TOML: &str = include_str!("../../../content/safety/abuse_lexicon.toml");
 
 /// What a finding describes. Declared (and so ordered) most severe first:
 /// sorting kinds puts the danger kinds first.
@@ -177,6 +198,15 @@ impl Assessment {
     }
 }
 
+/// A cheap test that `a` and `b` may be one typo apart: the lengths differ
+/// by at most one, and one of the first two letters of each lines up (a
+/// typo at the very start still leaves the other in place).
+fn one_typo_possible(a: &str, b: &str) -> bool {
+    let (mut x, mut y) = (a.chars(), b.chars());
+    let (a0, a1, b0, b1) = (x.next(), x.next(), y.next(), y.next());
+    a.chars().count().abs_diff(b.chars().count()) <= 1 && (a0 == b0 || a0 == b1 || a1 == b0 || a1 == b1)
+}
+
 /// A lexicon that does not match its schema or has a phrase that does not
 /// compile.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -191,40 +221,544 @@ pub fn assess(text: &str) -> Result<Assessment, LexiconError> {
     Ok(Lexicon::embedded()?.assess(text))
 }
 
-/// The placeholder lexicon.
+/// A parsed and checked lexicon.
 #[derive(Debug)]
-pub struct Lexicon;
+pub struct Lexicon {
+    settings: Settings,
+    links: HashSet<String>,
+    clause_end_words: HashSet<String>,
+    fillers: HashSet<String>,
+    trailers: HashSet<String>,
+    negation: HashSet<String>,
+    negation_breakers: HashSet<String>,
+    subjects: HashSet<String>,
+    first_person: HashSet<String>,
+    perceive: HashSet<String>,
+    fuzzy: Vec<String>,
+    spelling: BTreeMap<String, String>,
+    rules: Vec<Rule>,
+    excludes: Vec<Phrase>,
+    reported: Vec<Phrase>,
+    hypothetical: Vec<Phrase>,
+    denial: Vec<Phrase>,
+}
+
+#[derive(Debug)]
+struct Rule {
+    id: String,
+    kind: Kind,
+    actor: Actor,
+    about: String,
+    /// Each phrase with the words it spells out (see [`Lexicon::negated`])
+    /// and the words it can start with (see [`Phrase::start_words`]).
+    phrases: Vec<(Phrase, HashSet<String>, Option<StartWords>)>,
+}
+
+/// Exact words and prefixes a phrase can start with.
+type StartWords = (Vec<String>, Vec<String>);
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    negation_window: usize,
+    reported_window: usize,
+    max_fillers: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLexicon {
+    version: u32,
+    settings: Settings,
+    words: RawWords,
+    spelling: BTreeMap<String, String>,
+    macros: BTreeMap<String, String>,
+    rule: Vec<RawRule>,
+    exclude: Vec<RawExclude>,
+    cues: RawCues,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWords {
+    links: Vec<String>,
+    clause_end_words: Vec<String>,
+    fillers: Vec<String>,
+    trailers: Vec<String>,
+    negation: Vec<String>,
+    negation_breakers: Vec<String>,
+    subjects: Vec<String>,
+    first_person: Vec<String>,
+    perceive: Vec<String>,
+    fuzzy: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: String,
+    kind: String,
+    actor: Actor,
+    about: String,
+    phrases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExclude {
+    id: String,
+    phrases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCues {
+    reported: Vec<String>,
+    hypothetical: Vec<String>,
+    denial: Vec<String>,
+}
+
+fn word_set(list: Vec<String>, name: &str, required: bool) -> Result<HashSet<String>, LexiconError> {
+    words(list, name, required).map_err(LexiconError)
+}
+
+fn compile_all(
+    phrases: &[String],
+    macros: &BTreeMap<String, String>,
+    used: &mut BTreeSet<String>,
+    owner: &str,
+) -> Result<Vec<Phrase>, LexiconError> {
+    compile_phrases(phrases, macros, used, owner).map_err(LexiconError)
+}
 
 impl Lexicon {
-    /// The placeholder.
+    /// The embedded lexicon, parsed once.
     pub fn embedded() -> Result<&'static Lexicon, LexiconError> {
-        Ok(&Lexicon)
+        static EMBEDDED: OnceLock<Result<Lexicon, LexiconError>> = OnceLock::new();
+        EMBEDDED.get_or_init(|| Lexicon::parse(LEXICON_TOML)).as_ref().map_err(Clone::clone)
     }
 
-    /// Reads a text.
-    pub fn assess(&self, text: &str) -> Assessment {
-        let lower = text.to_lowercase();
-        let rules: [(&str, Kind, Actor); 6] = [
-            ("grabbed my throat", Kind::Strangulation, Actor::Other),
-            ("reads all my messages", Kind::Monitoring, Actor::Other),
-            ("not allowed to see my friends", Kind::Isolation, Actor::Other),
-            ("calls me stupid", Kind::Belittling, Actor::Other),
-            ("i checked his phone", Kind::Monitoring, Actor::Writer),
-            ("takes my wages", Kind::MoneyControl, Actor::Other),
-        ];
-        let mut findings = Vec::new();
-        for (p, kind, actor) in rules {
-            if let Some(at) = lower.find(p) {
-                findings.push(Finding {
-                    rule: p.replace(' ', "-"),
-                    kind,
-                    actor,
-                    about: p.into(),
-                    span: at..at + p.len(),
-                });
+    /// Parses and checks a lexicon in the format of
+    /// `content/safety/abuse_lexicon.toml`.
+    pub fn parse(text: &str) -> Result<Self, LexiconError> {
+        let raw: RawLexicon = toml::from_str(text).map_err(|e| LexiconError(e.to_string()))?;
+        if raw.version != 1 {
+            return Err(LexiconError(format!("version {} is not supported (expected 1)", raw.version)));
+        }
+        let s = raw.settings;
+        for (name, value, max) in [
+            ("negation_window", s.negation_window, 10),
+            ("reported_window", s.reported_window, 12),
+            ("max_fillers", s.max_fillers, 5),
+        ] {
+            if value == 0 || value > max {
+                return Err(LexiconError(format!("[settings] {name} must be 1 to {max}, not {value}")));
             }
         }
-        findings.sort_by_key(|f| f.span.start);
+
+        let w = raw.words;
+        let fuzzy = word_set(w.fuzzy.clone(), "fuzzy", false)?;
+        if let Some(short) = fuzzy.iter().find(|f| f.chars().count() < 6) {
+            return Err(LexiconError(format!(
+                "[words] fuzzy: '{short}' is shorter than 6 letters; list its misspellings in [spelling] instead"
+            )));
+        }
+        for (from, to) in &raw.spelling {
+            if !is_word(from) || !is_word(to) {
+                return Err(LexiconError(format!("[spelling] {from} = \"{to}\": both sides must be single words")));
+            }
+        }
+        for (name, body) in &raw.macros {
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                return Err(LexiconError(format!("[macros] '{name}' must be lower-case letters and '_'")));
+            }
+            if body.trim().is_empty() {
+                return Err(LexiconError(format!("[macros] {name} is empty")));
+            }
+        }
+
+        let mut used = BTreeSet::new();
+        let mut ids = BTreeSet::new();
+        let mut rules = Vec::with_capacity(raw.rule.len());
+        for r in raw.rule {
+            if !is_id(&r.id) || !ids.insert(r.id.clone()) {
+                return Err(LexiconError(format!("rule id '{}' is not a unique lower-case-dashed id", r.id)));
+            }
+            let Some(kind) = Kind::from_id(&r.kind) else {
+                let known: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                return Err(LexiconError(format!(
+                    "rule {}: kind '{}' is not one of: {}",
+                    r.id,
+                    r.kind,
+                    known.join(", ")
+                )));
+            };
+            if r.about.trim().is_empty() {
+                return Err(LexiconError(format!("rule {} has an empty 'about'", r.id)));
+            }
+            let phrases = compile_all(&r.phrases, &raw.macros, &mut used, &format!("rule {}", r.id))?;
+            let phrases = phrases
+                .into_iter()
+                .map(|p| {
+                    let literal = p.literal_words();
+                    let starts = p.start_words();
+                    (p, literal, starts)
+                })
+                .collect();
+            rules.push(Rule { id: r.id, kind, actor: r.actor, about: r.about.trim().to_string(), phrases });
+        }
+        // Every kind must be noticeable when done to the writer.
+        if let Some(kind) = Kind::ALL.iter().find(|k| !rules.iter().any(|r| r.kind == **k && r.actor == Actor::Other)) {
+            return Err(LexiconError(format!(
+                "there is no rule with kind = \"{}\" and actor = \"other\"",
+                kind.as_str()
+            )));
+        }
+        let mut excludes = Vec::new();
+        for x in raw.exclude {
+            if !is_id(&x.id) || !ids.insert(x.id.clone()) {
+                return Err(LexiconError(format!("exclude id '{}' is not a unique lower-case-dashed id", x.id)));
+            }
+            excludes.extend(compile_all(&x.phrases, &raw.macros, &mut used, &format!("exclude {}", x.id))?);
+        }
+        let reported = compile_all(&raw.cues.reported, &raw.macros, &mut used, "[cues] reported")?;
+        let hypothetical = compile_all(&raw.cues.hypothetical, &raw.macros, &mut used, "[cues] hypothetical")?;
+        let denial = compile_all(&raw.cues.denial, &raw.macros, &mut used, "[cues] denial")?;
+        if let Some(unused) = raw.macros.keys().find(|m| !used.contains(*m)) {
+            return Err(LexiconError(format!("[macros] {unused} is never used")));
+        }
+
+        Ok(Self {
+            settings: s,
+            links: word_set(w.links, "links", true)?,
+            clause_end_words: word_set(w.clause_end_words, "clause_end_words", true)?,
+            fillers: word_set(w.fillers, "fillers", true)?,
+            trailers: word_set(w.trailers, "trailers", false)?,
+            negation: word_set(w.negation, "negation", true)?,
+            negation_breakers: word_set(w.negation_breakers, "negation_breakers", false)?,
+            subjects: word_set(w.subjects, "subjects", true)?,
+            first_person: word_set(w.first_person, "first_person", true)?,
+            perceive: word_set(w.perceive, "perceive", false)?,
+            fuzzy: w.fuzzy,
+            spelling: raw.spelling,
+            rules,
+            excludes,
+            reported,
+            hypothetical,
+            denial,
+        })
+    }
+
+    /// The rule ids, in lexicon order.
+    pub fn rule_ids(&self) -> impl Iterator<Item = &str> {
+        self.rules.iter().map(|r| r.id.as_str())
+    }
+
+    /// Reads `text`. Never fails and never changes the text.
+    pub fn assess(&self, text: &str) -> Assessment {
+        let mut tokens = tokenize(text, |w| self.links.contains(w));
+        // Texts repeat their words: normalise each distinct one once.
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for t in &mut tokens {
+            if let Some(fixed) = seen.get(&t.text) {
+                t.text.clone_from(fixed);
+            } else {
+                let raw = t.text.clone();
+                self.normalise(&mut t.text);
+                seen.insert(raw, t.text.clone());
+            }
+        }
+        let is_filler = |w: &str| self.fillers.contains(w);
+        let is_trailer = |w: &str| self.trailers.contains(w);
+        let is_end_word = |w: &str| self.clause_end_words.contains(w);
+        let ctx = Context {
+            tokens: &tokens,
+            is_filler: &is_filler,
+            is_trailer: &is_trailer,
+            is_end_word: &is_end_word,
+            max_fillers: self.settings.max_fillers,
+        };
+        let present = Present::new(&tokens);
+        let mut positions: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, t) in tokens.iter().enumerate() {
+            positions.entry(t.text.as_str()).or_default().push(i);
+        }
+        // Every non-overlapping match of each phrase, longest at each start.
+        let find_all = |phrases: &[Phrase]| -> Vec<(usize, usize)> {
+            let mut out = Vec::new();
+            for p in phrases.iter().filter(|p| p.may_match(&present)) {
+                let mut s = 0;
+                while s < tokens.len() {
+                    match p.may_start_at(&ctx, s).then(|| p.ends_at(&ctx, s)).and_then(|ends| ends.last().copied()) {
+                        Some(e) => {
+                            out.push((s, e));
+                            s = e;
+                        }
+                        None => s += 1,
+                    }
+                }
+            }
+            out
+        };
+        // The cues are only needed once some phrase matches, which most
+        // texts never do: found on first use.
+        let cues = std::cell::OnceCell::new();
+        let cues = || {
+            cues.get_or_init(|| {
+                (
+                    find_all(&self.excludes),
+                    find_all(&self.reported),
+                    find_all(&self.hypothetical),
+                    find_all(&self.denial),
+                )
+            })
+        };
+        let window = self.settings.reported_window;
+
+        let mut found: Vec<(usize, usize, usize)> = Vec::new(); // (rule index, start, end)
+        for (ri, rule) in self.rules.iter().enumerate() {
+            for (phrase, literal, start_words) in rule.phrases.iter().filter(|(p, _, _)| p.may_match(&present)) {
+                let candidates: Vec<usize> = match start_words {
+                    Some((words, prefixes)) => {
+                        let mut at: Vec<usize> =
+                            words.iter().filter_map(|w| positions.get(w.as_str())).flatten().copied().collect();
+                        for p in prefixes {
+                            at.extend(positions.iter().filter(|(w, _)| w.starts_with(p.as_str())).flat_map(|(_, v)| v));
+                        }
+                        at.sort_unstable();
+                        at.dedup();
+                        at
+                    }
+                    None => (0..tokens.len()).filter(|&s| phrase.may_start_at(&ctx, s)).collect(),
+                };
+                let mut next = 0; // matches of one phrase do not overlap
+                for s in candidates {
+                    if s < next {
+                        continue;
+                    }
+                    let accepted = phrase.ends_at(&ctx, s).into_iter().rev().find(|&e| {
+                        let wrong_actor = match rule.actor {
+                            Actor::Other => self.writer_is_subject(&tokens, s, e),
+                            Actor::Writer => !self.writer_acts(&tokens, s, e),
+                        };
+                        if wrong_actor || self.negated(&tokens, s, e, literal) {
+                            return false;
+                        }
+                        let (excluded, reported, hypothetical, denied) = cues();
+                        let cancelled = excluded.iter().any(|&(xs, xe)| xs < e && s < xe)
+                            || denied.iter().any(|&(ds, de)| ds < s && de <= s && s - de <= 2)
+                            // Someone else's story or a film: shortly before, same sentence.
+                            || reported.iter().any(|&(rs, re)| {
+                                re <= e
+                                    && rs < e
+                                    && s.saturating_sub(re) <= window
+                                    && tokens[rs].sentence == tokens[s].sentence
+                            })
+                            // "if he ever...": only within the clause it opens.
+                            || hypothetical
+                                .iter()
+                                .any(|&(hs, he)| hs <= s && he <= e && tokens[hs].clause == tokens[s].clause);
+                        !cancelled
+                    });
+                    if let Some(e) = accepted {
+                        found.push((ri, s, e));
+                        next = e;
+                    }
+                }
+            }
+        }
+
+        // Drop a finding inside another of the same actor that is of the same
+        // kind or a higher tier ("he grabbed me by the throat" is one
+        // strangulation finding, not also a grab); keep text order.
+        let rule = |ri: usize| &self.rules[ri];
+        found.sort_by_key(|&(ri, s, e)| (s, std::cmp::Reverse(e), std::cmp::Reverse(rule(ri).kind.tier()), ri));
+        let mut kept: Vec<(usize, usize, usize)> = Vec::new();
+        for (ri, s, e) in found {
+            let this = rule(ri);
+            let covered = kept.iter().any(|&(ki, ks, ke)| {
+                let other = rule(ki);
+                ks <= s
+                    && e <= ke
+                    && other.actor == this.actor
+                    && (other.kind == this.kind || other.kind.tier() > this.kind.tier())
+            });
+            if !covered {
+                kept.push((ri, s, e));
+            }
+        }
+        kept.sort_by_key(|&(ri, s, e)| (s, e, ri));
+        let findings = kept
+            .into_iter()
+            .map(|(ri, s, e)| {
+                let r = rule(ri);
+                Finding {
+                    rule: r.id.clone(),
+                    kind: r.kind,
+                    actor: r.actor,
+                    about: r.about.clone(),
+                    span: tokens[s].start..tokens[e - 1].end,
+                }
+            })
+            .collect();
         Assessment { findings }
+    }
+
+    /// Applies [spelling] and one-typo matches against [words] fuzzy.
+    fn normalise(&self, word: &mut String) {
+        if let Some(fixed) = self.spelling.get(word.as_str()) {
+            word.clone_from(fixed);
+            return;
+        }
+        if word.chars().count() < 5 || self.fuzzy.iter().any(|f| f == word) {
+            return;
+        }
+        if let Some(f) = self.fuzzy.iter().find(|f| one_typo_possible(word, f) && strsim::osa_distance(word, f) == 1) {
+            word.clone_from(f);
+        }
+    }
+
+    /// Whether a negating word denies the match at `start..end`: one inside
+    /// it that the phrase does not spell out itself ("he has never hit me",
+    /// but not "he never lets me"), with no subject between it and the end;
+    /// or one shortly before it in the same clause, with no subject between
+    /// ("didn't grab me", but not "I never told anyone he hits me").
+    fn negated(&self, tokens: &[Token], start: usize, end: usize, literal: &HashSet<String>) -> bool {
+        let negates = |q: usize| {
+            self.negation.contains(&tokens[q].text)
+                && !tokens.get(q + 1).is_some_and(|n| self.negation_breakers.contains(&n.text))
+        };
+        // Inside the match: only in its first clause ("threatens to cheat if
+        // I won't..." is not negated by the "won't" of the condition).
+        for q in start..end {
+            if negates(q)
+                && tokens[q].clause == tokens[start].clause
+                && !literal.contains(&tokens[q].text)
+                && !tokens[q + 1..end].iter().any(|t| self.subjects.contains(&t.text))
+            {
+                return true;
+            }
+        }
+        if self.subjects.contains(&tokens[start].text) {
+            return false;
+        }
+        let clause = tokens[start].clause;
+        for q in (start.saturating_sub(self.settings.negation_window)..start).rev() {
+            let t = &tokens[q];
+            if t.clause != clause || self.subjects.contains(&t.text) {
+                return false;
+            }
+            if negates(q) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// For a finding about something the writer did: whether the writer is
+    /// the one acting. The match may name its subject ("I pushed him");
+    /// otherwise the nearest subject before it in the sentence must be the
+    /// writer ("I got angry and pushed him"), or there is none and the
+    /// sentence starts with it ("Checked his phone again.").
+    fn writer_acts(&self, tokens: &[Token], start: usize, end: usize) -> bool {
+        if tokens[start..end]
+            .iter()
+            .find(|t| self.subjects.contains(&t.text))
+            .is_some_and(|t| self.first_person.contains(&t.text))
+        {
+            return true;
+        }
+        let sentence = tokens[start].sentence;
+        let nearest = (0..start)
+            .rev()
+            .take_while(|&q| tokens[q].sentence == sentence)
+            .find(|&q| self.subjects.contains(&tokens[q].text));
+        match nearest {
+            Some(q) => self.first_person.contains(&tokens[q].text),
+            None => start == 0 || tokens[start - 1].sentence != sentence,
+        }
+    }
+
+    /// For a finding about something done to the writer whose match names
+    /// no subject and does not have the writer as its object ("checked my
+    /// phone", not "choked me"): whether the writer is the one acting. That
+    /// is so when the nearest subject before it in the clause is the writer
+    /// ("I checked my phone"; but not "I found a tracker on my bag", where a
+    /// [words] perceive verb follows), or when there is none, the sentence
+    /// starts with it and it names something of the writer's, as diaries
+    /// often leave out "I" ("Checked my phone again.").
+    fn writer_is_subject(&self, tokens: &[Token], start: usize, end: usize) -> bool {
+        let span = &tokens[start..end];
+        if span.iter().any(|t| self.subjects.contains(&t.text) || t.text == "me") {
+            return false;
+        }
+        let clause = tokens[start].clause;
+        let nearest = (0..start)
+            .rev()
+            .take_while(|&q| tokens[q].clause == clause)
+            .find(|&q| self.subjects.contains(&tokens[q].text));
+        match nearest {
+            Some(q) => {
+                self.first_person.contains(&tokens[q].text)
+                    && !tokens[q + 1..start].iter().take(2).any(|t| self.perceive.contains(&t.text))
+            }
+            None => {
+                (start == 0 || tokens[start - 1].sentence != tokens[start].sentence)
+                    && span.iter().any(|t| t.text == "my")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_lexicon_is_valid_and_covers_every_kind() {
+        let lex = Lexicon::embedded().unwrap();
+        assert!(lex.rule_ids().count() >= Kind::ALL.len());
+    }
+
+    #[test]
+    fn kinds_have_ids_tiers_and_an_order() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::from_id(k.as_str()), Some(k));
+            let json = serde_json_like(k);
+            assert_eq!(json, k.as_str());
+        }
+        assert_eq!(Kind::from_id("nope"), None);
+        assert_eq!(Kind::Strangulation.tier(), Tier::Danger);
+        assert_eq!(Kind::Monitoring.tier(), Tier::Control);
+        assert_eq!(Kind::Accusations.tier(), Tier::Emotional);
+        assert!(Tier::Danger > Tier::Control && Tier::Control > Tier::Emotional);
+        assert!(Kind::ALL.windows(2).all(|w| w[0] < w[1] && w[0].tier() >= w[1].tier()));
+    }
+
+    /// The serde name of a kind, through TOML (the crate has no JSON).
+    fn serde_json_like(k: Kind) -> String {
+        #[derive(Serialize)]
+        struct W {
+            k: Kind,
+        }
+        let s = toml::to_string(&W { k }).unwrap();
+        s.trim().trim_start_matches("k = ").trim_matches('"').to_string()
+    }
+
+    #[test]
+    fn broken_lexicons_are_refused_with_a_reason() {
+        let good = LEXICON_TOML;
+        let cases = [
+            (good.replace("version = 1", "version = 2"), "version"),
+            (good.replace("negation_window = 4", "negation_window = 0"), "negation_window"),
+            (good.replacen("kind = \"strangulation\"", "kind = \"choking\"", 1), "choking"),
+            (good.replacen("actor = \"other\"", "actor = \"partner\"", 1), "partner"),
+            (good.replacen("id = \"choked\"", "id = \"hit\"", 1), "unique"),
+        ];
+        for (text, expected) in cases {
+            assert_ne!(text, good, "{expected}: the replacement did not apply");
+            let err = Lexicon::parse(&text).unwrap_err();
+            assert!(err.to_string().contains(expected), "{expected}: {err}");
+        }
     }
 }

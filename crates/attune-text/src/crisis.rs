@@ -134,6 +134,9 @@ pub struct Lexicon {
 struct Rule {
     id: String,
     level: Level,
+    /// A hint: words that mean little alone ("I have a plan now") and are
+    /// only reported, as concern, beside another hint or another match.
+    hint: bool,
     about: String,
     phrases: Vec<Phrase>,
 }
@@ -179,6 +182,7 @@ struct RawWords {
 #[derive(Clone, Copy, Deserialize)]
 #[serde(rename_all = "lowercase")]
 enum RawLevel {
+    Hint,
     Concern,
     Urgent,
 }
@@ -279,13 +283,14 @@ impl Lexicon {
             }
             let phrases = compile_all(&r.phrases, &raw.macros, &mut used, &format!("rule {}", r.id))?;
             let level = match r.level {
-                RawLevel::Concern => Level::Concern,
+                RawLevel::Hint | RawLevel::Concern => Level::Concern,
                 RawLevel::Urgent => Level::Urgent,
             };
-            rules.push(Rule { id: r.id, level, about: r.about.trim().to_string(), phrases });
+            let hint = matches!(r.level, RawLevel::Hint);
+            rules.push(Rule { id: r.id, level, hint, about: r.about.trim().to_string(), phrases });
         }
         for level in [Level::Concern, Level::Urgent] {
-            if !rules.iter().any(|r| r.level == level) {
+            if !rules.iter().any(|r| r.level == level && !r.hint) {
                 return Err(LexiconError(format!("there is no {} rule", level.as_str())));
             }
         }
@@ -345,8 +350,23 @@ impl Lexicon {
             max_fillers: self.settings.max_fillers,
         };
         let present = Present::new(&tokens);
+        // As `Phrase::find_all`, but skipping starts the phrase cannot have.
         let find_all = |phrases: &[Phrase]| -> Vec<(usize, usize)> {
-            phrases.iter().filter(|p| p.may_match(&present)).flat_map(|p| p.find_all(&ctx)).collect()
+            let mut out = Vec::new();
+            for phrase in phrases.iter().filter(|p| p.may_match(&present)) {
+                let mut s = 0;
+                while s < tokens.len() {
+                    let end = if phrase.may_start_at(&ctx, s) { phrase.ends_at(&ctx, s).last().copied() } else { None };
+                    match end {
+                        Some(e) => {
+                            out.push((s, e));
+                            s = e;
+                        }
+                        None => s += 1,
+                    }
+                }
+            }
+            out
         };
         let excluded = find_all(&self.excludes);
         let reported = find_all(&self.reported);
@@ -357,6 +377,10 @@ impl Lexicon {
             for phrase in rule.phrases.iter().filter(|p| p.may_match(&present)) {
                 let mut s = 0;
                 while s < tokens.len() {
+                    if !phrase.may_start_at(&ctx, s) {
+                        s += 1;
+                        continue;
+                    }
                     let accepted = phrase.ends_at(&ctx, s).into_iter().rev().find(|&e| {
                         !excluded.iter().any(|&(xs, xe)| xs < e && s < xe)
                             && !self.negated(&tokens, s)
@@ -385,15 +409,33 @@ impl Lexicon {
         let mut kept: Vec<(usize, usize, usize)> = Vec::new();
         for f in found {
             let (ri, s, e) = f;
-            let covered =
-                kept.iter().any(|&(ki, ks, ke)| ks <= s && e <= ke && self.rules[ki].level >= self.rules[ri].level);
+            // A hint never hides a real match.
+            let covered = kept.iter().any(|&(ki, ks, ke)| {
+                ks <= s
+                    && e <= ke
+                    && self.rules[ki].level >= self.rules[ri].level
+                    && (!self.rules[ki].hint || self.rules[ri].hint)
+            });
             if !covered {
                 kept.push(f);
             }
         }
+        // Hints count beside another match, or two of them in separate places.
+        let is_hint = |&(ri, _, _): &(usize, usize, usize)| self.rules[ri].hint;
+        let hints: Vec<_> = kept.iter().copied().filter(is_hint).collect();
+        let hints_count = kept.iter().any(|f| !is_hint(f))
+            || hints
+                .iter()
+                .enumerate()
+                .any(|(i, &(_, as_, ae))| hints[i + 1..].iter().any(|&(_, bs, be)| ae <= bs || be <= as_));
+        if !hints_count {
+            kept.retain(|f| !is_hint(f));
+        }
 
         let top = kept.iter().map(|&(ri, _, _)| self.rules[ri].level).max().unwrap_or(Level::None);
-        let concerns: Vec<_> = kept.iter().filter(|&&(ri, _, _)| self.rules[ri].level == Level::Concern).collect();
+        // Hints do not escalate: alone they are too weak to add up to urgent.
+        let concerns: Vec<_> =
+            kept.iter().filter(|&&(ri, _, _)| self.rules[ri].level == Level::Concern && !self.rules[ri].hint).collect();
         let escalated = top == Level::Concern
             && concerns.iter().enumerate().any(|(i, &&(ai, as_, ae))| {
                 concerns[i + 1..].iter().any(|&&(bi, bs, be)| ai != bi && (ae <= bs || be <= as_))
@@ -420,10 +462,15 @@ impl Lexicon {
             word.clone_from(fixed);
             return;
         }
-        if word.chars().count() < 5 || self.fuzzy.iter().any(|f| f == word) {
+        let len = word.chars().count();
+        if len < 5 || self.fuzzy.iter().any(|f| f == word) {
             return;
         }
-        if let Some(f) = self.fuzzy.iter().find(|f| strsim::osa_distance(word, f) == 1) {
+        // One typo changes the length by at most one letter: a cheap check
+        // before the edit distance, which most words never reach.
+        if let Some(f) =
+            self.fuzzy.iter().find(|f| f.chars().count().abs_diff(len) <= 1 && strsim::osa_distance(word, f) == 1)
+        {
             word.clone_from(f);
         }
     }

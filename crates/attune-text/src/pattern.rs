@@ -29,6 +29,17 @@ pub(crate) struct Phrase {
     /// Groups of words of which at least one must occur in a text for the
     /// phrase to match there; lets most phrases skip most texts cheaply.
     needs: Vec<Vec<Lit>>,
+    /// What the first word of a match can be, when that is known; lets a
+    /// caller skip most start positions without running the phrase.
+    first: Option<First>,
+}
+
+/// The words a match can start with: these, or a filler word when the
+/// phrase opens with `_`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct First {
+    lits: Vec<Lit>,
+    fillers: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,14 +121,49 @@ impl Phrase {
         if min_len(&seq) == 0 {
             return Err(PhraseError(format!("\"{source}\" can match without any word")));
         }
-        let needs = needs(&seq);
-        Ok(Self { seq, needs })
+        let mut needs = needs(&seq);
+        // Cheapest groups first, so `may_match` usually fails on one lookup.
+        needs.sort_by_key(|g| (g.iter().any(|l| matches!(l, Lit::Prefix(_))), g.len()));
+        let first =
+            first_of_seq(&seq).and_then(|(lits, fillers, nullable)| (!nullable).then_some(First { lits, fillers }));
+        Ok(Self { seq, needs, first })
     }
 
     /// False when the phrase cannot match anywhere in a text with these
     /// words (true does not mean it matches).
     pub(crate) fn may_match(&self, present: &Present<'_>) -> bool {
         self.needs.iter().all(|group| group.iter().any(|lit| present.has(lit)))
+    }
+
+    /// False when no match can start at token `start` (true does not mean
+    /// one does); much cheaper than [`Phrase::ends_at`].
+    pub(crate) fn may_start_at(&self, ctx: &Context<'_>, start: usize) -> bool {
+        let Some(token) = ctx.tokens.get(start) else {
+            return false;
+        };
+        let Some(first) = &self.first else {
+            return true;
+        };
+        let w = token.text.as_str();
+        first.lits.iter().any(|lit| match lit {
+            Lit::Word(x) => x == w,
+            Lit::Prefix(p) => w.starts_with(p.as_str()),
+        }) || (first.fillers && (ctx.is_filler)(w))
+    }
+
+    /// The exact words and the prefixes a match can start with, so a
+    /// caller can look its start positions up in an index instead of
+    /// trying every token; `None` when any word or a filler may start one.
+    pub(crate) fn start_words(&self) -> Option<(Vec<String>, Vec<String>)> {
+        let first = self.first.as_ref().filter(|f| !f.fillers)?;
+        let (mut words, mut prefixes) = (Vec::new(), Vec::new());
+        for lit in &first.lits {
+            match lit {
+                Lit::Word(w) => words.push(w.clone()),
+                Lit::Prefix(p) => prefixes.push(p.clone()),
+            }
+        }
+        Some((words, prefixes))
     }
 
     /// Where a match starting at token `start` can end (exclusive token
@@ -130,6 +176,26 @@ impl Phrase {
         let mut ends = run.seq(&self.seq, vec![start]);
         ends.retain(|e| *e > start);
         ends
+    }
+
+    /// The exact words the phrase spells out anywhere (not prefixes), so a
+    /// caller can tell a word the phrase asks for ("never lets me") from
+    /// one a gap or filler let through ("never hit me").
+    pub(crate) fn literal_words(&self) -> HashSet<String> {
+        fn walk(seq: &[Node], out: &mut HashSet<String>) {
+            for node in seq {
+                match node {
+                    Node::Word(w) => {
+                        out.insert(w.clone());
+                    }
+                    Node::Alt(alts) | Node::Opt(alts) => alts.iter().for_each(|a| walk(a, out)),
+                    Node::Prefix(_) | Node::Gap(_) | Node::Fillers | Node::ClauseStart | Node::ClauseEnd => {}
+                }
+            }
+        }
+        let mut out = HashSet::new();
+        walk(&self.seq, &mut out);
+        out
     }
 
     /// Every non-overlapping match, as token ranges, longest at each start.
@@ -302,6 +368,43 @@ fn group(node: &Node) -> Option<Vec<Lit>> {
             Some(union)
         }
         Node::Opt(_) | Node::Gap(_) | Node::Fillers | Node::ClauseStart | Node::ClauseEnd => None,
+    }
+}
+
+/// The words the first consumed token of `seq` can be: literal words, and
+/// whether a filler word can come first; then whether `seq` can consume
+/// nothing. None when any word can come first (a gap).
+fn first_of_seq(seq: &[Node]) -> Option<(Vec<Lit>, bool, bool)> {
+    let mut lits = Vec::new();
+    let mut fillers = false;
+    for node in seq {
+        let (l, f, nullable) = first_of_node(node)?;
+        lits.extend(l);
+        fillers |= f;
+        if !nullable {
+            return Some((lits, fillers, false));
+        }
+    }
+    Some((lits, fillers, true))
+}
+
+fn first_of_node(node: &Node) -> Option<(Vec<Lit>, bool, bool)> {
+    match node {
+        Node::Word(w) => Some((vec![Lit::Word(w.clone())], false, false)),
+        Node::Prefix(p) => Some((vec![Lit::Prefix(p.clone())], false, false)),
+        Node::Alt(alts) | Node::Opt(alts) => {
+            let (mut lits, mut fillers, mut nullable) = (Vec::new(), false, matches!(node, Node::Opt(_)));
+            for alt in alts {
+                let (l, f, n) = first_of_seq(alt)?;
+                lits.extend(l);
+                fillers |= f;
+                nullable |= n;
+            }
+            Some((lits, fillers, nullable))
+        }
+        Node::Fillers => Some((Vec::new(), true, true)),
+        Node::ClauseStart | Node::ClauseEnd => Some((Vec::new(), false, true)),
+        Node::Gap(_) => None,
     }
 }
 
@@ -532,6 +635,48 @@ mod tests {
         let no = tokenize("I want to go home", |_| false);
         assert!(p.may_match(&Present::new(&yes)));
         assert!(!p.may_match(&Present::new(&no)));
+    }
+
+    #[test]
+    fn literal_words_are_the_spelled_out_ones() {
+        let p = Phrase::compile("he (never|wont) [ever] let* me ~2 go", &macros()).unwrap();
+        let mut words: Vec<String> = p.literal_words().into_iter().collect();
+        words.sort();
+        assert_eq!(words, vec!["ever", "go", "he", "me", "never", "wont"]);
+    }
+
+    #[test]
+    fn may_start_at_never_rules_out_a_real_match() {
+        let tokens = tokenize("Honestly I really just want to die, and kill myself now", |w| w == "and");
+        let ctx = Context {
+            tokens: &tokens,
+            is_filler: &|w| matches!(w, "just" | "really" | "honestly"),
+            is_trailer: &|_| false,
+            is_end_word: &|w| w == "and",
+            max_fillers: 3,
+        };
+        for source in ["@i want to die", "[really] _ want to die", "kill* (myself|me)", "~2 die", "(^|and) kill myself"]
+        {
+            let p = Phrase::compile(source, &macros()).unwrap();
+            for s in 0..tokens.len() {
+                if !p.ends_at(&ctx, s).is_empty() {
+                    assert!(p.may_start_at(&ctx, s), "{source} at {s}");
+                }
+            }
+        }
+        let p = Phrase::compile("kill myself", &macros()).unwrap();
+        assert!(!p.may_start_at(&ctx, 0));
+        assert!(!p.may_start_at(&ctx, tokens.len()));
+    }
+
+    #[test]
+    fn start_words_list_what_can_come_first() {
+        let p = Phrase::compile("^ [my] (he|she*) ~2 hit me", &macros()).unwrap();
+        let (mut words, prefixes) = p.start_words().unwrap();
+        words.sort();
+        assert_eq!((words, prefixes), (vec!["he".to_string(), "my".to_string()], vec!["she".to_string()]));
+        assert_eq!(Phrase::compile("_ hit me", &macros()).unwrap().start_words(), None);
+        assert_eq!(Phrase::compile("~2 hit me", &macros()).unwrap().start_words(), None);
     }
 
     #[test]

@@ -79,6 +79,77 @@ fn spans_are_valid_for_every_corpus_sentence() {
     }
 }
 
+/// Method, plan, intent, preparation and attempts are urgent even without the
+/// word "suicide"; a wish to be dead, burdensomeness and thwarted belonging
+/// are at least concern (the Columbia scale and the interpersonal theory).
+#[test]
+fn indirect_categories_have_their_levels() {
+    let urgent = [
+        ("method", "I stood on the bridge and thought how easy it would be to let go."),
+        ("method", "I keep staring at the rope in the garage."),
+        ("plan", "I know exactly how I'd do it."),
+        ("plan", "ive got the how and the when worked out"),
+        ("intent", "I won't be alive by the spring."),
+        ("intent", "By the time anyone reads this I'll be gone."),
+        ("preparing", "I've put my affairs in order."),
+        ("preparing", "I made sure someone will feed the dog once I'm gone."),
+        ("attempt", "They had to pump my stomach in March."),
+        ("attempt", "I had the pills in my hand and then put them back."),
+    ];
+    for (rule, text) in urgent {
+        let a = assess(text).unwrap();
+        assert_eq!(a.level, Level::Urgent, "{text}: {:?}", a.matches);
+        assert!(a.matches.iter().any(|m| m.rule == rule), "{text}: expected rule {rule}, got {:?}", a.matches);
+    }
+    let concern = [
+        ("passive-wish", "I don't care if I live or die."),
+        ("passive-wish", "I keep hoping something happens to me."),
+        ("burden", "I'm just dead weight to everyone."),
+        ("burden", "My family would have a better life without me."),
+        ("belonging", "I don't belong in this world."),
+        ("belonging", "Nobody would come to my funeral."),
+    ];
+    for (rule, text) in concern {
+        let a = assess(text).unwrap();
+        assert!(a.level >= Level::Concern, "{text}");
+        assert!(a.matches.iter().any(|m| m.rule == rule), "{text}: expected rule {rule}, got {:?}", a.matches);
+    }
+}
+
+#[test]
+fn indirect_words_are_negated_quoted_and_other_peoples_too() {
+    for text in [
+        "I would never walk into traffic.",
+        "I don't know where he keeps his gun.",
+        "I've made up my mind to end the relationship.",
+        "My attempt at baking bread was a disaster.",
+        "He told me to put my affairs in order before the move.",
+        "She stood on the bridge looking down at the river, and we laughed.",
+        "He feels like dead weight on the team, he never does his share.",
+    ] {
+        let a = assess(text).unwrap();
+        assert_eq!(a.level, Level::None, "{text}: {:?}", a.matches);
+    }
+}
+
+/// Hints ("I have a plan now", "while he's away") mean little alone: they
+/// count beside a second hint or another match, and never escalate.
+#[test]
+fn hints_count_only_together() {
+    assert_eq!(assess("I have a plan now.").unwrap().level, Level::None);
+    assert_eq!(assess("I'll do the shopping while he's at work.").unwrap().level, Level::None);
+    let two = assess("I have a plan now. Saturday, while he's at work.").unwrap();
+    assert_eq!(two.level, Level::Concern);
+    assert!(!two.escalated);
+    assert_eq!(two.matches.len(), 2);
+    let beside = assess("I can't go on. I have a plan now.").unwrap();
+    assert_eq!(beside.level, Level::Concern, "hints do not escalate: {:?}", beside.matches);
+    assert!(beside.matches.iter().any(|m| m.rule == "plan-hints"));
+    let urgent = assess("I want to die. I have a plan now.").unwrap();
+    assert_eq!(urgent.level, Level::Urgent);
+    assert_eq!(urgent.matches.len(), 2);
+}
+
 #[test]
 fn a_custom_lexicon_can_be_loaded() {
     let lexicon = Lexicon::parse(attune_text::crisis::LEXICON_TOML).unwrap();

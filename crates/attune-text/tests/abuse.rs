@@ -1,0 +1,290 @@
+//! The abuse-language check on sentences written for these tests: each kind,
+//! who did it, negation, other people's stories and films, idioms, ordinary
+//! conflict, spans and odd input. The labelled sets are measured in
+//! `tests/eval.rs`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use attune_text::abuse::{Actor, Assessment, Kind, Lexicon, Tier, assess};
+
+fn check(text: &str) -> Assessment {
+    assess(text).unwrap()
+}
+
+/// The kinds found done to the writer.
+fn kinds(text: &str) -> Vec<Kind> {
+    check(text).kinds().into_iter().collect()
+}
+
+#[test]
+fn each_kind_done_to_the_writer() {
+    let cases = [
+        ("He slapped me across the face last night.", Kind::PhysicalViolence),
+        ("she shoved me against the fridge", Kind::PhysicalViolence),
+        ("He threw his phone at me when I asked where he'd been.", Kind::PhysicalViolence),
+        ("He had his hands around my throat and I couldn't breathe.", Kind::Strangulation),
+        ("my ex used to choke me during fights", Kind::Strangulation),
+        ("He said he'd kill me if I ever left.", Kind::WeaponsOrThreatsToKill),
+        ("She came at me with a kitchen knife.", Kind::WeaponsOrThreatsToKill),
+        ("He threatened to take the kids where I would never find them.", Kind::ThreatsToChildrenOrPets),
+        ("he kicked the dog to scare me", Kind::ThreatsToChildrenOrPets),
+        ("He pressured me into sex when I said I was too tired.", Kind::SexualCoercion),
+        ("i said no but he kept going", Kind::SexualCoercion),
+        ("He threatened to send my nudes to my parents.", Kind::ThreatsToShareImages),
+        ("She says she will kill herself if I leave her.", Kind::SelfHarmThreatsToControl),
+        ("He goes through my phone every night.", Kind::Monitoring),
+        ("she makes me share my location at all times", Kind::Monitoring),
+        ("He takes my wages and gives me an allowance.", Kind::MoneyControl),
+        ("I have to ask him for money for groceries.", Kind::MoneyControl),
+        ("He won't let me see my friends anymore.", Kind::Isolation),
+        ("I'm not allowed to go out without him.", Kind::Isolation),
+        ("He calls me worthless and stupid.", Kind::Belittling),
+        ("he tells me nobody else would ever want me", Kind::Belittling),
+        ("She mocked my accent in front of her whole family.", Kind::Humiliation),
+        ("He tells me I'm imagining things and that it never happened.", Kind::Gaslighting),
+        ("He keeps accusing me of cheating with my coworker.", Kind::Accusations),
+        ("he sat on my chest so I couldn't breathe", Kind::Strangulation),
+        ("he has a gun and says he'll use it if i leave", Kind::WeaponsOrThreatsToKill),
+        ("i only sleep with him so he doesnt get angry", Kind::SexualCoercion),
+        ("she's got pictures of me and says she'll post them", Kind::ThreatsToShareImages),
+        ("she told me she would overdose if i go", Kind::SelfHarmThreatsToControl),
+        ("I found a tracker taped under my car.", Kind::Monitoring),
+        ("he won't give me access to our account", Kind::MoneyControl),
+        ("i haven't seen my friends in months because he gets so angry", Kind::Isolation),
+        ("he acts like it never happened", Kind::Gaslighting),
+        ("he's convinced i'm having an affair with my boss", Kind::Accusations),
+    ];
+    let mut missed = Vec::new();
+    for (text, kind) in cases {
+        let a = check(text);
+        if !a.is_flagged() || !a.kinds().contains(&kind) {
+            missed.push(format!("{text} -> {:?}", a.findings));
+        }
+    }
+    assert!(missed.is_empty(), "missed:\n{}", missed.join("\n"));
+    // Every kind is covered above.
+    let covered: std::collections::BTreeSet<Kind> = cases.iter().map(|c| c.1).collect();
+    assert_eq!(covered.len(), Kind::ALL.len());
+}
+
+#[test]
+fn tiers_follow_the_worst_kind() {
+    assert_eq!(check("He calls me stupid and once he choked me.").tier(), Some(Tier::Danger));
+    assert_eq!(check("He reads my texts and calls me stupid.").tier(), Some(Tier::Control));
+    assert_eq!(check("He calls me worthless.").tier(), Some(Tier::Emotional));
+    assert_eq!(check("We had a lovely day at the beach.").tier(), None);
+}
+
+#[test]
+fn negation_cancels() {
+    for text in [
+        "He has never hit me.",
+        "he didn't grab me, he just raised his voice",
+        "She would never threaten to kill me.",
+        "He doesn't check my phone.",
+        "He never calls me names.",
+        "Nobody has ever choked me.",
+    ] {
+        let a = check(text);
+        assert!(!a.is_flagged(), "{text}: {:?}", a.findings);
+    }
+    // A negation the phrase asks for, or one before another subject, does not.
+    for text in [
+        "he won't let me see my family",
+        "I never told anyone that he hits me.",
+        "He didn't stop hitting me until I screamed.",
+        "I can't believe he hit me.",
+    ] {
+        assert!(check(text).is_flagged(), "{text}");
+    }
+}
+
+#[test]
+fn other_peoples_relationships_and_media_are_not_the_writer() {
+    for text in [
+        "my friend's husband reads her messages",
+        "In the film he strangles her in the last scene.",
+        "My sister's boyfriend hit her and I drove over to get her.",
+        "We watched a documentary about a man who tracked his wife's phone.",
+        "In the show he kicked the dog and I had to look away.",
+        "If he ever hit me I would leave that day.",
+        "I'd never stay with someone who hits me.",
+    ] {
+        let a = check(text);
+        assert!(a.findings.is_empty(), "{text}: {:?}", a.findings);
+    }
+}
+
+#[test]
+fn the_writers_own_actions_are_by_writer() {
+    for (text, kind) in [
+        ("I checked his phone while he was in the shower.", Kind::Monitoring),
+        ("I pushed him during the argument.", Kind::PhysicalViolence),
+        ("i called her stupid and i feel awful", Kind::Belittling),
+        ("I accused him of cheating again.", Kind::Accusations),
+        ("I went through her messages last night.", Kind::Monitoring),
+    ] {
+        let a = check(text);
+        assert!(!a.is_flagged(), "{text}: {:?}", a.findings);
+        let by: Vec<Kind> = a.by_writer().map(|f| f.kind).collect();
+        assert_eq!(by, vec![kind], "{text}");
+        assert!(a.by_writer().all(|f| f.actor == Actor::Writer));
+    }
+    // Both in one sentence: the writer is still flagged.
+    let a = check("I pushed him after he hit me.");
+    assert!(a.is_flagged());
+    assert_eq!(a.by_writer().count(), 1);
+    assert_eq!(a.done_to_writer().count(), 1);
+    // Their own phone, or consent, is nothing at all.
+    for text in ["I checked my phone all evening.", "I let him check my phone whenever he likes."] {
+        assert!(check(text).findings.is_empty(), "{text}: {:?}", check(text).findings);
+    }
+}
+
+#[test]
+fn idioms_are_not_abuse() {
+    for text in [
+        "my boss is killing me this week",
+        "this traffic is murder",
+        "My mum will kill me if I'm late again.",
+        "It hit me that he's really gone.",
+        "He pushed me to apply for the job and I got it!",
+        "That film choked me up.",
+        "She beat me at chess three times in a row.",
+        "He hit me up last night to ask about Friday.",
+        "My friend stabbed me in the back.",
+        "He dragged me to his work party.",
+        "she kicked me out of bed for snoring lol",
+    ] {
+        let a = check(text);
+        assert!(a.findings.is_empty(), "{text}: {:?}", a.findings);
+    }
+}
+
+#[test]
+fn ordinary_conflict_and_insecurity_are_not_abuse() {
+    for text in [
+        "He was late and I thought he'd lost interest.",
+        "We argued about money again.",
+        "I asked to share locations and she agreed.",
+        "He didn't text back for hours and I spiralled.",
+        "She was jealous of my colleague and we talked it through.",
+        "He said I was overreacting about the dishes.",
+        "He handles the bills because he likes spreadsheets.",
+        "We both know each other's passwords.",
+        "He asked if I was okay and I snapped at him.",
+        "I feel worthless today.",
+        "He criticised my essay and it stung.",
+        "my boss wants to know where i am all the time",
+        "my mum calls me constantly",
+        "the dog knocked me over in the park",
+        "my toddler bit me again",
+        "he pushed me on the swing",
+        "we wrestled on the sofa and he pinned me down",
+        "i feel like he's always watching me, in a sweet way",
+        "she slapped me with a parking fine",
+        "he said it never happened like that and we agreed to disagree",
+        "he threatened to leave me if i keep drinking",
+    ] {
+        let a = check(text);
+        assert!(!a.is_flagged(), "{text}: {:?}", a.findings);
+    }
+}
+
+#[test]
+fn past_abuse_counts() {
+    for text in [
+        "My ex used to hit me.",
+        "Years ago he strangled me and I never told anyone.",
+        "he once broke my phone so i couldnt call my sister",
+    ] {
+        assert!(check(text).is_flagged(), "{text}");
+    }
+}
+
+#[test]
+fn spans_point_at_the_words_on_char_boundaries() {
+    let text = "Ça va pas. Hier soir — he choked me 😢 and then said sorry.";
+    let a = check(text);
+    assert_eq!(a.findings.len(), 1, "{:?}", a.findings);
+    let f = &a.findings[0];
+    assert_eq!(&text[f.span.clone()], "choked me");
+    assert_eq!(f.kind, Kind::Strangulation);
+    assert_eq!(f.actor, Actor::Other);
+    assert_eq!(f.rule, "choked");
+    assert!(!f.about.is_empty());
+    // Several findings come in text order.
+    let text = "He reads my texts. Last week he slapped me.";
+    let a = check(text);
+    let excerpts: Vec<&str> = a.findings.iter().map(|f| &text[f.span.clone()]).collect();
+    assert_eq!(excerpts, vec!["reads my texts", "slapped me"]);
+}
+
+#[test]
+fn typos_and_missing_apostrophes() {
+    assert_eq!(kinds("he strangeled me"), vec![Kind::Strangulation]);
+    assert_eq!(kinds("hes thretened to kill me"), vec![Kind::WeaponsOrThreatsToKill]);
+    assert_eq!(kinds("he wont let me see my mum"), vec![Kind::Isolation]);
+}
+
+#[test]
+fn odd_input_never_panics() {
+    for text in [
+        "",
+        " ",
+        "...!!! 😭😭",
+        "\u{0}\u{feff}\u{200d}",
+        "ﬁ ǅ İ ß ﬀ ǈ",
+        "he \u{301}choked me\u{301}",
+        "'''''''",
+        "me me me me me",
+        "choked",
+    ] {
+        let a = check(text);
+        for f in &a.findings {
+            assert!(text.get(f.span.clone()).is_some(), "{text:?}: {:?}", f.span);
+        }
+    }
+    let long = "He was kind today. ".repeat(3_000);
+    assert!(!check(&long).is_flagged());
+}
+
+#[test]
+fn a_custom_lexicon_can_be_loaded_and_lists_its_rules() {
+    let lexicon = Lexicon::parse(attune_text::abuse::LEXICON_TOML).unwrap();
+    assert!(lexicon.assess("he choked me").is_flagged());
+    let ids: Vec<&str> = lexicon.rule_ids().collect();
+    assert!(ids.contains(&"choked") && ids.contains(&"reads-messages-by-writer"), "{ids:?}");
+    assert!(Lexicon::parse("version = 1").unwrap_err().to_string().starts_with("abuse lexicon is invalid"));
+}
+
+#[test]
+fn every_rule_has_an_example_here_or_in_the_dev_set() {
+    // Keeps dead rules out: each rule must fire on some sentence we know.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/abuse_dev.txt");
+    let dev = std::fs::read_to_string(path).unwrap_or_default();
+    let sentences: Vec<String> = dev
+        .lines()
+        .filter_map(|l| l.splitn(3, '|').nth(2).map(|s| s.trim().to_string()))
+        .chain(EXTRA.iter().map(|s| (*s).to_string()))
+        .collect();
+    let lexicon = Lexicon::embedded().unwrap();
+    let used: std::collections::BTreeSet<String> =
+        sentences.iter().flat_map(|s| lexicon.assess(s).findings.into_iter().map(|f| f.rule)).collect();
+    let unused: Vec<&str> = lexicon.rule_ids().filter(|id| !used.contains(*id)).collect();
+    assert!(unused.is_empty(), "rules without an example: {unused:?}");
+}
+
+/// Examples for rules the other tests do not reach.
+const EXTRA: &[&str] = &[
+    "I grabbed her throat and I'm scared of myself.",
+    "I told him I'd kill him if he lied again.",
+    "I said he'd never see the kids again.",
+    "I pressured him into sex when he didn't want to.",
+    "I threatened to post his photos online.",
+    "I told her I'd kill myself if she left.",
+    "I took his bank card and kept it.",
+    "I made him stop seeing his friends.",
+    "I humiliated him in front of his parents.",
+    "I told her she was imagining things.",
+];

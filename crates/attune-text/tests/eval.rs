@@ -1,0 +1,61 @@
+//! The targets the language checks must meet on their labelled dev sets
+//! (`tests/data/<check>_dev.txt`, format in `attune_text::eval`). A set
+//! whose file is not there yet is skipped with a note; once it exists, the
+//! asserts bind. The held-out sets are not asserted on: they are run once,
+//! by hand, with `cargo run -p attune-text --release --example eval`, and
+//! the numbers are recorded in docs/evaluation.md.
+//!
+//! `cargo test -p attune-text --test eval -- --nocapture` prints the tables.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+
+use attune_text::eval::{self, Outcome, Report, Spec};
+
+/// The report on `tests/data/<name>_dev.txt`, or `None` (with a note) if
+/// the file does not exist yet.
+fn dev_report(name: &str, spec: &Spec, check: fn(&str) -> Outcome) -> Option<Report> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/data/{name}_dev.txt"));
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        println!("note: {} is not there yet; the {name} targets are not checked", path.display());
+        return None;
+    };
+    let set = eval::parse_set(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(!set.is_empty(), "{} has no sentences", path.display());
+    let report = eval::evaluate(&set, spec, check).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    println!("{name} dev:\n{}\n{}", report.table(), report.misses_table());
+    Some(report)
+}
+
+fn at_most_5_percent_false_alarms(name: &str, report: &Report) {
+    let rate = report.hard_negative_false_alarm_rate().expect("the set has hard-negative lines");
+    assert!(rate <= 0.05, "{name}: {:.1}% false alarms on hard-negative (target ≤5%)", rate * 100.0);
+}
+
+#[test]
+fn crisis_dev_targets() {
+    let Some(report) = dev_report("crisis", &Spec::crisis(), eval::crisis_check) else { return };
+    let direct = report.recall_where(|c| c == "direct").expect("the set has direct lines");
+    assert!(direct >= 1.0, "crisis: recall {:.1}% on direct (target 100%)", direct * 100.0);
+    // The indirect categories pooled: every positive category but `direct`.
+    if let Some(indirect) = report.recall_where(|c| c != "direct") {
+        assert!(indirect >= 0.95, "crisis: recall {:.1}% on indirect (target ≥95%)", indirect * 100.0);
+    }
+    at_most_5_percent_false_alarms("crisis", &report);
+}
+
+#[test]
+fn abuse_dev_targets() {
+    let Some(report) = dev_report("abuse", &Spec::abuse(), eval::abuse_check) else { return };
+    let recall = report.recall();
+    assert!(recall >= 0.95, "abuse: recall {:.1}% (target ≥95%)", recall * 100.0);
+    at_most_5_percent_false_alarms("abuse", &report);
+    // Sentences about the writer's own actions must not read as abuse of the writer.
+    let writer_as_abuse =
+        report.misses.iter().filter(|m| m.item.expect == "by-writer" && m.got.verdict == "abuse").count();
+    assert_eq!(writer_as_abuse, 0, "abuse: by-writer lines read as abuse of the writer");
+    // The kind named should be the labelled one nearly always.
+    let kinds = report.kind_match_rate().expect("the set labels kinds");
+    assert!(kinds >= 0.9, "abuse: labelled kind found in {:.1}% of found lines", kinds * 100.0);
+}
