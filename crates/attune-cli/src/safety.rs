@@ -9,16 +9,15 @@
 //! it runs only after COMMIT returned, and a problem inside it becomes a note
 //! on standard error, never a failed command.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 
+use attune_core::Checkin;
 use attune_core::content::{ContentError, Library};
 use attune_core::insights::Template;
 use attune_core::safety::{
-    Answer, CheckinSignal, CountryResources, INTERNATIONAL, Purpose, Resource, ResourceDirectory, ResourceGroup, Screen,
-    checkin_signal,
+    Answer, CheckinSignal, CountryResources, INTERNATIONAL, Purpose, Resource, ResourceDirectory, ResourceGroup,
+    Screen, checkin_signal,
 };
-use attune_core::{Checkin, Moment};
 use attune_store::Store;
 use attune_text::crisis::{self, Level};
 use serde::{Deserialize, Serialize};
@@ -31,8 +30,6 @@ use crate::out::{self, BOLD, DIM};
 pub const MODE_KEY: &str = "safety_mode";
 /// Setting: the person's country code ("gb"), for local services.
 pub const COUNTRY_KEY: &str = "country";
-/// Setting: the last safety check, as JSON ([`LastCheck`]).
-pub const LAST_CHECK_KEY: &str = "safety_check";
 
 /// The content file with the command line's safety texts.
 pub const MESSAGES_FILE: &str = "safety/messages.toml";
@@ -675,22 +672,11 @@ fn load_quietly(app: &App, store: &Store) -> Option<Context> {
     }
 }
 
-// ---------------------------------------------------------------------------
-// The last check
-
-/// What `attune safety check` keeps: when, and the answers given (in the
-/// encrypted journal only; never shared).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LastCheck {
-    /// When it was taken.
-    pub at: Option<Moment>,
-    /// Answers by item id.
-    pub answers: BTreeMap<String, Answer>,
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
+
+    use attune_core::Moment;
 
     use super::*;
 
