@@ -97,6 +97,7 @@ pub fn router(state: AppState) -> Router {
         .route("/say", get(pages::say::page).post(pages::say::check_route))
         .route("/safety", get(pages::safety::page))
         .route("/safety/mode", post(pages::safety::mode))
+        .route("/safety/check", get(pages::safety_check::page).post(pages::safety_check::answer))
         .route("/settings", get(pages::settings::page))
         .route("/settings/passphrase", post(pages::settings::passphrase))
         .route("/settings/lock-after", post(pages::settings::lock_after))

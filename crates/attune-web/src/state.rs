@@ -8,6 +8,7 @@ use attune_core::content::{ContentError, Library};
 use attune_core::insights::InsightsConfig;
 use attune_core::pause::PauseTexts;
 use attune_core::plan::PlanTexts;
+use attune_core::safety::Screen;
 use attune_core::scripts::ComposerTexts;
 use attune_core::selfworth::{Suggestion, suggestions};
 use attune_core::{Moment, RecordId};
@@ -52,6 +53,8 @@ struct Inner {
 pub struct Texts {
     /// Safety messages and services.
     pub safety: SafetyContent,
+    /// The relationship-safety check (`safety/screen.toml`).
+    pub screen: Screen,
     /// Plan and "what is due" texts.
     pub plan: PlanTexts,
     /// The shipped affirmation suggestions.
@@ -71,6 +74,7 @@ impl Texts {
         let bad = |e: ContentError| WebError::Internal(format!("content file {} is invalid: {}", e.file, e.message));
         Ok(Texts {
             safety: SafetyContent::load(lib)?,
+            screen: Screen::parse(lib.text("safety/screen.toml").map_err(bad)?).map_err(bad)?,
             plan: PlanTexts::load(lib).map_err(bad)?,
             suggestions: suggestions(lib).map_err(bad)?,
             composer: ComposerTexts::load(lib).map_err(bad)?,

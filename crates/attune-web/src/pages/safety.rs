@@ -138,6 +138,25 @@ impl SafetyContent {
         out
     }
 
+    /// Groups for `purposes` exactly as core groups them
+    /// ([`ResourceDirectory::groups`]), with the page's headings.
+    pub fn core_groups(&self, country: &str, purposes: &[Purpose]) -> Vec<Group> {
+        let r = &self.messages.resources;
+        self.resources
+            .groups(country, purposes)
+            .into_iter()
+            .map(|g| Group {
+                heading: match g.purpose {
+                    Purpose::Crisis => r.crisis.clone(),
+                    Purpose::Abuse => r.abuse.clone(),
+                    Purpose::Emergency => r.emergency.clone(),
+                    Purpose::OwnBehaviour => r.own_behaviour.clone(),
+                },
+                resources: g.resources,
+            })
+            .collect()
+    }
+
     /// The country's first line (what to do in immediate danger).
     pub fn advice(&self, country: &str) -> String {
         self.resources.for_country(country).advice.clone()
@@ -164,6 +183,8 @@ pub struct Notice {
     pub advice: String,
     /// The services.
     pub groups: Vec<Group>,
+    /// Link to the safety check (a very low check-in offers it).
+    pub check_link: bool,
 }
 
 /// The person's safety settings.
@@ -210,6 +231,7 @@ pub fn after_save(c: &SafetyContent, s: &Settings, texts: &[&str], checkin: Opti
     let signal = checkin.map(|ci| checkin_signal(ci, None));
     if signal == Some(CheckinSignal::OfferCheck) && !s.mode {
         notice.messages.push((m.checkin.offer_title.clone(), c.offer_text.trim().to_string()));
+        notice.check_link = true;
     }
     if s.mode {
         notice.messages.push((m.safety_mode.note_title.clone(), m.safety_mode.note_text.replace('`', "")));
