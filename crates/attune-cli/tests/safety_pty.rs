@@ -83,8 +83,8 @@ fn y_then_enter_saves_yes_and_enter_alone_answers_nothing() {
     assert_eq!(check.answers.len(), total);
     assert_eq!(check.answers["afraid-of-partner"], Answer::Yes);
     assert_eq!(check.answers[&items[1].id], Answer::No);
-    for i in 2..=4 {
-        assert_eq!(check.answers[&items[i].id], Answer::PreferNotToSay, "{}", items[i].id);
+    for item in &items[2..=4] {
+        assert_eq!(check.answers[&item.id], Answer::PreferNotToSay, "{}", item.id);
     }
     assert!(items[5..].iter().all(|i| check.answers[&i.id] == Answer::No));
     assert!(mode, "a danger yes switches safety mode on");
