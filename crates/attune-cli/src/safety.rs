@@ -10,15 +10,13 @@
 //! after COMMIT returned, and a problem inside it becomes a note on standard
 //! error, never a failed command.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::ops::Deref;
 
-use attune_core::Moment;
 use attune_core::content::{ContentError, Library};
 use attune_core::insights::Template;
 use attune_core::safety::{
-    Answer, CheckinAnswers, CountryResources, Decision, INTERNATIONAL, NextStep, Purpose, Resource, ResourceGroup,
+    CheckinAnswers, CountryResources, Decision, INTERNATIONAL, NextStep, Purpose, Resource, ResourceGroup,
     SafetyContent, Saved,
 };
 use attune_store::Store;
@@ -27,9 +25,6 @@ use serde::{Deserialize, Serialize};
 use crate::app::App;
 use crate::error::{CliError, CliResult, Exit};
 use crate::out::{self, BOLD, DIM};
-
-/// Setting: the last safety check, as JSON ([`LastCheck`]).
-pub const LAST_CHECK_KEY: &str = "safety_check";
 
 /// The content file with the command line's safety texts.
 pub const MESSAGES_FILE: &str = "safety/messages.toml";
@@ -498,19 +493,6 @@ pub struct WithSafety<'a, T: Serialize> {
     /// Core's decision, when anything was noticed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub safety: Option<&'a Decision>,
-}
-
-// ---------------------------------------------------------------------------
-// The last check
-
-/// What `attune safety check` keeps: when, and the answers given (in the
-/// encrypted journal only; never shared).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LastCheck {
-    /// When it was taken.
-    pub at: Option<Moment>,
-    /// Answers by item id.
-    pub answers: BTreeMap<String, Answer>,
 }
 
 #[cfg(test)]

@@ -192,6 +192,63 @@ fn the_safety_check_switches_safety_mode_on_and_everything_puts_safety_first() {
 }
 
 #[test]
+fn emotional_abuse_answers_inform_and_offer_support_without_safety_mode() {
+    let s = Sandbox::new();
+    s.init();
+    s.run(&["safety", "country", "gb"]);
+    // Every question answered: "yes" to `yes`, "no" to the rest.
+    let check = |yes: &[&str], json: bool| {
+        let mut args: Vec<String> = vec!["safety".into(), "check".into()];
+        for item in &attune_core::safety::screen().unwrap().items {
+            let answer = if yes.contains(&item.id.as_str()) { "yes" } else { "no" };
+            args.extend(["--answer".into(), format!("{}={answer}", item.id)]);
+        }
+        if json {
+            args.push("--json".into());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        if json { s.json(&args).to_string() } else { s.run(&args) }
+    };
+    let out = check(&["put-downs", "told-you-imagined-it"], false);
+    let text = flat(&out);
+    assert!(text.contains("What you described matters"), "{out}");
+    assert!(text.contains("not a sign that you are too sensitive or too insecure"), "{out}");
+    assert!(text.contains("counsellor"), "{out}");
+    assert!(out.contains("If your partner frightens, controls or hurts you"), "abuse services: {out}");
+    assert!(!mode_is_on(&s), "emotional answers alone never switch safety mode on");
+
+    let json: Value = serde_json::from_str(&check(&["constant-accusations"], true)).unwrap();
+    assert_eq!(json["tier"], "support");
+    assert_eq!(json["result"]["offer_support"], true);
+    assert_eq!(json["result"]["emotional"], serde_json::json!(["constant-accusations"]));
+    assert_eq!(json["result"]["safety_mode"], false);
+    assert_eq!(json["resources"][0]["purpose"], "abuse");
+    assert!(!mode_is_on(&s));
+
+    // With a danger answer, safety mode leads and the support message follows.
+    let json: Value = serde_json::from_str(&check(&["put-downs", "physically-hurt"], true)).unwrap();
+    assert_eq!(json["tier"], "safety-mode");
+    assert_eq!(json["messages"][0]["title"], "Your safety comes first");
+    assert_eq!(json["messages"][1]["title"], "What you described matters");
+    assert!(mode_is_on(&s));
+}
+
+#[test]
+fn a_check_saved_by_version_1_still_shows() {
+    let s = Sandbox::new();
+    s.run(&["init", "--no-encryption"]);
+    {
+        let mut store = attune_store::Store::open(&s.store(), None).unwrap();
+        let v1 = r#"{"at":"2026-11-20T19:00:00+01:00","answers":{"afraid-of-partner":"no","controls-money":"yes"}}"#;
+        store.set_last_safety_check(v1).unwrap();
+    }
+    let page = flat(&s.run(&["safety"]));
+    assert!(page.contains("You last took it on 20 November 2026."), "{page}");
+    let json = s.json(&["safety", "--json"]);
+    assert_eq!(json["last_check"], "20 November 2026");
+}
+
+#[test]
 fn the_country_picks_the_services_and_unknown_ones_fall_back() {
     let s = Sandbox::new();
     s.init();
@@ -226,4 +283,35 @@ fn the_country_picks_the_services_and_unknown_ones_fall_back() {
 
     s.run(&["safety", "country", "--clear"]);
     assert_eq!(s.json(&["safety", "--json"])["country"]["set"], false);
+}
+
+/// An import reads the words of its recent records and says how many call
+/// for support, in one calm sentence with counts: never a note per record,
+/// never the words themselves, and nothing for notes older than the window.
+#[test]
+fn an_import_counts_recent_notes_that_call_for_support_and_quotes_none() {
+    let s = Sandbox::new();
+    s.init();
+    let file = s.dir.path().join("journal.txt");
+    std::fs::write(
+        &file,
+        "[2024-03-01 09:00:00 AM] Back then I wanted to die.\n\n\
+         [2026-11-20 09:00:00 PM] I want to die.\n\n\
+         [2026-11-21 09:00:00 PM] He grabbed my throat during the argument.\n\n\
+         [2026-11-22 09:00:00 PM] A calm walk by the river.\n",
+    )
+    .unwrap();
+    let path = file.display().to_string();
+    let out = s.run(&["import", "jrnl", &path]);
+    let text = flat(&out);
+    assert!(text.contains("Among the imported notes of the last 90 days"), "{out}");
+    assert!(text.contains("1 mentions thoughts of not wanting to live"), "the 2024 note is outside the window: {out}");
+    assert!(text.contains("1 describes being hurt"), "{out}");
+    assert!(!out.contains("I want to die") && !out.contains("grabbed"), "no words are quoted: {out}");
+    assert!(!out.contains("Samaritans") && !out.contains("──"), "no note per record: {out}");
+
+    let s = Sandbox::new();
+    s.init();
+    let json = s.json(&["import", "jrnl", &path, "--json"]);
+    assert_eq!(json["safety"], serde_json::json!({"crisis": 1, "abuse": 1, "own_behaviour": 0}));
 }

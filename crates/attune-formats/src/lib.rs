@@ -156,12 +156,22 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// How many records' words may point to a crisis, describe abuse, or
-    /// describe the person's own controlling behaviour: an import shows
-    /// these counts, never a note per record.
-    pub fn safety_count(&self) -> attune_core::safety::ImportSafety {
-        let texts: Vec<Vec<&str>> = self.records.iter().map(Imported::texts).collect();
-        attune_core::safety::ImportSafety::count(texts.iter().map(Vec::as_slice))
+    /// How many recent records' words may point to a crisis, describe
+    /// abuse, or describe the person's own controlling behaviour (core's
+    /// `ImportSafety`: the last days, the most recent first): an import shows
+    /// these counts, never a note per record. `now_ms`: Unix milliseconds.
+    pub fn safety_count(&self, now_ms: i64) -> attune_core::safety::ImportSafety {
+        use attune_core::safety::ImportSafety;
+        // The records are in time order: the recent ones are at the end.
+        let texts: Vec<Vec<&str>> = self
+            .records
+            .iter()
+            .rev()
+            .filter(|r| ImportSafety::is_recent(r.moment().unix_ms(), now_ms))
+            .take(ImportSafety::MAX_READ)
+            .map(Imported::texts)
+            .collect();
+        ImportSafety::count(texts.iter().map(Vec::as_slice))
     }
 
     /// Puts the records in time order (files like Daylio's list the newest first).

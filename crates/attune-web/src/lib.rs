@@ -101,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .route("/safety/plan/{kind}", get(pages::safety_plan::page))
         .route("/safety/plan/{kind}/edit", get(pages::safety_plan::edit_form).post(pages::safety_plan::edit))
         .route("/safety/plan/{kind}/delete", post(pages::safety_plan::delete))
+        .route("/safety/check", get(pages::safety_check::page).post(pages::safety_check::answer))
         .route("/settings", get(pages::settings::page))
         .route("/settings/passphrase", post(pages::settings::passphrase))
         .route("/settings/lock-after", post(pages::settings::lock_after))

@@ -5,8 +5,8 @@ use std::io::Write;
 use attune_core::safety::{Answer, CheckinAnswers, Decision};
 use attune_core::{CheckinDraft, Consequence, Moment};
 use attune_store::CheckinRow;
+use dialoguer::Input;
 use dialoguer::theme::ColorfulTheme;
-use dialoguer::{Input, Select};
 use serde::Serialize;
 
 use crate::app::App;
@@ -137,14 +137,10 @@ fn guided(app: &App, draft: &mut CheckinDraft) -> CliResult<Option<Answer>> {
         let content = safety::Content::load(app)?;
         let screen = &content.screen;
         out::note(&content.messages.checkin.question_hint);
-        let choices: Vec<&str> = Answer::ALL.iter().map(|a| screen.answers.get(*a)).collect();
-        let picked = Select::with_theme(&theme)
-            .with_prompt(&screen.checkin.question)
-            .items(&choices)
-            .default(1)
-            .interact()
-            .map_err(|e| CliError::user(format!("the question was interrupted: {e}")).hint("nothing was saved"))?;
-        afraid_now = Answer::ALL.get(picked).copied();
+        // No answer is pre-selected: y, n or s must be typed.
+        let stdin = std::io::stdin();
+        let keys = crate::commands::safety::CHECK_KEYS;
+        afraid_now = Some(crate::commands::safety::prompt(&mut stdin.lock(), &screen.checkin.question, screen, &keys)?);
     }
     draft.seen = scale("How seen do you feel? (0–10, Enter to skip)", 10, false)?;
     draft.trusted = scale("How trusted? (0–10, Enter to skip)", 10, false)?;

@@ -149,8 +149,10 @@ pub fn run(args: ImportArgs, app: &App) -> CliResult {
             let new_id = || app.new_id();
             // The words are read for safety on the other core while the
             // import writes; only a count is shown (see `print`).
+            let now_ms = app.now.timestamp().as_millisecond();
+            let read = &b;
             let (done, counted) = std::thread::scope(|scope| {
-                let counting = scope.spawn(|| b.safety_count());
+                let counting = scope.spawn(move || read.safety_count(now_ms));
                 let done =
                     journal::import_batch(store, &b, format, app.now.timestamp(), &new_id, args.dry_run, &mut progress);
                 (done, counting.join().ok())

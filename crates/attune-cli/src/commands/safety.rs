@@ -5,20 +5,22 @@
 //! `crate::safety`.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{BufRead, Write};
 
-use attune_core::safety::{Answer, INTERNATIONAL, Purpose, ResourceGroup, ScreenResult};
+use attune_core::safety::{
+    Answer, INTERNATIONAL, Message, Purpose, ResourceGroup, SavedCheck, Screen, ScreenResult, Tier,
+};
 use attune_store::Store;
 use clap::{Args, Subcommand, ValueEnum};
+use dialoguer::Confirm;
 use dialoguer::theme::ColorfulTheme;
-use dialoguer::{Confirm, Select};
 use serde::Serialize;
 
 use crate::app::App;
 use crate::config::format_duration;
 use crate::error::{CliError, CliResult};
 use crate::out::{self, BOLD, DIM, GOOD};
-use crate::safety::{Context, LAST_CHECK_KEY, LastCheck, paragraph, wrap, wrap_indent};
+use crate::safety::{Context, paragraph, wrap, wrap_indent};
 
 /// `attune safety`.
 #[derive(Debug, Args)]
@@ -48,7 +50,8 @@ pub enum SafetyAction {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// An answer given as a flag instead of on screen, as ID=yes|no|skip (repeat for
-    /// each question; questions left out count as skipped).
+    /// each question; questions left out count as skipped). On screen, type y, n
+    /// or s (I'd rather not say) and Enter; nothing is chosen for you.
     #[arg(long = "answer", value_name = "ID=ANSWER")]
     pub answers: Vec<String>,
 }
@@ -105,8 +108,8 @@ fn page_groups(ctx: &Context) -> Vec<ResourceGroup> {
     }
 }
 
-fn last_check(store: &Store) -> CliResult<Option<LastCheck>> {
-    Ok(store.setting(LAST_CHECK_KEY)?.and_then(|s| serde_json::from_str(&s).ok()))
+fn last_check(store: &Store) -> CliResult<Option<SavedCheck>> {
+    Ok(store.last_safety_check()?.as_deref().and_then(SavedCheck::from_json))
 }
 
 fn known_codes(ctx: &Context) -> Vec<String> {
@@ -214,10 +217,13 @@ fn explain_mode(w: &mut impl Write, ctx: &Context) -> CliResult {
 #[derive(Serialize)]
 struct CheckJson<'a> {
     result: &'a ScreenResult,
+    tier: Tier,
     safety_mode: bool,
     switched_on: bool,
     title: &'a str,
     text: &'a str,
+    /// Every message in order (the first is `title`/`text`).
+    messages: Vec<&'a Message>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     resources: Vec<ResourceGroup>,
 }
@@ -249,35 +255,34 @@ fn check(app: &App, store: &mut Store, mut ctx: Context, args: CheckArgs, json: 
         screen.score(&map)?;
         map
     } else if app.interactive && !json {
-        ask(&ctx)?
+        let stdin = std::io::stdin();
+        ask(&ctx, &mut stdin.lock())?
     } else {
         let ids: Vec<&str> = screen.items.iter().map(|i| i.id.as_str()).collect();
         return Err(CliError::user(format!("nothing was saved: {}", m.check.needs_answers))
             .hint(m.check.needs_answers_hint.render(&[("ids", ids.join(", "))])));
     };
     let result = screen.score(&answers)?;
-    let record = LastCheck { at: Some(app.now_moment()), answers };
-    let record = serde_json::to_string(&record)?;
-    store.set_setting(LAST_CHECK_KEY, Some(&record))?;
+    store.set_last_safety_check(&SavedCheck::new(app.now_moment(), answers).to_json())?;
 
     let mut switched_on = false;
     if result.safety_mode && !ctx.mode {
         store.set_safety_mode(true)?;
         switched_on = true;
     } else if result.offer_safety_mode && !ctx.mode && app.interactive && !json {
-        let yes = Confirm::with_theme(&ColorfulTheme::default())
-            .with_prompt(&m.check.offer_confirm)
-            .default(false)
-            .interact()
-            .unwrap_or(false);
-        if yes {
+        let stdin = std::io::stdin();
+        let keys = [(Answer::Yes, &["y", "yes"][..]), (Answer::No, &["n", "no"][..])];
+        let picked = prompt(&mut stdin.lock(), &wrap(&m.check.offer_confirm, ""), &screen, &keys)
+            .map_err(|e| e.hint("your answers are saved; `attune safety mode on` switches safety mode on"))?;
+        if picked == Answer::Yes {
             store.set_safety_mode(true)?;
             switched_on = true;
         }
     }
     ctx.mode |= switched_on;
+    let messages = screen.outcome_messages(&result);
     let message = screen.outcome_message(&result);
-    let groups = if result.safety_mode || result.offer_safety_mode || ctx.mode {
+    let groups = if result.tier() > Tier::Clear || ctx.mode {
         ctx.groups(&[Purpose::Abuse, Purpose::Emergency])
     } else {
         Vec::new()
@@ -285,16 +290,23 @@ fn check(app: &App, store: &mut Store, mut ctx: Context, args: CheckArgs, json: 
     if json {
         return out::json(&CheckJson {
             result: &result,
+            tier: result.tier(),
             safety_mode: ctx.mode,
             switched_on,
             title: &message.title,
             text: &message.text,
+            messages,
             resources: groups,
         });
     }
     let mut w = out::stdout();
-    writeln!(w, "{BOLD}{}{BOLD:#}", message.title)?;
-    paragraph(&mut w, &message.text, "")?;
+    for (i, message) in messages.iter().enumerate() {
+        if i > 0 {
+            writeln!(w)?;
+        }
+        writeln!(w, "{BOLD}{}{BOLD:#}", message.title)?;
+        paragraph(&mut w, &message.text, "")?;
+    }
     if !groups.is_empty() {
         writeln!(w)?;
         paragraph(&mut w, &ctx.country().advice, "")?;
@@ -321,11 +333,56 @@ fn check(app: &App, store: &mut Store, mut ctx: Context, args: CheckArgs, json: 
     Ok(())
 }
 
+/// What may be typed for each answer of a check question.
+pub(crate) const CHECK_KEYS: [(Answer, &[&str]); 3] =
+    [(Answer::Yes, &["y", "yes"]), (Answer::No, &["n", "no"]), (Answer::PreferNotToSay, &["s", "skip", "r"])];
+
+/// The answer `typed` names among `keys` (case and spaces do not matter).
+fn typed_answer(typed: &str, keys: &[(Answer, &[&str])]) -> Option<Answer> {
+    let typed = typed.trim().to_lowercase();
+    keys.iter().find(|(_, words)| words.contains(&typed.as_str())).map(|(a, _)| *a)
+}
+
+/// Asks `question` until one of `keys` is typed. Nothing is pre-selected:
+/// Enter alone, or anything else, asks again. The end of input stops.
+pub(crate) fn prompt(
+    input: &mut impl BufRead,
+    question: &str,
+    screen: &Screen,
+    keys: &[(Answer, &[&str])],
+) -> CliResult<Answer> {
+    let choices: Vec<String> =
+        keys.iter().map(|(a, words)| format!("{} = {}", words[0], screen.answers.get(*a))).collect();
+    let choices = choices.join("   ");
+    let hint = match keys.iter().map(|(_, words)| words[0]).collect::<Vec<_>>().as_slice() {
+        [rest @ .., last] if !rest.is_empty() => format!("Type {} or {last}, then press Enter.", rest.join(", ")),
+        all => format!("Type {}, then press Enter.", all.join("")),
+    };
+    out::note(question);
+    loop {
+        out::note(&format!("  {choices}"));
+        let mut err = anstream::stderr();
+        let _ = write!(err, "> ");
+        let _ = err.flush();
+        let mut line = String::new();
+        let read = input.read_line(&mut line).map_err(|e| {
+            CliError::user(format!("attune could not read your answer: {e}")).hint("nothing was saved or changed")
+        })?;
+        if read == 0 {
+            return Err(CliError::user("the questions were stopped before an answer was typed")
+                .hint("nothing was saved or changed; run the command again whenever you like"));
+        }
+        match typed_answer(&line, keys) {
+            Some(a) => return Ok(a),
+            None => out::note(&hint),
+        }
+    }
+}
+
 /// One question at a time, each answerable with "I'd rather not say".
-fn ask(ctx: &Context) -> CliResult<BTreeMap<String, Answer>> {
+fn ask(ctx: &Context, input: &mut impl BufRead) -> CliResult<BTreeMap<String, Answer>> {
     let screen = &ctx.content.screen;
     let m = &ctx.content.messages;
-    let theme = ColorfulTheme::default();
     let note = |text: &str| out::note(&wrap(text, ""));
     out::note(&format!("{}\n", screen.texts.title));
     note(&screen.texts.intro);
@@ -334,20 +391,13 @@ fn ask(ctx: &Context) -> CliResult<BTreeMap<String, Answer>> {
     out::note("");
     note(&screen.texts.not_a_diagnosis);
     out::note("");
-    let choices: Vec<&str> = Answer::ALL.iter().map(|a| screen.answers.get(*a)).collect();
     let total = screen.items.len();
     let mut answers = BTreeMap::new();
     for (n, item) in screen.items.iter().enumerate() {
         out::note(&m.check.progress.render(&[("n", (n + 1).to_string()), ("total", total.to_string())]));
-        let picked = Select::with_theme(&theme)
-            .with_prompt(wrap(&item.text, ""))
-            .items(&choices)
-            .default(1)
-            .interact()
-            .map_err(|e| {
-                CliError::user(format!("the safety check was interrupted: {e}")).hint("nothing was saved or changed")
-            })?;
-        answers.insert(item.id.clone(), Answer::ALL[picked.min(Answer::ALL.len() - 1)]);
+        let answer = prompt(input, &wrap(&item.text, ""), screen, &CHECK_KEYS)?;
+        answers.insert(item.id.clone(), answer);
+        out::note("");
     }
     Ok(answers)
 }
@@ -498,4 +548,30 @@ fn country(store: &mut Store, ctx: &Context, args: CountryArgs, json: bool) -> C
     paragraph(&mut w, &ctx.country().advice, "")?;
     ctx.print_groups(&mut w, &page_groups(&ctx), false)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::io::Cursor;
+
+    use super::*;
+
+    #[test]
+    fn typed_letters_answer_and_nothing_is_chosen_for_you() {
+        let screen = attune_core::safety::screen().unwrap();
+        let ask = |typed: &str| prompt(&mut Cursor::new(typed.as_bytes()), "?", screen, &CHECK_KEYS);
+        assert_eq!(ask("y\n").unwrap(), Answer::Yes);
+        assert_eq!(ask(" YES \n").unwrap(), Answer::Yes);
+        assert_eq!(ask("N\n").unwrap(), Answer::No);
+        for skip in ["s", "skip", "R"] {
+            assert_eq!(ask(&format!("{skip}\n")).unwrap(), Answer::PreferNotToSay, "{skip}");
+        }
+        // Enter alone and anything else ask again; the next real answer counts.
+        assert_eq!(ask("\n\nmaybe\ny\n").unwrap(), Answer::Yes);
+        // Enter alone up to the end of input answers nothing.
+        let err = ask("\n\n").unwrap_err();
+        assert!(err.message.contains("stopped before the end"), "{}", err.message);
+    }
 }

@@ -681,6 +681,19 @@ pub struct ImportSafety {
 }
 
 impl ImportSafety {
+    /// An import reads the words of the records of the last this many days:
+    /// the count is there for what may still be true now, and reading years
+    /// of notes would make a large import many times slower.
+    pub const RECENT_DAYS: i64 = 90;
+    /// At most this many of those records, the most recent first.
+    pub const MAX_READ: usize = 5_000;
+
+    /// Whether a record from `occurred_ms` is read by an import at `now_ms`
+    /// (both Unix milliseconds).
+    pub fn is_recent(occurred_ms: i64, now_ms: i64) -> bool {
+        now_ms.saturating_sub(occurred_ms) <= Self::RECENT_DAYS * 86_400_000
+    }
+
     /// Reads each record's words (`texts` per record).
     pub fn count<'a>(records: impl IntoIterator<Item = &'a [&'a str]>) -> Self {
         let mut out = Self::default();
@@ -714,7 +727,8 @@ impl ImportSafety {
         .into_iter()
         .flatten()
         .collect();
-        (!parts.is_empty()).then(|| t.summary.render(&[("parts", parts.join("; "))]))
+        let days = Self::RECENT_DAYS.to_string();
+        (!parts.is_empty()).then(|| t.summary.render(&[("parts", parts.join("; ")), ("days", days)]))
     }
 }
 

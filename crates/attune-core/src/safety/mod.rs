@@ -12,16 +12,21 @@
 //!
 //! # The scoring rule
 //!
-//! Each item of the check belongs to a [`Topic`], and each topic is either a
-//! danger topic (fear, threats, physical harm, sexual coercion) or a control
-//! topic (money, phone, contacts, being monitored, isolation):
+//! Each item of the check belongs to a [`Topic`], and each topic is a
+//! danger topic (fear, threats, physical harm, sexual coercion), a control
+//! topic (money, phone, contacts, being monitored, isolation) or an
+//! emotional-abuse topic (put-downs, humiliation, gaslighting, accusations):
 //!
 //! - any "yes" on a danger item switches safety mode on;
 //! - "yes" on [`CONTROL_ITEMS_FOR_SAFETY_MODE`] or more control items
 //!   switches it on;
 //! - otherwise, a single control "yes", or "prefer not to say" on a danger
 //!   item, means safety mode is *offered*;
+//! - otherwise, any emotional "yes" informs and offers support
+//!   ([`ScreenResult::offer_support`]); it never switches safety mode on;
 //! - otherwise nothing changes.
+//!
+//! [`Tier`] orders these outcomes; a further "yes" never lowers it.
 //!
 //! This is not a diagnosis or a risk assessment: it only decides which
 //! screens to show first. The person can switch safety mode on or off at

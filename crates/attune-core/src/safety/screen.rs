@@ -10,9 +10,15 @@ use serde::{Deserialize, Serialize};
 use super::copy_error;
 use crate::content::ContentError;
 use crate::error::ValidationError;
+use crate::moment::Moment;
 
 /// `content/safety/screen.toml`, embedded.
 pub const SCREEN_TOML: &str = include_str!("../../../../content/safety/screen.toml");
+
+/// The version of the check this code reads (the file's `version`).
+/// Version 2 added the emotional-abuse items; no id was changed, so results
+/// saved under version 1 still score.
+pub const SCREEN_VERSION: u32 = 2;
 
 /// How many control items answered "yes" switch safety mode on.
 pub const CONTROL_ITEMS_FOR_SAFETY_MODE: usize = 2;
@@ -70,7 +76,7 @@ impl FromStr for Answer {
     }
 }
 
-/// Whether an item is about danger or about control.
+/// Whether an item is about danger, control or emotional abuse.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ItemKind {
@@ -78,6 +84,9 @@ pub enum ItemKind {
     Danger,
     /// Control of money, phone, contacts, monitoring, isolation: two are.
     Control,
+    /// Put-downs, humiliation, gaslighting, accusations: informs and offers
+    /// support, never switches safety mode on alone.
+    Emotional,
 }
 
 /// What an item of the check asks about.
@@ -102,11 +111,19 @@ pub enum Topic {
     Monitoring,
     /// Being kept in, from work, study or going out.
     Isolation,
+    /// Being belittled: names, mockery, "not good enough".
+    PutDowns,
+    /// Being humiliated in front of others.
+    Humiliation,
+    /// Being told one imagined or misremembers what happened.
+    Gaslighting,
+    /// Constant accusations and questioning.
+    Accusations,
 }
 
 impl Topic {
     /// Every topic; the check must ask about each.
-    pub const ALL: [Topic; 9] = [
+    pub const ALL: [Topic; 13] = [
         Topic::Fear,
         Topic::Threats,
         Topic::PhysicalHarm,
@@ -116,6 +133,10 @@ impl Topic {
         Topic::ControlContacts,
         Topic::Monitoring,
         Topic::Isolation,
+        Topic::PutDowns,
+        Topic::Humiliation,
+        Topic::Gaslighting,
+        Topic::Accusations,
     ];
 
     /// Danger or control (see the module's scoring rule).
@@ -127,6 +148,7 @@ impl Topic {
             | Topic::ControlContacts
             | Topic::Monitoring
             | Topic::Isolation => ItemKind::Control,
+            Topic::PutDowns | Topic::Humiliation | Topic::Gaslighting | Topic::Accusations => ItemKind::Emotional,
         }
     }
 }
@@ -201,6 +223,8 @@ pub struct OutcomeTexts {
     pub safety_mode: Message,
     /// Safety mode is offered.
     pub offer: Message,
+    /// Emotional abuse: what it is not (the person's insecurity), and support.
+    pub support: Message,
     /// Nothing suggests danger.
     pub clear: Message,
 }
@@ -239,7 +263,7 @@ pub struct CheckinTexts {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Screen {
-    /// Format version (1).
+    /// Format version ([`SCREEN_VERSION`]).
     pub version: u32,
     /// Texts around the questions.
     pub texts: ScreenTexts,
@@ -267,6 +291,11 @@ pub struct ScreenResult {
     pub danger: Vec<String>,
     /// Control items answered "yes", in check order.
     pub control: Vec<String>,
+    /// Emotional-abuse items answered "yes", in check order.
+    pub emotional: Vec<String>,
+    /// Offer support for emotional abuse (any emotional "yes"; it never
+    /// switches safety mode on by itself).
+    pub offer_support: bool,
     /// Items not answered or answered "prefer not to say", in check order.
     pub unanswered: Vec<String>,
 }
@@ -291,8 +320,8 @@ impl Screen {
     pub fn parse(text: &str) -> Result<Self, ContentError> {
         let err = |message: String| ContentError { file: "safety/screen.toml".into(), message };
         let screen: Screen = toml::from_str(text).map_err(|e| err(e.to_string()))?;
-        if screen.version != 1 {
-            return Err(err(format!("version {} is not supported (expected 1)", screen.version)));
+        if screen.version != SCREEN_VERSION {
+            return Err(err(format!("version {} is not supported (expected {SCREEN_VERSION})", screen.version)));
         }
         let mut texts: Vec<(&str, &str)> = vec![
             ("texts.title", &screen.texts.title),
@@ -313,6 +342,7 @@ impl Screen {
         for (name, m) in [
             ("outcome.safety_mode", &screen.outcome.safety_mode),
             ("outcome.offer", &screen.outcome.offer),
+            ("outcome.support", &screen.outcome.support),
             ("outcome.clear", &screen.outcome.clear),
         ] {
             texts.push((name, &m.title));
@@ -368,6 +398,7 @@ impl Screen {
                 Some(Answer::Yes) => match item.topic.kind() {
                     ItemKind::Danger => result.danger.push(item.id.clone()),
                     ItemKind::Control => result.control.push(item.id.clone()),
+                    ItemKind::Emotional => result.emotional.push(item.id.clone()),
                 },
                 Some(Answer::No) => {}
                 Some(Answer::PreferNotToSay) | None => {
@@ -378,18 +409,166 @@ impl Screen {
         }
         result.safety_mode = !result.danger.is_empty() || result.control.len() >= CONTROL_ITEMS_FOR_SAFETY_MODE;
         result.offer_safety_mode = !result.safety_mode && (!result.control.is_empty() || danger_unanswered);
+        result.offer_support = !result.emotional.is_empty();
         Ok(result)
     }
 
-    /// What to tell the person about `result`.
+    /// What to tell the person about `result`, first.
     pub fn outcome_message(&self, result: &ScreenResult) -> &Message {
-        if result.safety_mode {
-            &self.outcome.safety_mode
-        } else if result.offer_safety_mode {
-            &self.outcome.offer
-        } else {
-            &self.outcome.clear
+        match result.tier() {
+            Tier::SafetyMode => &self.outcome.safety_mode,
+            Tier::Offer => &self.outcome.offer,
+            Tier::Support => &self.outcome.support,
+            Tier::Clear => &self.outcome.clear,
         }
+    }
+
+    /// Everything to tell the person, in order: the tier's message, then the
+    /// emotional-abuse message when emotional items were answered "yes" but
+    /// a higher tier leads (it still says what those answers mean).
+    pub fn outcome_messages(&self, result: &ScreenResult) -> Vec<&Message> {
+        let mut out = vec![self.outcome_message(result)];
+        if result.offer_support && result.tier() > Tier::Support {
+            out.push(&self.outcome.support);
+        }
+        out
+    }
+}
+
+/// How much a result asks of attune, lowest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tier {
+    /// Nothing suggests danger.
+    Clear,
+    /// Emotional abuse only: inform and offer support.
+    Support,
+    /// Safety mode is offered.
+    Offer,
+    /// Safety mode is switched on.
+    SafetyMode,
+}
+
+impl ScreenResult {
+    /// The tier: safety mode, an offer of it, support, or nothing.
+    pub fn tier(&self) -> Tier {
+        if self.safety_mode {
+            Tier::SafetyMode
+        } else if self.offer_safety_mode {
+            Tier::Offer
+        } else if self.offer_support {
+            Tier::Support
+        } else {
+            Tier::Clear
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// What is kept
+
+fn version_1() -> u32 {
+    1
+}
+
+/// A completed check as both front ends keep it (JSON in the journal's
+/// settings, never shared): when, under which version of the check, and the
+/// answers by item id. A record without `version` was saved by version 1.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedCheck {
+    /// The version of the check the answers were given to.
+    #[serde(default = "version_1")]
+    pub version: u32,
+    /// When it was taken.
+    pub at: Option<Moment>,
+    /// Answers by item id.
+    pub answers: BTreeMap<String, Answer>,
+}
+
+impl SavedCheck {
+    /// A check just taken with the current version.
+    pub fn new(at: Moment, answers: BTreeMap<String, Answer>) -> Self {
+        Self { version: SCREEN_VERSION, at: Some(at), answers }
+    }
+
+    /// Reads a saved check; `None` when the JSON is damaged.
+    pub fn from_json(json: &str) -> Option<Self> {
+        serde_json::from_str(json).ok()
+    }
+
+    /// The JSON to save.
+    pub fn to_json(&self) -> String {
+        // A struct of strings, numbers and a string map always serializes.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Scores the answers with `screen`, leaving out ids the screen no
+    /// longer asks (an older version's), so an old result still shows.
+    pub fn score(&self, screen: &Screen) -> ScreenResult {
+        let known: BTreeMap<String, Answer> =
+            self.answers.iter().filter(|(id, _)| screen.item(id).is_some()).map(|(k, v)| (k.clone(), *v)).collect();
+        screen.score(&known).unwrap_or_default()
+    }
+}
+
+/// A check taken part-way, kept after every answer so it can be resumed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckProgress {
+    /// The version of the check it was started with.
+    #[serde(default = "version_1")]
+    pub version: u32,
+    /// When it was started.
+    pub started: Option<Moment>,
+    /// The next question to ask (index into the items).
+    pub position: usize,
+    /// Answers so far, by item id (a skipped question is not in here).
+    pub answers: BTreeMap<String, Answer>,
+}
+
+impl CheckProgress {
+    /// A fresh start.
+    pub fn new(started: Moment) -> Self {
+        Self { version: SCREEN_VERSION, started: Some(started), position: 0, answers: BTreeMap::new() }
+    }
+
+    /// Reads saved progress; `None` when damaged or made for a different
+    /// version of the check (it then starts again).
+    pub fn from_json(json: &str, screen: &Screen) -> Option<Self> {
+        let p: Self = serde_json::from_str(json).ok()?;
+        (p.version == screen.version
+            && p.position <= screen.items.len()
+            && p.answers.keys().all(|id| screen.item(id).is_some()))
+        .then_some(p)
+    }
+
+    /// The JSON to save.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Records the answer to the item at `index` (`None`: skipped) and moves
+    /// on to the next question after it that has no answer yet, so going
+    /// back to change one answer does not mean answering the rest again.
+    /// An index past the end changes nothing.
+    pub fn answer(&mut self, screen: &Screen, index: usize, answer: Option<Answer>) {
+        let Some(item) = screen.items.get(index) else { return };
+        match answer {
+            Some(a) => self.answers.insert(item.id.clone(), a),
+            None => self.answers.remove(&item.id),
+        };
+        self.position = (index + 1..screen.items.len())
+            .find(|i| !self.answers.contains_key(&screen.items[*i].id))
+            .unwrap_or(screen.items.len());
+    }
+
+    /// How many questions have an answer.
+    pub fn answered(&self) -> usize {
+        self.answers.len()
+    }
+
+    /// Whether every question was reached.
+    pub fn is_done(&self, screen: &Screen) -> bool {
+        self.position >= screen.items.len()
     }
 }
 
@@ -412,7 +591,8 @@ mod tests {
         for topic in Topic::ALL {
             assert!(s.items.iter().any(|i| i.topic == topic), "{topic:?}");
         }
-        assert!(s.items.len() >= 10);
+        assert!(s.items.len() >= 18);
+        assert_eq!(s.version, SCREEN_VERSION);
         assert!(s.texts.not_a_diagnosis.contains("not therapy"));
     }
 
@@ -488,12 +668,14 @@ mod tests {
     #[test]
     fn broken_screens_are_refused_with_a_reason() {
         let cases = [
-            (SCREEN_TOML.replace("version = 1", "version = 2"), "version"),
+            (SCREEN_TOML.replace("version = 2", "version = 3"), "version"),
             (SCREEN_TOML.replace("id = \"controls-phone\"", "id = \"controls-money\""), "twice"),
             (SCREEN_TOML.replace("topic = \"isolation\"", "topic = \"monitoring\""), "Isolation"),
             (SCREEN_TOML.replace("topic = \"fear\"", "topic = \"worry\""), "worry"),
             (SCREEN_TOML.replace("id = \"keeps-you-in\"", "id = \"Keeps You In\""), "lower-case"),
             (SCREEN_TOML.replace("yes = \"Yes\"", "yes = \" \""), "answers.yes"),
+            (SCREEN_TOML.replace("topic = \"gaslighting\"", "topic = \"accusations\""), "Gaslighting"),
+            (SCREEN_TOML.replace("[outcome.support]", "[outcome.other]"), "support"),
         ];
         for (text, expected) in cases {
             let err = Screen::parse(&text).unwrap_err();
@@ -501,12 +683,94 @@ mod tests {
         }
     }
 
+    fn emotional_ids() -> Vec<String> {
+        screen().unwrap().items.iter().filter(|i| i.topic.kind() == ItemKind::Emotional).map(|i| i.id.clone()).collect()
+    }
+
+    #[test]
+    fn emotional_answers_inform_and_offer_support_but_never_switch_safety_mode_on() {
+        let s = screen().unwrap();
+        let ids = emotional_ids();
+        assert_eq!(ids.len(), 4);
+        let mut a = all_no();
+        for id in &ids {
+            a.insert(id.clone(), Answer::Yes);
+        }
+        let r = s.score(&a).unwrap();
+        assert!(!r.safety_mode && !r.offer_safety_mode, "{r:?}");
+        assert!(r.offer_support);
+        assert_eq!(r.emotional, ids);
+        assert_eq!(r.tier(), Tier::Support);
+        assert_eq!(s.outcome_message(&r), &s.outcome.support);
+        assert_eq!(s.outcome_messages(&r), vec![&s.outcome.support]);
+        let text = &s.outcome.support.text;
+        assert!(text.contains("insecure") && text.contains("both") && text.contains("counsellor"), "{text}");
+
+        // A skipped emotional question offers nothing.
+        let mut skipped = all_no();
+        skipped.insert(ids[0].clone(), Answer::PreferNotToSay);
+        assert_eq!(s.score(&skipped).unwrap().tier(), Tier::Clear);
+
+        // With a danger "yes", safety mode leads and the support message follows.
+        a.insert("afraid-of-partner".into(), Answer::Yes);
+        let r = s.score(&a).unwrap();
+        assert_eq!(r.tier(), Tier::SafetyMode);
+        assert_eq!(s.outcome_messages(&r), vec![&s.outcome.safety_mode, &s.outcome.support]);
+    }
+
+    #[test]
+    fn a_saved_check_of_version_1_still_loads_and_scores() {
+        let s = screen().unwrap();
+        let v1 = r#"{"at":null,"answers":{"afraid-of-partner":"no","controls-money":"yes","an-old-question":"yes"}}"#;
+        let saved = SavedCheck::from_json(v1).unwrap();
+        assert_eq!(saved.version, 1);
+        let r = saved.score(s);
+        assert_eq!(r.control, vec!["controls-money".to_string()]);
+        assert_eq!(r.tier(), Tier::Offer);
+        assert!(SavedCheck::from_json("{broken").is_none());
+
+        let now = SavedCheck::new(Moment::with_offset(jiff::Timestamp::UNIX_EPOCH, 0), all_no());
+        let back = SavedCheck::from_json(&now.to_json()).unwrap();
+        assert_eq!(back, now);
+        assert_eq!(back.version, SCREEN_VERSION);
+        assert!(now.to_json().contains("\"version\":2"));
+    }
+
+    #[test]
+    fn progress_moves_on_skips_and_refuses_another_version() {
+        let s = screen().unwrap();
+        let mut p = CheckProgress::new(Moment::with_offset(jiff::Timestamp::UNIX_EPOCH, 0));
+        p.answer(s, 0, Some(Answer::Yes));
+        p.answer(s, 1, None);
+        assert_eq!(p.position, 2);
+        assert_eq!(p.answers.get(&s.items[0].id), Some(&Answer::Yes));
+        assert!(!p.answers.contains_key(&s.items[1].id));
+        // Back to the first and skipped: the earlier answer goes.
+        p.answer(s, 0, None);
+        assert!(p.answers.is_empty());
+        p.answer(s, 99, Some(Answer::Yes));
+        assert_eq!(p.position, 1);
+        // Answers further on are kept, and a changed answer jumps past them.
+        p.answer(s, 1, Some(Answer::No));
+        p.answer(s, 2, Some(Answer::No));
+        p.answer(s, 0, Some(Answer::Yes));
+        assert_eq!((p.position, p.answered()), (3, 3));
+        assert_eq!(CheckProgress::from_json(&p.to_json(), s), Some(p.clone()));
+        let old = p.to_json().replace("\"version\":2", "\"version\":1");
+        assert_eq!(CheckProgress::from_json(&old, s), None);
+        for i in p.position..s.items.len() {
+            p.answer(s, i, Some(Answer::No));
+        }
+        assert!(p.is_done(s));
+    }
+
     proptest! {
-        /// Turning any answer into "yes" never switches safety mode off.
+        /// Turning any answer into "yes" never lowers the result: the tier,
+        /// the offer of support and each list only grow.
         #[test]
         fn a_further_yes_never_lowers_the_result(
-            picks in proptest::collection::vec(0usize..3, 14),
-            flip in 0usize..14,
+            picks in proptest::collection::vec(0usize..3, 18),
+            flip in 0usize..18,
         ) {
             let s = screen().unwrap();
             let base: BTreeMap<String, Answer> = s.items.iter().zip(picks.iter().cycle())
@@ -519,6 +783,9 @@ mod tests {
             prop_assert!(!before.safety_mode || after.safety_mode);
             prop_assert!(after.danger.len() >= before.danger.len());
             prop_assert!(after.control.len() >= before.control.len());
+            prop_assert!(after.emotional.len() >= before.emotional.len());
+            prop_assert!(after.tier() >= before.tier());
+            prop_assert!(!before.offer_support || after.offer_support);
         }
     }
 }

@@ -55,13 +55,19 @@ pub struct ImportBatch {
 }
 
 impl ImportBatch {
-    /// How many entries' and check-ins' words core's safety check notices
-    /// (an import shows these counts, never a note per record).
-    pub fn safety_count(&self) -> attune_core::safety::ImportSafety {
-        let entries = self.entries.iter().map(|(_, e)| e.text_fields().to_vec());
-        let checkins = self.checkins.iter().map(|(_, c)| vec![c.note.as_str()]);
-        let texts: Vec<Vec<&str>> = entries.chain(checkins).collect();
-        attune_core::safety::ImportSafety::count(texts.iter().map(Vec::as_slice))
+    /// How many recent entries' and check-ins' words core's safety check
+    /// notices (core's `ImportSafety`: the last days, the most recent
+    /// first; an import shows these counts, never a note per record).
+    /// `now_ms`: Unix milliseconds.
+    pub fn safety_count(&self, now_ms: i64) -> attune_core::safety::ImportSafety {
+        use attune_core::safety::ImportSafety;
+        let entries = self.entries.iter().map(|(_, e)| (e.occurred.unix_ms(), e.text_fields().to_vec()));
+        let checkins = self.checkins.iter().map(|(_, c)| (c.at.unix_ms(), vec![c.note.as_str()]));
+        let mut recent: Vec<(i64, Vec<&str>)> =
+            entries.chain(checkins).filter(|(at, _)| ImportSafety::is_recent(*at, now_ms)).collect();
+        recent.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+        recent.truncate(ImportSafety::MAX_READ);
+        ImportSafety::count(recent.iter().map(|(_, t)| t.as_slice()))
     }
 }
 

@@ -9,6 +9,7 @@ pub mod pause;
 pub mod plan;
 pub mod restore;
 pub mod safety;
+pub mod safety_check;
 pub mod safety_plan;
 pub mod say;
 pub mod selfworth;

@@ -470,10 +470,11 @@ pub async fn confirm(
         return show_with(&state, &ctx, None, None, form).await;
     };
     let PendingImport { file, batch, .. } = pending;
+    let now_ms = state.now_moment().unix_ms();
     let (counts, safety) = state
         .store(move |store| {
             let counts = store.import(&batch, false, &mut |_| {})?;
-            Ok((counts, batch.safety_count()))
+            Ok((counts, batch.safety_count(now_ms)))
         })
         .await?;
     let mut message = format!("Imported from {file}: {}.", journal::added_text(&counts));
