@@ -427,24 +427,27 @@ impl Context {
 /// "Samaritans: call 116 123, https://www.samaritans.org (24/7)".
 pub fn resource_line(r: &ResourceTexts, res: &Resource) -> String {
     let mut ways = Vec::new();
+    // A number is never split across two lines: its spaces are no-break
+    // spaces until `wrap_indent` has wrapped the line.
+    let whole = |n: &str| n.replace(' ', "\u{a0}");
     if let Some(p) = &res.phone {
-        let mut number = p.clone();
+        let mut number = whole(p);
         if let Some(alt) = &res.phone_alt {
-            number.push_str(&format!(" / {alt}"));
+            number.push_str(&format!(" / {}", whole(alt)));
         }
         ways.push(r.call.render(&[("number", number)]));
     }
     match (&res.text, &res.text_keyword) {
-        (Some(n), Some(k)) => ways.push(r.text_keyword.render(&[("keyword", k.clone()), ("number", n.clone())])),
-        (Some(n), None) => ways.push(r.text.render(&[("number", n.clone())])),
+        (Some(n), Some(k)) => ways.push(r.text_keyword.render(&[("keyword", k.clone()), ("number", whole(n))])),
+        (Some(n), None) => ways.push(r.text.render(&[("number", whole(n))])),
         _ => {}
     }
     if let Some(web) = &res.web {
         ways.push(web.clone());
     }
     let name = match &res.region {
-        Some(region) => format!("{} ({region})", res.name),
-        None => res.name.clone(),
+        Some(region) if !res.name.contains(region.as_str()) => format!("{} ({region})", res.name),
+        _ => res.name.clone(),
     };
     let mut line = format!("{name}: {}", ways.join(", "));
     if let Some(h) = &res.hours {

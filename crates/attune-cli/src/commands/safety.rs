@@ -572,6 +572,6 @@ mod tests {
         assert_eq!(ask("\n\nmaybe\ny\n").unwrap(), Answer::Yes);
         // Enter alone up to the end of input answers nothing.
         let err = ask("\n\n").unwrap_err();
-        assert!(err.message.contains("stopped before the end"), "{}", err.message);
+        assert!(err.message.contains("stopped before an answer was typed"), "{}", err.message);
     }
 }
