@@ -97,3 +97,24 @@ test("finish: emotional answers inform and offer support, safety mode stays off"
   await page.getByRole("link", { name: "Back to Safety" }).click();
   await page.getByRole("button", { name: "Switch safety mode on" }).waitFor();
 });
+
+test("an entry that describes being hurt: saved, then the safety note before anything else", async () => {
+  const words = "He grabbed my throat during the argument and said nobody would believe me";
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Today" }).click();
+  await page.getByLabel("What happened?").fill(words);
+  await page.getByRole("button", { name: "Save this moment" }).click();
+  const notice = page.locator("section.notice");
+  await notice.waitFor();
+  const reasons = await notice.getAttribute("data-reasons");
+  assert.ok(reasons.split(" ").includes("abuse-language"), reasons);
+  // The note comes first on the page, the entry is kept whole below it.
+  const order = await page.evaluate(() => {
+    const n = document.querySelector("section.notice");
+    const h1 = document.querySelector("h1");
+    return n.compareDocumentPosition(h1) & Node.DOCUMENT_POSITION_FOLLOWING;
+  });
+  assert.ok(order, "the note is above the page's heading");
+  await page.getByText(words).first().waitFor();
+  await notice.getByRole("link", { name: /safety plan|stay safe/i }).first().waitFor();
+  await visit(page, "safety-note-after-save");
+});
