@@ -539,7 +539,7 @@ pub fn decide_from(
                 next.extend([NextStep::StayingSafePlan, NextStep::SafetyCheck]);
             } else {
                 purposes.push(Purpose::Abuse);
-                next.push(NextStep::SafetyCheck);
+                next.extend([NextStep::SafetyCheck, NextStep::StayingSafePlan]);
             }
             shown.extend(keys);
         }
@@ -802,7 +802,7 @@ mod tests {
         assert!(!d.switched_on && !d.safety_mode);
         assert_eq!(d.messages[0].title, content().notes.abuse.control_title);
         assert_eq!(purposes(&d), vec![Purpose::Abuse]);
-        assert_eq!(d.next, vec![NextStep::SafetyCheck]);
+        assert_eq!(d.next, vec![NextStep::SafetyCheck, NextStep::StayingSafePlan]);
     }
 
     #[test]
@@ -812,6 +812,8 @@ mod tests {
         assert!(!d.switched_on && !d.safety_mode);
         assert_eq!(d.messages[0].title, content().notes.abuse.emotional_title);
         assert_eq!(d.reasons, vec![Reason::AbuseLanguage]);
+        // Every abuse note, whatever its tier, reaches the staying-safe plan.
+        assert!(d.next.contains(&NextStep::StayingSafePlan));
     }
 
     #[test]
