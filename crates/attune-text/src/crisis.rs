@@ -22,7 +22,9 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::pattern::{Context, Phrase, Present, compile_all as compile_phrases, is_id, is_word, word_set as words};
+use crate::pattern::{
+    Context, Phrase, Present, compile_all as compile_phrases, is_id, is_word, sentence_words, word_set as words,
+};
 use crate::tokens::{Token, tokenize};
 
 /// `content/safety/crisis_lexicon.toml`, embedded.
@@ -370,6 +372,10 @@ impl Lexicon {
             max_fillers: self.settings.max_fillers,
         };
         let present = Present::new(&tokens);
+        let sentences = sentence_words(&tokens);
+        let in_sentence = |phrase: &Phrase, s: usize| {
+            sentences.get(tokens[s].sentence as usize).is_some_and(|words| phrase.may_match(words))
+        };
         // As `Phrase::find_all`, but skipping starts the phrase cannot have.
         let find_all = |phrases: &[Phrase]| -> Vec<(usize, usize)> {
             let mut out = Vec::new();
@@ -417,7 +423,7 @@ impl Lexicon {
                 };
                 let mut next = 0; // matches of one phrase do not overlap
                 for s in candidates {
-                    if s < next {
+                    if s < next || !in_sentence(phrase, s) {
                         continue;
                     }
                     let accepted = phrase.ends_at(&ctx, s).into_iter().rev().find(|&e| {
