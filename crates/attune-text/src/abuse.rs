@@ -24,7 +24,9 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::pattern::{Context, Phrase, Present, compile_all as compile_phrases, is_id, is_word, word_set as words};
+use crate::pattern::{
+    Context, Phrase, Present, compile_all as compile_phrases, is_id, is_word, sentence_words, word_set as words,
+};
 use crate::tokens::{Token, tokenize};
 
 /// `content/safety/abuse_lexicon.toml`, embedded.
@@ -479,6 +481,10 @@ impl Lexicon {
             max_fillers: self.settings.max_fillers,
         };
         let present = Present::new(&tokens);
+        let sentences = sentence_words(&tokens);
+        let in_sentence = |phrase: &Phrase, s: usize| {
+            sentences.get(tokens[s].sentence as usize).is_some_and(|words| phrase.may_match(words))
+        };
         let mut positions: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, t) in tokens.iter().enumerate() {
             positions.entry(t.text.as_str()).or_default().push(i);
@@ -533,7 +539,7 @@ impl Lexicon {
                 };
                 let mut next = 0; // matches of one phrase do not overlap
                 for s in candidates {
-                    if s < next {
+                    if s < next || !in_sentence(phrase, s) {
                         continue;
                     }
                     let accepted = phrase.ends_at(&ctx, s).into_iter().rev().find(|&e| {

@@ -16,13 +16,15 @@
 //! what the person wrote first, then, if the level is not [`Level::None`],
 //! offers support resources.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::pattern::{Context, Phrase, Present, compile_all as compile_phrases, is_id, is_word, word_set as words};
+use crate::pattern::{
+    Context, Phrase, Present, compile_all as compile_phrases, is_id, is_word, sentence_words, word_set as words,
+};
 use crate::tokens::{Token, tokenize};
 
 /// `content/safety/crisis_lexicon.toml`, embedded.
@@ -138,8 +140,13 @@ struct Rule {
     /// only reported, as concern, beside another hint or another match.
     hint: bool,
     about: String,
-    phrases: Vec<Phrase>,
+    /// Each phrase with the words it can start with (see
+    /// [`Phrase::start_words`]), so only those positions are tried.
+    phrases: Vec<(Phrase, Option<StartWords>)>,
 }
+
+/// Exact words and prefixes a phrase can start with.
+type StartWords = (Vec<String>, Vec<String>);
 
 #[derive(Clone, Copy, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -287,6 +294,13 @@ impl Lexicon {
                 RawLevel::Urgent => Level::Urgent,
             };
             let hint = matches!(r.level, RawLevel::Hint);
+            let phrases = phrases
+                .into_iter()
+                .map(|p| {
+                    let starts = p.start_words();
+                    (p, starts)
+                })
+                .collect();
             rules.push(Rule { id: r.id, level, hint, about: r.about.trim().to_string(), phrases });
         }
         for level in [Level::Concern, Level::Urgent] {
@@ -336,8 +350,16 @@ impl Lexicon {
     /// Reads `text`. Never fails and never changes the text.
     pub fn assess(&self, text: &str) -> Assessment {
         let mut tokens = tokenize(text, |w| self.links.contains(w));
+        // Texts repeat their words: normalise each distinct one once.
+        let mut seen: HashMap<String, String> = HashMap::new();
         for t in &mut tokens {
-            self.normalise(&mut t.text);
+            if let Some(fixed) = seen.get(&t.text) {
+                t.text.clone_from(fixed);
+            } else {
+                let raw = t.text.clone();
+                self.normalise(&mut t.text);
+                seen.insert(raw, t.text.clone());
+            }
         }
         let is_filler = |w: &str| self.fillers.contains(w);
         let is_trailer = |w: &str| self.trailers.contains(w);
@@ -350,6 +372,10 @@ impl Lexicon {
             max_fillers: self.settings.max_fillers,
         };
         let present = Present::new(&tokens);
+        let sentences = sentence_words(&tokens);
+        let in_sentence = |phrase: &Phrase, s: usize| {
+            sentences.get(tokens[s].sentence as usize).is_some_and(|words| phrase.may_match(words))
+        };
         // As `Phrase::find_all`, but skipping starts the phrase cannot have.
         let find_all = |phrases: &[Phrase]| -> Vec<(usize, usize)> {
             let mut out = Vec::new();
@@ -368,20 +394,40 @@ impl Lexicon {
             }
             out
         };
-        let excluded = find_all(&self.excludes);
-        let reported = find_all(&self.reported);
-        let denied = find_all(&self.denial);
+        let mut positions: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, t) in tokens.iter().enumerate() {
+            positions.entry(t.text.as_str()).or_default().push(i);
+        }
+        // The cues are only needed once some phrase matches, which most
+        // texts never do: found on first use.
+        let cues = std::cell::OnceCell::new();
+        let cues = || cues.get_or_init(|| (find_all(&self.excludes), find_all(&self.reported), find_all(&self.denial)));
 
         let mut found: Vec<(usize, usize, usize)> = Vec::new(); // (rule index, start, end)
         for (ri, rule) in self.rules.iter().enumerate() {
-            for phrase in rule.phrases.iter().filter(|p| p.may_match(&present)) {
-                let mut s = 0;
-                while s < tokens.len() {
-                    if !phrase.may_start_at(&ctx, s) {
-                        s += 1;
+            for (phrase, start_words) in rule.phrases.iter().filter(|(p, _)| p.may_match(&present)) {
+                // Start positions from the index of the text's words; the
+                // same positions `may_start_at` allows, in order.
+                let candidates: Vec<usize> = match start_words {
+                    Some((words, prefixes)) => {
+                        let mut at: Vec<usize> =
+                            words.iter().filter_map(|w| positions.get(w.as_str())).flatten().copied().collect();
+                        for p in prefixes {
+                            at.extend(positions.iter().filter(|(w, _)| w.starts_with(p.as_str())).flat_map(|(_, v)| v));
+                        }
+                        at.sort_unstable();
+                        at.dedup();
+                        at
+                    }
+                    None => (0..tokens.len()).filter(|&s| phrase.may_start_at(&ctx, s)).collect(),
+                };
+                let mut next = 0; // matches of one phrase do not overlap
+                for s in candidates {
+                    if s < next || !in_sentence(phrase, s) {
                         continue;
                     }
                     let accepted = phrase.ends_at(&ctx, s).into_iter().rev().find(|&e| {
+                        let (excluded, reported, denied) = cues();
                         !excluded.iter().any(|&(xs, xe)| xs < e && s < xe)
                             && !self.negated(&tokens, s)
                             && !denied.iter().any(|&(ds, de)| ds < s && de <= s && s - de <= 2)
@@ -393,12 +439,9 @@ impl Lexicon {
                             })
                             && !self.about_someone_else(&tokens, s, e)
                     });
-                    match accepted {
-                        Some(e) => {
-                            found.push((ri, s, e));
-                            s = e;
-                        }
-                        None => s += 1,
+                    if let Some(e) = accepted {
+                        found.push((ri, s, e));
+                        next = e;
                     }
                 }
             }

@@ -67,6 +67,25 @@ impl<'a> Present<'a> {
     }
 }
 
+/// The words of each sentence, indexed by sentence number: a match never
+/// crosses a sentence, so a phrase is only tried at a start whose sentence
+/// has every word it needs ([`Phrase::may_match`]).
+pub(crate) fn sentence_words(tokens: &[Token]) -> Vec<Present<'_>> {
+    let mut out = Vec::new();
+    let mut a = 0;
+    while a < tokens.len() {
+        let sentence = tokens[a].sentence;
+        let b = a + tokens[a..].iter().take_while(|t| t.sentence == sentence).count();
+        // Sentence numbers count from 0 and only grow; pad any gap.
+        while out.len() < sentence as usize {
+            out.push(Present::new(&[]));
+        }
+        out.push(Present::new(&tokens[a..b]));
+        a = b;
+    }
+    out
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Node {
     Word(String),
@@ -626,6 +645,18 @@ mod tests {
     fn never_across_sentences() {
         assert!(find("want to die", "I want to. Die hard is a film").is_empty());
         assert!(find("want ~3 die", "I want to. Die hard is a film").is_empty());
+    }
+
+    #[test]
+    fn sentence_words_let_phrases_skip_sentences() {
+        let tokens = tokenize("He hit the wall. Then he hit me.", |_| false);
+        let sentences = sentence_words(&tokens);
+        assert_eq!(sentences.len(), 2);
+        let p = Phrase::compile("hit (me|wall)", &macros()).unwrap();
+        let wall = Phrase::compile("the wall", &macros()).unwrap();
+        assert!(p.may_match(&sentences[0]) && p.may_match(&sentences[1]));
+        assert!(wall.may_match(&sentences[0]) && !wall.may_match(&sentences[1]));
+        assert!(sentence_words(&[]).is_empty());
     }
 
     #[test]

@@ -267,6 +267,8 @@ fn every_rule_has_an_example_here_or_in_the_dev_set() {
         .lines()
         .filter_map(|l| l.splitn(3, '|').nth(2).map(|s| s.trim().to_string()))
         .chain(EXTRA.iter().map(|s| (*s).to_string()))
+        .chain(ROUND2.iter().map(|(s, _)| (*s).to_string()))
+        .chain(ROUND2_BY_WRITER.iter().map(|(s, _)| (*s).to_string()))
         .collect();
     let lexicon = Lexicon::embedded().unwrap();
     let used: std::collections::BTreeSet<String> =
@@ -288,3 +290,81 @@ const EXTRA: &[&str] = &[
     "I humiliated him in front of his parents.",
     "I told her she was imagining things.",
 ];
+
+/// Round 2: one or two sentences per family of wording (abuse told through
+/// what happened), written for these tests, none taken from the data sets.
+const ROUND2: &[(&str, Kind)] = &[
+    ("When he loses it he lunges for my throat.", Kind::Strangulation),
+    ("She pressed her forearm hard across my throat against the door.", Kind::Strangulation),
+    ("He cut off my air with his arm until I saw stars.", Kind::Strangulation),
+    ("My husband sharpened his knife in front of me after our row.", Kind::WeaponsOrThreatsToKill),
+    ("She keeps a bat next to the bed when she argues with me.", Kind::WeaponsOrThreatsToKill),
+    ("He said he'd make sure I end up in a ditch.", Kind::WeaponsOrThreatsToKill),
+    ("She shook our daughter just to get at me.", Kind::ThreatsToChildrenOrPets),
+    ("He shut the dog in the shed because I was late home.", Kind::ThreatsToChildrenOrPets),
+    ("He won't stop pestering until I give in.", Kind::SexualCoercion),
+    ("She threw away my contraception so I'd get pregnant.", Kind::SexualCoercion),
+    ("I said no and he kept going anyway.", Kind::SexualCoercion),
+    ("He says if I go, my family will see the photos.", Kind::ThreatsToShareImages),
+    ("She filmed me getting changed without me knowing.", Kind::ThreatsToShareImages),
+    ("She says she'll do something drastic if I go to the wedding.", Kind::SelfHarmThreatsToControl),
+    ("He threatens to overdose whenever I mention leaving.", Kind::SelfHarmThreatsToControl),
+    ("He makes me FaceTime him every time I'm out so he can see the room.", Kind::Monitoring),
+    ("She checks the receipts to see what I bought.", Kind::Monitoring),
+    ("He ran up debts on my credit card again.", Kind::MoneyControl),
+    ("She gives me an allowance out of my own wages.", Kind::MoneyControl),
+    ("She hid my phone so I couldn't ring my sister.", Kind::Isolation),
+    ("He always comes up with a reason why we can't see my family.", Kind::Isolation),
+    ("She says I should be grateful she puts up with me.", Kind::Belittling),
+    ("He made me kneel in the corner until I apologised.", Kind::Humiliation),
+    ("She cut my hair off while I slept to punish me.", Kind::Humiliation),
+    ("He told my therapist I was making things up.", Kind::Gaslighting),
+    ("She twists every argument so I'm the one saying sorry.", Kind::Gaslighting),
+    ("He says I'm lying whenever I come home late.", Kind::Accusations),
+    ("She makes me account for every penny I spend.", Kind::Accusations),
+];
+
+/// Round 2: the writer's own acts in the new families.
+const ROUND2_BY_WRITER: &[(&str, Kind)] = &[
+    ("I went through her diary while she slept.", Kind::Monitoring),
+    ("I told him that never happened, even though it did.", Kind::Gaslighting),
+];
+
+#[test]
+fn round2_families_are_found_with_their_kind() {
+    for (text, kind) in ROUND2 {
+        let found = kinds(text);
+        assert!(found.contains(kind), "{text:?}: expected {kind:?}, got {found:?}");
+    }
+    for (text, kind) in ROUND2_BY_WRITER {
+        let a = check(text);
+        assert!(kinds(text).is_empty(), "{text:?} read as done to the writer: {:?}", a.findings);
+        assert!(
+            a.findings.iter().any(|f| f.actor == Actor::Writer && f.kind == *kind),
+            "{text:?}: expected a by-writer {kind:?}, got {:?}",
+            a.findings
+        );
+    }
+}
+
+#[test]
+fn round2_lookalikes_are_not_flagged() {
+    // Everyday readings of the new families' words.
+    for text in [
+        "My sister will strangle me if I'm late to her wedding.",
+        "He took out the bread knife to cut the cake.",
+        "She asked who I was talking to at the party.",
+        "My family will see the photos from the wedding next week.",
+        "She says she can't cope without me when I travel for work.",
+        "I broke my phone so I couldn't call anyone.",
+        "My sister cut my hair while I was at her house.",
+        "With all the edited photos online I don't know what's real anymore.",
+        "I said I was lying when I told him I was fine.",
+        "My budget app makes me account for every penny.",
+        "I cried at the film and he carried on watching.",
+        "I'm lucky she puts up with my snoring, she's lovely.",
+    ] {
+        let a = check(text);
+        assert!(a.findings.is_empty(), "{text:?} flagged: {:?}", a.findings);
+    }
+}

@@ -260,3 +260,88 @@ fn therapistqa_dev_flags_for_review() {
         started.elapsed()
     );
 }
+
+/// Round 2: one or two sentences per family of wording, written for these
+/// tests, none taken from the data sets; with the rule family they are for.
+const ROUND2: &[(&str, &str)] = &[
+    ("I've been hoarding my sleeping pills for weeks.", "method-acts"),
+    ("Last night I looked up lethal doses of my tablets.", "method-acts"),
+    ("I keep driving up to the top floor of the car park after work.", "method-acts"),
+    ("There's a belt in my wardrobe, and I know why.", "method-acts"),
+    ("Some nights I hope I don't wake up.", "wish-and-thoughts"),
+    ("I half hope a bus hits me on the way to work.", "wish-and-thoughts"),
+    ("I keep picturing my own funeral.", "wish-and-thoughts"),
+    ("It would be a relief to stop existing.", "wish-and-thoughts"),
+    ("Tonight I'm going through with it.", "intent-plan-round2"),
+    ("I tried to take my own life two years ago.", "intent-plan-round2"),
+    ("I was halfway over the railing before I stopped.", "intent-plan-round2"),
+    ("I punch my thighs until they bruise.", "self-harm-round2"),
+    ("I held my arm against the radiator until it burned.", "self-harm-round2"),
+    ("Everyone's lives would be easier once I'm gone.", "burden-belonging-round2"),
+    ("Nobody would come looking for me.", "burden-belonging-round2"),
+    ("All I bring my family is grief.", "burden-belonging-round2"),
+    ("I wrote a note for each of them and sealed them.", "preparing-round2"),
+    ("I gave my cat to a friend and told her it was only for a while.", "preparing-round2"),
+];
+
+#[test]
+fn round2_families_are_flagged_by_their_rule() {
+    // An older rule may cover the same words (and then hides the new one);
+    // each new rule must still fire on at least one of its examples.
+    let mut fired = std::collections::BTreeSet::new();
+    for (text, _) in ROUND2 {
+        let a = assess(text).unwrap();
+        assert!(a.is_flagged(), "{text:?} not flagged");
+        fired.extend(a.matches.into_iter().map(|m| m.rule));
+    }
+    for (_, rule) in ROUND2 {
+        assert!(fired.contains(*rule), "round 2 rule {rule} fired on none of its examples");
+    }
+    let lexicon = Lexicon::embedded().unwrap();
+    for id in
+        lexicon.rule_ids().filter(|id| id.ends_with("round2") || ["method-acts", "wish-and-thoughts"].contains(id))
+    {
+        assert!(id == "plan-hints-round2" || ROUND2.iter().any(|(_, r)| r == &id), "round 2 rule {id} has no example");
+    }
+}
+
+#[test]
+fn round2_plan_wording_is_only_a_hint() {
+    // A date and a place belong to weddings too: alone, nothing is flagged.
+    let wedding = "I've got the date, the place and the time sorted for the wedding.";
+    assert_eq!(assess(wedding).unwrap().level, Level::None);
+    let beside = assess("I've got the date, the place and the time sorted. I have a plan now.").unwrap();
+    assert_eq!(beside.level, Level::Concern, "{:?}", beside.matches);
+    assert!(beside.matches.iter().any(|m| m.rule == "plan-hints-round2"));
+}
+
+#[test]
+fn round2_lookalikes_are_not_flagged() {
+    let mut flagged = Vec::new();
+    for text in [
+        "I'm saving up for a holiday with him.",
+        "We stood at the edge of the cliff to take photos.",
+        "I drove out to the cliffs three times this summer with the kids.",
+        "The best thing I can do is disappear for the weekend and rest.",
+        "I'm waiting for the end of term.",
+        "What if I just ended it with him?",
+        "I've made my decision, no more chocolate before bed.",
+        "I knocked the vase over and tried to make it look like an accident.",
+        "I tried once before to talk to him about it and again today.",
+        "It's nice not to wake up at six for work.",
+        "I hope my train doesn't stop at every station.",
+        "Everything's ready for the party, I just have to pick the date.",
+        "I gave my dog to my parents for good when I moved abroad.",
+        "I ruin his mood just by being here.",
+        "When I was gone last week he wouldn't text me.",
+        "I'm lonely and I don't want to keep living like this in this marriage.",
+        "I held my hand under the cold tap until it stopped stinging.",
+        "We're collecting my prescription from the pharmacy later.",
+    ] {
+        let a = assess(text).unwrap();
+        if a.is_flagged() {
+            flagged.push((text, a.matches));
+        }
+    }
+    assert!(flagged.is_empty(), "flagged: {flagged:#?}");
+}
