@@ -2,7 +2,7 @@
 //! `crates/attune-text/tests/data/` and prints the per-category table and
 //! the sentences it got wrong.
 //!
-//! `cargo run -p attune-text --release --example eval -- <crisis|abuse> [dev|holdout|all]`
+//! `cargo run -p attune-text --release --example eval -- <crisis|abuse> [dev|holdout|sealed|all]`
 //! (the split defaults to `dev`; `all` prints each split, then both together).
 
 use std::path::{Path, PathBuf};
@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use attune_text::eval::{self, Labelled, Outcome, Spec};
 
-const USAGE: &str = "usage: eval <crisis|abuse> [dev|holdout|all]";
+const USAGE: &str = "usage: eval <crisis|abuse> [dev|holdout|sealed|all]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,6 +35,7 @@ fn main() -> ExitCode {
     let splits: &[&str] = match split {
         "dev" => &["dev"],
         "holdout" => &["holdout"],
+        "sealed" => &["sealed"],
         "all" => &["dev", "holdout"],
         other => {
             eprintln!("unknown split \"{other}\"; {USAGE}");
