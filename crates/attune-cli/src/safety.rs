@@ -16,7 +16,7 @@ use std::ops::Deref;
 use attune_core::content::{ContentError, Library};
 use attune_core::insights::Template;
 use attune_core::safety::{
-    CheckinAnswers, CountryResources, Decision, INTERNATIONAL, NextStep, Purpose, Resource, ResourceGroup,
+    CheckinAnswers, CountryResources, Decision, Found, INTERNATIONAL, NextStep, Purpose, Resource, ResourceGroup,
     SafetyContent, Saved,
 };
 use attune_store::Store;
@@ -303,6 +303,11 @@ pub fn after_save(
     texts: &[&str],
     checkin: Option<CheckinAnswers<'_>>,
 ) -> Option<(Context, Decision)> {
+    let found = Found::read(Saved { texts, checkin });
+    // Most saves show nothing: then no text or service is even read.
+    if found.is_quiet(store.safety_mode().unwrap_or(true)) {
+        return None;
+    }
     let ctx = match Context::load(app, store) {
         Ok(ctx) => ctx,
         Err(e) => {
@@ -314,7 +319,7 @@ pub fn after_save(
         }
     };
     let today = app.now_moment().local().date().to_string();
-    let after = store.safety_after_save(&ctx.content, Saved { texts, checkin }, &today);
+    let after = store.safety_after_save_found(&ctx.content, found, &today);
     for problem in &after.problems {
         out::note(&format!(
             "note: a safety setting could not be read or saved ({problem}); `attune safety` shows support services"

@@ -452,10 +452,7 @@ pub fn decide(
     saved: Saved<'_>,
     shown_today: &BTreeSet<String>,
 ) -> Decision {
-    let text = join(saved.texts);
-    let crisis = read_crisis(&text);
-    let (abuse, own) = read_abuse(&text);
-    decide_from(content, settings, Found { crisis, abuse, own, checkin: saved.checkin }, shown_today)
+    decide_from(content, settings, Found::read(saved), shown_today)
 }
 
 /// What was noticed, already read (the import reads words in bulk).
@@ -469,6 +466,28 @@ pub struct Found<'a> {
     pub own: Option<AbuseFound>,
     /// A check-in's answers.
     pub checkin: Option<CheckinAnswers<'a>>,
+}
+
+impl<'a> Found<'a> {
+    /// Reads what was saved: its words for crisis language and abuse, and
+    /// a check-in's answers.
+    pub fn read(saved: Saved<'a>) -> Found<'a> {
+        let text = join(saved.texts);
+        let crisis = read_crisis(&text);
+        let (abuse, own) = read_abuse(&text);
+        Found { crisis, abuse, own, checkin: saved.checkin }
+    }
+
+    /// Whether the decision can only be "nothing to say": nothing noticed,
+    /// no check-in signal, and safety mode off. Then no text or service
+    /// needs loading (most saves).
+    pub fn is_quiet(&self, safety_mode: bool) -> bool {
+        !safety_mode
+            && self.crisis.is_none()
+            && self.abuse.is_none()
+            && self.own.is_none()
+            && self.checkin.is_none_or(|c| checkin_signal(c.checkin, c.afraid_now) == CheckinSignal::None)
+    }
 }
 
 /// [`decide`] for words already read.
@@ -758,6 +777,18 @@ mod tests {
 
     const STRANGLED: &str = "He grabbed my throat during the argument and said nobody would believe me";
     const CONTROLLED: &str = "She reads all my messages and I'm not allowed to see my friends";
+
+    #[test]
+    fn quiet_saves_need_no_texts_and_decide_nothing() {
+        let calm = Found::read(Saved { texts: &["we cooked together"], checkin: None });
+        assert!(calm.is_quiet(false));
+        assert!(!calm.is_quiet(true), "in safety mode every save gets its services");
+        assert!(decide_from(content(), &settings(false, None), calm, &BTreeSet::new()).reasons.is_empty());
+        assert!(!Found::read(Saved { texts: &[STRANGLED], checkin: None }).is_quiet(false));
+        let low = checkin(1);
+        let answers = CheckinAnswers { checkin: &low, afraid_now: None };
+        assert!(!Found::read(Saved { texts: &[""], checkin: Some(answers) }).is_quiet(false));
+    }
 
     #[test]
     fn ordinary_words_notice_nothing() {

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use attune_core::safety::{Decision, SafetyContent, SafetySettings, Saved, decide};
+use attune_core::safety::{Decision, Found, SafetyContent, SafetySettings, Saved, decide_from};
 
 use crate::error::StoreError;
 use crate::store::Store;
@@ -107,6 +107,12 @@ impl Store {
     /// the record is already saved, so a problem is returned beside the
     /// decision, and in doubt safety mode counts as on.
     pub fn safety_after_save(&mut self, content: &SafetyContent, saved: Saved<'_>, today: &str) -> AfterSave {
+        self.safety_after_save_found(content, Found::read(saved), today)
+    }
+
+    /// [`Store::safety_after_save`] for words already read (a front end
+    /// reads them first to skip loading texts when nothing was noticed).
+    pub fn safety_after_save_found(&mut self, content: &SafetyContent, found: Found<'_>, today: &str) -> AfterSave {
         let mut problems = Vec::new();
         let mode = self.safety_mode().unwrap_or_else(|e| {
             problems.push(e);
@@ -123,7 +129,7 @@ impl Store {
                 BTreeSet::new()
             }
         };
-        let decision = decide(content, &SafetySettings { mode, country }, saved, &shown);
+        let decision = decide_from(content, &SafetySettings { mode, country }, found, &shown);
         if decision.switched_on
             && let Err(e) = self.set_safety_mode(true)
         {
