@@ -25,7 +25,8 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::pattern::{
-    Context, Phrase, Present, compile_all as compile_phrases, is_id, is_word, sentence_words, word_set as words,
+    Context, Phrase, Present, check_macros, check_typos, compile_all as compile_phrases, is_id, sentence_words,
+    word_set as words,
 };
 use crate::tokens::{Token, tokenize};
 
@@ -360,24 +361,8 @@ impl Lexicon {
 
         let w = raw.words;
         let fuzzy = word_set(w.fuzzy.clone(), "fuzzy", false)?;
-        if let Some(short) = fuzzy.iter().find(|f| f.chars().count() < 6) {
-            return Err(LexiconError(format!(
-                "[words] fuzzy: '{short}' is shorter than 6 letters; list its misspellings in [spelling] instead"
-            )));
-        }
-        for (from, to) in &raw.spelling {
-            if !is_word(from) || !is_word(to) {
-                return Err(LexiconError(format!("[spelling] {from} = \"{to}\": both sides must be single words")));
-            }
-        }
-        for (name, body) in &raw.macros {
-            if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
-                return Err(LexiconError(format!("[macros] '{name}' must be lower-case letters and '_'")));
-            }
-            if body.trim().is_empty() {
-                return Err(LexiconError(format!("[macros] {name} is empty")));
-            }
-        }
+        check_typos(&fuzzy, &raw.spelling).map_err(LexiconError)?;
+        check_macros(&raw.macros).map_err(LexiconError)?;
 
         let mut used = BTreeSet::new();
         let mut ids = BTreeSet::new();

@@ -571,6 +571,35 @@ pub(crate) fn word_set(list: Vec<String>, name: &str, required: bool) -> Result<
     Ok(set)
 }
 
+/// A lexicon's `[macros]`: lower-case names, bodies not empty.
+pub(crate) fn check_macros(macros: &BTreeMap<String, String>) -> Result<(), String> {
+    for (name, body) in macros {
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+            return Err(format!("[macros] '{name}' must be lower-case letters and '_'"));
+        }
+        if body.trim().is_empty() {
+            return Err(format!("[macros] {name} is empty"));
+        }
+    }
+    Ok(())
+}
+
+/// A lexicon's typo handling: `[words] fuzzy` only long words (short ones
+/// would catch real words), `[spelling]` single words on both sides.
+pub(crate) fn check_typos(fuzzy: &HashSet<String>, spelling: &BTreeMap<String, String>) -> Result<(), String> {
+    if let Some(short) = fuzzy.iter().find(|f| f.chars().count() < 6) {
+        return Err(format!(
+            "[words] fuzzy: '{short}' is shorter than 6 letters; list its misspellings in [spelling] instead"
+        ));
+    }
+    for (from, to) in spelling {
+        if !is_word(from) || !is_word(to) {
+            return Err(format!("[spelling] {from} = \"{to}\": both sides must be single words"));
+        }
+    }
+    Ok(())
+}
+
 /// Compiles a rule's phrases, noting which macros they use.
 pub(crate) fn compile_all(
     phrases: &[String],

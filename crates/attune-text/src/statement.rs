@@ -18,7 +18,9 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::pattern::{Context, Phrase, Present, compile_all as compile_phrases, is_id, word_set as words};
+use crate::pattern::{
+    Context, Phrase, Present, check_macros, compile_all as compile_phrases, is_id, word_set as words,
+};
 use crate::tokens::tokenize;
 
 /// `content/say/statement_lexicon.toml`, embedded.
@@ -227,14 +229,7 @@ impl Lexicon {
         if raw.settings.max_fillers == 0 || raw.settings.max_fillers > 5 {
             return Err(LexiconError("[settings] max_fillers must be 1 to 5".into()));
         }
-        for (name, body) in &raw.macros {
-            if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
-                return Err(LexiconError(format!("[macros] '{name}' must be lower-case letters and '_'")));
-            }
-            if body.trim().is_empty() {
-                return Err(LexiconError(format!("[macros] {name} is empty")));
-            }
-        }
+        check_macros(&raw.macros).map_err(LexiconError)?;
         let mut kinds = BTreeMap::new();
         for (name, t) in raw.kind {
             let kind = kind_of(&name, "[kind]")?;
