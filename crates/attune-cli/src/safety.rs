@@ -278,13 +278,16 @@ pub struct ModeNote {
 // ---------------------------------------------------------------------------
 // After a save
 
-/// Compiles the lexicons on another core while the command opens the
-/// journal and saves, so the check after the save does not wait for them.
-/// Best effort: without a thread, the check compiles them itself.
+/// Compiles the lexicons on other cores while the command opens the
+/// journal and saves, so the check after the save does not wait for them:
+/// one thread each, as either alone takes longer than a save. Best effort:
+/// without threads, the check compiles them itself.
 pub fn warm_up() {
-    let _ = std::thread::Builder::new().name("lexicon".into()).spawn(|| {
-        // An error surfaces (and is reported) where the lexicons are used.
+    // An error surfaces (and is reported) where the lexicons are used.
+    let _ = std::thread::Builder::new().name("crisis-lexicon".into()).spawn(|| {
         let _ = attune_text::crisis::Lexicon::embedded();
+    });
+    let _ = std::thread::Builder::new().name("abuse-lexicon".into()).spawn(|| {
         let _ = attune_text::abuse::Lexicon::embedded();
     });
 }

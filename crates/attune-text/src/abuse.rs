@@ -252,9 +252,9 @@ struct Rule {
     kind: Kind,
     actor: Actor,
     about: String,
-    /// Each phrase with the words it spells out (see [`Lexicon::negated`])
-    /// and the words it can start with (see [`Phrase::start_words`]).
-    phrases: Vec<(Phrase, HashSet<String>, Option<StartWords>)>,
+    /// Each phrase with the words it can start with (see
+    /// [`Phrase::start_words`]).
+    phrases: Vec<(Phrase, Option<StartWords>)>,
 }
 
 /// Exact words and prefixes a phrase can start with.
@@ -387,9 +387,8 @@ impl Lexicon {
             let phrases = phrases
                 .into_iter()
                 .map(|p| {
-                    let literal = p.literal_words();
                     let starts = p.start_words();
-                    (p, literal, starts)
+                    (p, starts)
                 })
                 .collect();
             rules.push(Rule { id: r.id, kind, actor: r.actor, about: r.about.trim().to_string(), phrases });
@@ -508,7 +507,7 @@ impl Lexicon {
 
         let mut found: Vec<(usize, usize, usize)> = Vec::new(); // (rule index, start, end)
         for (ri, rule) in self.rules.iter().enumerate() {
-            for (phrase, literal, start_words) in rule.phrases.iter().filter(|(p, _, _)| p.may_match(&present)) {
+            for (phrase, start_words) in rule.phrases.iter().filter(|(p, _)| p.may_match(&present)) {
                 let candidates: Vec<usize> = match start_words {
                     Some((words, prefixes)) => {
                         let mut at: Vec<usize> =
@@ -532,7 +531,7 @@ impl Lexicon {
                             Actor::Other => self.writer_is_subject(&tokens, s, e),
                             Actor::Writer => !self.writer_acts(&tokens, s, e),
                         };
-                        if wrong_actor || self.negated(&tokens, s, e, literal) {
+                        if wrong_actor || self.negated(&tokens, s, e, phrase) {
                             return false;
                         }
                         let (excluded, reported, hypothetical, denied) = cues();
@@ -614,7 +613,7 @@ impl Lexicon {
     /// but not "he never lets me"), with no subject between it and the end;
     /// or one shortly before it in the same clause, with no subject between
     /// ("didn't grab me", but not "I never told anyone he hits me").
-    fn negated(&self, tokens: &[Token], start: usize, end: usize, literal: &HashSet<String>) -> bool {
+    fn negated(&self, tokens: &[Token], start: usize, end: usize, phrase: &Phrase) -> bool {
         let negates = |q: usize| {
             self.negation.contains(&tokens[q].text)
                 && !tokens.get(q + 1).is_some_and(|n| self.negation_breakers.contains(&n.text))
@@ -624,7 +623,7 @@ impl Lexicon {
         for q in start..end {
             if negates(q)
                 && tokens[q].clause == tokens[start].clause
-                && !literal.contains(&tokens[q].text)
+                && !phrase.spells(&tokens[q].text)
                 && !tokens[q + 1..end].iter().any(|t| self.subjects.contains(&t.text))
             {
                 return true;

@@ -197,24 +197,19 @@ impl Phrase {
         ends
     }
 
-    /// The exact words the phrase spells out anywhere (not prefixes), so a
+    /// Whether the phrase spells `word` out anywhere (not as a prefix), so a
     /// caller can tell a word the phrase asks for ("never lets me") from
-    /// one a gap or filler let through ("never hit me").
-    pub(crate) fn literal_words(&self) -> HashSet<String> {
-        fn walk(seq: &[Node], out: &mut HashSet<String>) {
-            for node in seq {
-                match node {
-                    Node::Word(w) => {
-                        out.insert(w.clone());
-                    }
-                    Node::Alt(alts) | Node::Opt(alts) => alts.iter().for_each(|a| walk(a, out)),
-                    Node::Prefix(_) | Node::Gap(_) | Node::Fillers | Node::ClauseStart | Node::ClauseEnd => {}
-                }
-            }
+    /// one a gap or filler let through ("never hit me"). Walked on demand:
+    /// only matches ask, and keeping a set per phrase slowed start-up.
+    pub(crate) fn spells(&self, word: &str) -> bool {
+        fn walk(seq: &[Node], word: &str) -> bool {
+            seq.iter().any(|node| match node {
+                Node::Word(w) => w == word,
+                Node::Alt(alts) | Node::Opt(alts) => alts.iter().any(|a| walk(a, word)),
+                Node::Prefix(_) | Node::Gap(_) | Node::Fillers | Node::ClauseStart | Node::ClauseEnd => false,
+            })
         }
-        let mut out = HashSet::new();
-        walk(&self.seq, &mut out);
-        out
+        walk(&self.seq, word)
     }
 
     /// Every non-overlapping match, as token ranges, longest at each start.
@@ -698,11 +693,14 @@ mod tests {
     }
 
     #[test]
-    fn literal_words_are_the_spelled_out_ones() {
+    fn spelled_out_words_are_the_literal_ones() {
         let p = Phrase::compile("he (never|wont) [ever] let* me ~2 go", &macros()).unwrap();
-        let mut words: Vec<String> = p.literal_words().into_iter().collect();
-        words.sort();
-        assert_eq!(words, vec!["ever", "go", "he", "me", "never", "wont"]);
+        for word in ["ever", "go", "he", "me", "never", "wont"] {
+            assert!(p.spells(word), "{word}");
+        }
+        for word in ["let", "lets", "she", "not", ""] {
+            assert!(!p.spells(word), "{word}");
+        }
     }
 
     #[test]
