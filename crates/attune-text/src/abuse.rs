@@ -25,8 +25,8 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::pattern::{
-    Context, Phrase, Present, check_macros, check_typos, compile_all as compile_phrases, is_id, sentence_words,
-    word_set as words,
+    Context, Macros, Phrase, Present, StartWords, check_macros, check_typos, compile_all as compile_phrases, is_id,
+    sentence_words, word_set as words,
 };
 use crate::tokens::{Token, tokenize};
 
@@ -257,9 +257,6 @@ struct Rule {
     phrases: Vec<(Phrase, Option<StartWords>)>,
 }
 
-/// Exact words and prefixes a phrase can start with.
-type StartWords = (Vec<String>, Vec<String>);
-
 #[derive(Clone, Copy, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Settings {
@@ -327,7 +324,7 @@ fn word_set(list: Vec<String>, name: &str, required: bool) -> Result<HashSet<Str
 
 fn compile_all(
     phrases: &[String],
-    macros: &BTreeMap<String, String>,
+    macros: &Macros,
     used: &mut BTreeSet<String>,
     owner: &str,
 ) -> Result<Vec<Phrase>, LexiconError> {
@@ -362,7 +359,7 @@ impl Lexicon {
         let w = raw.words;
         let fuzzy = word_set(w.fuzzy.clone(), "fuzzy", false)?;
         check_typos(&fuzzy, &raw.spelling).map_err(LexiconError)?;
-        check_macros(&raw.macros).map_err(LexiconError)?;
+        let macros = check_macros(&raw.macros).map_err(LexiconError)?;
 
         let mut used = BTreeSet::new();
         let mut ids = BTreeSet::new();
@@ -383,7 +380,7 @@ impl Lexicon {
             if r.about.trim().is_empty() {
                 return Err(LexiconError(format!("rule {} has an empty 'about'", r.id)));
             }
-            let phrases = compile_all(&r.phrases, &raw.macros, &mut used, &format!("rule {}", r.id))?;
+            let phrases = compile_all(&r.phrases, &macros, &mut used, &format!("rule {}", r.id))?;
             let phrases = phrases
                 .into_iter()
                 .map(|p| {
@@ -405,11 +402,11 @@ impl Lexicon {
             if !is_id(&x.id) || !ids.insert(x.id.clone()) {
                 return Err(LexiconError(format!("exclude id '{}' is not a unique lower-case-dashed id", x.id)));
             }
-            excludes.extend(compile_all(&x.phrases, &raw.macros, &mut used, &format!("exclude {}", x.id))?);
+            excludes.extend(compile_all(&x.phrases, &macros, &mut used, &format!("exclude {}", x.id))?);
         }
-        let reported = compile_all(&raw.cues.reported, &raw.macros, &mut used, "[cues] reported")?;
-        let hypothetical = compile_all(&raw.cues.hypothetical, &raw.macros, &mut used, "[cues] hypothetical")?;
-        let denial = compile_all(&raw.cues.denial, &raw.macros, &mut used, "[cues] denial")?;
+        let reported = compile_all(&raw.cues.reported, &macros, &mut used, "[cues] reported")?;
+        let hypothetical = compile_all(&raw.cues.hypothetical, &macros, &mut used, "[cues] hypothetical")?;
+        let denial = compile_all(&raw.cues.denial, &macros, &mut used, "[cues] denial")?;
         if let Some(unused) = raw.macros.keys().find(|m| !used.contains(*m)) {
             return Err(LexiconError(format!("[macros] {unused} is never used")));
         }

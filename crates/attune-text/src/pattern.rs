@@ -19,8 +19,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt;
+use std::sync::Arc;
+
+use smol_str::SmolStr;
 
 use crate::tokens::Token;
+
+/// The exact words and the prefixes a phrase can start with.
+pub(crate) type StartWords = (Vec<SmolStr>, Vec<SmolStr>);
 
 /// One compiled phrase.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,8 +50,8 @@ struct First {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Lit {
-    Word(String),
-    Prefix(String),
+    Word(SmolStr),
+    Prefix(SmolStr),
 }
 
 /// The words of a text, for [`Phrase::may_match`].
@@ -88,15 +94,26 @@ pub(crate) fn sentence_words(tokens: &[Token]) -> Vec<Present<'_>> {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Node {
-    Word(String),
-    Prefix(String),
+    Word(SmolStr),
+    Prefix(SmolStr),
+    /// `(a|b|c)` where each alternative is one word: the commonest shape
+    /// in the lexicons, kept flat so it costs one allocation.
+    Words(Box<[SmolStr]>),
     Alt(Vec<Vec<Node>>),
     Opt(Vec<Vec<Node>>),
     Gap(usize),
     Fillers,
     ClauseStart,
     ClauseEnd,
+    /// A `@name` from `[macros]`: compiled once and shared by every phrase
+    /// that uses it, since a lexicon's start-up cost is mostly its macros
+    /// copied into hundreds of phrases.
+    Shared(Arc<Node>),
 }
+
+/// A lexicon's `[macros]`, each compiled once (see [`check_macros`]).
+#[derive(Debug, Default)]
+pub(crate) struct Macros(BTreeMap<String, Arc<Node>>);
 
 /// What a phrase needs to know about words besides the tokens themselves.
 pub(crate) struct Context<'a> {
@@ -122,11 +139,10 @@ impl fmt::Display for PhraseError {
 }
 
 impl Phrase {
-    /// Compiles `source`, expanding `@name` from `macros`.
-    pub(crate) fn compile(source: &str, macros: &BTreeMap<String, String>) -> Result<Self, PhraseError> {
-        let expanded = expand(source, macros)?;
-        let lexed = lex(&expanded)?;
-        let mut parser = Parser { items: &lexed, pos: 0 };
+    /// Compiles `source`, with `@name` taken from `macros`.
+    pub(crate) fn compile(source: &str, macros: &Macros) -> Result<Self, PhraseError> {
+        let lexed = lex(source)?;
+        let mut parser = Parser { items: &lexed, pos: 0, macros: Some(macros) };
         let alts = parser.alternatives()?;
         if parser.pos != lexed.len() {
             return Err(PhraseError(format!("unmatched closing bracket in \"{source}\"")));
@@ -173,7 +189,7 @@ impl Phrase {
     /// The exact words and the prefixes a match can start with, so a
     /// caller can look its start positions up in an index instead of
     /// trying every token; `None` when any word or a filler may start one.
-    pub(crate) fn start_words(&self) -> Option<(Vec<String>, Vec<String>)> {
+    pub(crate) fn start_words(&self) -> Option<StartWords> {
         let first = self.first.as_ref().filter(|f| !f.fillers)?;
         let (mut words, mut prefixes) = (Vec::new(), Vec::new());
         for lit in &first.lits {
@@ -205,7 +221,9 @@ impl Phrase {
         fn walk(seq: &[Node], word: &str) -> bool {
             seq.iter().any(|node| match node {
                 Node::Word(w) => w == word,
+                Node::Words(ws) => ws.iter().any(|w| w == word),
                 Node::Alt(alts) | Node::Opt(alts) => alts.iter().any(|a| walk(a, word)),
+                Node::Shared(inner) => walk(std::slice::from_ref(&**inner), word),
                 Node::Prefix(_) | Node::Gap(_) | Node::Fillers | Node::ClauseStart | Node::ClauseEnd => false,
             })
         }
@@ -227,29 +245,6 @@ impl Phrase {
         }
         out
     }
-}
-
-fn expand(source: &str, macros: &BTreeMap<String, String>) -> Result<String, PhraseError> {
-    let mut out = String::with_capacity(source.len());
-    let mut rest = source;
-    while let Some(at) = rest.find('@') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        let name_len = after.find(|c: char| !(c.is_ascii_lowercase() || c == '_')).unwrap_or(after.len());
-        let name = &after[..name_len];
-        let body = macros
-            .get(name)
-            .ok_or_else(|| PhraseError(format!("\"{source}\" uses @{name}, which is not in [macros]")))?;
-        if body.contains('@') {
-            return Err(PhraseError(format!("macro @{name} may not use other macros")));
-        }
-        out.push('(');
-        out.push_str(body);
-        out.push(')');
-        rest = &after[name_len..];
-    }
-    out.push_str(rest);
-    Ok(out)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -293,6 +288,8 @@ fn lex(s: &str) -> Result<Vec<Lexeme<'_>>, PhraseError> {
 struct Parser<'a> {
     items: &'a [Lexeme<'a>],
     pos: usize,
+    /// `None` while compiling the macros themselves (they may not nest).
+    macros: Option<&'a Macros>,
 }
 
 impl Parser<'_> {
@@ -322,11 +319,14 @@ impl Parser<'_> {
                     if alts.iter().any(Vec::is_empty) {
                         return Err(PhraseError("an alternative is empty".into()));
                     }
-                    seq.push(if kind == '(' { Node::Alt(alts) } else { Node::Opt(alts) });
+                    seq.push(if kind == '(' { alternation(alts) } else { Node::Opt(alts) });
                 }
                 Lexeme::Atom(a) => {
                     self.pos += 1;
-                    seq.push(atom(a)?);
+                    seq.push(match a.strip_prefix('@') {
+                        Some(name) => self.macro_node(name)?,
+                        None => atom(a)?,
+                    });
                 }
             }
         }
@@ -334,6 +334,18 @@ impl Parser<'_> {
             return Err(PhraseError("an alternative is empty".into()));
         }
         Ok(seq)
+    }
+}
+
+impl Parser<'_> {
+    fn macro_node(&self, name: &str) -> Result<Node, PhraseError> {
+        let Some(macros) = self.macros else {
+            return Err(PhraseError(format!("a macro may not use other macros (@{name})")));
+        };
+        match macros.0.get(name) {
+            Some(node) => Ok(Node::Shared(Arc::clone(node))),
+            None => Err(PhraseError(format!("@{name} is not in [macros]"))),
+        }
     }
 }
 
@@ -359,7 +371,19 @@ fn atom(a: &str) -> Result<Node, PhraseError> {
             "'{a}' is not a lower-case word (write \"dont\" for \"don't\", \"self harm\" for \"self-harm\")"
         )));
     }
-    Ok(if prefix { Node::Prefix(word.to_string()) } else { Node::Word(word.to_string()) })
+    Ok(if prefix { Node::Prefix(SmolStr::new(word)) } else { Node::Word(SmolStr::new(word)) })
+}
+
+/// `(…)`: flat when every alternative is a single word.
+fn alternation(alts: Vec<Vec<Node>>) -> Node {
+    let single = |alt: &Vec<Node>| match alt.as_slice() {
+        [Node::Word(w)] => Some(w.clone()),
+        _ => None,
+    };
+    match alts.iter().map(single).collect::<Option<Box<[SmolStr]>>>() {
+        Some(words) => Node::Words(words),
+        None => Node::Alt(alts),
+    }
 }
 
 /// Word groups a match of `seq` must contain (one word of each group).
@@ -374,6 +398,7 @@ fn group(node: &Node) -> Option<Vec<Lit>> {
     match node {
         Node::Word(w) => Some(vec![Lit::Word(w.clone())]),
         Node::Prefix(p) => Some(vec![Lit::Prefix(p.clone())]),
+        Node::Words(ws) => Some(ws.iter().cloned().map(Lit::Word).collect()),
         Node::Alt(alts) => {
             let mut union = Vec::new();
             for alt in alts {
@@ -381,6 +406,7 @@ fn group(node: &Node) -> Option<Vec<Lit>> {
             }
             Some(union)
         }
+        Node::Shared(inner) => group(inner),
         Node::Opt(_) | Node::Gap(_) | Node::Fillers | Node::ClauseStart | Node::ClauseEnd => None,
     }
 }
@@ -406,6 +432,7 @@ fn first_of_node(node: &Node) -> Option<(Vec<Lit>, bool, bool)> {
     match node {
         Node::Word(w) => Some((vec![Lit::Word(w.clone())], false, false)),
         Node::Prefix(p) => Some((vec![Lit::Prefix(p.clone())], false, false)),
+        Node::Words(ws) => Some((ws.iter().cloned().map(Lit::Word).collect(), false, false)),
         Node::Alt(alts) | Node::Opt(alts) => {
             let (mut lits, mut fillers, mut nullable) = (Vec::new(), false, matches!(node, Node::Opt(_)));
             for alt in alts {
@@ -416,6 +443,7 @@ fn first_of_node(node: &Node) -> Option<(Vec<Lit>, bool, bool)> {
             }
             Some((lits, fillers, nullable))
         }
+        Node::Shared(inner) => first_of_node(inner),
         Node::Fillers => Some((Vec::new(), true, true)),
         Node::ClauseStart | Node::ClauseEnd => Some((Vec::new(), false, true)),
         Node::Gap(_) => None,
@@ -426,8 +454,9 @@ fn first_of_node(node: &Node) -> Option<(Vec<Lit>, bool, bool)> {
 fn min_len(seq: &[Node]) -> usize {
     seq.iter()
         .map(|n| match n {
-            Node::Word(_) | Node::Prefix(_) => 1,
+            Node::Word(_) | Node::Prefix(_) | Node::Words(_) => 1,
             Node::Alt(alts) => alts.iter().map(|a| min_len(a)).min().unwrap_or(0),
+            Node::Shared(inner) => min_len(std::slice::from_ref(&**inner)),
             Node::Opt(_) | Node::Gap(_) | Node::Fillers | Node::ClauseStart | Node::ClauseEnd => 0,
         })
         .sum()
@@ -463,6 +492,13 @@ impl Run<'_, '_> {
         match node {
             Node::Word(w) => {
                 out.extend(at.iter().filter(|&&p| self.token(p).is_some_and(|t| t.text == *w)).map(|p| p + 1));
+            }
+            Node::Words(ws) => {
+                out.extend(
+                    at.iter()
+                        .filter(|&&p| self.token(p).is_some_and(|t| ws.iter().any(|w| t.text == *w)))
+                        .map(|p| p + 1),
+                );
             }
             Node::Prefix(w) => {
                 out.extend(
@@ -508,6 +544,7 @@ impl Run<'_, '_> {
             Node::ClauseEnd => {
                 out.extend(at.iter().copied().filter(|&p| self.clause_ends_at(p)));
             }
+            Node::Shared(inner) => self.node(inner, at, out),
         }
     }
 
@@ -567,7 +604,8 @@ pub(crate) fn word_set(list: Vec<String>, name: &str, required: bool) -> Result<
 }
 
 /// A lexicon's `[macros]`: lower-case names, bodies not empty.
-pub(crate) fn check_macros(macros: &BTreeMap<String, String>) -> Result<(), String> {
+pub(crate) fn check_macros(macros: &BTreeMap<String, String>) -> Result<Macros, String> {
+    let mut compiled = BTreeMap::new();
     for (name, body) in macros {
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
             return Err(format!("[macros] '{name}' must be lower-case letters and '_'"));
@@ -575,8 +613,23 @@ pub(crate) fn check_macros(macros: &BTreeMap<String, String>) -> Result<(), Stri
         if body.trim().is_empty() {
             return Err(format!("[macros] {name} is empty"));
         }
+        let node = Macros::compile_one(body).map_err(|e| format!("[macros] {name}: {e}"))?;
+        compiled.insert(name.clone(), Arc::new(node));
     }
-    Ok(())
+    Ok(Macros(compiled))
+}
+
+impl Macros {
+    /// A macro's body as one node: its alternatives, as if in brackets.
+    fn compile_one(body: &str) -> Result<Node, PhraseError> {
+        let lexed = lex(body)?;
+        let mut parser = Parser { items: &lexed, pos: 0, macros: None };
+        let alts = parser.alternatives()?;
+        if parser.pos != lexed.len() {
+            return Err(PhraseError(format!("unmatched closing bracket in \"{body}\"")));
+        }
+        Ok(Node::Alt(alts))
+    }
 }
 
 /// A lexicon's typo handling: `[words] fuzzy` only long words (short ones
@@ -598,7 +651,7 @@ pub(crate) fn check_typos(fuzzy: &HashSet<String>, spelling: &BTreeMap<String, S
 /// Compiles a rule's phrases, noting which macros they use.
 pub(crate) fn compile_all(
     phrases: &[String],
-    macros: &BTreeMap<String, String>,
+    macros: &Macros,
     used: &mut BTreeSet<String>,
     owner: &str,
 ) -> Result<Vec<Phrase>, String> {
@@ -611,7 +664,7 @@ pub(crate) fn compile_all(
             for (at, _) in p.match_indices('@') {
                 let after = &p[at + 1..];
                 let len = after.find(|c: char| !(c.is_ascii_lowercase() || c == '_')).unwrap_or(after.len());
-                if let Some((name, _)) = macros.get_key_value(&after[..len]) {
+                if let Some((name, _)) = macros.0.get_key_value(&after[..len]) {
                     used.insert(name.clone());
                 }
             }
@@ -625,8 +678,37 @@ mod tests {
     use super::*;
     use crate::tokens::tokenize;
 
-    fn macros() -> BTreeMap<String, String> {
-        BTreeMap::from([("i".to_string(), "(i|^) _".to_string())])
+    fn macros() -> Macros {
+        check_macros(&BTreeMap::from([("i".to_string(), "(i|^) _".to_string())])).unwrap()
+    }
+
+    #[test]
+    fn single_word_alternatives_are_flat_and_match_the_same() {
+        let p = Phrase::compile("(hit|slapped|kicked) me", &macros()).unwrap();
+        assert!(matches!(&p.seq[0], Node::Words(ws) if ws.len() == 3));
+        assert_eq!(find("(hit|slapped|kicked) me", "he slapped me, then kicked me"), vec!["slapped me", "kicked me"]);
+        // Mixed alternatives stay a tree.
+        let q = Phrase::compile("(hit|kicked at) me", &macros()).unwrap();
+        assert!(matches!(&q.seq[0], Node::Alt(_)));
+        assert_eq!(find("(hit|kicked at) me", "she kicked at me"), vec!["kicked at me"]);
+        assert!(p.spells("slapped") && !p.spells("slap"));
+    }
+
+    #[test]
+    fn macros_are_checked_and_shared() {
+        let nested = BTreeMap::from([("a".to_string(), "x".to_string()), ("b".to_string(), "@a y".to_string())]);
+        assert!(check_macros(&nested).unwrap_err().contains("may not use other macros"));
+        let unclosed = BTreeMap::from([("a".to_string(), "(x y".to_string())]);
+        assert!(check_macros(&unclosed).is_err());
+        let err = Phrase::compile("@nobody hit me", &macros()).unwrap_err();
+        assert!(err.0.contains("@nobody is not in [macros]"), "{err}");
+        // Every use points at the same compiled macro.
+        let m = macros();
+        let (a, b) = (Phrase::compile("@i cry", &m).unwrap(), Phrase::compile("@i sleep", &m).unwrap());
+        match (&a.seq[0], &b.seq[0]) {
+            (Node::Shared(x), Node::Shared(y)) => assert!(Arc::ptr_eq(x, y)),
+            other => panic!("not shared: {other:?}"),
+        }
     }
 
     fn find(phrase: &str, text: &str) -> Vec<String> {
@@ -732,7 +814,7 @@ mod tests {
         let p = Phrase::compile("^ [my] (he|she*) ~2 hit me", &macros()).unwrap();
         let (mut words, prefixes) = p.start_words().unwrap();
         words.sort();
-        assert_eq!((words, prefixes), (vec!["he".to_string(), "my".to_string()], vec!["she".to_string()]));
+        assert_eq!((words, prefixes), (vec![SmolStr::new("he"), SmolStr::new("my")], vec![SmolStr::new("she")]));
         assert_eq!(Phrase::compile("_ hit me", &macros()).unwrap().start_words(), None);
         assert_eq!(Phrase::compile("~2 hit me", &macros()).unwrap().start_words(), None);
     }

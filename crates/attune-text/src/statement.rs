@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::pattern::{
-    Context, Phrase, Present, check_macros, compile_all as compile_phrases, is_id, word_set as words,
+    Context, Macros, Phrase, Present, check_macros, compile_all as compile_phrases, is_id, word_set as words,
 };
 use crate::tokens::tokenize;
 
@@ -205,7 +205,7 @@ fn word_set(list: Vec<String>, name: &str) -> Result<HashSet<String>, LexiconErr
 
 fn compile_all(
     phrases: &[String],
-    macros: &BTreeMap<String, String>,
+    macros: &Macros,
     used: &mut BTreeSet<String>,
     owner: &str,
 ) -> Result<Vec<Phrase>, LexiconError> {
@@ -229,7 +229,7 @@ impl Lexicon {
         if raw.settings.max_fillers == 0 || raw.settings.max_fillers > 5 {
             return Err(LexiconError("[settings] max_fillers must be 1 to 5".into()));
         }
-        check_macros(&raw.macros).map_err(LexiconError)?;
+        let macros = check_macros(&raw.macros).map_err(LexiconError)?;
         let mut kinds = BTreeMap::new();
         for (name, t) in raw.kind {
             let kind = kind_of(&name, "[kind]")?;
@@ -253,7 +253,7 @@ impl Lexicon {
             }
             let owner = format!("rule {}", r.id);
             let kind = kind_of(&r.kind, &owner)?;
-            let phrases = compile_all(&r.phrases, &raw.macros, &mut used, &owner)?;
+            let phrases = compile_all(&r.phrases, &macros, &mut used, &owner)?;
             rules.push(Rule { id: r.id, kind, reason: r.reason.trim().to_string(), phrases });
         }
         if let Some(k) = Kind::ALL.iter().find(|k| !rules.iter().any(|r| r.kind == **k)) {
@@ -266,7 +266,7 @@ impl Lexicon {
             }
             let owner = format!("exclude {}", x.id);
             let kinds = x.kinds.iter().map(|k| kind_of(k, &owner)).collect::<Result<Vec<_>, _>>()?;
-            let phrases = compile_all(&x.phrases, &raw.macros, &mut used, &owner)?;
+            let phrases = compile_all(&x.phrases, &macros, &mut used, &owner)?;
             excludes.push(Exclude { kinds, phrases });
         }
         if let Some(unused) = raw.macros.keys().find(|m| !used.contains(*m)) {
