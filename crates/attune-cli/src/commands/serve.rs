@@ -107,8 +107,10 @@ fn launch_file(url: &str) -> std::io::Result<tempfile::TempDir> {
         .map(std::path::PathBuf::from)
         .filter(|p| p.is_dir())
         .unwrap_or_else(std::env::temp_dir);
-    // tempfile makes the folder 0700 whatever the umask.
     let dir = tempfile::Builder::new().prefix("attune-open-").tempdir_in(base)?;
+    // Made with the umask's mode (0755 usually): closed before the file is in it.
+    #[cfg(unix)]
+    std::fs::set_permissions(dir.path(), std::os::unix::fs::PermissionsExt::from_mode(0o700))?;
     let page = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta http-equiv=\"refresh\" content=\"0;url={url}\"><title>attune</title></head>\
