@@ -77,6 +77,35 @@ impl Web {
             .unwrap()
     }
 
+    /// A file upload as a browser sends it: the token first.
+    fn upload(&self, uri: &str, fields: &[(&str, &str)], file: (&str, &[u8])) -> Request<Body> {
+        let boundary = "----attune-privacy-boundary";
+        let mut body = Vec::new();
+        let mut part = |name: &str, filename: Option<&str>, value: &[u8]| {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes(),
+            );
+            if let Some(f) = filename {
+                body.extend_from_slice(format!("; filename=\"{f}\"\r\nContent-Type: text/plain").as_bytes());
+            }
+            body.extend_from_slice(b"\r\n\r\n");
+            body.extend_from_slice(value);
+            body.extend_from_slice(b"\r\n");
+        };
+        part("_csrf", None, self.csrf.as_bytes());
+        for (k, v) in fields {
+            part(k, None, v.as_bytes());
+        }
+        part("file", Some(file.0), file.1);
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        Request::post(uri)
+            .header(header::HOST, HOST)
+            .header(header::COOKIE, &self.cookie)
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap()
+    }
+
     async fn ok(&self, uri: &str, form: &[(&str, &str)]) {
         let r = self.call(self.post(uri, form)).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{uri}: {}", r.body);
@@ -262,6 +291,7 @@ async fn no_page_lets_the_browser_keep_what_is_typed_or_name_the_page_in_its_his
         "/self-worth",
         "/safety",
         "/safety/check",
+        "/safety/check?q=1",
         "/safety/plan/crisis",
         "/safety/plan/crisis/edit",
         "/safety/plan/staying-safe",
@@ -277,6 +307,10 @@ async fn no_page_lets_the_browser_keep_what_is_typed_or_name_the_page_in_its_his
     problems.extend(keeps_nothing("POST /journal", &search.body));
     let say = w.call(w.post("/say", &[("text", "You never listen to me")])).await;
     problems.extend(keeps_nothing("POST /say", &say.body));
+    let jrnl: &[u8] = b"[2026-11-20 08:00] A calm morning walk.\n\n[2026-11-21 19:30] We talked it through.\n";
+    let preview = w.call(w.upload("/settings/import", &[("format", "jrnl")], ("journal.txt", jrnl))).await;
+    assert!(preview.body.contains("/settings/import/confirm"), "the import preview: {}", preview.body);
+    problems.extend(keeps_nothing("the import preview", &preview.body));
     let missing = w.call(w.get("/journal/999")).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     problems.extend(keeps_nothing("the error page", &missing.body));

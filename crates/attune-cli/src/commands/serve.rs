@@ -137,3 +137,30 @@ fn remove_when_used(state: &attune_web::AppState, dir: tempfile::TempDir) -> tok
         drop(dir);
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn the_launch_file_forwards_to_the_link_and_only_this_account_can_read_it() {
+        let url = "http://127.0.0.1:8123/open?token=abc123";
+        let dir = launch_file(url).unwrap();
+        let file = dir.path().join(LAUNCH_FILE);
+        let page = std::fs::read_to_string(&file).unwrap();
+        assert!(
+            page.contains(r#"<meta http-equiv="refresh" content="0;url=http://127.0.0.1:8123/open?token=abc123">"#)
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(std::fs::metadata(dir.path()).unwrap().permissions().mode() & 0o777, 0o700);
+        }
+        let path = dir.path().to_path_buf();
+        drop(dir);
+        assert!(!path.exists(), "removed with its folder");
+    }
+}
