@@ -2,11 +2,13 @@
 //! and a growing wait after each passphrase that did not fit.
 //!
 //! Each derivation takes 64 MiB and most of a second (Argon2id), so tries
-//! are not queued: while one is being checked, another is refused at once
-//! and holds no memory. The count lives in this process only; it slows
-//! down guessing through the web app, not an attack on the journal's files.
+//! are not queued: while one is being checked, one more may wait for it (a
+//! button clicked twice), holding no key memory, and any other is refused
+//! at once. The count lives in this process only; it slows down guessing
+//! through the web app, not an attack on the journal's files.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -78,16 +80,58 @@ impl Refused {
     }
 }
 
+/// How long the one waiting try waits for the try being checked.
+const MAX_QUEUE_WAIT: Duration = Duration::from_secs(10);
+
 /// The one way into a key derivation. Its guard is owned, so it can go
 /// into the blocking task: a browser that gives up waiting does not free
 /// the gate while the derivation still runs.
 #[derive(Clone, Debug, Default)]
-pub struct Gate(Arc<Mutex<Tries>>);
+pub struct Gate {
+    tries: Arc<Mutex<Tries>>,
+    /// Whether a try is already waiting for the one being checked.
+    waiting: Arc<AtomicBool>,
+}
+
+/// Clears `waiting` however the wait ends (the request may be dropped).
+struct Waiting<'a>(&'a AtomicBool);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
 
 impl Gate {
     /// The right to derive a key now, or why not.
     pub fn enter(&self) -> Result<OwnedMutexGuard<Tries>, Refused> {
-        let tries = Arc::clone(&self.0).try_lock_owned().map_err(|_| Refused::Busy)?;
+        let tries = Arc::clone(&self.tries).try_lock_owned().map_err(|_| Refused::Busy)?;
+        Self::check(tries)
+    }
+
+    /// Like [`Gate::enter`], but while a try is being checked one more may
+    /// wait for it (a form sent twice); any other is refused at once.
+    pub async fn enter_or_wait(&self) -> Result<OwnedMutexGuard<Tries>, Refused> {
+        if let Ok(tries) = Arc::clone(&self.tries).try_lock_owned() {
+            return Self::check(tries);
+        }
+        if self.waiting.swap(true, Ordering::AcqRel) {
+            return Err(Refused::Busy);
+        }
+        let _waiting = Waiting(&self.waiting);
+        match tokio::time::timeout(MAX_QUEUE_WAIT, Arc::clone(&self.tries).lock_owned()).await {
+            Ok(tries) => Self::check(tries),
+            Err(_) => Err(Refused::Busy),
+        }
+    }
+
+    /// Whether a try is waiting (tests).
+    #[cfg(test)]
+    pub fn has_waiting(&self) -> bool {
+        self.waiting.load(Ordering::Acquire)
+    }
+
+    fn check(tries: OwnedMutexGuard<Tries>) -> Result<OwnedMutexGuard<Tries>, Refused> {
         match tries.wait_left(Instant::now()) {
             Some(left) => Err(Refused::Wait(left)),
             None => Ok(tries),
@@ -133,5 +177,23 @@ mod tests {
         assert!(matches!(gate.enter().err(), Some(Refused::Wait(_))));
         assert!(Refused::Wait(Duration::from_millis(1500)).message().contains("in 2 seconds"));
         assert!(Refused::Wait(Duration::from_millis(400)).message().contains("in 1 second."));
+    }
+
+    #[tokio::test]
+    async fn one_try_may_wait_for_the_one_being_checked_and_no_more() {
+        let gate = Gate::default();
+        let first = gate.enter().unwrap();
+        let waiter = {
+            let gate = gate.clone();
+            tokio::spawn(async move { gate.enter_or_wait().await.map(drop) })
+        };
+        while !gate.waiting.load(Ordering::Acquire) {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(gate.enter_or_wait().await.err(), Some(Refused::Busy), "a third is refused");
+        drop(first);
+        assert_eq!(waiter.await.unwrap(), Ok(()), "the waiting one goes next");
+        assert!(!gate.waiting.load(Ordering::Acquire));
+        assert!(gate.enter_or_wait().await.is_ok());
     }
 }

@@ -71,6 +71,7 @@ pub async fn restore(State(state): State<AppState>, Extension(ctx): Extension<Ct
         );
     }
     // A backup's passphrase is derived like the journal's: the same gate.
+    // No waiting here: a restore sent twice must not swap the journal twice.
     let mut tries = match state.passphrase_gate().enter() {
         Ok(tries) => tries,
         Err(refused) => return retry(StatusCode::TOO_MANY_REQUESTS, refused.message()),

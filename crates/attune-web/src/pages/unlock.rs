@@ -121,13 +121,17 @@ pub async fn unlock(State(state): State<AppState>, Extension(ctx): Extension<Ctx
         return see_other("/");
     }
     let dir = state.cfg().store_dir.clone();
-    let probed = state.probe()?;
     // Checked before any derivation, so a refused try costs no memory.
-    let mut tries = match state.passphrase_gate().enter() {
+    let mut tries = match state.passphrase_gate().enter_or_wait().await {
         Ok(tries) => tries,
-        Err(refused) => return page(StatusCode::TOO_MANY_REQUESTS, probed.is_none(), refused.message()),
+        Err(refused) => return page(StatusCode::TOO_MANY_REQUESTS, state.probe()?.is_none(), refused.message()),
     };
-    match probed {
+    // The try waited for may have opened (or made) the journal: a form sent
+    // twice then just goes on.
+    if state.is_unlocked() {
+        return see_other("/");
+    }
+    match state.probe()? {
         None => {
             if let Err(msg) = strong_enough(&first) {
                 return retry(true, msg);
@@ -205,10 +209,11 @@ mod tests {
 
     use super::*;
 
-    /// While one passphrase is being derived (64 MiB), another try is
-    /// refused at once instead of queueing a second derivation.
+    /// While one passphrase is being derived (64 MiB), one more try waits
+    /// for it and any other is refused at once, without deriving; the one
+    /// that waited finds the journal open (a form sent twice) and goes on.
     #[tokio::test]
-    async fn a_try_while_another_is_checked_is_refused_without_deriving() {
+    async fn a_try_while_another_is_checked_waits_or_is_refused_without_deriving() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("journal");
         let cfg = crate::Config {
@@ -230,14 +235,23 @@ mod tests {
                 .body(Body::from(body))
                 .unwrap()
         };
+        // The try being checked.
         let in_flight = state.passphrase_gate().enter().unwrap();
+        let waiting = tokio::spawn(crate::router(state.clone()).oneshot(post()));
+        while !state.passphrase_gate().has_waiting() {
+            tokio::task::yield_now().await;
+        }
         let resp = crate::router(state.clone()).oneshot(post()).await.unwrap();
         assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
         assert!(!dir.exists(), "no journal was made, so no key was derived");
+        // The try being checked makes the journal, then the waiting one goes on.
+        let pass = Passphrase::new("correct horse battery".into());
+        let (store, _) = Store::create(&dir, Protection::Passphrase(pass, attune_store::KdfParams::MINIMUM)).unwrap();
+        state.set_unlocked(store);
         drop(in_flight);
-        let resp = crate::router(state.clone()).oneshot(post()).await.unwrap();
+        let resp = waiting.await.unwrap().unwrap();
         assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-        assert!(state.is_unlocked());
+        assert_eq!(resp.headers().get(header::LOCATION).unwrap(), "/");
     }
 
     #[test]
