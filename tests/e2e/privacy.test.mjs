@@ -24,6 +24,9 @@ const M = {
   supporter: `supportermark${id}`,
   unsent: `unsentmark${id}`,
 };
+// What the pages about safety were titled before every title became
+// "attune": the history must not name them.
+const SUBJECTS = ["Safety first", "My safety plan for hard moments", "Is your relationship safe for you?"];
 // The control: put in an address on purpose, so the history must hold it.
 const CONTROL = `controlmark${id}`;
 
@@ -124,6 +127,11 @@ test("the browser's profile keeps none of what was typed", async () => {
     await page.getByRole("button", { name: "Add to my support map" }).click();
     await page.getByText(M.supporter, { exact: true }).waitFor();
 
+    for (const path of ["/safety", "/safety/plan/crisis", "/safety/check"]) {
+      await page.goto(new URL(path, url).href);
+      assert.equal(await page.title(), "attune", path);
+    }
+
     // The control, then text typed but never sent, left in the form for
     // session restore to find if it were allowed to keep it.
     await page.goto(new URL(`/bye?${CONTROL}`, url).href);
@@ -138,6 +146,7 @@ test("the browser's profile keeps none of what was typed", async () => {
 
     const found = scan(profile, Object.values(M));
     assert.deepEqual(found, [], "the browser kept what was typed");
+    assert.deepEqual(scan(profile, SUBJECTS), [], "the history names what a page is about");
     assert.ok(scan(profile, [CONTROL]).length > 0, "the scan finds what the history does keep");
   } finally {
     if (context) await context.close();
