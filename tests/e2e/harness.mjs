@@ -17,9 +17,10 @@ export const SHOTS = join(HERE, "screenshots");
 export const BIN = process.env.ATTUNE_BIN;
 export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
-// Starts `attune serve --port 0` with its own home and journal under `tmp`;
-// resolves to { server, url } once the one-time link is printed.
-export function startServer(tmp) {
+// Starts `attune serve --port 0` with its own home and journal under `tmp`
+// (more arguments and environment in `extra`); resolves to { server, url }
+// once the one-time link is printed.
+export function startServer(tmp, extra = {}) {
   assert.ok(BIN, "ATTUNE_BIN must point at the attune binary");
   return new Promise((resolve, reject) => {
     const env = {
@@ -28,8 +29,10 @@ export function startServer(tmp) {
       TZ: "UTC",
       ATTUNE_STORE: join(tmp, "journal"),
       ATTUNE_CONFIG: join(tmp, "config.toml"),
+      ...(extra.env || {}),
     };
-    const server = spawn(BIN, ["serve", "--port", "0"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const args = ["serve", "--port", "0", ...(extra.args || [])];
+    const server = spawn(BIN, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const timer = setTimeout(() => reject(new Error(`attune serve printed no link:\n${out}`)), 20000);
     server.stdout.on("data", (d) => {
@@ -45,13 +48,9 @@ export function startServer(tmp) {
   });
 }
 
-// A temporary folder, a running server and a fresh headless browser
-// profile. `close()` ends all three.
-export async function open(prefix = "attune-e2e-") {
-  const tmp = mkdtempSync(join(tmpdir(), prefix));
-  mkdirSync(SHOTS, { recursive: true });
-  const { server, url } = await startServer(tmp);
-  const context = await chromium.launchPersistentContext(join(tmp, "profile"), {
+// Headless chromium with its profile (kept on disk) in `profile`.
+export function launchBrowser(profile) {
+  return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -66,6 +65,15 @@ export async function open(prefix = "attune-e2e-") {
     ],
     viewport: { width: 1280, height: 900 },
   });
+}
+
+// A temporary folder, a running server and a fresh headless browser
+// profile. `close()` ends all three.
+export async function open(prefix = "attune-e2e-") {
+  const tmp = mkdtempSync(join(tmpdir(), prefix));
+  mkdirSync(SHOTS, { recursive: true });
+  const { server, url } = await startServer(tmp);
+  const context = await launchBrowser(join(tmp, "profile"));
   const page = context.pages()[0] || (await context.newPage());
   page.setDefaultTimeout(10000);
   page.on("pageerror", (e) => { throw e; });

@@ -14,6 +14,7 @@
 mod guard;
 mod pages;
 mod state;
+mod throttle;
 mod views;
 
 use std::net::{IpAddr, SocketAddr};
@@ -23,7 +24,8 @@ use std::time::Duration;
 use axum::Router;
 use axum::routing::{get, post};
 
-pub use state::AppState;
+pub use state::{AppState, LAUNCH_VALID_FOR};
+pub use throttle::{MAX_WAIT, wait_after};
 
 /// What the app needs to know, resolved by the CLI from its settings.
 #[derive(Clone, Debug)]
@@ -71,7 +73,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::today::page))
         .route("/checkin", post(pages::today::checkin))
         .route("/log", post(pages::today::log))
-        .route("/journal", get(pages::journal::list))
+        .route("/journal", get(pages::journal::list).post(pages::journal::search))
         .route("/journal/{seq}", get(pages::journal::detail))
         .route("/journal/{seq}/edit", get(pages::journal::edit_form).post(pages::journal::edit))
         .route("/journal/{seq}/delete", post(pages::journal::delete))

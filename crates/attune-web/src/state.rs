@@ -21,6 +21,7 @@ use zeroize::Zeroizing;
 use crate::Config;
 use crate::pages::WebError;
 use crate::pages::safety::SafetyTexts;
+use crate::throttle::Gate;
 
 /// The server's state, cheap to clone (one `Arc`).
 #[derive(Clone, Debug)]
@@ -33,8 +34,10 @@ struct Inner {
     cfg: Config,
     library: Library,
     texts: Texts,
-    /// The one-time token in the printed URL; `None` once used.
-    launch: Mutex<Option<Zeroizing<String>>>,
+    /// The one-time token in the printed URL; `None` once used or expired.
+    launch: Mutex<Option<Launch>>,
+    /// Passphrase tries: one key derivation at a time, slower after wrong ones.
+    passphrase_gate: Gate,
     /// The browser session that used it.
     session: Mutex<Option<Session>>,
     /// The open journal, only while unlocked.
@@ -87,6 +90,24 @@ impl Texts {
     }
 }
 
+/// How long the printed link works when nobody uses it. Short, because the
+/// link stays in the terminal's scrollback; once used it never works again.
+pub const LAUNCH_VALID_FOR: Duration = Duration::from_secs(5 * 60);
+
+/// The launch token and its deadline.
+#[derive(Debug)]
+struct Launch {
+    token: Zeroizing<String>,
+    issued: Instant,
+    valid_for: Duration,
+}
+
+impl Launch {
+    fn expired(&self) -> bool {
+        self.issued.elapsed() > self.valid_for
+    }
+}
+
 /// The browser session: its cookie value and its CSRF token.
 #[derive(Clone, Debug)]
 pub struct Session {
@@ -130,7 +151,12 @@ impl AppState {
                 cfg,
                 library,
                 texts,
-                launch: Mutex::new(Some(Zeroizing::new(token.clone()))),
+                launch: Mutex::new(Some(Launch {
+                    token: Zeroizing::new(token.clone()),
+                    issued: Instant::now(),
+                    valid_for: LAUNCH_VALID_FOR,
+                })),
+                passphrase_gate: Gate::default(),
                 session: Mutex::new(None),
                 journal: Mutex::new(None),
                 lock_after: Mutex::new(lock_after),
@@ -161,17 +187,39 @@ impl AppState {
         format!("http://{}/open?token={token}", self.inner.cfg.listen)
     }
 
-    /// Trades the launch token for a new session (once).
+    /// Trades the launch token for a new session: once, and only within
+    /// [`LAUNCH_VALID_FOR`] of the start.
     pub fn open_session(&self, given: &str) -> Result<Option<Session>, WebError> {
         let mut launch = lock(&self.inner.launch);
+        if launch.as_ref().is_some_and(Launch::expired) {
+            *launch = None;
+        }
         let Some(expected) = launch.as_ref() else { return Ok(None) };
-        if !same_token(expected, given) {
+        if !same_token(&expected.token, given) {
             return Ok(None);
         }
         *launch = None;
         let session = Session { token: Zeroizing::new(random_token()?), csrf: random_token()? };
         *lock(&self.inner.session) = Some(session.clone());
         Ok(Some(session))
+    }
+
+    /// Whether the printed link can still be used (not used, not expired).
+    pub fn launch_pending(&self) -> bool {
+        lock(&self.inner.launch).as_ref().is_some_and(|l| !l.expired())
+    }
+
+    /// Changes how long the printed link works, counted from the start
+    /// (tests; [`LAUNCH_VALID_FOR`] otherwise).
+    pub fn set_launch_valid_for(&self, d: Duration) {
+        if let Some(l) = lock(&self.inner.launch).as_mut() {
+            l.valid_for = d;
+        }
+    }
+
+    /// The gate every key derivation from a passphrase goes through.
+    pub fn passphrase_gate(&self) -> &Gate {
+        &self.inner.passphrase_gate
     }
 
     /// The session a cookie value belongs to.

@@ -16,7 +16,8 @@ pub struct NavItem {
 /// The frame of every signed-in page.
 #[derive(Debug)]
 pub struct Layout {
-    /// The page's title.
+    /// What the page is about: the label of its main region, never the
+    /// `<title>`, which the browser keeps in its history.
     pub title: String,
     /// The CSRF token for the forms.
     pub csrf: String,

@@ -237,6 +237,8 @@ async fn lock_and_unlock_with_the_passphrase() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(html.contains("did not open the journal"));
     assert!(!html.contains("not the one"), "the passphrase must not be echoed");
+    // After a wrong passphrase the next try waits (the throttle).
+    tokio::time::sleep(attune_web::wait_after(1) + Duration::from_millis(50)).await;
     let (status, resp, _) = w.call(w.post("/unlock", &[("passphrase", PASS)])).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(location(&resp), "/");
@@ -300,6 +302,8 @@ async fn restore_puts_a_backup_back_even_while_locked() {
     assert!(html.contains("does not open this backup"), "{html}");
     assert!(!html.contains("not the one"), "the passphrase must not be echoed");
 
+    // After a wrong passphrase the next try waits (the throttle).
+    tokio::time::sleep(attune_web::wait_after(1) + Duration::from_millis(50)).await;
     let (status, resp, _) = w.call(w.post("/restore", &[("file", file), ("passphrase", PASS)])).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{}", location(&resp));
     assert!(location(&resp).starts_with("/settings?done=restore"), "{}", location(&resp));
@@ -552,6 +556,8 @@ async fn settings_change_the_passphrase_lock_time_and_write_a_backup() {
     assert_eq!(location(&resp), "/settings?done=passphrase");
     w.call(w.post("/lock", &[])).await;
     assert_eq!(w.call(w.post("/unlock", &[("passphrase", PASS)])).await.0, StatusCode::UNAUTHORIZED);
+    // After a wrong passphrase the next try waits (the throttle).
+    tokio::time::sleep(attune_web::wait_after(1) + Duration::from_millis(50)).await;
     assert_eq!(w.call(w.post("/unlock", &[("passphrase", "a new passphrase")])).await.0, StatusCode::SEE_OTHER);
 
     let (_, resp, _) = w.call(w.post("/settings/lock-after", &[("minutes", "5")])).await;

@@ -134,12 +134,26 @@ fn line(e: &Entry, seq: i64, triggers: &HashMap<String, String>, snippet: Vec<(S
     }
 }
 
-/// `GET /journal`.
+/// `GET /journal`: the newest entries, or the filters of a "Show more" link.
 pub async fn list(
     State(state): State<AppState>,
     Extension(ctx): Extension<Ctx>,
     Query(q): Query<JournalQuery>,
 ) -> WebResult {
+    list_page(state, ctx, q).await
+}
+
+/// `POST /journal`: the search form. Posted, not sent in the address, so
+/// the words searched for never reach the browser's history.
+pub async fn search(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Form(q): Form<JournalQuery>,
+) -> WebResult {
+    list_page(state, ctx, q).await
+}
+
+async fn list_page(state: AppState, ctx: Ctx, q: JournalQuery) -> WebResult {
     let limit = q.limit.unwrap_or(PAGE).clamp(1, 10_000);
     let mut filter = EntryFilter {
         since: date(&q.since, "From", false, &state)?,

@@ -70,13 +70,27 @@ pub async fn restore(State(state): State<AppState>, Extension(ctx): Extension<Ct
             ),
         );
     }
+    // A backup's passphrase is derived like the journal's: the same gate.
+    // No waiting here: a restore sent twice must not swap the journal twice.
+    let mut tries = match state.passphrase_gate().enter() {
+        Ok(tries) => tries,
+        Err(refused) => return retry(StatusCode::TOO_MANY_REQUESTS, refused.message()),
+    };
     // The open journal is closed first, so nothing writes to it once it is moved aside.
     state.lock_now();
     let dir = state.cfg().store_dir.clone();
     let pass = Passphrase::new(pass.to_string());
     let done = AppState::blocking(move || {
         let encrypted = Store::probe_backup(&file)?;
-        let restored = Store::restore(&dir, &file, encrypted.then_some(&pass))?;
+        let restored = Store::restore(&dir, &file, encrypted.then_some(&pass));
+        match &restored {
+            Err(StoreError::WrongPassphrase) => tries.failed(std::time::Instant::now()),
+            // Only a passphrase that fitted clears the count.
+            Ok(_) if encrypted => tries.succeeded(),
+            _ => {}
+        }
+        drop(tries);
+        let restored = restored?;
         let store = Store::open(&dir, restored.key.as_ref())?;
         Ok((store, restored.previous))
     })

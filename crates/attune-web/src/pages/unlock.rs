@@ -6,9 +6,11 @@ use attune_store::{Passphrase, Protection, Store, StoreError};
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse};
 use zeroize::{Zeroize, Zeroizing};
+
+use std::time::Instant;
 
 use super::{Ctx, WebError, WebResult, render, see_other};
 use crate::AppState;
@@ -33,14 +35,29 @@ pub struct OpenQuery {
     token: String,
 }
 
+/// The short page between the launch link and attune, for a link that was
+/// followed from a file or another page.
+#[derive(Debug, Template)]
+#[template(path = "opening.html")]
+pub struct OpeningPage {}
+
 /// `GET /open?token=…`: the printed link. Trades the one-time token for the
 /// session cookie, then leaves the URL (and the token) behind.
-pub async fn open(State(state): State<AppState>, Query(q): Query<OpenQuery>) -> WebResult {
+pub async fn open(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<OpenQuery>) -> WebResult {
     let Some(session) = state.open_session(&q.token)? else {
         return Ok(super::no_session(true));
     };
     let cookie = format!("{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/", AppState::cookie_value(&session));
-    let mut resp = see_other("/")?;
+    // A link typed or pasted into the browser (Sec-Fetch-Site "none") may be
+    // redirected: the new SameSite=Strict cookie goes with the redirect. A
+    // link followed from elsewhere, such as the file `attune serve --open`
+    // hands the browser, is a cross-site navigation and its redirect would
+    // go without the cookie; it gets a page that moves on from our own origin.
+    let from_elsewhere = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|site| site != "none" && site != "same-origin");
+    let mut resp = if from_elsewhere { render(&OpeningPage {})? } else { see_other("/")? };
     let value = cookie.parse().map_err(|_| WebError::Internal("the session cookie is not a header value".into()))?;
     resp.headers_mut().insert(header::SET_COOKIE, value);
     Ok(resp)
@@ -95,14 +112,25 @@ pub fn strong_enough(p: &str) -> Result<(), String> {
 /// `POST /unlock`: unlock, or create the journal on first start.
 pub async fn unlock(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, body: Bytes) -> WebResult {
     let [first, second] = secrets(body, ["passphrase", "passphrase2"]);
-    let retry = |create: bool, msg: String| -> WebResult {
+    let page = |status: StatusCode, create: bool, msg: String| -> WebResult {
         let page = UnlockPage { csrf: ctx.csrf.clone(), create, error: Some(msg) };
-        Ok((StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response())
+        Ok((status, Html(page.render()?)).into_response())
     };
+    let retry = |create: bool, msg: String| page(StatusCode::UNAUTHORIZED, create, msg);
     if state.is_unlocked() {
         return see_other("/");
     }
     let dir = state.cfg().store_dir.clone();
+    // Checked before any derivation, so a refused try costs no memory.
+    let mut tries = match state.passphrase_gate().enter_or_wait().await {
+        Ok(tries) => tries,
+        Err(refused) => return page(StatusCode::TOO_MANY_REQUESTS, state.probe()?.is_none(), refused.message()),
+    };
+    // The try waited for may have opened (or made) the journal: a form sent
+    // twice then just goes on.
+    if state.is_unlocked() {
+        return see_other("/");
+    }
     match state.probe()? {
         None => {
             if let Err(msg) = strong_enough(&first) {
@@ -114,7 +142,9 @@ pub async fn unlock(State(state): State<AppState>, Extension(ctx): Extension<Ctx
             let kdf = state.cfg().kdf;
             let pass = Passphrase::new(first.to_string());
             let store = AppState::blocking(move || {
-                Store::create(&dir, Protection::Passphrase(pass, kdf)).map(|(s, _)| s).map_err(WebError::from)
+                let created = Store::create(&dir, Protection::Passphrase(pass, kdf)).map(|(s, _)| s);
+                drop(tries);
+                created.map_err(WebError::from)
             })
             .await?;
             state.set_unlocked(store);
@@ -122,12 +152,19 @@ pub async fn unlock(State(state): State<AppState>, Extension(ctx): Extension<Ctx
         }
         Some(_) => {
             let pass = Passphrase::new(first.to_string());
+            // The gate's guard goes into the task: it is held until the
+            // derivation ends, even if the browser stops waiting.
             let opened = AppState::blocking(move || {
                 let key = match Store::unlock(&dir, &pass) {
                     Ok(key) => key,
-                    Err(StoreError::WrongPassphrase) => return Ok(None),
+                    Err(StoreError::WrongPassphrase) => {
+                        tries.failed(Instant::now());
+                        return Ok(None);
+                    }
                     Err(e) => return Err(e.into()),
                 };
+                tries.succeeded();
+                drop(tries);
                 Ok(Some(Store::open(&dir, Some(&key))?))
             })
             .await?;
@@ -164,7 +201,58 @@ pub async fn bye() -> WebResult {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
     use super::*;
+
+    /// While one passphrase is being derived (64 MiB), one more try waits
+    /// for it and any other is refused at once, without deriving; the one
+    /// that waited finds the journal open (a form sent twice) and goes on.
+    #[tokio::test]
+    async fn a_try_while_another_is_checked_waits_or_is_refused_without_deriving() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("journal");
+        let cfg = crate::Config {
+            store_dir: dir.clone(),
+            lock_after: std::time::Duration::from_secs(900),
+            listen: "127.0.0.1:8123".parse().unwrap(),
+            now: None,
+            kdf: attune_store::KdfParams::MINIMUM,
+        };
+        let (state, token) = AppState::new(cfg).unwrap();
+        let session = state.open_session(&token).unwrap().unwrap();
+        let post = || {
+            let body =
+                format!("_csrf={}&passphrase=correct+horse+battery&passphrase2=correct+horse+battery", session.csrf);
+            Request::post("/unlock")
+                .header(header::HOST, "127.0.0.1:8123")
+                .header(header::COOKIE, format!("{COOKIE}={}", AppState::cookie_value(&session)))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap()
+        };
+        // The try being checked.
+        let in_flight = state.passphrase_gate().enter().unwrap();
+        let waiting = tokio::spawn(crate::router(state.clone()).oneshot(post()));
+        while !state.passphrase_gate().has_waiting() {
+            tokio::task::yield_now().await;
+        }
+        let resp = crate::router(state.clone()).oneshot(post()).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(!dir.exists(), "no journal was made, so no key was derived");
+        // The try being checked makes the journal, then the waiting one goes on.
+        let pass = Passphrase::new("correct horse battery".into());
+        let (store, _) = Store::create(&dir, Protection::Passphrase(pass, attune_store::KdfParams::MINIMUM)).unwrap();
+        state.set_unlocked(store);
+        drop(in_flight);
+        let resp = waiting.await.unwrap().unwrap();
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        assert_eq!(resp.headers().get(header::LOCATION).unwrap(), "/");
+    }
 
     #[test]
     fn secrets_are_read_and_the_body_zeroed() {
