@@ -100,3 +100,31 @@ fn erase_refuses_without_a_terminal_and_leaves_nothing_that_opens() {
     let (_, err) = s.fail(&["erase", "--yes"]);
     assert!(err.contains("no journal found"), "{err}");
 }
+
+fn pty(s: &Sandbox, args: &[&str]) -> rexpect::session::PtySession {
+    let mut cmd = s.std_cmd();
+    cmd.args(args).env("TERM", "xterm-256color").env("NO_COLOR", "1").stdin(std::process::Stdio::inherit());
+    let opts = rexpect::reader::Options::new().timeout_ms(Some(20_000)).strip_ansi_escape_codes(true);
+    rexpect::session::spawn_with_options(cmd, opts).unwrap()
+}
+
+#[test]
+fn in_a_terminal_only_the_typed_word_erases() {
+    let s = Sandbox::new();
+    s.init();
+    for typed in ["", "y", "yes"] {
+        let mut p = pty(&s, &["erase"]);
+        p.exp_string("No one can bring it back").unwrap();
+        p.exp_string("to erase it, or press Enter to keep it: ").unwrap();
+        p.send_line(typed).unwrap();
+        let rest = p.exp_eof().unwrap();
+        assert!(rest.contains("Nothing was erased."), "{typed:?}: {rest}");
+        assert!(s.store().join("key.json").exists(), "{typed:?}");
+    }
+    let mut p = pty(&s, &["erase"]);
+    p.exp_string("to erase it, or press Enter to keep it: ").unwrap();
+    p.send_line("erase").unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert!(rest.contains("The journal is erased.") && rest.contains("Shell history"), "{rest}");
+    assert!(!s.store().exists());
+}
