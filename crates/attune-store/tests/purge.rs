@@ -308,7 +308,9 @@ fn measure_purge_costs() {
     let (_tmp, dir, mut store, key) = journal(true);
     let words = "he did not answer for hours and I kept checking my phone, sure that something was wrong";
     let batch: Vec<Entry> = (1..=n).map(|i| entry(i, &format!("{words} {i}"))).collect();
+    let t = Instant::now();
     store.bulk_insert_entries(&batch).unwrap();
+    println!("bulk_insert_entries of {n} (one transaction): {:?}", t.elapsed());
     drop(store);
     let t = Instant::now();
     let mut store = Store::open(&dir, key.as_ref()).unwrap();
