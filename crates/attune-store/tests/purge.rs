@@ -288,12 +288,13 @@ fn erase_leaves_nothing_that_opens_with_the_old_passphrase() {
 fn erase_leaves_other_files_alone_and_refuses_while_the_journal_is_open() {
     let (_tmp, dir, store, _) = journal(true);
     fs::write(dir.join("my-notes.txt"), "mine").unwrap();
+    fs::write(dir.join("attune-export.json"), "mine too").unwrap();
     assert!(matches!(Store::erase(&dir), Err(StoreError::InUse(_))));
     assert!(dir.join("key.json").exists(), "a refused erase changes nothing");
     drop(store);
     let erased = Store::erase(&dir).unwrap();
     assert!(!erased.folder_removed);
-    assert_eq!(erased.left, vec![dir.join("my-notes.txt")]);
+    assert_eq!(erased.left, vec![dir.join("attune-export.json"), dir.join("my-notes.txt")]);
     assert!(!dir.join("key.json").exists() && !dir.join("attune.db").exists());
     assert!(matches!(Store::erase(&dir), Err(StoreError::Missing(_))));
 }
@@ -335,4 +336,14 @@ fn measure_purge_costs() {
     drop(store);
     let erased = Store::erase(&dir).unwrap();
     println!("erase ({} files): {:?}", erased.removed.len(), t.elapsed());
+}
+
+#[test]
+fn erase_removes_a_plain_journal_too() {
+    let (_tmp, dir, mut store, _) = journal(false);
+    store.insert_entry(&entry(1, MARKER)).unwrap();
+    drop(store);
+    let erased = Store::erase(&dir).unwrap();
+    assert!(erased.folder_removed && !dir.exists());
+    assert_eq!(erased.key_files, vec![dir.join("key.json")]);
 }

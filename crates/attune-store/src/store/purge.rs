@@ -370,13 +370,13 @@ fn moved_aside(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The key file and any copy of it being written (`key.json.tmp`, and any
-/// later `key*` file a newer attune may keep there).
+/// `key.*` file a newer attune may keep there).
 fn key_files(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
     let mut found = Vec::new();
     for entry in fs::read_dir(dir).map_err(|e| StoreError::io("reading", dir, e))? {
         let entry = entry.map_err(|e| StoreError::io("reading", dir, e))?;
         let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-        if is_file && entry.file_name().to_str().is_some_and(|n| n.starts_with("key")) {
+        if is_file && entry.file_name().to_str().is_some_and(is_key_file) {
             found.push(entry.path());
         }
     }
@@ -384,9 +384,19 @@ fn key_files(dir: &Path) -> Result<Vec<PathBuf>, StoreError> {
     Ok(found)
 }
 
-/// Whether a name in a journal folder is attune's own.
+fn is_key_file(name: &str) -> bool {
+    name == KEY_FILE || name.starts_with("key.")
+}
+
+/// Whether a name in a journal folder is attune's own: the key files, the
+/// database and its companions (`attune.db-wal`, `attune.db.new`, and any
+/// `attune….db…` a newer attune may write), the lock file and the drafts.
 fn is_journal_file(name: &str) -> bool {
-    name.starts_with("attune") || name.starts_with("key") || name == DRAFTS_DIR || name == LOCK_FILE
+    is_key_file(name)
+        || name.starts_with(DB_FILE)
+        || (name.starts_with("attune") && name.contains(".db"))
+        || name == DRAFTS_DIR
+        || name == LOCK_FILE
 }
 
 /// Removes attune's files from `dir` (drafts too); returns what was removed
