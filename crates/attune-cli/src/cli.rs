@@ -58,11 +58,20 @@ pub enum Command {
     Show(ShowArgs),
     /// Change an entry (with flags, or in your editor).
     Edit(EditArgs),
-    /// Delete an entry or check-in (`attune undo` brings it back).
+    /// Delete an entry or check-in (`attune undo` brings it back for 30 days; --for-good removes it now).
     #[command(visible_alias = "rm")]
     Delete(DeleteArgs),
     /// Undo the last change: a new entry, an edit or a delete.
+    ///
+    /// Undo reaches back 30 days, through your last 200 changes. Entries and
+    /// check-ins deleted more than 30 days ago, and earlier versions of edited
+    /// entries older than that, are removed for good when attune next opens
+    /// the journal. `attune purge` removes them now.
     Undo(JsonArgs),
+    /// Remove for good everything deleted, and the earlier versions of edited entries kept for undo.
+    Purge(PurgeArgs),
+    /// Destroy this journal and its key for good, then see what else to clear (backups, history).
+    Erase(EraseArgs),
     /// Your list of triggers: what tends to set the insecurity off.
     Triggers(LabelArgs),
     /// Your list of named feelings.
@@ -319,6 +328,29 @@ pub struct EditArgs {
 pub struct DeleteArgs {
     /// The entry number (12), check-in number (c3), or the start of an id.
     pub id: String,
+    /// Delete it for good now: undo cannot bring it back, and its words are removed
+    /// from the journal's file (backups made earlier still hold it).
+    #[arg(long)]
+    pub for_good: bool,
+}
+
+/// `attune purge`.
+#[derive(Debug, Args)]
+pub struct PurgeArgs {
+    /// Remove without being asked to confirm (for scripts).
+    #[arg(long)]
+    pub yes: bool,
+    /// Print JSON (stable shape, see docs/json.md) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `attune erase`.
+#[derive(Debug, Args)]
+pub struct EraseArgs {
+    /// Erase without typing the confirmation (for scripts; it cannot be undone).
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// `attune triggers` / `attune feelings`.

@@ -15,6 +15,7 @@ pub mod label;
 pub mod moment;
 pub mod pause;
 pub mod plan;
+pub mod privacy;
 pub mod safety;
 pub mod scripts;
 pub mod selfworth;

@@ -25,6 +25,7 @@ pub use error::StoreError;
 pub use keyfile::{DataKey, KdfParams, Passphrase, Protection};
 pub use store::import::{ImportBatch, ImportCounts};
 pub use store::plan::Numbered;
+pub use store::purge::{Deleted, Erased, Purged, UNDO_ACTIONS, UNDO_WINDOW_DAYS};
 pub use store::safety::AfterSave;
 pub use store::{
     CheckinFilter, CheckinRow, EntryFilter, EntryRow, RecordRef, Restored, SearchHit, Store, Undone, backup_key_file,

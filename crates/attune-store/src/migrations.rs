@@ -433,6 +433,25 @@ CREATE TABLE safety_plans (
 ) WITHOUT ROWID;
 "#;
 
+/// The undo window (issue 20): an undo record says when it was made
+/// (`at_ms`, Unix ms from SQLite's clock, like `deleted_at`), so that undo
+/// records and the deleted records they could bring back are removed for
+/// good once older than the window. The partial indexes find what is past
+/// the window with one index seek, so the check at every open costs nothing when there is
+/// nothing to remove. What was deleted before this migration counts as
+/// deleted at the upgrade, so nothing is removed by the upgrade itself.
+const UNDO_WINDOW: &str = r#"
+ALTER TABLE undo_log ADD COLUMN at_ms INTEGER;
+UPDATE undo_log SET at_ms = CAST(unixepoch('subsec') * 1000 AS INTEGER);
+UPDATE entries SET deleted_at = CAST(unixepoch('subsec') * 1000 AS INTEGER) WHERE deleted_at IS NOT NULL;
+UPDATE checkins SET deleted_at = CAST(unixepoch('subsec') * 1000 AS INTEGER) WHERE deleted_at IS NOT NULL;
+UPDATE activities SET deleted_at = CAST(unixepoch('subsec') * 1000 AS INTEGER) WHERE deleted_at IS NOT NULL;
+CREATE INDEX undo_log_by_time ON undo_log (at_ms);
+CREATE INDEX entries_deleted_at ON entries (deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX checkins_deleted_at ON checkins (deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX activities_deleted_at ON activities (deleted_at) WHERE deleted_at IS NOT NULL;
+"#;
+
 /// Every migration, oldest first. Append only.
 const MIGRATIONS: &[&str] = &[
     V1,
@@ -447,6 +466,7 @@ const MIGRATIONS: &[&str] = &[
     LABEL_LISTS,
     IMPORT_HASH_BYTES,
     SAFETY_PLANS,
+    UNDO_WINDOW,
 ];
 
 /// The schema version this build writes.
@@ -511,6 +531,7 @@ mod tests {
         "863b476bb862203553427cd286904eb32499eab7e36f47592ea89cd0f90e66a8",
         "d144a2f230ad7e676f245337473433b4df004fce5587e5f0235024221cf7176d",
         "a4171f227c3031dcd7f0d27be46fda7c5b3ac3dab9451fe3cfd7db1b1182b5fa",
+        "7d0d6d28246ee68b15b222ba6369dc79ca12b6437deb827923d79cab96d43aec",
     ];
 
     #[test]
@@ -1008,5 +1029,32 @@ mod tests {
         store.set_safety_plan(&plan).unwrap();
         assert_eq!(store.safety_plan(PlanKind::Crisis).unwrap(), Some(plan));
         assert_eq!(store.safety_plan(PlanKind::StayingSafe).unwrap(), None);
+    }
+
+    /// Invariant 5 for the undo window: an older journal's undo records get
+    /// the time of the upgrade, so they stay undoable for the whole window
+    /// from then, and are removed past it.
+    #[test]
+    fn the_undo_window_upgrades_an_older_journal_and_counts_from_the_upgrade() {
+        use crate::{Store, Undone};
+
+        let (dir, _) = journal_just_before(UNDO_WINDOW, |conn| {
+            conn.execute_batch(
+                "INSERT INTO entries (seq, id, occurred_ms, occurred_offset, recorded_ms, recorded_offset, situation, \
+                                      deleted_at) \
+                 VALUES (1, '01890000-0000-7000-8000-000000000001', 1700000000000, 0, 1700000000000, 0, 'Gone', 1); \
+                 INSERT INTO undo_log (action, record_seq) VALUES ('entry-delete', 1);",
+            )
+            .unwrap();
+        });
+        let mut store = Store::open(dir.path(), None).unwrap();
+        assert_eq!(store.deleted().unwrap().entries, 1, "an old delete is not taken at the upgrade");
+        let past = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * (crate::UNDO_WINDOW_DAYS + 1));
+        let mut copy = Store::open(dir.path(), None).unwrap();
+        assert_eq!(store.undo().unwrap(), Some(Undone::EntryDeleted(1)), "undo still works after the upgrade");
+        store.delete_entry(1).unwrap();
+        assert_eq!(copy.purge_expired_at(past).unwrap().entries, 1);
+        assert!(store.deleted().unwrap().is_empty());
+        assert_eq!(store.undo().unwrap(), None);
     }
 }

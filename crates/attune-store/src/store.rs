@@ -27,6 +27,7 @@ mod assess;
 mod history;
 pub(crate) mod import;
 pub(crate) mod plan;
+pub(crate) mod purge;
 pub(crate) mod safety;
 mod safety_plan;
 mod settings;
@@ -182,7 +183,7 @@ pub enum Undone {
     CheckinDeleted(i64),
 }
 
-/// How many undoable actions are remembered.
+/// How many undoable actions are remembered (see also `purge::UNDO_WINDOW_DAYS`).
 const UNDO_KEEP: i64 = 200;
 /// Longest label name accepted.
 const MAX_LABEL_NAME_CHARS: usize = 80;
@@ -295,14 +296,18 @@ impl Store {
         let db = dir.join(DB_FILE);
         let mut conn = open_connection(&db, key, true).map_err(|e| classify(e, dir))?;
         migrations::migrate(&mut conn).map_err(|e| classify(e, dir))?;
-        Ok(Store {
+        let mut store = Store {
             dir: dir.to_path_buf(),
             conn,
             encrypted: key.is_some(),
             key: key.cloned(),
             readers: std::sync::Mutex::default(),
             _in_use: in_use,
-        })
+        };
+        // The undo window: best effort, as a read-only or busy journal must
+        // still open; what is left is taken at the next open or delete.
+        let _ = store.purge_expired();
+        Ok(store)
     }
 
     /// Re-wraps the data key under a new passphrase; the database is not
@@ -555,7 +560,9 @@ impl Store {
         Ok(seq)
     }
 
-    /// Soft-deletes an entry (undo brings it back).
+    /// Soft-deletes an entry: undo brings it back within the undo window
+    /// ([`UNDO_WINDOW_DAYS`](crate::UNDO_WINDOW_DAYS)); after that it is
+    /// removed for good.
     pub fn delete_entry(&mut self, seq: i64) -> Result<(), StoreError> {
         let r = self.delete_entry_inner(seq);
         self.edge(r)
@@ -569,6 +576,8 @@ impl Store {
         tx.execute("DELETE FROM entries_fts WHERE rowid = ?1", params![seq])?;
         log_action(&tx, "entry-delete", seq, None)?;
         tx.commit()?;
+        // Saved; what is past the undo window can wait for a later try.
+        let _ = self.purge_expired();
         Ok(())
     }
 
@@ -656,6 +665,8 @@ impl Store {
         tx.execute("DELETE FROM checkins_fts WHERE rowid = ?1", params![seq])?;
         log_action(&tx, "checkin-delete", seq, None)?;
         tx.commit()?;
+        // Saved; what is past the undo window can wait for a later try.
+        let _ = self.purge_expired();
         Ok(())
     }
 
@@ -1116,7 +1127,11 @@ fn open_connection(db: &Path, key: Option<&Cipher>, wal: bool) -> Result<Connect
         }
     }
     // temp_store: sorts and FTS merges stay in memory, never in plain temp files.
-    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;")?;
+    // secure_delete: what a delete, an edit or a merge frees is overwritten
+    // with zeros, so a record deleted for good leaves no copy in free space.
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY; PRAGMA secure_delete = ON;",
+    )?;
     // 16 MiB of page cache (default 2): a big journal's indexes stay decrypted in memory.
     conn.execute_batch(&format!("PRAGMA cache_size = -{CACHE_KIB};"))?;
     conn.set_prepared_statement_cache_capacity(64);
@@ -1882,8 +1897,10 @@ fn live(conn: &Connection, table: &str, seq: i64) -> Result<bool, StoreError> {
 }
 
 fn log_action(conn: &Connection, action: &str, seq: i64, before: Option<&str>) -> Result<(), StoreError> {
-    conn.prepare_cached("INSERT INTO undo_log (action, record_seq, before) VALUES (?1, ?2, ?3)")?
-        .execute(params![action, seq, before])?;
+    conn.prepare_cached(&format!(
+        "INSERT INTO undo_log (action, record_seq, before, at_ms) VALUES (?1, ?2, ?3, {NOW_MS_SQL})"
+    ))?
+    .execute(params![action, seq, before])?;
     let id = conn.last_insert_rowid();
     conn.prepare_cached("DELETE FROM undo_log WHERE id <= ?1")?.execute(params![id - UNDO_KEEP])?;
     Ok(())

@@ -77,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .route("/journal/{seq}", get(pages::journal::detail))
         .route("/journal/{seq}/edit", get(pages::journal::edit_form).post(pages::journal::edit))
         .route("/journal/{seq}/delete", post(pages::journal::delete))
+        .route("/journal/{seq}/delete-for-good", post(pages::journal::delete_for_good))
         .route("/undo", post(pages::journal::undo))
         .route("/insights", get(pages::insights::page))
         .route("/understand", get(pages::understand::page))
@@ -108,6 +109,8 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/passphrase", post(pages::settings::passphrase))
         .route("/settings/lock-after", post(pages::settings::lock_after))
         .route("/settings/backup", post(pages::settings::backup))
+        .route("/settings/purge", post(pages::settings::purge))
+        .route("/settings/erase", get(pages::settings::erase_form).post(pages::settings::erase))
         .route("/settings/export", post(pages::transfer::export))
         .route(
             "/settings/import",

@@ -1263,3 +1263,87 @@ async fn an_agreement_that_may_encode_control_brings_a_gentle_question_and_is_sa
     let (_, _, html) = w.call(w.get("/pause")).await;
     assert!(html.contains("for a relationship where you feel safe"), "{html}");
 }
+
+#[tokio::test]
+async fn an_entry_deleted_for_good_is_gone_and_undo_cannot_bring_it_back() {
+    let mut w = Web::start(Duration::from_secs(900)).await;
+    w.call(w.post("/log", &[("situation", "kept entry")])).await;
+    w.call(w.post("/log", &[("situation", "he read my phone zebraquokka")])).await;
+    let (_, _, html) = w.call(w.get("/journal/2")).await;
+    assert!(html.contains("action=\"/journal/2/delete-for-good\"") && html.contains("30 days"), "{html}");
+    let good = w.csrf.clone();
+    w.csrf = String::new();
+    assert_eq!(w.call(w.post("/journal/2/delete-for-good", &[])).await.0, StatusCode::FORBIDDEN);
+    w.csrf = good;
+    assert_eq!(w.call(w.get("/journal/2")).await.0, StatusCode::OK, "a refused post changes nothing");
+    let (status, resp, _) = w.call(w.post("/journal/2/delete-for-good", &[])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&resp), "/journal?gone=2");
+    let (_, _, html) = w.call(w.get("/journal?gone=2")).await;
+    assert!(html.contains("Entry 2 was deleted for good") && html.contains("Backups and exports made before now"));
+    assert_eq!(w.call(w.get("/journal/2")).await.0, StatusCode::NOT_FOUND);
+    // Undo reaches only the first entry's creation.
+    w.call(w.post("/undo", &[])).await;
+    assert_eq!(w.call(w.get("/journal/1")).await.0, StatusCode::NOT_FOUND);
+    let (_, resp, _) = w.call(w.post("/undo", &[])).await;
+    assert_eq!(location(&resp), "/journal");
+    assert_eq!(w.call(w.get("/journal/2")).await.0, StatusCode::NOT_FOUND);
+    let (_, _, html) = w.call(w.get("/journal?q=zebraquokka")).await;
+    assert!(html.contains("Nothing matches"));
+    assert_eq!(w.call(w.post("/journal/99/delete-for-good", &[])).await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn settings_removes_everything_deleted_for_good() {
+    let mut w = Web::start(Duration::from_secs(900)).await;
+    w.call(w.post("/log", &[("situation", "first")])).await;
+    w.call(w.post("/log", &[("situation", "second")])).await;
+    w.call(w.post("/journal/2/delete", &[])).await;
+    let (_, _, html) = w.call(w.get("/journal?deleted=2")).await;
+    assert!(html.contains("Undo brings it back within 30 days"), "{html}");
+    let (_, _, html) = w.call(w.get("/settings")).await;
+    assert!(html.contains("Waiting now: 1 entry.") && html.contains("action=\"/settings/purge\""), "{html}");
+    let good = w.csrf.clone();
+    w.csrf = String::new();
+    assert_eq!(w.call(w.post("/settings/purge", &[])).await.0, StatusCode::FORBIDDEN);
+    w.csrf = good;
+    let (status, resp, _) = w.call(w.post("/settings/purge", &[])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, _, html) = w.call(w.get(&location(&resp))).await;
+    assert!(html.contains("Removed for good: 1 entry.") && html.contains("Nothing deleted is waiting now"), "{html}");
+    // Undo skips what is gone: the next undo removes entry 1's creation.
+    w.call(w.post("/undo", &[])).await;
+    assert_eq!(w.call(w.get("/journal/2")).await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn erase_needs_the_word_then_shows_the_checklist_and_the_set_up_page() {
+    let mut w = Web::start(Duration::from_secs(900)).await;
+    w.call(w.post("/log", &[("situation", "something private")])).await;
+    let (_, _, html) = w.call(w.get("/settings")).await;
+    assert!(html.contains("href=\"/settings/erase\""));
+    let (status, _, html) = w.call(w.get("/settings/erase")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("type <strong>erase</strong>") && html.contains("cannot be undone"), "{html}");
+    let good = w.csrf.clone();
+    w.csrf = String::new();
+    assert_eq!(w.call(w.post("/settings/erase", &[("confirm", "erase")])).await.0, StatusCode::FORBIDDEN);
+    w.csrf = good;
+    assert!(w.dir.join("key.json").exists());
+    let (status, _, html) = w.call(w.post("/settings/erase", &[("confirm", "yes")])).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("Nothing was erased"), "{html}");
+    assert!(w.dir.join("key.json").exists() && w.dir.join("attune.db").exists());
+
+    let (status, _, html) = w.call(w.post("/settings/erase", &[("confirm", " Erase ")])).await;
+    assert_eq!(status, StatusCode::OK);
+    for trace in ["Backups", "Exports and reports", "Shell history", "Browser history", "The program itself"] {
+        assert!(html.contains(trace), "{trace}: {html}");
+    }
+    assert!(html.contains("domestic abuse helpline"));
+    assert!(!w.dir.exists(), "the journal's folder is gone");
+    let (_, resp, _) = w.call(w.get("/journal")).await;
+    assert_eq!(location(&resp), "/unlock");
+    let (_, _, html) = w.call(w.get("/unlock")).await;
+    assert!(html.contains("Welcome to attune"), "the set-up page: {html}");
+}

@@ -114,6 +114,7 @@ async fn every_page() {
         ("self-worth", "/self-worth"),
         ("safety", "/safety"),
         ("settings", "/settings"),
+        ("erase", "/settings/erase"),
         ("restore", "/restore"),
     ];
     let tmp = w.tmp.path().display().to_string();

@@ -1,28 +1,62 @@
-//! `attune delete`: remove an entry or check-in (undoable).
+//! `attune delete`: remove an entry or check-in, undoable for the undo
+//! window, or `--for-good` at once (the rule is the store's).
 
 use std::io::Write;
 
-use attune_store::RecordRef;
+use attune_store::{Purged, RecordRef, UNDO_WINDOW_DAYS};
 
 use crate::app::App;
 use crate::cli::DeleteArgs;
 use crate::error::CliResult;
-use crate::out::{self, DIM};
+use crate::out::{self, DIM, GOOD};
+use crate::safety::wrap_indent;
 
 pub fn run(args: DeleteArgs, app: &App) -> CliResult {
     let mut opened = app.open()?;
-    let what = match opened.store.resolve(&args.id)? {
-        RecordRef::Entry(seq) => {
-            opened.store.delete_entry(seq)?;
-            format!("entry {seq}")
-        }
-        RecordRef::Checkin(seq) => {
-            opened.store.delete_checkin(seq)?;
-            format!("check-in c{seq}")
-        }
+    let record = opened.store.resolve(&args.id)?;
+    let what = match record {
+        RecordRef::Entry(seq) => format!("entry {seq}"),
+        RecordRef::Checkin(seq) => format!("check-in c{seq}"),
     };
     let mut w = out::stdout();
+    if args.for_good {
+        let purged = match record {
+            RecordRef::Entry(seq) => opened.store.delete_entry_for_good(seq)?,
+            RecordRef::Checkin(seq) => opened.store.delete_checkin_for_good(seq)?,
+        };
+        let said = format!(
+            "{GOOD}Deleted {what} for good.{GOOD:#} Undo cannot bring it back, and its words are gone from the \
+             journal's file."
+        );
+        writeln!(w, "{}", wrap_indent(&said, "", ""))?;
+        for line in after_for_good(&purged, "it") {
+            writeln!(w, "{DIM}{}{DIM:#}", wrap_indent(&line, "", ""))?;
+        }
+        return Ok(());
+    }
+    match record {
+        RecordRef::Entry(seq) => opened.store.delete_entry(seq)?,
+        RecordRef::Checkin(seq) => opened.store.delete_checkin(seq)?,
+    }
     writeln!(w, "Deleted {what}.")?;
-    writeln!(w, "{DIM}`attune undo` brings it back.{DIM:#}")?;
+    writeln!(
+        w,
+        "{DIM}`attune undo` brings it back within {UNDO_WINDOW_DAYS} days; after that it is removed for good.{DIM:#}"
+    )?;
+    writeln!(w, "{DIM}`attune purge` removes it, and everything else deleted, for good now.{DIM:#}")?;
     Ok(())
+}
+
+/// What a removal for good cannot reach, said after it (shared with purge).
+/// `it`: "it" or "them".
+pub(crate) fn after_for_good(purged: &Purged, it: &str) -> Vec<String> {
+    let mut lines =
+        vec![format!("Backups and exports made before now still hold {it}: delete those files too if they matter.")];
+    if !purged.log_emptied {
+        lines.push(format!(
+            "Another attune is reading the journal just now, so a copy of {it} can stay in its log file until \
+             that one closes; run `attune purge` later to finish."
+        ));
+    }
+    lines
 }

@@ -12,6 +12,7 @@ mod docs;
 mod drafts;
 pub mod due;
 mod edit;
+mod erase;
 pub mod export;
 pub mod import;
 mod init;
@@ -24,6 +25,7 @@ mod log;
 mod passphrase;
 pub mod pause;
 pub mod plan;
+mod purge;
 pub mod report;
 pub mod safety;
 pub mod safety_plan;
@@ -55,6 +57,8 @@ pub fn run(command: Command, app: &App) -> CliResult {
         Command::Edit(args) => edit::run(args, app),
         Command::Delete(args) => delete::run(args, app),
         Command::Undo(args) => undo::run(args, app),
+        Command::Purge(args) => purge::run(args, app),
+        Command::Erase(args) => erase::run(args, app),
         Command::Triggers(args) => labels::run(LabelKind::Trigger, args, app),
         Command::Tags(args) => tags::run(args, app),
         Command::Feelings(args) => labels::run(LabelKind::Feeling, args, app),

@@ -113,6 +113,11 @@ fn check_known_files(library: &Library, reads: impl Fn(&str) -> bool, out: &mut 
     {
         out.push(e);
     }
+    if reads(crate::privacy::ERASE_FILE)
+        && let Err(e) = crate::privacy::EraseTexts::load(library)
+    {
+        out.push(e);
+    }
     let resources: Vec<(&str, &str)> = library
         .paths_under("safety/resources/")
         .filter(|p| p.ends_with(".toml"))

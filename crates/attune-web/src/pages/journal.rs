@@ -7,7 +7,7 @@ use askama::Template;
 use attune_core::entry::Known;
 use attune_core::vocab::{Sign, Source};
 use attune_core::{Entry, LabelKind, Slug};
-use attune_store::{EntryFilter, SearchHit, Store, Undone};
+use attune_store::{EntryFilter, SearchHit, Store, UNDO_WINDOW_DAYS, Undone};
 use axum::extract::{Path, Query, State};
 use axum::{Extension, Form};
 use serde::Deserialize;
@@ -53,6 +53,9 @@ pub struct JournalPage {
     total: Option<usize>,
     more: Option<String>,
     deleted: Option<i64>,
+    /// An entry just deleted for good.
+    gone: Option<i64>,
+    undo_days: i64,
     triggers: Vec<Choice>,
     feelings: Vec<Choice>,
     signs: Vec<&'static str>,
@@ -85,6 +88,8 @@ pub struct JournalQuery {
     pub limit: Option<usize>,
     #[serde(default)]
     pub deleted: Option<i64>,
+    #[serde(default)]
+    pub gone: Option<i64>,
 }
 
 fn names(store: &Store, kind: LabelKind) -> WebResult<HashMap<String, String>> {
@@ -244,6 +249,8 @@ async fn list_page(state: AppState, ctx: Ctx, q: JournalQuery) -> WebResult {
     let page = JournalPage {
         l: layout(&state, &ctx, "Journal", "/journal", SafetyPolicyView { partner_talk: !mode }),
         deleted: q.deleted,
+        gone: q.gone,
+        undo_days: UNDO_WINDOW_DAYS,
         q,
         lines,
         total,
@@ -271,6 +278,7 @@ pub struct EntryPage {
     feelings: Vec<String>,
     signs: Vec<&'static str>,
     sources: Vec<&'static str>,
+    undo_days: i64,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -310,6 +318,7 @@ pub async fn detail(
         feelings: e.feelings.iter().map(|x| f.get(x.as_str()).cloned().unwrap_or(x.as_str().into())).collect(),
         signs: e.signs.iter().map(|s| s.as_str()).collect(),
         sources: e.sources.iter().map(|s| s.as_str()).collect(),
+        undo_days: UNDO_WINDOW_DAYS,
         e,
     };
     render(&page)
@@ -391,6 +400,19 @@ pub async fn edit(State(state): State<AppState>, Path(seq): Path<i64>, Form(f): 
 pub async fn delete(State(state): State<AppState>, Path(seq): Path<i64>) -> WebResult {
     state.store(move |store| Ok(store.delete_entry(seq)?)).await?;
     see_other(&format!("/journal?deleted={seq}"))
+}
+
+/// `POST /journal/{seq}/delete-for-good`: no undo; the store's rule removes
+/// every copy the journal keeps.
+pub async fn delete_for_good(State(state): State<AppState>, Path(seq): Path<i64>) -> WebResult {
+    state
+        .store(move |store| {
+            // Only a live entry: the page offers the button on one.
+            store.entry(seq)?;
+            Ok(store.delete_entry_for_good(seq)?)
+        })
+        .await?;
+    see_other(&format!("/journal?gone={seq}"))
 }
 
 /// `POST /undo`: reverts the last change.

@@ -1,13 +1,17 @@
-//! Settings: the passphrase, the lock time, a backup; export, import and
-//! the report are in `transfer`.
+//! Settings: the passphrase, the lock time, a backup, removing deleted
+//! records for good and erasing the journal; export, import and the report
+//! are in `transfer`.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use askama::Template;
-use attune_store::{Passphrase, Store, StoreError};
+use attune_core::privacy::{EraseTexts, Trace};
+use attune_store::{Deleted, Passphrase, Store, StoreError, UNDO_WINDOW_DAYS};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse};
 use axum::{Extension, Form};
 use serde::Deserialize;
 
@@ -40,6 +44,33 @@ pub struct SettingsPage {
     import_formats: Vec<(&'static str, &'static str, bool)>,
     report_weeks: Vec<(u32, bool)>,
     report_sections: Vec<(&'static str, &'static str, bool)>,
+    /// What waits, deleted, for the undo window to end.
+    deleted: Deleted,
+    /// The same in words.
+    waiting: String,
+    undo_days: i64,
+}
+
+/// The page that asks for the word before erasing.
+#[derive(Debug, Template)]
+#[template(path = "erase.html")]
+pub struct ErasePage {
+    l: Layout,
+    store_dir: String,
+    warning: String,
+    word: String,
+    error: Option<String>,
+}
+
+/// After erasing: no journal, no session data; the checklist of traces.
+#[derive(Debug, Template)]
+#[template(path = "erased.html")]
+pub struct ErasedPage {
+    done: String,
+    intro: String,
+    traces: Vec<Trace>,
+    left: Vec<String>,
+    safety: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -52,6 +83,8 @@ pub struct SettingsQuery {
     imported: Option<String>,
     #[serde(default)]
     previous: Option<String>,
+    #[serde(default)]
+    purged: Option<String>,
 }
 
 /// Where backups go unless the person says otherwise: beside the journal.
@@ -72,7 +105,8 @@ pub async fn show_with(
     error: Option<String>,
     form: TransferForm,
 ) -> WebResult {
-    let (mode, encrypted) = state.store(|store| Ok((settings(store)?.mode, store.is_encrypted()))).await?;
+    let (mode, encrypted, deleted) =
+        state.store(|store| Ok((settings(store)?.mode, store.is_encrypted(), store.deleted()?))).await?;
     let minutes = state.lock_after().as_secs().div_ceil(60);
     render(&SettingsPage {
         l: layout(state, ctx, "Settings", "/settings", SafetyPolicyView { partner_talk: !mode }),
@@ -95,6 +129,9 @@ pub async fn show_with(
             .map(|s| (s.as_str(), section_label(*s), form.sections.contains(s)))
             .collect(),
         form,
+        waiting: describe(&deleted),
+        deleted,
+        undo_days: UNDO_WINDOW_DAYS,
     })
 }
 
@@ -114,6 +151,10 @@ pub async fn page(
         }),
         Some("import") => q.imported,
         Some("import-cancelled") => Some("Nothing was imported.".to_string()),
+        Some("purge") => Some(format!(
+            "Removed for good: {}. Backups and exports made before now still hold them.",
+            q.purged.as_deref().unwrap_or("nothing was waiting")
+        )),
         _ => None,
     };
     show(&state, &ctx, message, None).await
@@ -179,4 +220,90 @@ pub async fn backup(State(state): State<AppState>, Form(f): Form<Fields>) -> Web
         "/settings?{}",
         serde_urlencoded::to_string([("done", "backup"), ("backup", &shown)]).unwrap_or_default()
     ))
+}
+
+/// `POST /settings/purge`: everything deleted, and the earlier versions
+/// kept for undo, removed for good (the store's rule).
+pub async fn purge(State(state): State<AppState>) -> WebResult {
+    let (waiting, purged) = state
+        .store(|store| {
+            let waiting = store.deleted()?;
+            Ok((waiting, store.purge()?))
+        })
+        .await?;
+    let mut said = describe(&waiting);
+    if !purged.log_emptied {
+        said.push_str(" (another attune is reading the journal just now: remove them again later to clear its log)");
+    }
+    see_other(&format!(
+        "/settings?{}",
+        serde_urlencoded::to_string([("done", "purge"), ("purged", &said)]).unwrap_or_default()
+    ))
+}
+
+/// "2 entries, 1 check-in and 3 earlier versions".
+fn describe(d: &Deleted) -> String {
+    let count = |n: usize, one: &str, many: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
+    let mut parts = Vec::new();
+    if d.entries > 0 {
+        parts.push(count(d.entries, "entry", "entries"));
+    }
+    if d.checkins > 0 {
+        parts.push(count(d.checkins, "check-in", "check-ins"));
+    }
+    if d.versions > 0 {
+        parts.push(count(d.versions, "earlier version", "earlier versions"));
+    }
+    match parts.pop() {
+        None => "nothing was waiting".to_string(),
+        Some(last) if parts.is_empty() => last,
+        Some(last) => format!("{} and {last}", parts.join(", ")),
+    }
+}
+
+fn erase_texts(state: &AppState) -> WebResult<EraseTexts> {
+    EraseTexts::load(state.library())
+        .map_err(|e| WebError::Internal(format!("the built-in text {} is broken: {}", e.file, e.message)))
+}
+
+async fn erase_page(state: &AppState, ctx: &Ctx, error: Option<String>) -> WebResult {
+    let texts = erase_texts(state)?;
+    let mode = state.store(|store| Ok(settings(store)?.mode)).await?;
+    let page = ErasePage {
+        l: layout(state, ctx, "Erase", "/settings", SafetyPolicyView { partner_talk: !mode }),
+        store_dir: state.cfg().store_dir.display().to_string(),
+        warning: texts.warning,
+        word: texts.word,
+        error,
+    };
+    let html = page.render()?;
+    let status = if page.error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    Ok((status, Html(html)).into_response())
+}
+
+/// `GET /settings/erase`: the warning and the word to type.
+pub async fn erase_form(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
+    erase_page(&state, &ctx, None).await
+}
+
+/// `POST /settings/erase`: `confirm` must be the word. Locks (the key
+/// leaves memory), then the store destroys the key file first, the key
+/// cache and the journal. The answer is the checklist; every later page is
+/// the set-up page, as there is no journal.
+pub async fn erase(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, Form(f): Form<Fields>) -> WebResult {
+    let texts = erase_texts(&state)?;
+    if !texts.confirmed_by(f.get("confirm").unwrap_or("")) {
+        let error = format!("Nothing was erased. To erase the journal, type {} in the box.", texts.word);
+        return erase_page(&state, &ctx, Some(error)).await;
+    }
+    state.lock_now();
+    let dir = state.cfg().store_dir.clone();
+    let erased = AppState::blocking(move || Ok(Store::erase(&dir)?)).await?;
+    render(&ErasedPage {
+        done: texts.done,
+        intro: texts.intro,
+        traces: texts.traces,
+        left: erased.left.iter().map(|p| p.display().to_string()).collect(),
+        safety: texts.safety,
+    })
 }
