@@ -326,6 +326,12 @@ impl Store {
         keyfile::write(dir, &KeyFile::Wrapped(wrapped))
     }
 
+    /// The drafts this journal's key opens (entries not saved yet, and
+    /// sealed drafts offered back at unlock), newest first.
+    pub fn drafts(&self) -> Result<Vec<crate::drafts::DraftFile>, StoreError> {
+        crate::drafts::list(&self.dir.join(crate::DRAFTS_DIR), self.key.as_ref().map(|c| &c.key))
+    }
+
     /// The store directory.
     pub fn dir(&self) -> &Path {
         &self.dir

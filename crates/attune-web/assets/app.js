@@ -29,19 +29,41 @@
     if (escapes.length >= 3 && token) { quickExit(); }
   });
 
-  // Idle lock: when the server's lock time has passed without a key or
-  // click, and nothing typed is waiting to be saved, show the unlock page.
+  // Idle lock: when the lock time has passed without a key or click, the
+  // page is hidden at once, whatever was typed. What was typed is not lost:
+  // the form goes to /idle-lock, which locks and seals it (no key is needed
+  // to seal; only the passphrase opens it), and Today offers it back after
+  // the next unlock.
   var lockSecs = parseInt(document.body.getAttribute("data-lock-secs") || "0", 10);
   if (lockSecs > 0 && token) {
     var last = Date.now();
-    var dirty = false;
+    var dirtyForm = null;
+    var locking = false;
     ["keydown", "pointerdown", "input"].forEach(function (name) {
       document.addEventListener(name, function () { last = Date.now(); }, true);
     });
-    document.addEventListener("input", function () { dirty = true; }, true);
+    document.addEventListener("input", function (ev) {
+      if (ev.target && ev.target.form) { dirtyForm = ev.target.form; }
+    }, true);
+    var idleLock = function () {
+      locking = true;
+      var body = new URLSearchParams();
+      if (dirtyForm) {
+        new FormData(dirtyForm).forEach(function (value, name) {
+          if (typeof value === "string") { body.append(name, value); }
+        });
+        body.set("_form", new URL(dirtyForm.action, window.location.href).pathname);
+      }
+      body.set("_csrf", token);
+      document.body.hidden = true;
+      // Navigate only once the server has locked, so /unlock is what shows.
+      fetch("/idle-lock", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": token }, body: body })
+        .catch(function () { /* the server locks on idle anyway */ })
+        .then(function () { window.location.replace("/unlock"); });
+    };
     window.setInterval(function () {
-      if (!dirty && Date.now() - last > lockSecs * 1000) { window.location.replace("/unlock"); }
-    }, 5000);
+      if (!locking && Date.now() - last > lockSecs * 1000) { idleLock(); }
+    }, 1000);
   }
 
   // The pause: a countdown and a breathing pacer; the end section is shown

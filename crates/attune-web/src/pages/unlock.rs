@@ -25,6 +25,14 @@ pub struct UnlockPage {
     pub create: bool,
     /// What went wrong last time.
     pub error: Option<String>,
+    /// Text posted after the lock was kept sealed: say it will come back.
+    pub kept: bool,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct UnlockQuery {
+    #[serde(default)]
+    kept: Option<String>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -47,18 +55,23 @@ pub async fn open(State(state): State<AppState>, Query(q): Query<OpenQuery>) -> 
 }
 
 /// `GET /unlock`.
-pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<UnlockQuery>,
+) -> WebResult {
     if state.is_unlocked() {
         return see_other("/");
     }
+    let kept = q.kept.is_some();
     match state.probe()? {
-        None => render(&UnlockPage { csrf: ctx.csrf, create: true, error: None }),
-        Some(true) => render(&UnlockPage { csrf: ctx.csrf, create: false, error: None }),
+        None => render(&UnlockPage { csrf: ctx.csrf, create: true, error: None, kept }),
+        Some(true) => render(&UnlockPage { csrf: ctx.csrf, create: false, error: None, kept }),
         Some(false) => {
             // A journal the person chose not to encrypt opens without a passphrase.
             let dir = state.cfg().store_dir.clone();
             let store = AppState::blocking(move || Store::open(&dir, None).map_err(WebError::from)).await?;
-            state.set_unlocked(store);
+            state.set_unlocked(store, None);
             see_other("/")
         }
     }
@@ -96,7 +109,7 @@ pub fn strong_enough(p: &str) -> Result<(), String> {
 pub async fn unlock(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, body: Bytes) -> WebResult {
     let [first, second] = secrets(body, ["passphrase", "passphrase2"]);
     let retry = |create: bool, msg: String| -> WebResult {
-        let page = UnlockPage { csrf: ctx.csrf.clone(), create, error: Some(msg) };
+        let page = UnlockPage { csrf: ctx.csrf.clone(), create, error: Some(msg), kept: false };
         Ok((StatusCode::UNAUTHORIZED, Html(page.render()?)).into_response())
     };
     if state.is_unlocked() {
@@ -113,11 +126,13 @@ pub async fn unlock(State(state): State<AppState>, Extension(ctx): Extension<Ctx
             }
             let kdf = state.cfg().kdf;
             let pass = Passphrase::new(first.to_string());
-            let store = AppState::blocking(move || {
-                Store::create(&dir, Protection::Passphrase(pass, kdf)).map(|(s, _)| s).map_err(WebError::from)
+            let (store, to) = AppState::blocking(move || {
+                let (store, key) = Store::create(&dir, Protection::Passphrase(pass, kdf))?;
+                let to = key.and_then(|k| attune_store::sealed::after_unlock(&dir, &k).ok()).map(|a| a.recipient);
+                Ok((store, to))
             })
             .await?;
-            state.set_unlocked(store);
+            state.set_unlocked(store, to);
             see_other("/?welcome=1")
         }
         Some(_) => {
@@ -128,12 +143,12 @@ pub async fn unlock(State(state): State<AppState>, Extension(ctx): Extension<Ctx
                     Err(StoreError::WrongPassphrase) => return Ok(None),
                     Err(e) => return Err(e.into()),
                 };
-                Ok(Some(Store::open(&dir, Some(&key))?))
+                Ok(Some(super::drafts::open_with(&dir, &key)?))
             })
             .await?;
             match opened {
-                Some(store) => {
-                    state.set_unlocked(store);
+                Some((store, to)) => {
+                    state.set_unlocked(store, to);
                     see_other("/")
                 }
                 None => {
@@ -144,16 +159,17 @@ pub async fn unlock(State(state): State<AppState>, Extension(ctx): Extension<Ctx
     }
 }
 
-/// `POST /lock`.
+/// `POST /lock`: locks attune (the key cache too), not only this window.
 pub async fn lock(State(state): State<AppState>) -> WebResult {
     state.lock_now();
     see_other("/unlock")
 }
 
-/// `POST /exit`: the quick exit. Locks, then shows a page with nothing of
-/// attune on it.
+/// `POST /exit`: the quick exit. Locks (the key cache too, so a terminal
+/// asks for the passphrase), keeps nothing typed, then shows a page with
+/// nothing of attune on it.
 pub async fn exit(State(state): State<AppState>) -> WebResult {
-    state.lock_now();
+    state.quick_exit();
     see_other("/bye")
 }
 
