@@ -17,9 +17,10 @@ export const SHOTS = join(HERE, "screenshots");
 export const BIN = process.env.ATTUNE_BIN;
 export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
-// Starts `attune serve --port 0` with its own home and journal under `tmp`;
-// resolves to { server, url } once the one-time link is printed.
-export function startServer(tmp) {
+// Starts `attune serve --port 0` with its own home and journal under `tmp`
+// (and any `extraEnv`, such as a short ATTUNE_LOCK_AFTER); resolves to
+// { server, url } once the one-time link is printed.
+export function startServer(tmp, extraEnv = {}) {
   assert.ok(BIN, "ATTUNE_BIN must point at the attune binary");
   return new Promise((resolve, reject) => {
     const env = {
@@ -28,6 +29,7 @@ export function startServer(tmp) {
       TZ: "UTC",
       ATTUNE_STORE: join(tmp, "journal"),
       ATTUNE_CONFIG: join(tmp, "config.toml"),
+      ...extraEnv,
     };
     const server = spawn(BIN, ["serve", "--port", "0"], { env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
@@ -47,10 +49,10 @@ export function startServer(tmp) {
 
 // A temporary folder, a running server and a fresh headless browser
 // profile. `close()` ends all three.
-export async function open(prefix = "attune-e2e-") {
+export async function open(prefix = "attune-e2e-", extraEnv = {}) {
   const tmp = mkdtempSync(join(tmpdir(), prefix));
   mkdirSync(SHOTS, { recursive: true });
-  const { server, url } = await startServer(tmp);
+  const { server, url } = await startServer(tmp, extraEnv);
   const context = await chromium.launchPersistentContext(join(tmp, "profile"), {
     executablePath: CHROMIUM,
     headless: true,

@@ -56,10 +56,13 @@
       }
       body.set("_csrf", token);
       document.body.hidden = true;
-      // Navigate only once the server has locked, so /unlock is what shows.
+      // Navigate only once the server has locked, so /unlock is what shows
+      // (with its note when something typed was kept).
       fetch("/idle-lock", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": token }, body: body })
-        .catch(function () { /* the server locks on idle anyway */ })
-        .then(function () { window.location.replace("/unlock"); });
+        .then(function (r) {
+          var kept = r.url && new URL(r.url).search === "?kept=1";
+          window.location.replace(kept ? "/unlock?kept=1" : "/unlock");
+        }, function () { window.location.replace("/unlock"); });
     };
     window.setInterval(function () {
       if (!locking && Date.now() - last > lockSecs * 1000) { idleLock(); }
