@@ -49,8 +49,16 @@
       locking = true;
       var body = new URLSearchParams();
       if (dirtyForm) {
-        new FormData(dirtyForm).forEach(function (value, name) {
-          if (typeof value === "string") { body.append(name, value); }
+        // A passphrase is never sent on; files are not kept either.
+        Array.prototype.forEach.call(dirtyForm.elements, function (el) {
+          if (!el.name || el.disabled || el.type === "password" || el.type === "file") { return; }
+          if ((el.type === "checkbox" || el.type === "radio") && !el.checked) { return; }
+          if (el.tagName === "BUTTON" || el.type === "submit") { return; }
+          if (el.tagName === "SELECT" && el.multiple) {
+            Array.prototype.forEach.call(el.selectedOptions, function (o) { body.append(el.name, o.value); });
+            return;
+          }
+          body.append(el.name, el.value);
         });
         body.set("_form", new URL(dirtyForm.action, window.location.href).pathname);
       }

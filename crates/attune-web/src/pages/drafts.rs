@@ -174,12 +174,21 @@ pub async fn discard(State(state): State<AppState>, UrlPath(id): UrlPath<String>
 /// `_form`, if anything.
 pub async fn idle_lock(State(state): State<AppState>, body: Bytes) -> WebResult {
     state.lock_now();
-    let form = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
-        .ok()
-        .and_then(|f| f.into_iter().find(|(k, _)| k == "_form").map(|(_, v)| v));
+    let mut fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let form = fields.iter().find(|(k, _)| k == "_form").map(|(_, v)| v.clone());
+    // Only the form's name is needed here; the words are read (and wiped) once, in keep_typed.
+    for (k, v) in &mut fields {
+        k.zeroize();
+        v.zeroize();
+    }
     let kept = match form {
         Some(path) if path.starts_with('/') => keep_typed(&state, &path, body).await,
-        _ => false,
+        _ => {
+            if let Ok(mut bytes) = body.try_into_mut() {
+                bytes.as_mut().zeroize();
+            }
+            false
+        }
     };
     see_other(if kept { "/unlock?kept=1" } else { "/unlock" })
 }
