@@ -100,6 +100,7 @@ fn attune_lock_locks_serve_and_text_posted_afterwards_comes_back_sealed() {
     loop {
         let (status, loc, _) = web.send("GET", "/", &[]);
         if status == 303 && loc == "/unlock" {
+            eprintln!("serve was locked {} ms after `attune lock` returned", asked.elapsed().as_millis());
             break;
         }
         assert!(asked.elapsed() < Duration::from_secs(1), "serve was still unlocked a second after `attune lock`");
