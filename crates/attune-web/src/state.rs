@@ -224,8 +224,12 @@ impl AppState {
     /// Locks when idle for longer than the lock time; returns whether it did.
     pub fn lock_if_idle(&self) -> bool {
         let limit = self.lock_after();
-        let idle = lock(&self.inner.journal).as_ref().is_some_and(|j| j.last_active.elapsed() > limit);
+        let mut journal = lock(&self.inner.journal);
+        let idle = journal.as_ref().is_some_and(|j| j.last_active.elapsed() > limit);
         if idle {
+            // Dropped under the same lock that saw it idle: a request cannot slip in between.
+            *journal = None;
+            drop(journal);
             self.lock_now();
         }
         idle
