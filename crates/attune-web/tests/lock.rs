@@ -30,8 +30,16 @@ struct Web {
 impl Web {
     /// Uses the launch link, then creates the journal.
     async fn start(lock_after: Duration) -> Web {
+        Self::start_with(lock_after, false).await
+    }
+
+    /// The same; `plain`: over a journal made without encryption.
+    async fn start_with(lock_after: Duration, plain: bool) -> Web {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("journal");
+        if plain {
+            attune_store::Store::create(&dir, attune_store::Protection::None).unwrap();
+        }
         let cfg = Config {
             store_dir: dir.clone(),
             lock_after,
@@ -44,11 +52,20 @@ impl Web {
             Web { app: router(state.clone()), state, cookie: String::new(), csrf: String::new(), _tmp: tmp, dir };
         let (_, loc, _) = w.call(w.get(&format!("/open?token={token}"))).await;
         assert_eq!(loc, "/");
-        let (_, _, html) = w.call(w.get("/unlock")).await;
+        let html = if plain {
+            // A plain journal opens without a passphrase; its pages carry the token.
+            let (_, loc, _) = w.call(w.get("/unlock")).await;
+            assert_eq!(loc, "/");
+            w.call(w.get("/")).await.2
+        } else {
+            w.call(w.get("/unlock")).await.2
+        };
         let at = html.find("name=\"_csrf\" value=\"").unwrap() + 20;
         w.csrf = html[at..at + 64].to_string();
-        let (_, loc, _) = w.call(w.post("/unlock", &[("passphrase", PASS), ("passphrase2", PASS)])).await;
-        assert_eq!(loc, "/?welcome=1");
+        if !plain {
+            let (_, loc, _) = w.call(w.post("/unlock", &[("passphrase", PASS), ("passphrase2", PASS)])).await;
+            assert_eq!(loc, "/?welcome=1");
+        }
         w
     }
 
@@ -217,4 +234,20 @@ async fn text_posted_after_the_lock_is_sealed_and_offered_back_after_unlock() {
     // An unknown draft is a calm "not found", not a crash.
     let (status, _, _) = w.call(w.post("/drafts/..%2Fkey/restore", &[])).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_plain_journal_keeps_text_posted_after_the_lock_as_a_plain_draft() {
+    let mut w = Web::start_with(Duration::from_secs(900), true).await;
+    w.call(w.post("/lock", &[])).await;
+    let (_, loc, _) = w.call(w.post("/log", &[("situation", "plain words kept")])).await;
+    assert_eq!(loc, "/unlock?kept=1");
+    let kept = attune_store::drafts::list(&w.dir.join(attune_store::DRAFTS_DIR), None).unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].draft.situation, "plain words kept");
+    let (_, _, today) = {
+        w.call(w.get("/unlock")).await;
+        w.call(w.get("/")).await
+    };
+    assert!(today.contains("plain words kept"), "{today}");
 }
