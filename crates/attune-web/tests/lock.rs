@@ -199,6 +199,9 @@ async fn text_posted_after_the_lock_is_sealed_and_offered_back_after_unlock() {
     assert!(files_holding(&w.dir, marker).is_empty(), "no file may hold the text in the clear");
     let (_, _, html) = w.call(w.get("/unlock?kept=1")).await;
     assert!(html.contains("id=\"kept-note\""), "{html}");
+    // Without the hint in the address too (a restarted serve, another tab).
+    let (_, _, html) = w.call(w.get("/unlock")).await;
+    assert!(html.contains("id=\"kept-note\""), "{html}");
 
     // The page's idle lock seals the form it was given too.
     w.call(w.post("/idle-lock", &[("_form", "/plan/need"), ("need", "quiet evenings together")])).await;

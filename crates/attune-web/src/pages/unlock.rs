@@ -63,7 +63,8 @@ pub async fn page(
     if state.is_unlocked() {
         return see_other("/");
     }
-    let kept = q.kept.is_some();
+    // Also after a restart of attune serve: whatever waits sealed is mentioned.
+    let kept = q.kept.is_some() || attune_store::sealed::count(&state.cfg().store_dir) > 0;
     match state.probe()? {
         None => render(&UnlockPage { csrf: ctx.csrf, create: true, error: None, kept }),
         Some(true) => render(&UnlockPage { csrf: ctx.csrf, create: false, error: None, kept }),
