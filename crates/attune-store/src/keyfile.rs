@@ -227,7 +227,9 @@ struct Json {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     page_hmac: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    drafts: Option<crate::sealed::DraftsJson>,
+    /// Read on its own: a damaged drafts section must not lock anyone out
+    /// of their journal (it is replaced at the next unlock).
+    drafts: Option<serde_json::Value>,
 }
 
 /// Only the version, read first: a newer attune's key file may carry fields
@@ -352,7 +354,7 @@ impl KeyFile {
                 if ciphertext.len() != 32 + 16 {
                     return Err("the wrapped key has the wrong length".into());
                 }
-                let drafts = json.drafts.map(crate::sealed::DraftsSection::from_json).transpose()?;
+                let drafts = json.drafts.and_then(crate::sealed::DraftsSection::from_json);
                 Ok(KeyFile::Wrapped(Wrapped { params, salt, nonce, ciphertext, page_mac, drafts }))
             }
             other => Err(format!("encryption '{other}' is not supported")),

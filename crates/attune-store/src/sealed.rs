@@ -59,23 +59,31 @@ pub struct DraftsSection {
 /// The section as written in `key.json`.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct DraftsJson {
+struct DraftsJson {
     recipient: String,
     nonce: String,
     identity: String,
 }
 
 impl DraftsSection {
-    pub(crate) fn to_json(&self) -> DraftsJson {
-        DraftsJson {
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        let json = DraftsJson {
             recipient: self.recipient.clone(),
             nonce: B64.encode(self.nonce),
             identity: B64.encode(&self.identity),
-        }
+        };
+        serde_json::to_value(json).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The section, if it is well formed. A damaged one counts as absent:
+    /// the journal still opens, and the next unlock writes a new pair
+    /// (drafts sealed to the damaged one stay sealed, counted unreadable).
+    pub(crate) fn from_json(value: serde_json::Value) -> Option<DraftsSection> {
+        Self::parse(serde_json::from_value(value).ok()?).ok()
     }
 
     /// Checks the shape only; whether it opens is known at unlock.
-    pub(crate) fn from_json(json: DraftsJson) -> Result<DraftsSection, String> {
+    fn parse(json: DraftsJson) -> Result<DraftsSection, String> {
         age::x25519::Recipient::from_str(&json.recipient)
             .map_err(|_| "the drafts recipient is not an age X25519 public key".to_string())?;
         let nonce = B64
@@ -398,8 +406,10 @@ mod tests {
         // The JSON form round-trips and refuses nonsense.
         assert_eq!(DraftsSection::from_json(section.to_json()).unwrap(), section);
         let mut j = section.to_json();
-        j.recipient = "age1nonsense".into();
-        assert!(DraftsSection::from_json(j).is_err());
+        j["recipient"] = "age1nonsense".into();
+        assert!(DraftsSection::from_json(j).is_none());
+        assert!(DraftsSection::from_json(serde_json::json!({"recipient": 1})).is_none());
+        assert!(DraftsSection::from_json(serde_json::json!("nothing")).is_none());
     }
 
     #[test]
@@ -411,5 +421,31 @@ mod tests {
         let done = after_unlock(dir.path(), &key).unwrap();
         assert_eq!((done.offered, done.unreadable), (0, 1));
         assert!(folder.join("junk.sealed").exists());
+    }
+}
+
+#[cfg(test)]
+mod damaged_section_tests {
+    use super::*;
+    use crate::{KdfParams, Passphrase, Protection, Store};
+
+    #[test]
+    fn a_damaged_drafts_section_never_locks_anyone_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let pass = Passphrase::new("correct horse".into());
+        let (store, key) = Store::create(dir.path(), Protection::Passphrase(pass.clone(), KdfParams::MINIMUM)).unwrap();
+        drop(store);
+        let key = key.unwrap();
+        let path = dir.path().join(KEY_FILE);
+        let mut json: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+        json["drafts"] = serde_json::json!({"recipient": "damaged", "what": true});
+        fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
+        // The passphrase still opens the journal, and the unlock mends the section.
+        let unlocked = Store::unlock(dir.path(), &pass).unwrap();
+        assert_eq!(unlocked.as_bytes(), key.as_bytes());
+        Store::open(dir.path(), Some(&key)).unwrap();
+        after_unlock(dir.path(), &key).unwrap();
+        let Some(KeyFile::Wrapped(w)) = keyfile::read(dir.path()).unwrap() else { panic!("not encrypted") };
+        assert!(w.drafts.is_some_and(|s| open_identity(&s, &key).is_some()));
     }
 }
