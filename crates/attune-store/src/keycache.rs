@@ -7,10 +7,13 @@
 //! keyring and only its possessor may use it: processes of this login session
 //! (the terminal's, and what they start) find and read it; the same account's
 //! processes in another login session (an SSH login, another desktop
-//! session) cannot see it. Where no session keyring was set up, the kernel
-//! gives every process of the account the same "user session" keyring, so
-//! all of them can read it. Elsewhere, or where the keyring is blocked (some
-//! containers), nothing is cached and the person is asked each time.
+//! session) do not find it by a search, though a program set on it can still
+//! link the session keyring into its own: this narrows who stumbles on the
+//! key, it does not keep it from the account. Where no session keyring was
+//! set up, the kernel gives every process of the account the same "user
+//! session" keyring. Other accounts can never read it. Elsewhere, or where
+//! the keyring is blocked (some containers), nothing is cached and the
+//! person is asked each time.
 //!
 //! The key is made in this thread's private keyring, given its timeout and
 //! permissions, and only then linked where other commands look: a process
