@@ -68,11 +68,12 @@ export function launchBrowser(profile) {
 }
 
 // A temporary folder, a running server and a fresh headless browser
-// profile. `close()` ends all three.
-export async function open(prefix = "attune-e2e-") {
+// profile (`extraEnv`, such as a short ATTUNE_LOCK_AFTER, goes to the
+// server). `close()` ends all three.
+export async function open(prefix = "attune-e2e-", extraEnv = {}) {
   const tmp = mkdtempSync(join(tmpdir(), prefix));
   mkdirSync(SHOTS, { recursive: true });
-  const { server, url } = await startServer(tmp);
+  const { server, url } = await startServer(tmp, { env: extraEnv });
   const context = await launchBrowser(join(tmp, "profile"));
   const page = context.pages()[0] || (await context.newPage());
   page.setDefaultTimeout(10000);

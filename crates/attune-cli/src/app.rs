@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 
 use attune_core::content::Library;
 use attune_core::{Moment, RecordId, when};
-use attune_store::{DataKey, Passphrase, Store, StoreError, keycache};
+use attune_store::{DataKey, Passphrase, Store, StoreError, keycache, sealed};
 use jiff::ZonedDateTime;
 use jiff::tz::{Offset, TimeZone};
 
@@ -132,7 +132,12 @@ impl App {
             Some(true) => {
                 if let Some(key) = keycache::get(dir) {
                     match Store::open(dir, Some(&key)) {
-                        Ok(store) => return Ok(Opened { store, key: Some(key) }),
+                        Ok(store) => {
+                            if sealed::count(dir) > 0 {
+                                offer_sealed(dir, &key);
+                            }
+                            return Ok(Opened { store, key: Some(key) });
+                        }
                         // A stale cached key (e.g. a restored backup): forget it and ask.
                         Err(StoreError::Corrupt(_)) => {
                             keycache::forget(dir);
@@ -144,6 +149,8 @@ impl App {
                 let key = Store::unlock(dir, &passphrase)?;
                 self.remember(&key);
                 let store = Store::open(dir, Some(&key))?;
+                // Also gives a key file from before sealed drafts its drafts key.
+                offer_sealed(dir, &key);
                 Ok(Opened { store, key: Some(key) })
             }
         }
@@ -258,4 +265,23 @@ fn parse_now(text: &str) -> CliResult<ZonedDateTime> {
     })?;
     let tz = TimeZone::fixed(Offset::from_seconds(m.offset_seconds).unwrap_or(Offset::UTC));
     Ok(m.at.to_zoned_datetime(tz))
+}
+
+/// After an unlock: text typed into `attune serve` after it locked was
+/// sealed; it becomes an ordinary (encrypted) draft now, and the person is
+/// told where to find it. A failure here never stops the command.
+fn offer_sealed(dir: &std::path::Path, key: &DataKey) {
+    match sealed::after_unlock(dir, key) {
+        Ok(done) if done.offered == 1 => crate::out::note(
+            "Something you wrote in the web app after it locked was kept for you, encrypted. \
+             `attune drafts` shows it; `attune drafts restore 1` saves it.",
+        ),
+        Ok(done) if done.offered > 1 => crate::out::note(&format!(
+            "{} things you wrote in the web app after it locked were kept for you, encrypted. \
+             `attune drafts` shows them.",
+            done.offered
+        )),
+        Ok(_) => {}
+        Err(e) => crate::out::note(&format!("note: text kept while attune was locked could not be offered yet: {e}")),
+    }
 }

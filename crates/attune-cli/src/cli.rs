@@ -82,7 +82,7 @@ pub enum Command {
     Drafts(DraftArgs),
     /// Show the settings in effect and where each one comes from.
     Config(JsonArgs),
-    /// Lock the journal now: the next command asks for the passphrase again.
+    /// Lock the journal now, a running `attune serve` too: the next command asks for the passphrase again.
     Lock,
     /// Change the journal's passphrase.
     Passphrase,

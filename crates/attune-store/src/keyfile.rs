@@ -198,6 +198,9 @@ pub(crate) struct Wrapped {
     pub(crate) nonce: [u8; NONCE_LEN],
     pub(crate) ciphertext: Vec<u8>,
     pub(crate) page_mac: PageMac,
+    /// The sealed drafts' key pair (see [`crate::sealed`]); absent in key
+    /// files made before it, until the next unlock adds it.
+    pub(crate) drafts: Option<crate::sealed::DraftsSection>,
 }
 
 /// The on-disk JSON. Flat, with every field named, so a person (or another
@@ -223,6 +226,10 @@ struct Json {
     ciphertext: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     page_hmac: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Read on its own: a damaged drafts section must not lock anyone out
+    /// of their journal (it is replaced at the next unlock).
+    drafts: Option<serde_json::Value>,
 }
 
 /// Only the version, read first: a newer attune's key file may carry fields
@@ -268,6 +275,7 @@ impl KeyFile {
                 nonce: None,
                 ciphertext: None,
                 page_hmac: None,
+                drafts: None,
             },
             KeyFile::Wrapped(w) => Json {
                 version: w.page_mac.version().0,
@@ -280,6 +288,7 @@ impl KeyFile {
                 nonce: Some(B64.encode(w.nonce)),
                 ciphertext: Some(B64.encode(&w.ciphertext)),
                 page_hmac: w.page_mac.version().1.map(String::from),
+                drafts: w.drafts.as_ref().map(crate::sealed::DraftsSection::to_json),
             },
         };
         // Serialising this plain struct cannot fail; fall back to an empty
@@ -345,7 +354,8 @@ impl KeyFile {
                 if ciphertext.len() != 32 + 16 {
                     return Err("the wrapped key has the wrong length".into());
                 }
-                Ok(KeyFile::Wrapped(Wrapped { params, salt, nonce, ciphertext, page_mac }))
+                let drafts = json.drafts.and_then(crate::sealed::DraftsSection::from_json);
+                Ok(KeyFile::Wrapped(Wrapped { params, salt, nonce, ciphertext, page_mac, drafts }))
             }
             other => Err(format!("encryption '{other}' is not supported")),
         }
@@ -412,7 +422,7 @@ pub(crate) fn wrap(
     let ciphertext = cipher
         .encrypt(XNonce::from_slice(&nonce), Payload { msg: key.as_bytes(), aad: &aad })
         .map_err(|_| "sealing the key failed".to_string())?;
-    Ok(Wrapped { params, salt, nonce, ciphertext, page_mac })
+    Ok(Wrapped { params, salt, nonce, ciphertext, page_mac, drafts: None })
 }
 
 /// Why [`unwrap`] failed.
@@ -574,6 +584,7 @@ mod tests {
                 nonce,
                 ciphertext,
                 page_mac: if sha256 { PageMac::Sha256 } else { PageMac::Sha512 },
+                drafts: None,
             });
             proptest::prop_assert_eq!(KeyFile::parse(&file.to_bytes()).unwrap(), file);
             proptest::prop_assert_eq!(inspect(&KeyFile::Plain.to_bytes()), Ok(false));

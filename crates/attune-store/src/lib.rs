@@ -10,6 +10,9 @@
 //!   when created without encryption);
 //! - `key.json`: how the data key is protected (see [`keyfile`]);
 //! - `drafts/`: entries that could not be saved, encrypted with the data key.
+//! - `sealed/`: text posted while the journal was locked, sealed to the
+//!   drafts public key (see [`sealed`]);
+//! - `lock-request`: written by `attune lock` so a running `serve` locks.
 //! - `key.json.tmp`, `attune.db.new`: only while a write is under way; a
 //!   leftover from a crash is never read and is replaced by the next write.
 
@@ -19,6 +22,7 @@ mod fsutil;
 pub mod keycache;
 pub mod keyfile;
 mod migrations;
+pub mod sealed;
 mod store;
 
 pub use error::StoreError;
@@ -37,6 +41,8 @@ pub const DB_FILE: &str = "attune.db";
 pub const KEY_FILE: &str = "key.json";
 /// Folder for unsaved drafts inside a store directory.
 pub const DRAFTS_DIR: &str = "drafts";
+/// Folder for sealed drafts (text that reached a locked journal; see [`sealed`]).
+pub const SEALED_DIR: &str = "sealed";
 /// Empty file inside a store directory that every open store holds a shared
 /// lock on, so `restore` can tell that another attune has the journal open.
 pub const LOCK_FILE: &str = "attune.lock";

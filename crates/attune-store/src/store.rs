@@ -241,7 +241,8 @@ impl Store {
                 let key = DataKey::generate()
                     .map_err(|e| StoreError::io("creating a key for", dir, std::io::Error::other(e.to_string())))?;
                 let page_mac = PageMac::NEW;
-                let wrapped = keyfile::wrap(&key, passphrase, *params, page_mac).map_err(bad)?;
+                let mut wrapped = keyfile::wrap(&key, passphrase, *params, page_mac).map_err(bad)?;
+                wrapped.drafts = Some(crate::sealed::new_section(&key).map_err(bad)?);
                 (KeyFile::Wrapped(wrapped), Some(Cipher { key, page_mac }))
             }
         };
@@ -323,8 +324,17 @@ impl Store {
         let wrapped = read_wrapped(dir)?;
         let key = keyfile::unwrap(&wrapped, old).map_err(|e| unwrap_error(e, dir))?;
         // The pages keep their MAC, so the key file keeps saying it.
-        let wrapped = keyfile::wrap(&key, new, params, wrapped.page_mac).map_err(bad)?;
+        let drafts = wrapped.drafts;
+        let mut wrapped = keyfile::wrap(&key, new, params, wrapped.page_mac).map_err(bad)?;
+        // Same data key: the drafts key pair stays as it is.
+        wrapped.drafts = drafts;
         keyfile::write(dir, &KeyFile::Wrapped(wrapped))
+    }
+
+    /// The drafts this journal's key opens (entries not saved yet, and
+    /// sealed drafts offered back at unlock), newest first.
+    pub fn drafts(&self) -> Result<Vec<crate::drafts::DraftFile>, StoreError> {
+        crate::drafts::list(&self.dir.join(crate::DRAFTS_DIR), self.key.as_ref().map(|c| &c.key))
     }
 
     /// The store directory.

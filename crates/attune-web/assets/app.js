@@ -29,19 +29,52 @@
     if (escapes.length >= 3 && token) { quickExit(); }
   });
 
-  // Idle lock: when the server's lock time has passed without a key or
-  // click, and nothing typed is waiting to be saved, show the unlock page.
+  // Idle lock: when the lock time has passed without a key or click, the
+  // page is hidden at once, whatever was typed. What was typed is not lost:
+  // the form goes to /idle-lock, which locks and seals it (no key is needed
+  // to seal; only the passphrase opens it), and Today offers it back after
+  // the next unlock.
   var lockSecs = parseInt(document.body.getAttribute("data-lock-secs") || "0", 10);
   if (lockSecs > 0 && token) {
     var last = Date.now();
-    var dirty = false;
+    var dirtyForm = null;
+    var locking = false;
     ["keydown", "pointerdown", "input"].forEach(function (name) {
       document.addEventListener(name, function () { last = Date.now(); }, true);
     });
-    document.addEventListener("input", function () { dirty = true; }, true);
+    document.addEventListener("input", function (ev) {
+      if (ev.target && ev.target.form) { dirtyForm = ev.target.form; }
+    }, true);
+    var idleLock = function () {
+      locking = true;
+      var body = new URLSearchParams();
+      if (dirtyForm) {
+        // A passphrase is never sent on; files are not kept either.
+        Array.prototype.forEach.call(dirtyForm.elements, function (el) {
+          if (!el.name || el.disabled || el.type === "password" || el.type === "file") { return; }
+          if ((el.type === "checkbox" || el.type === "radio") && !el.checked) { return; }
+          if (el.tagName === "BUTTON" || el.type === "submit") { return; }
+          if (el.tagName === "SELECT" && el.multiple) {
+            Array.prototype.forEach.call(el.selectedOptions, function (o) { body.append(el.name, o.value); });
+            return;
+          }
+          body.append(el.name, el.value);
+        });
+        body.set("_form", new URL(dirtyForm.action, window.location.href).pathname);
+      }
+      body.set("_csrf", token);
+      document.body.hidden = true;
+      // Navigate only once the server has locked, so /unlock is what shows
+      // (with its note when something typed was kept).
+      fetch("/idle-lock", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": token }, body: body })
+        .then(function (r) {
+          var kept = r.url && new URL(r.url).search === "?kept=1";
+          window.location.replace(kept ? "/unlock?kept=1" : "/unlock");
+        }, function () { window.location.replace("/unlock"); });
+    };
     window.setInterval(function () {
-      if (!dirty && Date.now() - last > lockSecs * 1000) { window.location.replace("/unlock"); }
-    }, 5000);
+      if (!locking && Date.now() - last > lockSecs * 1000) { idleLock(); }
+    }, 1000);
   }
 
   // The pause: a countdown and a breathing pacer; the end section is shown

@@ -36,7 +36,7 @@ fn public(path: &str) -> bool {
 
 /// Paths that work while the journal is locked.
 fn while_locked(path: &str) -> bool {
-    matches!(path, "/unlock" | "/lock" | "/exit" | "/restore")
+    matches!(path, "/unlock" | "/lock" | "/exit" | "/idle-lock" | "/restore")
 }
 
 /// The middleware.
@@ -88,6 +88,13 @@ async fn check(state: AppState, mut req: Request, next: Next) -> Response {
         };
         if !given.is_some_and(|g| crate::state::same_token(&g, &session.csrf)) {
             return forbidden();
+        }
+        if !state.is_unlocked() && !while_locked(&path) {
+            // Typed against a journal that locked meanwhile: kept sealed,
+            // never lost and never readable without the passphrase.
+            let multipart = multipart_boundary(&parts.headers).is_some();
+            let kept = !multipart && pages::drafts::keep_typed(&state, &path, bytes).await;
+            return Redirect::to(if kept { "/unlock?kept=1" } else { "/unlock" }).into_response();
         }
         req = Request::from_parts(parts, Body::from(bytes));
     }

@@ -9,7 +9,9 @@
 //! launch token that becomes an HttpOnly SameSite=Strict session cookie, a
 //! Host check against DNS rebinding, a CSRF token on every POST, a strict CSP
 //! and no caching of private pages. The journal's key lives only in the
-//! server's memory, and is dropped on lock, quick exit and idle timeout.
+//! server's memory, and is dropped on lock, quick exit, idle timeout and
+//! `attune lock` (with the kernel key cache). Text posted after the journal
+//! locked is sealed to the drafts public key and offered back after unlock.
 
 mod guard;
 mod pages;
@@ -123,6 +125,9 @@ pub fn router(state: AppState) -> Router {
         .route("/unlock", get(pages::unlock::page).post(pages::unlock::unlock))
         .route("/lock", post(pages::unlock::lock))
         .route("/exit", post(pages::unlock::exit))
+        .route("/idle-lock", post(pages::drafts::idle_lock))
+        .route("/drafts/{id}/restore", post(pages::drafts::restore))
+        .route("/drafts/{id}/discard", post(pages::drafts::discard))
         .route("/open", get(pages::unlock::open))
         .route("/bye", get(pages::unlock::bye))
         .route("/assets/{name}", get(pages::assets::asset));

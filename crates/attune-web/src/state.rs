@@ -12,7 +12,8 @@ use attune_core::safety::Decision;
 use attune_core::scripts::ComposerTexts;
 use attune_core::selfworth::{Suggestion, suggestions};
 use attune_core::{Moment, RecordId};
-use attune_store::{Store, StoreError};
+use attune_store::sealed::DraftsRecipient;
+use attune_store::{Store, StoreError, keycache};
 use attune_text::statement::Lexicon;
 use jiff::ZonedDateTime;
 use subtle::ConstantTimeEq;
@@ -50,6 +51,10 @@ struct Inner {
     /// shown on the page the save leads to (dropped on lock: it may quote
     /// the person's words).
     saved_decision: Mutex<Option<(String, Decision)>>,
+    /// Where text posted while locked is sealed: the journal's drafts
+    /// public key, checked at the last unlock. Public, so it may stay while
+    /// locked; cleared by the quick exit, which keeps nothing typed.
+    drafts_to: Mutex<Option<DraftsRecipient>>,
 }
 
 /// The product texts the pages use, parsed once when the server starts:
@@ -162,6 +167,7 @@ impl AppState {
                 lock_after: Mutex::new(lock_after),
                 pending_import: Mutex::new(None),
                 saved_decision: Mutex::new(None),
+                drafts_to: Mutex::new(None),
             }),
         };
         Ok((state, token))
@@ -267,20 +273,36 @@ impl AppState {
     pub fn lock_if_idle(&self) -> bool {
         let limit = self.lock_after();
         let mut journal = lock(&self.inner.journal);
-        if journal.as_ref().is_some_and(|j| j.last_active.elapsed() > limit) {
+        let idle = journal.as_ref().is_some_and(|j| j.last_active.elapsed() > limit);
+        if idle {
+            // Dropped under the same lock that saw it idle: a request cannot slip in between.
             *journal = None;
-            *lock(&self.inner.pending_import) = None;
-            *lock(&self.inner.saved_decision) = None;
-            return true;
+            drop(journal);
+            self.lock_now();
         }
-        false
+        idle
     }
 
     /// Closes the journal; the key goes with the store (zeroed on drop).
+    /// The kernel key cache goes too, so a terminal asks for the
+    /// passphrase again: locking locks attune, not only this window.
     pub fn lock_now(&self) {
         *lock(&self.inner.journal) = None;
         *lock(&self.inner.pending_import) = None;
         *lock(&self.inner.saved_decision) = None;
+        keycache::forget(&self.inner.cfg.store_dir);
+    }
+
+    /// The quick exit: locks, and forgets where to seal text, so whatever
+    /// another tab posts afterwards is dropped rather than kept.
+    pub fn quick_exit(&self) {
+        self.lock_now();
+        *lock(&self.inner.drafts_to) = None;
+    }
+
+    /// Where text posted while locked is sealed (none: it is not kept).
+    pub fn drafts_to(&self) -> Option<DraftsRecipient> {
+        lock(&self.inner.drafts_to).clone()
     }
 
     /// Keeps core's safety decision for the record just saved (`key`:
@@ -310,9 +332,11 @@ impl AppState {
         if pending.as_ref().is_some_and(|p| same_token(&p.token, token)) { pending.take() } else { None }
     }
 
-    /// Keeps an opened store for the following requests.
-    pub fn set_unlocked(&self, store: Store) {
+    /// Keeps an opened store for the following requests, and where to seal
+    /// text posted after it locks (`None` for a plain journal).
+    pub fn set_unlocked(&self, store: Store, drafts_to: Option<DraftsRecipient>) {
         *lock(&self.inner.journal) = Some(Unlocked { store, last_active: Instant::now() });
+        *lock(&self.inner.drafts_to) = drafts_to;
     }
 
     /// Runs `f` on the open journal in a blocking thread (SQLite is
@@ -350,13 +374,19 @@ impl AppState {
     }
 
     /// Locks the journal whenever it has been idle too long, even when no
-    /// request comes in, so the key does not stay in memory.
+    /// request comes in, so the key does not stay in memory; and within
+    /// half a second of `attune lock` (see `keycache::request_lock`).
     pub fn spawn_idle_lock(&self) -> tokio::task::JoinHandle<()> {
         let state = self.clone();
+        let mut requests = keycache::LockRequests::watch(&self.inner.cfg.store_dir);
         tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(5));
+            let mut tick = tokio::time::interval(Duration::from_millis(500));
             loop {
                 tick.tick().await;
+                // One read of a file of a few bytes: cheap enough twice a second.
+                if requests.asked() {
+                    state.lock_now();
+                }
                 state.lock_if_idle();
             }
         })

@@ -67,7 +67,12 @@ pub fn run(args: DraftArgs, app: &App) -> CliResult {
                 })?;
             let seq = opened.store.insert_entry(&entry)?;
             drafts::remove(&d.path)?;
+            // A restored draft is a save like any other: safety looks at its words.
+            let safety = crate::safety::after_save(app, &mut opened.store, &entry.text_fields(), None);
             writeln!(w, "{GOOD}Saved{GOOD:#} draft {number} as entry {seq}.")?;
+            if let Some((ctx, notice)) = &safety {
+                ctx.print_notice(&mut w, notice)?;
+            }
         }
         Some(DraftAction::Discard { number }) => {
             let d = pick(number)?;

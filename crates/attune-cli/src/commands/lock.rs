@@ -1,4 +1,5 @@
-//! `attune lock`: forget the unlocked key now.
+//! `attune lock`: forget the unlocked key now, and lock a running
+//! `attune serve` of this journal (it notices within a second).
 
 use std::io::Write;
 
@@ -10,6 +11,7 @@ use crate::out;
 
 pub fn run(app: &App) -> CliResult {
     let was_unlocked = keycache::forget(app.store_dir());
+    keycache::request_lock(app.store_dir())?;
     let mut w = out::stdout();
     if was_unlocked {
         writeln!(w, "Locked. The next command will ask for your passphrase.")?;

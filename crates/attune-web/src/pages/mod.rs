@@ -3,6 +3,7 @@
 
 pub mod assess;
 pub mod assets;
+pub mod drafts;
 pub mod insights;
 pub mod journal;
 pub mod pause;

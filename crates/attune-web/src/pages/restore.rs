@@ -91,13 +91,16 @@ pub async fn restore(State(state): State<AppState>, Extension(ctx): Extension<Ct
         }
         drop(tries);
         let restored = restored?;
-        let store = Store::open(&dir, restored.key.as_ref())?;
-        Ok((store, restored.previous))
+        let (store, to) = match &restored.key {
+            Some(key) => super::drafts::open_with(&dir, key)?,
+            None => (Store::open(&dir, None)?, None),
+        };
+        Ok((store, to, restored.previous))
     })
     .await;
     match done {
-        Ok((store, previous)) => {
-            state.set_unlocked(store);
+        Ok((store, to, previous)) => {
+            state.set_unlocked(store, to);
             let previous = previous.map(|p| p.display().to_string()).unwrap_or_default();
             see_other(&format!(
                 "/settings?{}",

@@ -41,6 +41,8 @@ pub struct TodayPage {
     consequences: Vec<(&'static str, String)>,
     last_security: Option<u8>,
     afraid: AfraidQuestion,
+    /// Drafts not saved yet (among them text kept while locked).
+    offered: Vec<super::drafts::Offered>,
 }
 
 /// The check-in's optional "afraid right now" question, from the safety
@@ -88,7 +90,7 @@ pub async fn page(
     let now = state.now();
     let ids = state.clone();
     let saved = q.saved;
-    let (s, due, affirmation, triggers, feelings, last, notice) = state
+    let (s, due, affirmation, triggers, feelings, last, notice, offered) = state
         .store(move |store| {
             let texts = ids.texts();
             let plan_texts = &texts.plan;
@@ -135,6 +137,7 @@ pub async fn page(
                 choices(store, LabelKind::Feeling)?,
                 last,
                 notice,
+                super::drafts::offered(store)?,
             ))
         })
         .await?;
@@ -151,6 +154,7 @@ pub async fn page(
         feelings,
         consequences: Consequence::ALL.iter().map(|c| (c.as_str(), c.as_str().replace('-', " "))).collect(),
         last_security: last,
+        offered,
     };
     render(&page)
 }

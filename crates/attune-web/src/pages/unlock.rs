@@ -27,6 +27,14 @@ pub struct UnlockPage {
     pub create: bool,
     /// What went wrong last time.
     pub error: Option<String>,
+    /// Text posted after the lock was kept sealed: say it will come back.
+    pub kept: bool,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct UnlockQuery {
+    #[serde(default)]
+    kept: Option<String>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -64,18 +72,24 @@ pub async fn open(State(state): State<AppState>, headers: HeaderMap, Query(q): Q
 }
 
 /// `GET /unlock`.
-pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>) -> WebResult {
+pub async fn page(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<Ctx>,
+    Query(q): Query<UnlockQuery>,
+) -> WebResult {
     if state.is_unlocked() {
         return see_other("/");
     }
+    // Also after a restart of attune serve: whatever waits sealed is mentioned.
+    let kept = q.kept.is_some() || attune_store::sealed::count(&state.cfg().store_dir) > 0;
     match state.probe()? {
-        None => render(&UnlockPage { csrf: ctx.csrf, create: true, error: None }),
-        Some(true) => render(&UnlockPage { csrf: ctx.csrf, create: false, error: None }),
+        None => render(&UnlockPage { csrf: ctx.csrf, create: true, error: None, kept }),
+        Some(true) => render(&UnlockPage { csrf: ctx.csrf, create: false, error: None, kept }),
         Some(false) => {
             // A journal the person chose not to encrypt opens without a passphrase.
             let dir = state.cfg().store_dir.clone();
             let store = AppState::blocking(move || Store::open(&dir, None).map_err(WebError::from)).await?;
-            state.set_unlocked(store);
+            state.set_unlocked(store, None);
             see_other("/")
         }
     }
@@ -113,7 +127,7 @@ pub fn strong_enough(p: &str) -> Result<(), String> {
 pub async fn unlock(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, body: Bytes) -> WebResult {
     let [first, second] = secrets(body, ["passphrase", "passphrase2"]);
     let page = |status: StatusCode, create: bool, msg: String| -> WebResult {
-        let page = UnlockPage { csrf: ctx.csrf.clone(), create, error: Some(msg) };
+        let page = UnlockPage { csrf: ctx.csrf.clone(), create, error: Some(msg), kept: false };
         Ok((status, Html(page.render()?)).into_response())
     };
     let retry = |create: bool, msg: String| page(StatusCode::UNAUTHORIZED, create, msg);
@@ -141,13 +155,15 @@ pub async fn unlock(State(state): State<AppState>, Extension(ctx): Extension<Ctx
             }
             let kdf = state.cfg().kdf;
             let pass = Passphrase::new(first.to_string());
-            let store = AppState::blocking(move || {
-                let created = Store::create(&dir, Protection::Passphrase(pass, kdf)).map(|(s, _)| s);
+            let (store, to) = AppState::blocking(move || {
+                let created = Store::create(&dir, Protection::Passphrase(pass, kdf));
                 drop(tries);
-                created.map_err(WebError::from)
+                let (store, key) = created?;
+                let to = key.and_then(|k| attune_store::sealed::after_unlock(&dir, &k).ok()).map(|a| a.recipient);
+                Ok::<_, WebError>((store, to))
             })
             .await?;
-            state.set_unlocked(store);
+            state.set_unlocked(store, to);
             see_other("/?welcome=1")
         }
         Some(_) => {
@@ -165,12 +181,12 @@ pub async fn unlock(State(state): State<AppState>, Extension(ctx): Extension<Ctx
                 };
                 tries.succeeded();
                 drop(tries);
-                Ok(Some(Store::open(&dir, Some(&key))?))
+                Ok(Some(super::drafts::open_with(&dir, &key)?))
             })
             .await?;
             match opened {
-                Some(store) => {
-                    state.set_unlocked(store);
+                Some((store, to)) => {
+                    state.set_unlocked(store, to);
                     see_other("/")
                 }
                 None => {
@@ -181,16 +197,17 @@ pub async fn unlock(State(state): State<AppState>, Extension(ctx): Extension<Ctx
     }
 }
 
-/// `POST /lock`.
+/// `POST /lock`: locks attune (the key cache too), not only this window.
 pub async fn lock(State(state): State<AppState>) -> WebResult {
     state.lock_now();
     see_other("/unlock")
 }
 
-/// `POST /exit`: the quick exit. Locks, then shows a page with nothing of
-/// attune on it.
+/// `POST /exit`: the quick exit. Locks (the key cache too, so a terminal
+/// asks for the passphrase), keeps nothing typed, then shows a page with
+/// nothing of attune on it.
 pub async fn exit(State(state): State<AppState>) -> WebResult {
-    state.lock_now();
+    state.quick_exit();
     see_other("/bye")
 }
 
@@ -247,7 +264,7 @@ mod tests {
         // The try being checked makes the journal, then the waiting one goes on.
         let pass = Passphrase::new("correct horse battery".into());
         let (store, _) = Store::create(&dir, Protection::Passphrase(pass, attune_store::KdfParams::MINIMUM)).unwrap();
-        state.set_unlocked(store);
+        state.set_unlocked(store, None);
         drop(in_flight);
         let resp = waiting.await.unwrap().unwrap();
         assert_eq!(resp.status(), StatusCode::SEE_OTHER);
