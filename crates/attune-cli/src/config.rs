@@ -60,6 +60,8 @@ pub struct Settings {
     pub editor: Setting<String>,
     /// A folder of the person's own versions of content files (wording, translations).
     pub content_dir: Setting<Option<PathBuf>>,
+    /// Whether `attune due --short` shows agreements' own words (off: counts and times only).
+    pub due_words: Setting<bool>,
 }
 
 fn ser_duration<S: serde::Serializer>(s: &Setting<Duration>, ser: S) -> Result<S::Ok, S::Error> {
@@ -92,6 +94,7 @@ struct FileConfig {
     color: Option<ColorChoice>,
     editor: Option<String>,
     content_dir: Option<PathBuf>,
+    due_words: Option<bool>,
 }
 
 /// Platform directories, found once.
@@ -140,6 +143,7 @@ impl Settings {
                 env("VISUAL").or_else(|| env("EDITOR")).filter(|e| !e.trim().is_empty()).unwrap_or_else(|| "vi".into()),
             ),
             content_dir: Setting::new(None),
+            due_words: Setting::new(false),
             config_file,
         };
 
@@ -163,6 +167,9 @@ impl Settings {
         }
         if let Some(d) = file.content_dir {
             s.content_dir.set(Some(d), Origin::File);
+        }
+        if let Some(w) = file.due_words {
+            s.due_words.set(w, Origin::File);
         }
 
         if let Some(p) = env("ATTUNE_STORE").filter(|p| !p.is_empty()) {
@@ -205,7 +212,7 @@ fn read_file(path: &Path) -> CliResult<FileConfig> {
     };
     toml::from_str(&text).map_err(|e| {
         CliError::user(format!("the config file {} is not valid: {}", path.display(), e.message()))
-            .hint("known settings: store, lock_after, color, editor, content_dir")
+            .hint("known settings: store, lock_after, color, editor, content_dir, due_words")
     })
 }
 

@@ -1215,8 +1215,12 @@ fn copy_and_check_backup(
 ) -> Result<Option<DataKey>, StoreError> {
     for (from, to) in [(backup, DB_FILE), (key_src, KEY_FILE)] {
         let to = staging.join(to);
-        fs::copy(from, &to).map_err(|e| StoreError::io("copying", from, e))?;
-        File::open(&to).and_then(|f| f.sync_all()).map_err(|e| StoreError::io("syncing", &to, e))?;
+        // Made 0600 here rather than `fs::copy`, which would carry over a
+        // backup's looser mode (one copied by hand may be 0644).
+        let mut source = File::open(from).map_err(|e| StoreError::io("reading", from, e))?;
+        let mut dest = fsutil::create_new_private(&to).map_err(|e| StoreError::io("creating", &to, e))?;
+        std::io::copy(&mut source, &mut dest).map_err(|e| StoreError::io("copying", from, e))?;
+        dest.sync_all().map_err(|e| StoreError::io("syncing", &to, e))?;
     }
     fsutil::make_private_dir(staging)?;
     let named = |e: StoreError| match e {

@@ -565,6 +565,16 @@ async fn settings_change_the_passphrase_lock_time_and_write_a_backup() {
     assert!(location(&resp).starts_with("/settings?done=backup"));
     let files: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(files.len(), 2, "the copy and its key file: {files:?}");
+    // The folder it made and the files in it are the owner's alone, whatever the umask.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&folder), 0o700);
+        for f in &files {
+            assert_eq!(mode(&folder.join(f)), 0o600, "{f:?}");
+        }
+    }
     assert_eq!(w.call(w.post("/settings/backup", &[("folder", "relative/path")])).await.0, StatusCode::BAD_REQUEST);
 }
 
@@ -628,6 +638,15 @@ async fn plan_needs_agreements_and_the_calendar() {
     assert_eq!(status, StatusCode::OK);
     assert!(resp.headers().get(header::CONTENT_TYPE).unwrap().to_str().unwrap().starts_with("text/calendar"));
     assert!(ics.starts_with("BEGIN:VCALENDAR") && ics.contains("BEGIN:VEVENT"), "{ics}");
+    // Discreet by default: a calendar is often seen by others.
+    assert!(!ics.contains("We pause for 20 minutes"), "{ics}");
+    let (_, _, worded) = w.call(w.get("/plan/calendar.ics?words=1")).await;
+    assert!(worded.contains("We pause for 20 minutes"), "{worded}");
+    // The Settings export offers the same choice, discreet unless ticked.
+    let (_, _, _, body) = w.download("/settings/export", &[("format", "ics")]).await;
+    assert!(!String::from_utf8(body).unwrap().contains("We pause for 20 minutes"));
+    let (_, _, _, body) = w.download("/settings/export", &[("format", "ics"), ("ics_words", "yes")]).await;
+    assert!(String::from_utf8(body).unwrap().contains("We pause for 20 minutes"));
     w.call(w.post("/safety/mode", &[("mode", "on")])).await;
     let (_, _, html) = w.call(w.get("/plan")).await;
     assert!(!html.contains("What we agreed"), "agreements are hidden in safety mode");
