@@ -82,3 +82,14 @@ fn under_umask_022_every_created_file_is_0600_and_folder_0700() {
     assert!(out.join("man").read_dir().unwrap().count() > 5);
     assert!(s.store().join("attune.db").is_file());
 }
+
+#[test]
+fn a_panic_shows_a_kind_message_and_a_location_but_never_its_text() {
+    let s = Sandbox::new();
+    // Debug builds panic on purpose with these words (see `main`).
+    let out = s.cmd().env("ATTUNE_DEBUG_PANIC", "secret words 4711 from an entry").args(["list"]).output().unwrap();
+    assert!(!out.status.success());
+    let shown = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!shown.contains("4711") && !shown.contains("secret"), "{shown}");
+    assert!(shown.contains("mistake in its own code") && shown.contains("main.rs:"), "{shown}");
+}
