@@ -93,3 +93,63 @@ fn a_panic_shows_a_kind_message_and_a_location_but_never_its_text() {
     assert!(!shown.contains("4711") && !shown.contains("secret"), "{shown}");
     assert!(shown.contains("mistake in its own code") && shown.contains("main.rs:"), "{shown}");
 }
+
+#[test]
+fn a_journal_swapped_for_a_plain_one_is_refused_and_nothing_is_written() {
+    let s = Sandbox::new();
+    s.init();
+    s.run(&["log", "my own words"]);
+    // Someone puts a plain journal of their own in its place.
+    let other = Sandbox::new();
+    other.run(&["init", "--no-encryption"]);
+    std::fs::rename(s.store(), s.dir.path().join("moved-away")).unwrap();
+    std::fs::rename(other.store(), s.store()).unwrap();
+    let before = s.snapshot_files();
+    let (code, err) = s.fail(&["log", "words that must not land in plaintext"]);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("not encrypted") && err.contains("attune restore"), "{err}");
+    assert_eq!(s.snapshot_files(), before, "nothing written");
+    // A prompt line stays quiet rather than open it.
+    let out = s.cmd().args(["due", "--short"]).output().unwrap();
+    assert!(out.stdout.is_empty());
+    // The person's own, explicit choice opens it.
+    let out = s.cmd().env("ATTUNE_ALLOW_PLAIN", "1").args(["list"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn init_without_encryption_notes_the_choice_outside_the_journal() {
+    let s = Sandbox::new();
+    let said = s.run(&["init", "--no-encryption"]);
+    assert!(said.contains("allow_plain = true"), "{said}");
+    let config = std::fs::read_to_string(s.dir.path().join("config/attune/config.toml")).unwrap();
+    assert!(config.contains("\nallow_plain = true\n"), "{config}");
+    s.run(&["log", "written on purpose without encryption"]);
+    assert!(s.run(&["config"]).contains("allow_plain = true  # config file"));
+    // An explicit "no" is respected, and nothing is made.
+    let t = Sandbox::new();
+    let out = t.cmd().env("ATTUNE_ALLOW_PLAIN", "0").args(["init", "--no-encryption"]).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("allow_plain is off"), "{err}");
+    assert!(!t.store().join("attune.db").exists());
+}
+
+#[test]
+fn a_plain_backup_is_put_back_only_when_asked_for() {
+    let plain = Sandbox::new();
+    plain.run(&["init", "--no-encryption"]);
+    plain.run(&["log", "from a plain journal"]);
+    let backup = plain.dir.path().join("plain-backup.db");
+    plain.run(&["backup", backup.to_str().unwrap()]);
+    let s = Sandbox::new();
+    s.init();
+    s.run(&["log", "my own words"]);
+    let before = s.snapshot_files();
+    let (code, err) = s.fail(&["restore", backup.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("not encrypted") && err.contains("--allow-plain"), "{err}");
+    assert_eq!(s.snapshot_files(), before, "nothing changed");
+    s.run(&["restore", backup.to_str().unwrap(), "--allow-plain"]);
+    assert_eq!(s.json(&["show", "1", "--json"])["situation"], "from a plain journal");
+}

@@ -32,6 +32,7 @@ fn config(dir: &std::path::Path, lock_after: Duration) -> Config {
         listen: HOST.parse().unwrap(),
         now: Some("2026-11-26T21:00:00+01:00[Europe/Berlin]".parse().unwrap()),
         kdf: KdfParams::MINIMUM,
+        allow_plain: false,
     }
 }
 
@@ -1275,4 +1276,67 @@ async fn an_agreement_that_may_encode_control_brings_a_gentle_question_and_is_sa
     // Outside safety mode the pause says who coming back together is for.
     let (_, _, html) = w.call(w.get("/pause")).await;
     assert!(html.contains("for a relationship where you feel safe"), "{html}");
+}
+
+/// A web app over a plain journal made beforehand, with or without the
+/// person's `allow_plain`, its session opened.
+async fn plain_web(allow_plain: bool) -> Web {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("journal");
+    attune_store::Store::create(&dir, attune_store::Protection::None).unwrap();
+    let cfg = Config { allow_plain, ..config(&dir, Duration::from_secs(900)) };
+    let (state, token) = AppState::new(cfg).unwrap();
+    let mut w = Web { app: router(state), token, cookie: String::new(), csrf: String::new(), _tmp: tmp, dir };
+    let (_, resp, _) = w.call(w.get(&format!("/open?token={}", w.token))).await;
+    let set = resp.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
+    w.cookie = set.split(';').next().unwrap().to_string();
+    w
+}
+
+#[tokio::test]
+async fn a_plain_journal_is_refused_unless_allowed_and_then_shown_loudly_on_every_page() {
+    // Not chosen: it may have been put in place of the encrypted one.
+    let w = plain_web(false).await;
+    let (status, _, html) = w.call(w.get("/unlock")).await;
+    assert_ne!(status, StatusCode::SEE_OTHER);
+    assert!(html.contains("not encrypted") && html.contains("/restore"), "{html}");
+    let (status, resp, _) = w.call(w.get("/journal")).await;
+    assert!(status == StatusCode::SEE_OTHER && location(&resp).starts_with("/unlock"), "still locked");
+
+    // Chosen: it opens, and every page says so.
+    let w = plain_web(true).await;
+    let (_, resp, _) = w.call(w.get("/unlock")).await;
+    assert_eq!(location(&resp), "/");
+    for uri in ["/", "/journal", "/settings", "/safety", "/plan"] {
+        let (status, _, html) = w.call(w.get(uri)).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert!(html.contains("class=\"plain-banner\"") && html.contains("This journal is not encrypted"), "{uri}");
+        assert!(!html.contains("on this device, encrypted"), "{uri}: the footer must not say encrypted");
+    }
+    // An encrypted journal shows no banner.
+    let e = Web::start(Duration::from_secs(900)).await;
+    let (_, _, html) = e.call(e.get("/")).await;
+    assert!(!html.contains("plain-banner"));
+}
+
+#[tokio::test]
+async fn the_locked_restore_page_refuses_a_plain_backup_over_an_encrypted_journal() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    w.call(w.post("/log", &[("situation", "My own words")])).await;
+    // A plain journal and its backup, made by someone else.
+    let other = w.dir.parent().unwrap().join("other");
+    let (plain, _) = attune_store::Store::create(&other, attune_store::Protection::None).unwrap();
+    let backup = w.dir.parent().unwrap().join("plain-backup.db");
+    plain.backup(&backup).unwrap();
+    drop(plain);
+    w.call(w.post("/lock", &[])).await;
+    let (status, _, html) = w.call(w.post("/restore", &[("file", backup.to_str().unwrap()), ("passphrase", "")])).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("not encrypted") && html.contains("Nothing was changed"), "{html}");
+    // The encrypted journal is still there and still asks for its passphrase.
+    assert_eq!(attune_store::Store::probe(&w.dir).unwrap(), Some(true));
+    let (_, resp, _) = w.call(w.post("/unlock", &[("passphrase", PASS)])).await;
+    assert_eq!(location(&resp), "/");
+    let (_, _, html) = w.call(w.get("/journal")).await;
+    assert!(html.contains("My own words"));
 }

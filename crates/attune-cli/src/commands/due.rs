@@ -33,7 +33,7 @@ fn open_quietly(app: &App) -> CliResult<Option<Store>> {
     let dir = app.store_dir();
     match Store::probe(dir)? {
         None => Err(StoreError::Missing(dir.clone()).into()),
-        Some(false) => Ok(Some(Store::open(dir, None)?)),
+        Some(false) => Ok(Some(app.open_plain()?)),
         Some(true) => {
             if let Some(key) = keycache::get(dir)
                 && let Ok(store) = Store::open(dir, Some(&key))

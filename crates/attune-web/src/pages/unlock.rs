@@ -56,8 +56,13 @@ pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
         Some(true) => render(&UnlockPage { csrf: ctx.csrf, create: false, error: None }),
         Some(false) => {
             // A journal the person chose not to encrypt opens without a passphrase.
+            // Only with the person's allow_plain: one may have been put in place of theirs.
             let dir = state.cfg().store_dir.clone();
-            let store = AppState::blocking(move || Store::open(&dir, None).map_err(WebError::from)).await?;
+            let allowed = state.cfg().allow_plain;
+            let store = AppState::blocking(move || {
+                if allowed { Store::open_plain(&dir) } else { Store::open(&dir, None) }.map_err(WebError::from)
+            })
+            .await?;
             state.set_unlocked(store);
             see_other("/")
         }
