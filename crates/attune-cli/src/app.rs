@@ -128,7 +128,7 @@ impl App {
         let dir = self.store_dir();
         match Store::probe(dir)? {
             None => Err(StoreError::Missing(dir.clone()).into()),
-            Some(false) => Ok(Opened { store: Store::open(dir, None)?, key: None }),
+            Some(false) => Ok(Opened { store: self.open_plain()?, key: None }),
             Some(true) => {
                 if let Some(key) = keycache::get(dir) {
                     match Store::open(dir, Some(&key)) {
@@ -154,6 +154,13 @@ impl App {
                 Ok(Opened { store, key: Some(key) })
             }
         }
+    }
+
+    /// Opens a journal without encryption: only with the person's
+    /// `allow_plain`; otherwise the store refuses it ([`StoreError::Plain`]).
+    pub fn open_plain(&self) -> CliResult<Store> {
+        let dir = self.store_dir();
+        Ok(if self.settings.allow_plain.value { Store::open_plain(dir)? } else { Store::open(dir, None)? })
     }
 
     /// Keeps the key unlocked for the configured time, if the platform allows.

@@ -441,6 +441,10 @@ open, restore refuses and changes nothing.")]
 pub struct RestoreArgs {
     /// The copy `attune backup` wrote; its key file `<FILE>.key.json` must be beside it.
     pub file: PathBuf,
+    /// Put back a backup that is not encrypted. Without this (or allow_plain), one is
+    /// refused: everything written afterwards would be readable by anyone with the device.
+    #[arg(long)]
+    pub allow_plain: bool,
 }
 
 /// `attune completions`.

@@ -60,6 +60,12 @@ pub struct Settings {
     pub editor: Setting<String>,
     /// A folder of the person's own versions of content files (wording, translations).
     pub content_dir: Setting<Option<PathBuf>>,
+    /// Whether `attune due --short` shows agreements' own words (off: counts and times only).
+    pub due_words: Setting<bool>,
+    /// Whether a journal without encryption may be opened (the person's own
+    /// choice, written by `attune init --no-encryption`). Off, a plain journal
+    /// is refused: it may have been put in place of the encrypted one.
+    pub allow_plain: Setting<bool>,
 }
 
 fn ser_duration<S: serde::Serializer>(s: &Setting<Duration>, ser: S) -> Result<S::Ok, S::Error> {
@@ -92,6 +98,8 @@ struct FileConfig {
     color: Option<ColorChoice>,
     editor: Option<String>,
     content_dir: Option<PathBuf>,
+    due_words: Option<bool>,
+    allow_plain: Option<bool>,
 }
 
 /// Platform directories, found once.
@@ -140,6 +148,8 @@ impl Settings {
                 env("VISUAL").or_else(|| env("EDITOR")).filter(|e| !e.trim().is_empty()).unwrap_or_else(|| "vi".into()),
             ),
             content_dir: Setting::new(None),
+            due_words: Setting::new(false),
+            allow_plain: Setting::new(false),
             config_file,
         };
 
@@ -164,6 +174,12 @@ impl Settings {
         if let Some(d) = file.content_dir {
             s.content_dir.set(Some(d), Origin::File);
         }
+        if let Some(w) = file.due_words {
+            s.due_words.set(w, Origin::File);
+        }
+        if let Some(a) = file.allow_plain {
+            s.allow_plain.set(a, Origin::File);
+        }
 
         if let Some(p) = env("ATTUNE_STORE").filter(|p| !p.is_empty()) {
             s.store.set(PathBuf::from(p), Origin::Env("ATTUNE_STORE".into()));
@@ -174,6 +190,17 @@ impl Settings {
         if let Some(v) = env("ATTUNE_LOCK_AFTER") {
             let d = parse_duration(&v).map_err(|m| CliError::user(format!("ATTUNE_LOCK_AFTER: {m}")))?;
             s.lock_after.set(d, Origin::Env("ATTUNE_LOCK_AFTER".into()));
+        }
+        if let Some(v) = env("ATTUNE_ALLOW_PLAIN") {
+            let a = match v.trim() {
+                "1" | "true" | "yes" => true,
+                "0" | "false" | "no" | "" => false,
+                other => {
+                    return Err(CliError::user(format!("ATTUNE_ALLOW_PLAIN: '{other}' is not 1 or 0"))
+                        .hint("ATTUNE_ALLOW_PLAIN=1 lets a journal without encryption open; unset it otherwise"));
+                }
+            };
+            s.allow_plain.set(a, Origin::Env("ATTUNE_ALLOW_PLAIN".into()));
         }
         if let Some(v) = env("ATTUNE_COLOR") {
             let c = match v.as_str() {
@@ -197,6 +224,43 @@ impl Settings {
     }
 }
 
+/// Records in the config file that a journal without encryption is the
+/// person's choice (`attune init --no-encryption`), so later runs open it.
+/// Kept outside the journal's folder on purpose: a journal swapped for a
+/// plain one brings no such line with it.
+pub fn allow_plain_in_file(settings: &Settings) -> CliResult {
+    if settings.allow_plain.value {
+        return Ok(());
+    }
+    let path = &settings.config_file;
+    if settings.allow_plain.origin != Origin::Default {
+        return Err(CliError::user(format!(
+            "allow_plain is off ({}), so a journal without encryption would not open; nothing was created",
+            match &settings.allow_plain.origin {
+                Origin::Env(var) => format!("set by {var}"),
+                _ => format!("in {}", path.display()),
+            }
+        ))
+        .hint("remove that setting (or set it to true) if a journal without encryption is what you want"));
+    }
+    let mut text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(CliError::user(format!("cannot read the config file {}: {e}", path.display()))),
+    };
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str("# Written by `attune init --no-encryption`: a journal without encryption is my choice.\n");
+    text.push_str("allow_plain = true\n");
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        attune_store::create_private_dir_all(dir).map_err(|e| CliError::user(e.to_string()))?;
+    }
+    attune_store::write_file_atomically(path, text.as_bytes()).map_err(|e| {
+        CliError::user(format!("could not write the config file {}: {e}; nothing was created", path.display()))
+    })
+}
+
 fn read_file(path: &Path) -> CliResult<FileConfig> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
@@ -205,7 +269,7 @@ fn read_file(path: &Path) -> CliResult<FileConfig> {
     };
     toml::from_str(&text).map_err(|e| {
         CliError::user(format!("the config file {} is not valid: {}", path.display(), e.message()))
-            .hint("known settings: store, lock_after, color, editor, content_dir")
+            .hint("known settings: store, lock_after, color, editor, content_dir, due_words, allow_plain")
     })
 }
 

@@ -1,11 +1,15 @@
 //! Writing an entry in the person's own editor.
 //!
-//! The text is plaintext while the editor has it, so the file lives in a
-//! memory-backed, user-only directory when the system has one, is created
-//! 0600, and is overwritten and removed afterwards.
+//! The text is plaintext while the editor has it, so the file lives only in
+//! a memory-backed, user-only folder: `$XDG_RUNTIME_DIR` when it is a 0700
+//! folder of ours, else a 0700 folder of ours in `/dev/shm`. Where neither
+//! exists, nothing is written and the person is offered other ways to
+//! write; there is no fallback to the disk's temporary folder, where the
+//! text could stay on disk. The file is created 0600, and overwritten and
+//! removed afterwards.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use attune_core::EntryDraft;
@@ -131,16 +135,66 @@ pub fn parse(text: &str) -> Result<(EntryDraft, String), String> {
     Ok((draft, when))
 }
 
-/// A private place for the file the editor works on.
-fn private_dir() -> PathBuf {
-    for candidate in
-        [std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from), Some(PathBuf::from("/dev/shm"))].into_iter().flatten()
+/// A private, memory-backed place for the file the editor works on.
+fn private_dir() -> CliResult<PathBuf> {
+    private_dir_from(std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from), Path::new("/dev/shm"))
+}
+
+/// [`private_dir`] given the runtime folder and the shared-memory folder.
+fn private_dir_from(runtime: Option<PathBuf>, shm: &Path) -> CliResult<PathBuf> {
+    // The login's runtime folder is memory-backed and the user's own (0700).
+    if let Some(dir) = runtime.filter(|d| d.is_absolute())
+        && owned_and_private(&dir)
     {
-        if candidate.is_dir() {
-            return candidate;
+        return Ok(dir);
+    }
+    // /dev/shm is memory too, but shared: a 0700 folder of our own in it.
+    if shm.is_dir() {
+        let dir = shm.join(format!("attune-{}", user_id()));
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        // A folder someone else made there first is never used.
+        match builder.create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && owned_and_private(&dir) => return Ok(dir),
+            Err(_) => {}
         }
     }
-    std::env::temp_dir()
+    Err(CliError::user(
+        "there is no private, memory-only folder on this system for the editor's file, so the editor was not opened",
+    )
+    .hint(
+        "write without the editor: `attune log` asks step by step, `attune log \"what happened\"` takes it in one go, \
+         or use the web app (`attune serve`)",
+    ))
+}
+
+/// A real folder (not a link), ours, that nobody else can enter.
+fn owned_and_private(dir: &Path) -> bool {
+    let Ok(meta) = std::fs::symlink_metadata(dir) else { return false };
+    if !meta.is_dir() {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        meta.uid() == user_id() && meta.mode() & 0o077 == 0
+    }
+    #[cfg(not(unix))]
+    true
+}
+
+fn user_id() -> u32 {
+    #[cfg(unix)]
+    {
+        rustix::process::getuid().as_raw()
+    }
+    #[cfg(not(unix))]
+    0
 }
 
 /// Opens `initial` in the editor and returns what was saved.
@@ -148,7 +202,7 @@ pub fn edit(editor: &str, initial: &str) -> CliResult<String> {
     let file = tempfile::Builder::new()
         .prefix("attune-")
         .suffix(".md")
-        .tempfile_in(private_dir())
+        .tempfile_in(private_dir()?)
         .map_err(|e| CliError::user(format!("could not create a file for the editor: {e}")))?;
     let path = file.path().to_path_buf();
     std::fs::write(&path, initial)?;
@@ -180,6 +234,35 @@ fn scrub(path: &PathBuf, len: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_editor_file_goes_only_to_a_private_memory_folder() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        // A 0700 runtime folder of ours is used as it is.
+        let runtime = tmp.path().join("run");
+        std::fs::create_dir(&runtime).unwrap();
+        std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
+        let shm = tmp.path().join("shm");
+        assert_eq!(private_dir_from(Some(runtime.clone()), &shm).unwrap(), runtime);
+        // One others can enter is not; a folder of our own in shm is made 0700.
+        std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::create_dir(&shm).unwrap();
+        std::fs::set_permissions(&shm, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let mine = private_dir_from(Some(runtime.clone()), &shm).unwrap();
+        assert_eq!(mine.parent(), Some(shm.as_path()));
+        assert_eq!(mode(&mine), 0o700);
+        assert_eq!(private_dir_from(None, &shm).unwrap(), mine, "found again");
+        // That folder made readable by others (or by someone else first) is refused.
+        std::fs::set_permissions(&mine, std::fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(private_dir_from(None, &shm).is_err());
+        // Neither: a clear refusal that offers other ways, never the disk's temp folder.
+        let err = private_dir_from(None, &tmp.path().join("no-shm")).unwrap_err();
+        let shown = format!("{} {:?}", err.message, err.hints);
+        assert!(shown.contains("attune log") && shown.contains("attune serve"), "{shown}");
+    }
 
     #[test]
     fn template_round_trips() {

@@ -97,6 +97,16 @@ impl From<StoreError> for CliError {
                 Exit::Unlock,
                 Some("run the command in a terminal to be asked, or set ATTUNE_PASSPHRASE_COMMAND".into()),
             ),
+            StoreError::Plain(_) => (
+                Exit::Storage,
+                Some(
+                    "if you chose a journal without encryption, say so with `allow_plain = true` in attune's config \
+                     file (`attune config` shows where) or ATTUNE_ALLOW_PLAIN=1. If you did not, someone may have \
+                     replaced your journal: do not write in it, and put your encrypted backup back with \
+                     `attune restore FILE`"
+                        .into(),
+                ),
+            ),
             StoreError::Corrupt(_) => (
                 Exit::Storage,
                 Some("put a backup back with `attune restore FILE` (`attune backup` makes one); attune did not change the file".into()),

@@ -20,6 +20,12 @@ use crate::error::{CliResult, Exit};
 
 fn main() -> ExitCode {
     no_core_dumps();
+    quiet_panics();
+    // Debug builds only: lets the tests prove a panic shows none of its text.
+    #[cfg(debug_assertions)]
+    if let Some(words) = std::env::var_os("ATTUNE_DEBUG_PANIC") {
+        panic!("{}", words.to_string_lossy());
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -57,6 +63,25 @@ fn run(cli: Cli) -> CliResult {
     choice.write_global();
     let app = app::App::new(settings, &env)?;
     commands::run(cli.command, &app)
+}
+
+/// A panic's message can hold whatever the failing code was looking at (an
+/// entry's words, a search, a file name), and a terminal may be seen or
+/// logged: print a fixed, kind message and where in attune it happened,
+/// never the payload. Also for `attune serve`, whose handlers run here.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
+        eprintln!("{}", panic_text(&at));
+    }));
+}
+
+fn panic_text(at: &str) -> String {
+    format!(
+        "attune stopped because of a mistake in its own code{at}. This is not something you did. \
+         Anything saved before this is safe in your journal; `attune list` shows it. \
+         If you report this, the line above is enough: it holds none of your words."
+    )
 }
 
 /// A crash must not write the unlocked key, the passphrase or journal text

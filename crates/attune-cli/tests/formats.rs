@@ -395,7 +395,7 @@ fn exports_in_every_format_are_written_atomically() {
     let folder = dir.join("csv");
     s.run(&["export", "csv", "-o", folder.to_str().unwrap()]);
     let entries = std::fs::read_to_string(folder.join("entries.csv")).unwrap();
-    assert!(entries.starts_with("id,occurred,recorded,situation,triggers"), "{entries}");
+    assert!(entries.starts_with("\"id\",\"occurred\",\"recorded\",\"situation\",\"triggers\""), "{entries}");
     assert_eq!(entries.lines().count(), 3);
     let checkins = std::fs::read_to_string(folder.join("checkins.csv")).unwrap();
     assert!(checkins.contains("jealousy=1") && checkins.contains("rough day"), "{checkins}");

@@ -91,8 +91,15 @@ fn cmd(sb: &Sandbox) -> Command {
     let runtime = sb.dir.path().join("runtime");
     std::fs::create_dir_all(&tmp).unwrap();
     std::fs::create_dir_all(&runtime).unwrap();
+    // A login's runtime folder is 0700; the editor uses no other.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&runtime, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
     let mut c = sb.std_cmd();
-    c.env("TMPDIR", &tmp).env("XDG_RUNTIME_DIR", &runtime);
+    // The plain journal of one test is made on purpose (as `init --no-encryption` would).
+    c.env("TMPDIR", &tmp).env("XDG_RUNTIME_DIR", &runtime).env("ATTUNE_ALLOW_PLAIN", "1");
     c
 }
 

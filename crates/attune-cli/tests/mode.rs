@@ -16,7 +16,7 @@ fn plain() -> Sandbox {
 }
 
 fn safety_mode_on(s: &Sandbox) {
-    Store::open(&s.store(), None).unwrap().set_safety_mode(true).unwrap();
+    Store::open_plain(&s.store()).unwrap().set_safety_mode(true).unwrap();
 }
 
 /// Runs attune with `input` on standard input; returns standard output.

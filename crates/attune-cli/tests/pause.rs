@@ -75,7 +75,7 @@ fn bad_lengths_are_refused() {
 #[test]
 fn in_safety_mode_the_pause_is_for_yourself() {
     let s = plain();
-    Store::open(&s.store(), None).unwrap().set_setting("safety_mode", Some("on")).unwrap();
+    Store::open_plain(&s.store()).unwrap().set_setting("safety_mode", Some("on")).unwrap();
     let text = pause(&s, &[], "y\n").split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(text.contains("`attune safety`") && !text.contains("find each other"), "{text}");
     let list = s.json(&["pause", "list", "--json"]);

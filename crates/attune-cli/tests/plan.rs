@@ -19,7 +19,7 @@ fn plain() -> Sandbox {
 }
 
 fn set_safety_mode(s: &Sandbox, value: Option<&str>) {
-    let mut store = Store::open(&s.store(), None).unwrap();
+    let mut store = Store::open_plain(&s.store()).unwrap();
     store.set_setting("safety_mode", value).unwrap();
 }
 
@@ -313,7 +313,29 @@ fn due_is_short_enough_for_a_prompt() {
         assert!(out.status.success());
         String::from_utf8(out.stdout).unwrap()
     };
-    assert_eq!(sunday(&["due", "--short"]), "19:00 a 20-minute talk on Sundays\n");
+    // A prompt line is discreet by default: counts and times, never the words.
+    assert_eq!(sunday(&["due", "--short"]), "1 ritual at 19:00\n");
+    let noon = |args: &[&str], config: &str| {
+        // This sandbox's journal is plain by choice, as its own config file says.
+        let file = s.dir.path().join("due-config.toml");
+        std::fs::write(&file, format!("allow_plain = true\n{config}")).unwrap();
+        let out = s
+            .cmd()
+            .env("ATTUNE_NOW", "2026-12-24T12:00:00+01:00")
+            .env("ATTUNE_CONFIG", &file)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let discreet = noon(&["due", "--short"], "");
+    insta::assert_snapshot!("due_short_discreet", discreet);
+    assert!(!discreet.contains("lunch") && !discreet.contains("Sundays"), "{discreet}");
+    // The words only with the setting, which `attune config` shows.
+    let worded = noon(&["due", "--short"], "due_words = true\n");
+    insta::assert_snapshot!("due_short_words", worded);
+    assert!(noon(&["config"], "due_words = true\n").contains("due_words = true  # config file"));
     // Thursday 24 Dec, noon: lunch text, the review, and the trigger plan to revisit since 1 Dec.
     let out = s.cmd().env("ATTUNE_NOW", "2026-12-24T12:00:00+01:00").args(["due", "--json"]).output().unwrap();
     let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

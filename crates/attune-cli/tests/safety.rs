@@ -238,7 +238,7 @@ fn a_check_saved_by_version_1_still_shows() {
     let s = Sandbox::new();
     s.run(&["init", "--no-encryption"]);
     {
-        let mut store = attune_store::Store::open(&s.store(), None).unwrap();
+        let mut store = attune_store::Store::open_plain(&s.store()).unwrap();
         let v1 = r#"{"at":"2026-11-20T19:00:00+01:00","answers":{"afraid-of-partner":"no","controls-money":"yes"}}"#;
         store.set_last_safety_check(v1).unwrap();
     }

@@ -160,6 +160,7 @@ impl Web {
             listen: HOST.parse().unwrap(),
             now: Some(format!("{}[Europe/Berlin]", common::NOW).parse().unwrap()),
             kdf: KdfParams::MINIMUM,
+            allow_plain: false,
         };
         let (state, token) = AppState::new(cfg).unwrap();
         let mut w = Web { app: router(state), cookie: String::new(), csrf: String::new(), _tmp: tmp };

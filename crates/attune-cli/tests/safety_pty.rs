@@ -40,7 +40,7 @@ fn finish(mut p: rexpect::session::PtySession) -> String {
 }
 
 fn saved(s: &Sandbox) -> (SavedCheck, bool) {
-    let store = Store::open(&s.store(), None).unwrap();
+    let store = Store::open_plain(&s.store()).unwrap();
     let json = store.last_safety_check().unwrap().expect("a saved check");
     (SavedCheck::from_json(&json).expect("it reads back"), store.safety_mode().unwrap())
 }

@@ -111,7 +111,7 @@ fn without_a_terminal_the_composer_asks_for_all_four_parts() {
 #[test]
 fn in_safety_mode_say_explains_instead() {
     let s = plain();
-    Store::open(&s.store(), None).unwrap().set_setting("safety_mode", Some("2026-11-26")).unwrap();
+    Store::open_plain(&s.store()).unwrap().set_setting("safety_mode", Some("2026-11-26")).unwrap();
     let text = s.run(&["say", "--check", "you never listen"]);
     assert!(text.contains("attune safety") && !text.contains("you never listen"), "{text}");
     assert_eq!(s.json(&["say", "--check", "you never listen", "--json"])["safety_mode"], true);

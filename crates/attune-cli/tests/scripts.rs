@@ -61,7 +61,7 @@ fn every_purpose_is_listed_with_one_example() {
 #[test]
 fn in_safety_mode_scripts_explain_instead() {
     let s = plain();
-    Store::open(&s.store(), None).unwrap().set_setting("safety_mode", Some("on")).unwrap();
+    Store::open_plain(&s.store()).unwrap().set_setting("safety_mode", Some("on")).unwrap();
     let text = s.run(&["scripts"]);
     assert!(text.contains("attune safety") && !text.contains("Asking to be seen"), "{text}");
 }

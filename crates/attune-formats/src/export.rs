@@ -11,12 +11,25 @@ fn list<T: ToString>(items: &[T]) -> String {
     items.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }
 
+/// The first characters that make a spreadsheet read a cell as a formula
+/// (OWASP, "CSV Injection"): `=HYPERLINK(…)` in an entry could send other
+/// cells away when the file is opened.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// OWASP's rule for one cell: a cell that starts with a formula character
+/// gets a single quote in front, so spreadsheets show it as text. Every other
+/// cell is kept exactly; the writer wraps every cell in double quotes and
+/// doubles the quotes inside.
+pub fn neutralise_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_STARTS) { format!("'{cell}").into() } else { cell.into() }
+}
+
 fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Always).from_writer(Vec::new());
     // Writing to memory cannot fail; a failing row would only shorten the file.
     let _ = w.write_record(header);
     for row in rows {
-        let _ = w.write_record(&row);
+        let _ = w.write_record(row.iter().map(|c| neutralise_cell(c).into_owned()));
     }
     w.into_inner().unwrap_or_default()
 }
@@ -146,4 +159,49 @@ pub fn markdown(entries: &[Entry], triggers: &[Label], feelings: &[Label]) -> St
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every cell of a CSV file, as a spreadsheet would read it.
+    fn cells(bytes: &[u8]) -> Vec<String> {
+        let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes);
+        r.records().flat_map(|rec| rec.unwrap().iter().map(str::to_string).collect::<Vec<_>>()).collect()
+    }
+
+    #[test]
+    fn formulas_are_neutralised_and_every_cell_quoted() {
+        let bytes = csv_bytes(&["a", "b"], [vec!["=HYPERLINK(\"x\")".into(), "fine, \"quoted\"".into()]].into_iter());
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert_eq!(text, "\"a\",\"b\"\n\"'=HYPERLINK(\"\"x\"\")\",\"fine, \"\"quoted\"\"\"\n");
+        assert_eq!(cells(&bytes)[2..], ["'=HYPERLINK(\"x\")", "fine, \"quoted\""]);
+        for c in ["+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(neutralise_cell(c), format!("'{c}"));
+        }
+        assert_eq!(neutralise_cell("no reply for 5 hours"), "no reply for 5 hours");
+        assert_eq!(neutralise_cell(""), "");
+    }
+
+    proptest! {
+        #[test]
+        fn no_cell_starts_with_a_formula_character_and_text_is_kept(
+            row in proptest::collection::vec("[=+@\t\r\"',; a-z-]{0,12}", 1..6),
+        ) {
+            let header: Vec<&str> = (0..row.len()).map(|_| "h").collect();
+            let bytes = csv_bytes(&header, std::iter::once(row.clone()));
+            let read = cells(&bytes);
+            prop_assert_eq!(read.len(), row.len() * 2);
+            for (cell, original) in read[row.len()..].iter().zip(&row) {
+                prop_assert!(!cell.starts_with(FORMULA_STARTS), "{:?}", cell);
+                if original.starts_with(FORMULA_STARTS) {
+                    prop_assert_eq!(cell, &format!("'{original}"));
+                } else {
+                    prop_assert_eq!(cell, original);
+                }
+            }
+        }
+    }
 }

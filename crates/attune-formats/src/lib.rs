@@ -28,6 +28,11 @@ use serde::Serialize;
 
 pub use error::{Location, ParseError};
 
+/// The largest file `attune import` reads (the web app's upload limit is
+/// lower). Far beyond a real journal's export; a larger file would only be
+/// read into memory to be refused later.
+pub const MAX_IMPORT_BYTES: u64 = 512 << 20;
+
 /// The formats `attune import` reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]

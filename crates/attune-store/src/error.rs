@@ -17,6 +17,11 @@ pub enum StoreError {
     /// The store is encrypted and no key was given.
     #[error("the journal is locked")]
     NeedsKey,
+    /// A journal (or backup) that is not encrypted, where the caller did not
+    /// say that one is expected: it may have been put in place of an
+    /// encrypted one, and everything written to it would be readable.
+    #[error("{0} is not encrypted, and attune was not told to expect a journal without encryption")]
+    Plain(PathBuf),
     /// The key opened the key file but not the database (or the file is damaged).
     #[error("the journal file at {0} cannot be read: it is damaged or not an attune journal")]
     Corrupt(PathBuf),

@@ -53,3 +53,10 @@ pub const LOCK_FILE: &str = "attune.lock";
 pub fn write_file_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), StoreError> {
     fsutil::write_atomic(path, bytes, fsutil::Existing::Replace)
 }
+
+/// Makes `dir` and any missing parents readable only by their owner (0700
+/// whatever the umask); a folder that already exists is left as it is (it
+/// may be the person's own). For export and backup folders outside the store.
+pub fn create_private_dir_all(dir: &std::path::Path) -> Result<(), StoreError> {
+    fsutil::create_private_dir(dir).map(|_| ())
+}

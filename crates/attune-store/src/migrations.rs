@@ -609,7 +609,7 @@ mod tests {
             .unwrap();
         }
 
-        let store = Store::open(dir.path(), None).unwrap();
+        let store = Store::open_plain(dir.path()).unwrap();
         let row = store.entry(1).unwrap();
         let e = &row.entry;
         assert_eq!(e.situation, "No answer all evening");
@@ -686,7 +686,7 @@ mod tests {
             assert_eq!(tables, 0, "the previous version has no assessment tables");
         });
 
-        let mut store = Store::open(dir.path(), None).unwrap();
+        let mut store = Store::open_plain(dir.path()).unwrap();
         assert_eq!(store.entry(1).unwrap().entry.situation, "No answer all evening");
         assert_eq!(store.checkin(1).unwrap().checkin.respected, Some(7));
         assert_eq!(store.setting("country").unwrap().as_deref(), Some("nl"));
@@ -749,7 +749,7 @@ mod tests {
             )
             .unwrap();
         });
-        let store = Store::open(dir.path(), None).unwrap();
+        let store = Store::open_plain(dir.path()).unwrap();
         let (seqs, facts) = store.entry_facts(None, None).unwrap();
         assert_eq!(seqs, vec![2, 1]);
         let newer = &facts.entries[1];
@@ -778,7 +778,7 @@ mod tests {
             )
             .unwrap();
         });
-        let store = Store::open(dir.path(), None).unwrap();
+        let store = Store::open_plain(dir.path()).unwrap();
         assert_eq!(store.tag_counts().unwrap(), vec![("weekend".to_string(), 1)]);
     }
 
@@ -797,7 +797,7 @@ mod tests {
             )
             .unwrap();
         });
-        let mut store = Store::open(dir.path(), None).unwrap();
+        let mut store = Store::open_plain(dir.path()).unwrap();
         let mut entry = store.entry(1).unwrap().entry;
         entry.id = "01890000-0000-7000-8000-000000000002".parse().unwrap();
         entry.situation = "Imported".into();
@@ -833,7 +833,7 @@ mod tests {
             ))
             .unwrap();
         });
-        let mut store = Store::open(dir.path(), None).unwrap();
+        let mut store = Store::open_plain(dir.path()).unwrap();
         let raw = Connection::open(dir.path().join(crate::DB_FILE)).unwrap();
         let rows: Vec<(Vec<u8>, Vec<u8>)> = raw
             .prepare("SELECT hash, record_id FROM import_hashes")
@@ -892,7 +892,7 @@ mod tests {
             assert_eq!(copy, "No answer all evening");
         });
 
-        let mut store = Store::open(dir.path(), None).unwrap();
+        let mut store = Store::open_plain(dir.path()).unwrap();
         for word in ["answer", "bored", "left", "walk", "weekend", "late", "reply", "talked"] {
             assert_eq!(store.search(word, 10).unwrap().1, 1, "{word}");
         }
@@ -951,7 +951,7 @@ mod tests {
             .unwrap();
         });
 
-        let mut store = Store::open(dir.path(), None).unwrap();
+        let mut store = Store::open_plain(dir.path()).unwrap();
         let raw = Connection::open(dir.path().join(crate::DB_FILE)).unwrap();
         let lists: Vec<(i64, String)> = raw
             .prepare("SELECT seq, label_list FROM entries ORDER BY seq")
@@ -1018,7 +1018,7 @@ mod tests {
                 .unwrap();
             assert_eq!(tables, 0, "the previous version has no plans table");
         });
-        let mut store = Store::open(dir.path(), None).unwrap();
+        let mut store = Store::open_plain(dir.path()).unwrap();
         assert_eq!(store.entry(1).unwrap().entry.situation, "Before");
         assert_eq!(store.setting("country").unwrap().as_deref(), Some("gb"));
         assert_eq!(store.safety_plan(PlanKind::Crisis).unwrap(), None);

@@ -271,9 +271,23 @@ impl Store {
         keyfile::unwrap(&wrapped, passphrase).map_err(|e| unwrap_error(e, dir))
     }
 
-    /// Opens the store with its data key (`None` for a plain store), running
-    /// pending migrations first. A key given for a plain store is ignored.
+    /// Opens an encrypted store with its data key, running pending
+    /// migrations first. A plain (unencrypted) store is refused with
+    /// [`StoreError::Plain`]: a journal swapped for a plain one would
+    /// otherwise take every later entry in plaintext without a word. Only
+    /// [`Store::open_plain`], the person's explicit choice, opens one.
     pub fn open(dir: &Path, key: Option<&DataKey>) -> Result<Store, StoreError> {
+        Self::open_inner(dir, key, false)
+    }
+
+    /// Opens a store that is not encrypted, when the person said a plain
+    /// journal is what they want (`attune init --no-encryption`, the
+    /// `allow_plain` setting). An encrypted store needs [`Store::open`].
+    pub fn open_plain(dir: &Path) -> Result<Store, StoreError> {
+        Self::open_inner(dir, None, true)
+    }
+
+    fn open_inner(dir: &Path, key: Option<&DataKey>, allow_plain: bool) -> Result<Store, StoreError> {
         if !dir.join(DB_FILE).exists() {
             return Err(StoreError::Missing(dir.to_path_buf()));
         }
@@ -285,6 +299,7 @@ impl Store {
             return Err(StoreError::Corrupt(db));
         }
         let key = match (&key_file, key) {
+            (KeyFile::Plain, _) if !allow_plain => return Err(StoreError::Plain(dir.to_path_buf())),
             (KeyFile::Plain, _) => None,
             (KeyFile::Wrapped(_), None) => return Err(StoreError::NeedsKey),
             (KeyFile::Wrapped(w), Some(k)) => Some(Cipher { key: k.clone(), page_mac: w.page_mac }),
@@ -998,8 +1013,30 @@ impl Store {
     /// `dir` as it was. While another attune has the journal open (`attune
     /// serve`), which would go on writing to the folder moved aside, it is
     /// refused with [`StoreError::InUse`].
+    ///
+    /// A plain (unencrypted) backup is refused with [`StoreError::Plain`]
+    /// (restored over an encrypted journal, it would make every later entry
+    /// plaintext); [`Store::restore_plain`] is the explicit way.
     pub fn restore(dir: &Path, backup: &Path, passphrase: Option<&Passphrase>) -> Result<Restored, StoreError> {
+        Self::restore_inner(dir, backup, passphrase, false)
+    }
+
+    /// [`Store::restore`] for a backup that is not encrypted, when the person
+    /// said a plain journal is what they want.
+    pub fn restore_plain(dir: &Path, backup: &Path) -> Result<Restored, StoreError> {
+        Self::restore_inner(dir, backup, None, true)
+    }
+
+    fn restore_inner(
+        dir: &Path,
+        backup: &Path,
+        passphrase: Option<&Passphrase>,
+        allow_plain: bool,
+    ) -> Result<Restored, StoreError> {
         let encrypted = Self::probe_backup(backup)?;
+        if !encrypted && !allow_plain {
+            return Err(StoreError::Plain(backup.to_path_buf()));
+        }
         let key_src = backup_key_file(backup);
         let Some(name) = dir.file_name().and_then(|n| n.to_str()) else {
             let e = std::io::Error::new(std::io::ErrorKind::InvalidInput, "give the journal's folder by its name");
@@ -1240,8 +1277,12 @@ fn copy_and_check_backup(
 ) -> Result<Option<DataKey>, StoreError> {
     for (from, to) in [(backup, DB_FILE), (key_src, KEY_FILE)] {
         let to = staging.join(to);
-        fs::copy(from, &to).map_err(|e| StoreError::io("copying", from, e))?;
-        File::open(&to).and_then(|f| f.sync_all()).map_err(|e| StoreError::io("syncing", &to, e))?;
+        // Made 0600 here rather than `fs::copy`, which would carry over a
+        // backup's looser mode (one copied by hand may be 0644).
+        let mut source = File::open(from).map_err(|e| StoreError::io("reading", from, e))?;
+        let mut dest = fsutil::create_new_private(&to).map_err(|e| StoreError::io("creating", &to, e))?;
+        std::io::copy(&mut source, &mut dest).map_err(|e| StoreError::io("copying", from, e))?;
+        dest.sync_all().map_err(|e| StoreError::io("syncing", &to, e))?;
     }
     fsutil::make_private_dir(staging)?;
     let named = |e: StoreError| match e {
@@ -1254,7 +1295,8 @@ fn copy_and_check_backup(
     } else {
         None
     };
-    let store = Store::open(staging, key.as_ref()).map_err(named)?;
+    let store = if encrypted { Store::open(staging, key.as_ref()) } else { Store::open_plain(staging) };
+    let store = store.map_err(named)?;
     if !store.integrity_ok()? {
         return Err(StoreError::Corrupt(backup.to_path_buf()));
     }

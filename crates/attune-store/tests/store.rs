@@ -173,7 +173,7 @@ fn opening_creates_the_wal_before_anything_is_saved() {
         let wal = f.dir.join("attune.db-wal");
         std::fs::remove_file(&wal).ok();
         assert!(!wal.exists());
-        let store = Store::open(&f.dir, f.key.as_ref()).unwrap();
+        let store = if encrypted { Store::open(&f.dir, f.key.as_ref()) } else { Store::open_plain(&f.dir) }.unwrap();
         assert!(wal.exists(), "open made the WAL (encrypted: {encrypted})");
         drop(store);
         assert!(wal.exists(), "closing keeps the WAL, so later opens need no directory sync");
@@ -434,8 +434,10 @@ fn a_plain_store_has_no_passphrase() {
     let f = fixture(false);
     let err = Store::unlock(&f.dir, &pass("x")).unwrap_err();
     assert!(matches!(err, StoreError::KeyFile { .. }), "{err}");
-    // A key passed for a plain store is ignored.
-    Store::open(&f.dir, Some(&DataKey::from_bytes([1; 32]))).unwrap();
+    // A key passed for a plain store (a cached key, after the journal was
+    // swapped for a plain one) does not open it either.
+    let err = Store::open(&f.dir, Some(&DataKey::from_bytes([1; 32]))).unwrap_err();
+    assert!(matches!(err, StoreError::Plain(_)), "{err}");
 }
 
 #[test]
@@ -445,7 +447,7 @@ fn a_newer_schema_is_refused() {
     let conn = rusqlite::Connection::open(f.dir.join("attune.db")).unwrap();
     conn.pragma_update(None, "user_version", 99).unwrap();
     drop(conn);
-    let err = Store::open(&f.dir, None).unwrap_err();
+    let err = Store::open_plain(&f.dir).unwrap_err();
     assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
 }
 
@@ -827,9 +829,9 @@ fn a_plain_backup_restores_where_there_is_no_journal_yet() {
     f.store.backup(&backup).unwrap();
     assert!(!Store::probe_backup(&backup).unwrap());
     let fresh = out.path().join("new machine").join("journal");
-    let restored = Store::restore(&fresh, &backup, None).unwrap();
+    let restored = Store::restore_plain(&fresh, &backup).unwrap();
     assert!(restored.key.is_none() && restored.previous.is_none());
-    let store = Store::open(&fresh, None).unwrap();
+    let store = Store::open_plain(&fresh).unwrap();
     assert_eq!(store.entry(1).unwrap().entry.situation, "plain and simple");
 }
 
@@ -1429,7 +1431,7 @@ fn settings_round_trip_and_clear() {
     store.set_setting("country", Some("ie")).unwrap();
     store.set_setting("country", Some("gb")).unwrap();
     drop(store);
-    let mut store = Store::open(dir.path(), None).unwrap();
+    let mut store = Store::open_plain(dir.path()).unwrap();
     assert_eq!(store.setting("country").unwrap().as_deref(), Some("gb"));
     store.set_setting("country", None).unwrap();
     assert_eq!(store.setting("country").unwrap(), None);
@@ -1597,4 +1599,44 @@ fn a_record_id_repeated_in_one_file_is_counted_once_in_a_new_journal_or_not() {
         assert_eq!(search_count(&f.store, "telling"), 1);
         assert_eq!(search_count(&f.store, "words"), 0);
     }
+}
+
+#[test]
+fn a_plain_journal_opens_only_when_asked_for() {
+    let f = fixture(false);
+    drop(f.store);
+    // A journal swapped for a plain one must not take entries silently.
+    let err = Store::open(&f.dir, None).unwrap_err();
+    assert!(matches!(&err, StoreError::Plain(p) if p == &f.dir), "{err}");
+    assert!(err.to_string().contains("not encrypted"), "{err}");
+    Store::open_plain(&f.dir).unwrap();
+    // The explicit way does not open an encrypted journal without its key.
+    let g = fixture(true);
+    drop(g.store);
+    assert!(matches!(Store::open_plain(&g.dir).unwrap_err(), StoreError::NeedsKey));
+}
+
+#[test]
+fn a_plain_backup_is_not_restored_over_an_encrypted_journal_unless_asked_for() {
+    let mut plain = fixture(false);
+    plain.store.insert_entry(&entry(1, 1, "made by someone else")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let backup = out.path().join("plain.db");
+    plain.store.backup(&backup).unwrap();
+    let mut f = fixture(true);
+    f.store.insert_entry(&entry(2, 2, "my own words")).unwrap();
+    drop(f.store);
+    let before = folder_bytes(&f.dir);
+    let beside = names_beside(&f.dir);
+    let err = Store::restore(&f.dir, &backup, None).unwrap_err();
+    assert!(matches!(&err, StoreError::Plain(p) if p == &backup), "{err}");
+    assert_eq!(folder_bytes(&f.dir), before, "nothing changed");
+    assert_eq!(names_beside(&f.dir), beside, "nothing left beside the journal");
+    let store = Store::open(&f.dir, f.key.as_ref()).unwrap();
+    assert_eq!(store.entry(1).unwrap().entry.situation, "my own words");
+    drop(store);
+    // Asked for explicitly, it is restored (the encrypted journal is kept aside).
+    let restored = Store::restore_plain(&f.dir, &backup).unwrap();
+    assert!(restored.previous.is_some());
+    assert_eq!(Store::open_plain(&f.dir).unwrap().entry(1).unwrap().entry.situation, "made by someone else");
 }

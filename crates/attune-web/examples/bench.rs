@@ -64,6 +64,7 @@ async fn main() {
         listen: HOST.parse().unwrap(),
         now: Some("2026-11-26T21:00:00+01:00[Europe/Berlin]".parse().unwrap()),
         kdf: KdfParams::DEFAULT,
+        allow_plain: false,
     };
     let (state, token) = AppState::new(cfg).unwrap();
     let app = router(state);

@@ -42,6 +42,9 @@ pub struct Config {
     pub now: Option<jiff::ZonedDateTime>,
     /// Key-derivation cost for new passphrases (tests use the minimum).
     pub kdf: attune_store::KdfParams,
+    /// Whether a journal (or backup) without encryption may be opened: the
+    /// person's `allow_plain`. Off, one is refused, even on the restore page.
+    pub allow_plain: bool,
 }
 
 /// The shortest idle lock: "ask every time" in the CLI cannot mean "lock

@@ -43,6 +43,8 @@ struct Inner {
     session: Mutex<Option<Session>>,
     /// The open journal, only while unlocked.
     journal: Mutex<Option<Unlocked>>,
+    /// Whether the journal last opened is not encrypted.
+    plain: std::sync::atomic::AtomicBool,
     /// Idle time before locking (changeable in Settings for this run).
     lock_after: Mutex<Duration>,
     /// An import previewed in Settings, waiting for confirmation (dropped on lock).
@@ -164,6 +166,7 @@ impl AppState {
                 passphrase_gate: Gate::default(),
                 session: Mutex::new(None),
                 journal: Mutex::new(None),
+                plain: std::sync::atomic::AtomicBool::new(false),
                 lock_after: Mutex::new(lock_after),
                 pending_import: Mutex::new(None),
                 saved_decision: Mutex::new(None),
@@ -335,8 +338,15 @@ impl AppState {
     /// Keeps an opened store for the following requests, and where to seal
     /// text posted after it locks (`None` for a plain journal).
     pub fn set_unlocked(&self, store: Store, drafts_to: Option<DraftsRecipient>) {
+        self.inner.plain.store(!store.is_encrypted(), std::sync::atomic::Ordering::Relaxed);
         *lock(&self.inner.journal) = Some(Unlocked { store, last_active: Instant::now() });
         *lock(&self.inner.drafts_to) = drafts_to;
+    }
+
+    /// Whether the journal last opened is not encrypted. Kept apart from the
+    /// journal's mutex, so drawing a page never waits on a store call.
+    pub fn is_plain(&self) -> bool {
+        self.inner.plain.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Runs `f` on the open journal in a blocking thread (SQLite is

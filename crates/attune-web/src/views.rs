@@ -27,6 +27,8 @@ pub struct Layout {
     pub nav: Vec<NavItem>,
     /// Whether safety mode is on.
     pub safety_mode: bool,
+    /// Whether the open journal is not encrypted (a banner on every page).
+    pub plain: bool,
 }
 
 /// A calm error page.

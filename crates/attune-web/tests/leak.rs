@@ -53,6 +53,8 @@ impl Web {
             listen: HOST.parse().unwrap(),
             now: Some("2026-11-26T21:00:00+01:00[Europe/Berlin]".parse().unwrap()),
             kdf: KdfParams::MINIMUM,
+            // The plain journal is made on purpose here, as `attune init --no-encryption` does.
+            allow_plain: !encrypted,
         };
         let (state, token) = AppState::new(config).unwrap();
         let mut w = Web { app: router(state), cookie: String::new(), csrf: String::new(), _tmp: tmp, root };

@@ -45,6 +45,7 @@ fn new_web() -> Web {
         listen: HOST.parse().unwrap(),
         now: Some("2026-11-26T21:00:00+01:00[Europe/Berlin]".parse().unwrap()),
         kdf: KdfParams::MINIMUM,
+        allow_plain: false,
     };
     let (state, token) = AppState::new(cfg).unwrap();
     Web { app: router(state.clone()), state, token, cookie: String::new(), csrf: String::new(), _tmp: tmp }

@@ -32,6 +32,7 @@ fn config(dir: &std::path::Path, lock_after: Duration) -> Config {
         listen: HOST.parse().unwrap(),
         now: Some("2026-11-26T21:00:00+01:00[Europe/Berlin]".parse().unwrap()),
         kdf: KdfParams::MINIMUM,
+        allow_plain: false,
     }
 }
 
@@ -571,6 +572,16 @@ async fn settings_change_the_passphrase_lock_time_and_write_a_backup() {
     assert!(location(&resp).starts_with("/settings?done=backup"));
     let files: Vec<_> = std::fs::read_dir(&folder).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(files.len(), 2, "the copy and its key file: {files:?}");
+    // The folder it made and the files in it are the owner's alone, whatever the umask.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&folder), 0o700);
+        for f in &files {
+            assert_eq!(mode(&folder.join(f)), 0o600, "{f:?}");
+        }
+    }
     assert_eq!(w.call(w.post("/settings/backup", &[("folder", "relative/path")])).await.0, StatusCode::BAD_REQUEST);
 }
 
@@ -634,6 +645,15 @@ async fn plan_needs_agreements_and_the_calendar() {
     assert_eq!(status, StatusCode::OK);
     assert!(resp.headers().get(header::CONTENT_TYPE).unwrap().to_str().unwrap().starts_with("text/calendar"));
     assert!(ics.starts_with("BEGIN:VCALENDAR") && ics.contains("BEGIN:VEVENT"), "{ics}");
+    // Discreet by default: a calendar is often seen by others.
+    assert!(!ics.contains("We pause for 20 minutes"), "{ics}");
+    let (_, _, worded) = w.call(w.get("/plan/calendar.ics?words=1")).await;
+    assert!(worded.contains("We pause for 20 minutes"), "{worded}");
+    // The Settings export offers the same choice, discreet unless ticked.
+    let (_, _, _, body) = w.download("/settings/export", &[("format", "ics")]).await;
+    assert!(!String::from_utf8(body).unwrap().contains("We pause for 20 minutes"));
+    let (_, _, _, body) = w.download("/settings/export", &[("format", "ics"), ("ics_words", "yes")]).await;
+    assert!(String::from_utf8(body).unwrap().contains("We pause for 20 minutes"));
     w.call(w.post("/safety/mode", &[("mode", "on")])).await;
     let (_, _, html) = w.call(w.get("/plan")).await;
     assert!(!html.contains("What we agreed"), "agreements are hidden in safety mode");
@@ -1346,4 +1366,67 @@ async fn erase_needs_the_word_then_shows_the_checklist_and_the_set_up_page() {
     assert_eq!(location(&resp), "/unlock");
     let (_, _, html) = w.call(w.get("/unlock")).await;
     assert!(html.contains("Welcome to attune"), "the set-up page: {html}");
+}
+
+/// A web app over a plain journal made beforehand, with or without the
+/// person's `allow_plain`, its session opened.
+async fn plain_web(allow_plain: bool) -> Web {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("journal");
+    attune_store::Store::create(&dir, attune_store::Protection::None).unwrap();
+    let cfg = Config { allow_plain, ..config(&dir, Duration::from_secs(900)) };
+    let (state, token) = AppState::new(cfg).unwrap();
+    let mut w = Web { app: router(state), token, cookie: String::new(), csrf: String::new(), _tmp: tmp, dir };
+    let (_, resp, _) = w.call(w.get(&format!("/open?token={}", w.token))).await;
+    let set = resp.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
+    w.cookie = set.split(';').next().unwrap().to_string();
+    w
+}
+
+#[tokio::test]
+async fn a_plain_journal_is_refused_unless_allowed_and_then_shown_loudly_on_every_page() {
+    // Not chosen: it may have been put in place of the encrypted one.
+    let w = plain_web(false).await;
+    let (status, _, html) = w.call(w.get("/unlock")).await;
+    assert_ne!(status, StatusCode::SEE_OTHER);
+    assert!(html.contains("not encrypted") && html.contains("/restore"), "{html}");
+    let (status, resp, _) = w.call(w.get("/journal")).await;
+    assert!(status == StatusCode::SEE_OTHER && location(&resp).starts_with("/unlock"), "still locked");
+
+    // Chosen: it opens, and every page says so.
+    let w = plain_web(true).await;
+    let (_, resp, _) = w.call(w.get("/unlock")).await;
+    assert_eq!(location(&resp), "/");
+    for uri in ["/", "/journal", "/settings", "/safety", "/plan"] {
+        let (status, _, html) = w.call(w.get(uri)).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert!(html.contains("class=\"plain-banner\"") && html.contains("This journal is not encrypted"), "{uri}");
+        assert!(!html.contains("on this device, encrypted"), "{uri}: the footer must not say encrypted");
+    }
+    // An encrypted journal shows no banner.
+    let e = Web::start(Duration::from_secs(900)).await;
+    let (_, _, html) = e.call(e.get("/")).await;
+    assert!(!html.contains("plain-banner"));
+}
+
+#[tokio::test]
+async fn the_locked_restore_page_refuses_a_plain_backup_over_an_encrypted_journal() {
+    let w = Web::start(Duration::from_secs(900)).await;
+    w.call(w.post("/log", &[("situation", "My own words")])).await;
+    // A plain journal and its backup, made by someone else.
+    let other = w.dir.parent().unwrap().join("other");
+    let (plain, _) = attune_store::Store::create(&other, attune_store::Protection::None).unwrap();
+    let backup = w.dir.parent().unwrap().join("plain-backup.db");
+    plain.backup(&backup).unwrap();
+    drop(plain);
+    w.call(w.post("/lock", &[])).await;
+    let (status, _, html) = w.call(w.post("/restore", &[("file", backup.to_str().unwrap()), ("passphrase", "")])).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("not encrypted") && html.contains("Nothing was changed"), "{html}");
+    // The encrypted journal is still there and still asks for its passphrase.
+    assert_eq!(attune_store::Store::probe(&w.dir).unwrap(), Some(true));
+    let (_, resp, _) = w.call(w.post("/unlock", &[("passphrase", PASS)])).await;
+    assert_eq!(location(&resp), "/");
+    let (_, _, html) = w.call(w.get("/journal")).await;
+    assert!(html.contains("My own words"));
 }

@@ -67,6 +67,7 @@ async fn seeded() -> Web {
         listen: HOST.parse().unwrap(),
         now: Some("2026-11-26T21:00:00+01:00[Europe/Berlin]".parse().unwrap()),
         kdf: KdfParams::MINIMUM,
+        allow_plain: false,
     };
     let (state, token) = AppState::new(cfg).unwrap();
     let mut w = Web { app: router(state), cookie: String::new(), csrf: String::new(), tmp };

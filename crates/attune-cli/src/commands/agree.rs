@@ -496,7 +496,8 @@ fn export(store: &Store, app: &App, path: Option<PathBuf>, discreet: bool) -> Cl
             w.flush()?;
         }
         Some(p) => {
-            std::fs::write(&p, text.as_bytes()).map_err(|e| {
+            // Private (0600) and atomic, like every file attune writes.
+            attune_store::write_file_atomically(&p, text.as_bytes()).map_err(|e| {
                 CliError::user(format!("could not write {}: {e}", p.display())).hint("choose another file with --out")
             })?;
             let events = text.matches("BEGIN:VEVENT").count();

@@ -46,7 +46,27 @@ pub fn restore(args: RestoreArgs, app: &App) -> CliResult {
         None
     };
     let dir = app.store_dir();
-    let restored = match Store::restore(dir, &args.file, passphrase.as_ref()) {
+    let plain_ok = passphrase.is_none() && (args.allow_plain || app.settings.allow_plain.value);
+    if plain_ok {
+        // Later runs must open what is put back: the choice is noted once, here.
+        crate::config::allow_plain_in_file(&app.settings)?;
+    }
+    let result = if plain_ok {
+        Store::restore_plain(dir, &args.file)
+    } else {
+        Store::restore(dir, &args.file, passphrase.as_ref())
+    };
+    let restored = match result {
+        Err(StoreError::Plain(_)) => {
+            return Err(CliError::user(format!(
+                "the backup {} is not encrypted; nothing was changed",
+                args.file.display()
+            ))
+            .hint(
+                "if you made it from a journal you chose not to encrypt, add --allow-plain; if not, it is not \
+                   your backup: an encrypted journal never makes a plain one",
+            ));
+        }
         Err(StoreError::WrongPassphrase) => {
             return Err(CliError::user("that passphrase does not open this backup; nothing was changed")
                 .hint("a backup keeps the passphrase the journal had when the backup was made"));

@@ -31,6 +31,8 @@ pub fn run(args: JsonArgs, app: &App) -> CliResult {
     let color = serde_json::to_value(s.color.value)?;
     writeln!(w, "color = {color}  {DIM}# {}{DIM:#}", origin(&s.color.origin))?;
     writeln!(w, "editor = {:?}  {DIM}# {}{DIM:#}", s.editor.value, origin(&s.editor.origin))?;
+    writeln!(w, "due_words = {}  {DIM}# {}{DIM:#}", s.due_words.value, origin(&s.due_words.origin))?;
+    writeln!(w, "allow_plain = {}  {DIM}# {}{DIM:#}", s.allow_plain.value, origin(&s.allow_plain.origin))?;
     match &s.content_dir.value {
         Some(d) => {
             // Reading the folder here reports a broken one before it matters.

@@ -3,7 +3,7 @@
 use clap::CommandFactory;
 
 use crate::cli::{Cli, CompletionArgs, ManArgs};
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult};
 
 pub fn completions(args: CompletionArgs) -> CliResult {
     let mut cmd = Cli::command();
@@ -16,9 +16,24 @@ pub fn man(args: ManArgs) -> CliResult {
     match args.out_dir {
         None => clap_mangen::Man::new(cmd).render(&mut std::io::stdout().lock())?,
         Some(dir) => {
-            std::fs::create_dir_all(&dir)?;
-            clap_mangen::generate_to(cmd, &dir)?;
+            // As clap_mangen::generate_to, but through attune's private writes
+            // (0700 folder, 0600 files) like every file attune makes.
+            attune_store::create_private_dir_all(&dir).map_err(|e| CliError::user(e.to_string()))?;
+            let mut cmd = cmd.disable_help_subcommand(true);
+            cmd.build();
+            write_pages(cmd, &dir)?;
         }
     }
     Ok(())
+}
+
+/// One page per command and subcommand, as `attune-<sub>.1`.
+fn write_pages(cmd: clap::Command, dir: &std::path::Path) -> CliResult {
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()).cloned() {
+        write_pages(sub, dir)?;
+    }
+    let man = clap_mangen::Man::new(cmd);
+    let mut page = Vec::new();
+    man.render(&mut page)?;
+    crate::commands::export::write_file(&dir.join(man.get_filename()), &page)
 }

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use attune_core::plan::due::{Due, DueKind, due};
+use attune_core::plan::due::{Due, DueKind, discreet_line, due};
 use attune_core::plan::{Agreement, PlanTexts};
 use attune_store::{Store, StoreError, keycache};
 use clap::Args;
@@ -17,8 +17,9 @@ use crate::out;
 /// `attune due`.
 #[derive(Debug, Args)]
 pub struct DueArgs {
-    /// One line (empty when nothing is due), for a shell prompt. Never asks for the
-    /// passphrase: a locked journal prints nothing.
+    /// One line (empty when nothing is due), for a shell prompt: counts and times
+    /// only ("1 ritual at 19:00 · 1 to review"), unless the setting `due_words` is on.
+    /// Never asks for the passphrase: a locked journal prints nothing.
     #[arg(long)]
     pub short: bool,
     /// Print JSON (stable shape, see docs/json.md).
@@ -32,7 +33,7 @@ fn open_quietly(app: &App) -> CliResult<Option<Store>> {
     let dir = app.store_dir();
     match Store::probe(dir)? {
         None => Err(StoreError::Missing(dir.clone()).into()),
-        Some(false) => Ok(Some(Store::open(dir, None)?)),
+        Some(false) => Ok(Some(app.open_plain()?)),
         Some(true) => {
             if let Some(key) = keycache::get(dir)
                 && let Ok(store) = Store::open(dir, Some(&key))
@@ -83,9 +84,14 @@ pub fn run(args: DueArgs, app: &App) -> CliResult {
     let texts = plan_texts(app)?;
     let mut w = out::stdout();
     if args.short {
-        if !items.is_empty() {
-            let parts: Vec<String> = items.iter().map(|d| line(d, &texts)).collect();
-            writeln!(w, "{}", attune_core::entry::shorten(&parts.join(" · "), 80))?;
+        // A prompt is on screen for anyone nearby: the words only when asked for.
+        let text = if app.settings.due_words.value {
+            items.iter().map(|d| line(d, &texts)).collect::<Vec<_>>().join(" · ")
+        } else {
+            discreet_line(&items, &texts.due)
+        };
+        if !text.is_empty() {
+            writeln!(w, "{}", attune_core::entry::shorten(&text, 80))?;
         }
         return Ok(());
     }

@@ -118,7 +118,8 @@ pub fn run(args: ExportArgs, app: &App) -> CliResult {
                     .map_err(|e| CliError::user(format!("could not build the zip: {e}")).exit(Exit::Internal))?;
                 vec![(Some(out), zip)]
             } else {
-                std::fs::create_dir_all(&out).map_err(|e| {
+                // A new folder is private (0700); one that exists is the person's own.
+                attune_store::create_private_dir_all(&out).map_err(|e| {
                     CliError::user(format!("cannot create the folder {}: {e}", out.display()))
                         .hint("choose another place with -o")
                 })?;

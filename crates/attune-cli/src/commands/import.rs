@@ -206,9 +206,23 @@ fn progress_bar(total: usize, json: bool) -> indicatif::ProgressBar {
 
 /// Reads a whole file, with a message that names it.
 pub(crate) fn read(path: &Path, what: &str) -> CliResult<Vec<u8>> {
-    std::fs::read(path).map_err(|e| {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| {
         CliError::user(format!("cannot read {what} {}: {e}", path.display())).hint("check the path and try again")
-    })
+    };
+    let limit = attune_formats::MAX_IMPORT_BYTES;
+    let mut bytes = Vec::new();
+    // Counted while reading too: a pipe or a growing file has no size up front.
+    std::fs::File::open(path).and_then(|f| f.take(limit + 1).read_to_end(&mut bytes)).map_err(cannot)?;
+    if bytes.len() as u64 > limit {
+        return Err(CliError::user(format!(
+            "{what} {} is larger than {} MiB, more than attune reads at once; nothing was imported",
+            path.display(),
+            limit >> 20
+        ))
+        .hint("export a shorter stretch of time, or one journal at a time, and import each file"));
+    }
+    Ok(bytes)
 }
 
 fn parse_error(file: &str, e: ParseError) -> CliError {

@@ -12,6 +12,10 @@ use crate::out::{self, BOLD, GOOD};
 pub fn run(args: InitArgs, app: &App) -> CliResult {
     let dir = app.store_dir();
     let protection = if args.no_encryption {
+        // Said once, here, where the person chooses it; later runs read it back.
+        if Store::probe(dir)?.is_none() {
+            crate::config::allow_plain_in_file(&app.settings)?;
+        }
         Protection::None
     } else {
         Protection::Passphrase(app.new_passphrase(true)?, KdfParams::DEFAULT)
@@ -27,6 +31,12 @@ pub fn run(args: InitArgs, app: &App) -> CliResult {
             w,
             "{BOLD}It is not encrypted:{BOLD:#} anyone who can open files on this device can read it. \
              To encrypt later, make a new journal with `attune init` and move your entries across."
+        )?;
+        writeln!(
+            w,
+            "attune noted this choice in {} (allow_plain = true); without it, a journal that is not encrypted \
+             is refused, in case one was put in place of yours.",
+            app.settings.config_file.display()
         )?;
     } else {
         writeln!(

@@ -44,6 +44,7 @@ pub fn run(args: ServeArgs, app: &App) -> CliResult {
         listen,
         now: std::env::var_os("ATTUNE_NOW").map(|_| app.now.clone()),
         kdf: KdfParams::DEFAULT,
+        allow_plain: app.settings.allow_plain.value,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -6,7 +6,7 @@
 use jiff::civil::{DateTime, Time};
 use serde::Serialize;
 
-use super::{Agreement, PlanStatus, TriggerPlan};
+use super::{Agreement, DueTexts, PlanStatus, TriggerPlan};
 
 /// What kind of thing is due.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -97,6 +97,32 @@ pub fn due(agreements: &[(i64, &Agreement)], plans: &[&TriggerPlan], now: DateTi
     out
 }
 
+/// The discreet one-line summary for a shell prompt ("1 ritual at 19:00 ·
+/// 1 to review"): counts and times only, never an agreement's words or a
+/// trigger's name, since a prompt is on screen for anyone nearby. Empty
+/// when nothing is due.
+pub fn discreet_line(items: &[Due], t: &DueTexts) -> String {
+    let times: Vec<String> = items
+        .iter()
+        .filter(|d| d.kind == DueKind::Rhythm)
+        .filter_map(|d| d.time.map(|t| t.strftime("%H:%M").to_string()))
+        .collect();
+    let count = |kind: DueKind| items.iter().filter(|d| d.kind == kind).count();
+    let rhythms = count(DueKind::Rhythm);
+    let mut parts = Vec::new();
+    if rhythms > 0 {
+        let template = if rhythms == 1 { &t.short_rhythm_one } else { &t.short_rhythm_many };
+        parts.push(template.replace("{count}", &rhythms.to_string()).replace("{times}", &times.join(", ")));
+    }
+    for (kind, template) in [(DueKind::Review, &t.short_review), (DueKind::Revisit, &t.short_revisit)] {
+        let n = count(kind);
+        if n > 0 {
+            parts.push(template.replace("{count}", &n.to_string()));
+        }
+    }
+    parts.join(" · ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,5 +169,11 @@ mod tests {
         let late: DateTime = "2026-11-29T19:21".parse().unwrap();
         assert!(due(&[(1, &a)], &[], late).iter().all(|d| d.kind != DueKind::Rhythm));
         assert!(due(&[(1, &a)], &[], "2026-11-27T10:00".parse().unwrap()).is_empty());
+        // The discreet line counts; it never carries the words or the trigger's name.
+        let texts = crate::plan::PlanTexts::load(&crate::content::Library::embedded()).unwrap().due;
+        let line = discreet_line(&due(&[(1, &a)], &[&plan], sunday), &texts);
+        assert_eq!(line, "1 ritual at 19:00 · 1 to review · 1 plan to revisit");
+        assert!(!line.contains("Sunday") && !line.contains("Late"));
+        assert_eq!(discreet_line(&[], &texts), "");
     }
 }

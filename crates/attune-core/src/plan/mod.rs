@@ -191,6 +191,15 @@ pub struct DueTexts {
     pub review: String,
     /// A trigger plan to revisit: `{text}`.
     pub revisit: String,
+    /// The discreet one-line summary (`due --short`), never an agreement's
+    /// words: one rhythm today, `{times}`.
+    pub short_rhythm_one: String,
+    /// Several rhythms today: `{count}`, `{times}`.
+    pub short_rhythm_many: String,
+    /// Agreements to review: `{count}`.
+    pub short_review: String,
+    /// Trigger plans to revisit: `{count}`.
+    pub short_revisit: String,
 }
 
 impl PlanTexts {
@@ -220,6 +229,10 @@ impl PlanTexts {
             &t.due.rhythm,
             &t.due.review,
             &t.due.revisit,
+            &t.due.short_rhythm_one,
+            &t.due.short_rhythm_many,
+            &t.due.short_review,
+            &t.due.short_revisit,
         ];
         if all.iter().any(|s| s.trim().is_empty()) {
             return Err(ContentError { file: "plan/texts.toml".into(), message: "a text is empty".into() });

@@ -489,7 +489,7 @@ mod tests {
         // Saved through this store, then through another one on the same files.
         let late = |i: u64| entry(i, at(1_700_000_000, i), &["late-reply"], &[]);
         store.bulk_insert_entries(&(400..450).map(late).collect::<Vec<_>>()).unwrap();
-        let mut other = Store::open(&tmp.path().join("j"), None).unwrap();
+        let mut other = Store::open_plain(&tmp.path().join("j")).unwrap();
         other.bulk_insert_entries(&(450..500).map(late).collect::<Vec<_>>()).unwrap();
         drop(other);
 

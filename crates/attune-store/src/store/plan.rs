@@ -1198,7 +1198,7 @@ mod tests {
             )
             .unwrap();
         }
-        let mut store = Store::open(dir.path(), None).unwrap();
+        let mut store = Store::open_plain(dir.path()).unwrap();
         let e = store.entry(1).unwrap().entry;
         assert_eq!(e.situation, "No answer all evening");
         assert_eq!(e.triggers[0].as_str(), "late-reply");

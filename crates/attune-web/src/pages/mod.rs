@@ -120,6 +120,11 @@ fn store_advice(e: &StoreError) -> Option<&'static str> {
         StoreError::TooNew { .. } | StoreError::KeyFileTooNew { .. } => {
             Some("Update attune to its newest version, then start it again.")
         }
+        StoreError::Plain(_) => Some(
+            "If you chose a journal without encryption, add allow_plain = true to attune's config file and start \
+             attune again. If you did not, someone may have replaced your journal: do not write in it, and put \
+             your encrypted backup back on the Restore page (/restore).",
+        ),
         _ => None,
     }
 }
@@ -176,6 +181,7 @@ pub fn layout(state: &AppState, ctx: &Ctx, title: &str, current: &str, policy: S
         lock_secs: state.lock_after().as_secs(),
         nav,
         safety_mode: !policy.partner_talk,
+        plain: state.is_plain(),
     }
 }
 

@@ -525,14 +525,15 @@ fn agreement_draft(state: &AppState, af: &AgreementForm) -> Result<AgreementDraf
 #[derive(Debug, Default, Deserialize)]
 pub struct IcsQuery {
     #[serde(default)]
-    discreet: Option<String>,
+    words: Option<String>,
 }
 
-/// `GET /plan/calendar.ics`: the same calendar as `attune agree export --ics`.
+/// `GET /plan/calendar.ics`: the same calendar as `attune agree export --ics`,
+/// discreet (no agreement's words in the titles) unless `?words=1`.
 pub async fn calendar(State(state): State<AppState>, Query(q): Query<IcsQuery>) -> WebResult {
     let texts = PlanTexts::load(state.library()).map_err(bad)?;
     let stamp = state.now().timestamp();
-    let discreet = q.discreet.is_some();
+    let discreet = q.words.is_none();
     let text = state
         .store(move |store| {
             let agreements = if store.safety_mode()? { Vec::new() } else { store.agreements(false)? };

@@ -79,9 +79,16 @@ pub async fn restore(State(state): State<AppState>, Extension(ctx): Extension<Ct
     // The open journal is closed first, so nothing writes to it once it is moved aside.
     state.lock_now();
     let dir = state.cfg().store_dir.clone();
+    let allow_plain = state.cfg().allow_plain;
     let pass = Passphrase::new(pass.to_string());
     let done = AppState::blocking(move || {
         let encrypted = Store::probe_backup(&file)?;
+        // A plain backup only with the person's allow_plain, locked or not.
+        if !encrypted && allow_plain {
+            drop(tries);
+            let restored = Store::restore_plain(&dir, &file)?;
+            return Ok((Store::open_plain(&dir)?, None, restored.previous));
+        }
         let restored = Store::restore(&dir, &file, encrypted.then_some(&pass));
         match &restored {
             Err(StoreError::WrongPassphrase) => tries.failed(std::time::Instant::now()),
@@ -111,6 +118,13 @@ pub async fn restore(State(state): State<AppState>, Extension(ctx): Extension<Ct
             StatusCode::UNAUTHORIZED,
             "That passphrase does not open this backup. A backup keeps the passphrase your journal had when \
              the backup was made. Nothing was changed."
+                .into(),
+        ),
+        Err(WebError::Store(StoreError::Plain(_))) => retry(
+            StatusCode::BAD_REQUEST,
+            "This backup is not encrypted, so it was not put back: everything written afterwards would be \
+             readable by anyone with this device. An encrypted journal never makes a backup like this. \
+             Nothing was changed."
                 .into(),
         ),
         Err(e) => Err(e),

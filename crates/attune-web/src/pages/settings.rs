@@ -209,7 +209,8 @@ pub async fn backup(State(state): State<AppState>, Form(f): Form<Fields>) -> Web
     let shown = file.display().to_string();
     state
         .store(move |store| {
-            std::fs::create_dir_all(&folder).map_err(|e| {
+            // A new folder is private (0700), whatever the umask.
+            attune_store::create_private_dir_all(&folder).map_err(|e| {
                 WebError::User(format!("Backup folder {} cannot be made: {e}. Nothing was written.", folder.display()))
             })?;
             store.backup(&file)?;

@@ -73,6 +73,9 @@ pub struct TransferForm {
     pub export_format: String,
     /// Why the export was refused.
     pub export_error: Option<String>,
+    /// Calendar export: the agreements' own words in the event titles
+    /// (off by default, as a calendar is often seen by others).
+    pub ics_words: bool,
     /// Chosen import format.
     pub import_format: String,
     /// Time zone typed for the import.
@@ -98,6 +101,7 @@ impl Default for TransferForm {
         Self {
             export_format: "json".into(),
             export_error: None,
+            ics_words: false,
             import_format: "jrnl".into(),
             import_tz: String::new(),
             import_moods: String::new(),
@@ -152,8 +156,14 @@ fn content(e: attune_core::content::ContentError) -> WebError {
 /// `POST /settings/export`: `format`, and optionally `export_passphrase`
 /// twice to encrypt (age), as `attune export --encrypt`.
 pub async fn export(State(state): State<AppState>, Extension(ctx): Extension<Ctx>, body: Bytes) -> WebResult {
-    let [format, pass, again] = secrets(body, ["format", "export_passphrase", "export_passphrase2"]);
-    let mut form = TransferForm { export_format: format.trim().to_string(), ..TransferForm::default() };
+    let [format, pass, again, words] =
+        secrets(body, ["format", "export_passphrase", "export_passphrase2", "ics_words"]);
+    let mut form = TransferForm {
+        export_format: format.trim().to_string(),
+        ics_words: !words.is_empty(),
+        ..TransferForm::default()
+    };
+    let discreet = !form.ics_words;
     let refuse = |mut form: TransferForm, msg: String| {
         form.export_error = Some(msg);
         form
@@ -208,7 +218,7 @@ pub async fn export(State(state): State<AppState>, Extension(ctx): Extension<Ctx
                     let plans = store.trigger_plans()?;
                     let refs: Vec<_> = agreements.iter().map(|a| &a.item).collect();
                     let plan_refs: Vec<_> = plans.iter().collect();
-                    let text = ics::export(&refs, &plan_refs, &texts.calendar, now.timestamp(), false);
+                    let text = ics::export(&refs, &plan_refs, &texts.calendar, now.timestamp(), discreet);
                     Some(("text/calendar; charset=utf-8", "ics", text.into_bytes()))
                 }
             })

@@ -87,8 +87,13 @@ pub async fn page(
         Some(true) => render(&UnlockPage { csrf: ctx.csrf, create: false, error: None, kept }),
         Some(false) => {
             // A journal the person chose not to encrypt opens without a passphrase.
+            // Only with the person's allow_plain: one may have been put in place of theirs.
             let dir = state.cfg().store_dir.clone();
-            let store = AppState::blocking(move || Store::open(&dir, None).map_err(WebError::from)).await?;
+            let allowed = state.cfg().allow_plain;
+            let store = AppState::blocking(move || {
+                if allowed { Store::open_plain(&dir) } else { Store::open(&dir, None) }.map_err(WebError::from)
+            })
+            .await?;
             state.set_unlocked(store, None);
             see_other("/")
         }
@@ -239,6 +244,7 @@ mod tests {
             listen: "127.0.0.1:8123".parse().unwrap(),
             now: None,
             kdf: attune_store::KdfParams::MINIMUM,
+            allow_plain: false,
         };
         let (state, token) = AppState::new(cfg).unwrap();
         let session = state.open_session(&token).unwrap().unwrap();
