@@ -1047,10 +1047,10 @@ mod tests {
             )
             .unwrap();
         });
-        let mut store = Store::open(dir.path(), None).unwrap();
+        let mut store = Store::open_plain(dir.path()).unwrap();
         assert_eq!(store.deleted().unwrap().entries, 1, "an old delete is not taken at the upgrade");
         let past = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * (crate::UNDO_WINDOW_DAYS + 1));
-        let mut copy = Store::open(dir.path(), None).unwrap();
+        let mut copy = Store::open_plain(dir.path()).unwrap();
         assert_eq!(store.undo().unwrap(), Some(Undone::EntryDeleted(1)), "undo still works after the upgrade");
         store.delete_entry(1).unwrap();
         assert_eq!(copy.purge_expired_at(past).unwrap().entries, 1);

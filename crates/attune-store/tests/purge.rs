@@ -207,7 +207,7 @@ fn purge_removes_everything_deleted_and_earlier_versions_and_keeps_the_rest() {
     }
     // Undoing its creation deleted the live entry: the next purge takes
     // that one, and then there is nothing left.
-    let mut store = Store::open(&dir, None).unwrap();
+    let mut store = Store::open_plain(&dir).unwrap();
     assert_eq!(store.purge().unwrap().entries, 1);
     assert!(store.purge().unwrap().is_empty());
 }
@@ -248,7 +248,7 @@ fn opening_a_journal_removes_what_was_deleted_before_the_window() {
     raw.execute("UPDATE undo_log SET at_ms = at_ms - ?1 WHERE record_seq = ?2", [days_ms, old]).unwrap();
     drop(raw);
 
-    let mut store = Store::open(&dir, None).unwrap();
+    let mut store = Store::open_plain(&dir).unwrap();
     assert_eq!(store.deleted().unwrap().entries, 1, "only the recent delete is left");
     assert_eq!(store.undo().unwrap(), Some(attune_store::Undone::EntryDeleted(recent)));
     drop(store);
