@@ -7,11 +7,16 @@
 //!
 //! Layout of a store directory:
 //! - `attune.db` (+ `-wal`, `-shm`): the SQLCipher database (or plain SQLite
-//!   when created without encryption);
-//! - `key.json`: how the data key is protected (see [`keyfile`]);
-//! - `drafts/`: entries that could not be saved, encrypted with the data key.
-//! - `key.json.tmp`, `attune.db.new`: only while a write is under way; a
-//!   leftover from a crash is never read and is replaced by the next write.
+//!   when created without encryption); after a passphrase change
+//!   `attune-<generation>.db`, the file `key.json` names;
+//! - `key.json`: how the data key is protected and which file it opens (see [`keyfile`]);
+//! - `drafts/`: entries that could not be saved, encrypted with a subkey of the data key;
+//! - `attune.lock`: shared by every open store, exclusive for a restore or a
+//!   passphrase change;
+//! - `key.json.tmp`, `attune.db.new`, an `attune-<generation>.db` that
+//!   `key.json` does not name: only while a write or a passphrase change is
+//!   under way; a leftover from a crash is never read, and is replaced by the
+//!   next write or removed by the next open.
 
 pub mod drafts;
 pub mod error;
@@ -27,7 +32,8 @@ pub use store::import::{ImportBatch, ImportCounts};
 pub use store::plan::Numbered;
 pub use store::safety::AfterSave;
 pub use store::{
-    CheckinFilter, CheckinRow, EntryFilter, EntryRow, RecordRef, Restored, SearchHit, Store, Undone, backup_key_file,
+    ChangeStep, CheckinFilter, CheckinRow, EntryFilter, EntryRow, RecordRef, Restored, SearchHit, Store, Undone,
+    backup_key_file,
 };
 
 /// File name of the database inside a store directory.
