@@ -218,7 +218,7 @@ impl Store {
         match key_file {
             Some(kf) if dir.join(kf.db_name()).exists() => Ok(Some(kf.is_encrypted())),
             Some(_) => Ok(None),
-            None if dir.join(DB_FILE).exists() => Err(missing_key_file(dir)),
+            None if has_journal_file(dir) => Err(missing_key_file(dir)),
             None => Ok(None),
         }
     }
@@ -281,17 +281,18 @@ impl Store {
     /// Opens the store with its data key (`None` for a plain store), running
     /// pending migrations first. A key given for a plain store is ignored.
     pub fn open(dir: &Path, key: Option<&DataKey>) -> Result<Store, StoreError> {
-        if !dir.join(KEY_FILE).exists() && !dir.join(DB_FILE).exists() {
-            return Err(StoreError::Missing(dir.to_path_buf()));
+        if !dir.join(KEY_FILE).exists() {
+            return Err(if has_journal_file(dir) {
+                missing_key_file(dir)
+            } else {
+                StoreError::Missing(dir.to_path_buf())
+            });
         }
         // Taken before the key file is read: a passphrase change holds it
         // exclusively while it switches the key file to a new database file.
         let in_use = hold_shared(dir)?;
-        let key_file = match keyfile::read(dir)? {
-            Some(kf) => kf,
-            None if dir.join(DB_FILE).exists() => return Err(missing_key_file(dir)),
-            None => return Err(StoreError::Missing(dir.to_path_buf())),
-        };
+        // Gone since the check above: only by someone removing it.
+        let key_file = keyfile::read(dir)?.ok_or_else(|| missing_key_file(dir))?;
         let db = dir.join(key_file.db_name());
         if !db.exists() {
             return Err(StoreError::Missing(dir.to_path_buf()));

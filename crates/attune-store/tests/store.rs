@@ -481,6 +481,19 @@ fn a_killed_change_leaves_the_old_or_the_new_passphrase_and_its_leftovers_go() {
 }
 
 #[test]
+fn a_changed_journal_without_its_key_file_is_never_taken_for_no_journal() {
+    let f = fixture(true);
+    drop(f.store);
+    let key = Store::change_passphrase(&f.dir, &pass("correct horse"), &pass("new one"), FAST).unwrap();
+    fs::remove_file(f.dir.join("key.json")).unwrap();
+    assert!(matches!(Store::probe(&f.dir).unwrap_err(), StoreError::KeyFile { .. }));
+    assert!(matches!(Store::open(&f.dir, Some(&key)).unwrap_err(), StoreError::KeyFile { .. }));
+    let err = Store::create(&f.dir, Protection::Passphrase(pass("x y z w v"), FAST)).unwrap_err();
+    assert!(matches!(err, StoreError::AlreadyExists(_)), "{err}");
+    assert!(f.dir.join("attune-2.db").exists() && !f.dir.join("key.json").exists());
+}
+
+#[test]
 fn a_front_end_holding_the_journal_changes_it_in_place() {
     let mut f = fixture(true);
     f.store.insert_entry(&entry(1, 1, "open all along")).unwrap();
