@@ -494,6 +494,18 @@ fn a_changed_journal_without_its_key_file_is_never_taken_for_no_journal() {
 }
 
 #[test]
+fn a_change_clears_the_key_cache() {
+    let f = fixture(true);
+    drop(f.store);
+    if let Err(why) = keycache::put(&f.dir, f.key.as_ref().unwrap(), Duration::from_secs(60)) {
+        eprintln!("skipping: no kernel keyring here ({why})");
+        return;
+    }
+    Store::change_passphrase(&f.dir, &pass("correct horse"), &pass("new one"), FAST).unwrap();
+    assert!(keycache::get(&f.dir).is_none(), "the old key stayed in the cache");
+}
+
+#[test]
 fn a_front_end_holding_the_journal_changes_it_in_place() {
     let mut f = fixture(true);
     f.store.insert_entry(&entry(1, 1, "open all along")).unwrap();
