@@ -311,7 +311,7 @@ fn cases() -> Vec<Case> {
             br#"{"version":1,"encryption":"xchacha20poly1305","kdf":"argon2id","m_cost_kib":4294967295,"t_cost":1,"p_cost":1,"salt":"AAAAAAAAAAAAAAAAAAAAAA==","nonce":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","ciphertext":"AAAA"}"#.to_vec(),
         ))),
         refuse("key file wrong ciphertext length", &["list"]).setup(Setup::KeyFile(Some(
-            br#"{"version":1,"encryption":"xchacha20poly1305","kdf":"argon2id","m_cost_kib":8192,"t_cost":1,"p_cost":1,"salt":"AAAAAAAAAAAAAAAAAAAAAA==","nonce":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","ciphertext":"AAAA"}"#.to_vec(),
+            br#"{"version":1,"encryption":"xchacha20poly1305","kdf":"argon2id","m_cost_kib":65536,"t_cost":3,"p_cost":1,"salt":"AAAAAAAAAAAAAAAAAAAAAA==","nonce":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA","ciphertext":"AAAA"}"#.to_vec(),
         ))),
         refuse("key file from a newer attune", &["list"])
             .setup(Setup::KeyFile(Some(br#"{"version":7,"encryption":"none","later":[1]}"#.to_vec()))),

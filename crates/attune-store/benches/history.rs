@@ -120,7 +120,7 @@ fn measure<O>(b: &mut Bencher<'_>, mut f: impl FnMut() -> O) {
 fn bench(c: &mut Criterion) {
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
     let dir = tmp.path().join("journal");
-    let fast = KdfParams { m_cost_kib: 8 * 1024, t_cost: 1, p_cost: 1 };
+    let fast = KdfParams::MINIMUM;
     let (mut store, _key) = Store::create(&dir, Protection::Passphrase(Passphrase::new("bench".into()), fast))
         .unwrap_or_else(|e| panic!("create: {e}"));
     let started = Instant::now();

@@ -93,7 +93,7 @@ fn synthetic(i: u64, rng: &mut Rng, vocabulary: &[String]) -> Entry {
 fn bench(c: &mut Criterion) {
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
     let dir = tmp.path().join("journal");
-    let fast = KdfParams { m_cost_kib: 8 * 1024, t_cost: 1, p_cost: 1 };
+    let fast = KdfParams::MINIMUM;
     let (mut store, _key) = Store::create(&dir, Protection::Passphrase(Passphrase::new("bench".into()), fast))
         .unwrap_or_else(|e| panic!("create: {e}"));
 

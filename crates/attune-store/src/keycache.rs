@@ -158,7 +158,9 @@ pub fn forget(store_dir: &Path) -> bool {
 /// random value into [`LOCK_REQUEST_FILE`] (0600). A folder without a
 /// journal is left alone.
 pub fn request_lock(store_dir: &Path) -> Result<(), StoreError> {
-    if !store_dir.join(crate::DB_FILE).exists() {
+    // The key file, not `attune.db`: after a passphrase change the
+    // database has another name.
+    if !store_dir.join(crate::KEY_FILE).exists() {
         return Ok(());
     }
     let mut nonce = [0u8; 16];
@@ -268,7 +270,7 @@ mod tests {
         // No journal: nothing is written.
         request_lock(dir.path()).unwrap();
         assert!(!dir.path().join(LOCK_REQUEST_FILE).exists());
-        std::fs::write(dir.path().join(crate::DB_FILE), b"x").unwrap();
+        std::fs::write(dir.path().join(crate::KEY_FILE), b"x").unwrap();
         request_lock(dir.path()).unwrap();
         let mut watcher = LockRequests::watch(dir.path());
         assert!(!watcher.asked(), "a request made before watching does not count");

@@ -12,6 +12,14 @@
 //! about three times the speed on processors with SHA instructions (every
 //! page written or read is MACed). A key file keeps the version it was made
 //! with, so an older attune can still open an older journal.
+//!
+//! Version 3 adds `db`: the name of the database file this key opens. A
+//! passphrase change makes a new data key and a new database file under it
+//! (`attune-<generation>.db`), and the key file switching to name it is the
+//! one atomic step of that change. Without `db` the file is `attune.db`.
+//! Only key files that name another file are written as version 3, so a
+//! journal whose passphrase never changed still opens in an older attune,
+//! and one that did is refused there as too new rather than as damaged.
 
 use std::fs;
 use std::path::Path;
@@ -22,9 +30,9 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-use crate::KEY_FILE;
 use crate::error::StoreError;
 use crate::fsutil::{Existing, write_atomic};
+use crate::{DB_FILE, KEY_FILE};
 
 /// The database key. Zeroed on drop; never printed.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
@@ -100,29 +108,46 @@ pub enum Protection {
 }
 
 impl KdfParams {
-    /// The cheapest parameters a key file may carry (8 MiB, 1 pass). Only
-    /// tests should go this low; it keeps them fast.
-    pub const MINIMUM: KdfParams = KdfParams { m_cost_kib: 8 * 1024, t_cost: 1, p_cost: 1 };
+    /// The cheapest parameters a key file may carry: OWASP's minimum for
+    /// Argon2id (19 MiB, 2 passes). attune itself writes [`KdfParams::DEFAULT`];
+    /// tests use this to stay fast. A key file below it was not written by
+    /// attune for a person, and keeping the journal behind it would make
+    /// guessing the passphrase cheap, so it is refused rather than used.
+    pub const MINIMUM: KdfParams = KdfParams { m_cost_kib: 19 * 1024, t_cost: 2, p_cost: 1 };
 
-    /// Upper bounds, so a damaged key file cannot make us allocate the
-    /// machine's whole memory before the tag check fails.
-    const MAX_M_COST_KIB: u32 = 4 * 1024 * 1024;
-    const MAX_T_COST: u32 = 64;
-    const MAX_P_COST: u32 = 16;
+    /// Upper bounds: a damaged or planted key file must not make attune
+    /// allocate gigabytes or work for minutes before the tag check fails.
+    /// 16 times the default's memory, and at most 16 times its work.
+    const MAX_M_COST_KIB: u32 = 16 * KdfParams::DEFAULT.m_cost_kib;
+    const MAX_T_COST: u32 = 16;
+    const MAX_P_COST: u32 = 8;
+    const MAX_WORK: u64 = 16 * KdfParams::DEFAULT.m_cost_kib as u64 * KdfParams::DEFAULT.t_cost as u64;
 
     /// Why these parameters are not acceptable, if they are not.
     pub fn check(&self) -> Result<(), String> {
+        let work = u64::from(self.m_cost_kib) * u64::from(self.t_cost);
+        if self.m_cost_kib > Self::MAX_M_COST_KIB
+            || self.t_cost > Self::MAX_T_COST
+            || self.p_cost > Self::MAX_P_COST
+            || work > Self::MAX_WORK
+        {
+            return Err(format!(
+                "its key derivation settings ({} KiB, {} passes, {} lanes) are far beyond what attune uses \
+                 (at most {} KiB, {} passes, {} lanes and 16 times the usual work)",
+                self.m_cost_kib,
+                self.t_cost,
+                self.p_cost,
+                Self::MAX_M_COST_KIB,
+                Self::MAX_T_COST,
+                Self::MAX_P_COST
+            ));
+        }
         let min = Self::MINIMUM;
         if self.m_cost_kib < min.m_cost_kib || self.t_cost < min.t_cost || self.p_cost < min.p_cost {
             return Err(format!(
-                "key derivation settings ({} KiB, {} passes, {} lanes) are below the minimum of {} KiB and {} pass",
+                "its key derivation settings ({} KiB, {} passes, {} lanes) are far weaker than attune writes \
+                 (at least {} KiB and {} passes), so attune did not make it for this journal",
                 self.m_cost_kib, self.t_cost, self.p_cost, min.m_cost_kib, min.t_cost
-            ));
-        }
-        if self.m_cost_kib > Self::MAX_M_COST_KIB || self.t_cost > Self::MAX_T_COST || self.p_cost > Self::MAX_P_COST {
-            return Err(format!(
-                "key derivation settings ({} KiB, {} passes, {} lanes) are beyond what attune uses",
-                self.m_cost_kib, self.t_cost, self.p_cost
             ));
         }
         Ok(())
@@ -138,11 +163,17 @@ impl DataKey {
     }
 }
 
-/// The newest key file format: what new encrypted journals get.
-const VERSION: u32 = 2;
+/// The newest key file format this attune reads.
+const VERSION: u32 = 3;
+/// The format that names the database file (`db`); written only when it does.
+const VERSION_NAMED_DB: u32 = 3;
+/// What new encrypted journals get: `page_hmac` says HMAC-SHA256.
+const VERSION_SHA256_PAGES: u32 = 2;
 /// The format that knows no `page_hmac` (HMAC-SHA512 pages).
 const VERSION_SHA512_PAGES: u32 = 1;
 const PAGE_HMAC_SHA256: &str = "sha256";
+/// Only named from version 3 on (version 1 says it by saying nothing).
+const PAGE_HMAC_SHA512: &str = "sha512";
 const ENC_NONE: &str = "none";
 const ENC_XCHACHA: &str = "xchacha20poly1305";
 const KDF_ARGON2ID: &str = "argon2id";
@@ -176,9 +207,37 @@ impl PageMac {
     fn version(self) -> (u32, Option<&'static str>) {
         match self {
             PageMac::Sha512 => (VERSION_SHA512_PAGES, None),
-            PageMac::Sha256 => (VERSION, Some(PAGE_HMAC_SHA256)),
+            PageMac::Sha256 => (VERSION_SHA256_PAGES, Some(PAGE_HMAC_SHA256)),
         }
     }
+
+    /// Its name in `page_hmac`, for key files that always say it (version 3).
+    fn name(self) -> &'static str {
+        match self {
+            PageMac::Sha512 => PAGE_HMAC_SHA512,
+            PageMac::Sha256 => PAGE_HMAC_SHA256,
+        }
+    }
+}
+
+/// The generation of a database file name: 1 for `attune.db`, N for
+/// `attune-N.db` (N from 2, no leading zeros); `None` for any other name,
+/// so a key file can never point outside the store folder.
+pub(crate) fn generation_of(name: &str) -> Option<u64> {
+    if name == DB_FILE {
+        return Some(1);
+    }
+    let digits = name.strip_prefix("attune-")?.strip_suffix(".db")?;
+    if digits.is_empty() || digits.len() > 12 || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    digits.parse().ok().filter(|n| *n >= 2)
+}
+
+/// The database file name of `generation` (see [`generation_of`]).
+pub(crate) fn db_file_name(generation: u64) -> String {
+    if generation <= 1 { DB_FILE.to_string() } else { format!("attune-{generation}.db") }
 }
 
 /// The parsed key file.
@@ -201,6 +260,10 @@ pub(crate) struct Wrapped {
     /// The sealed drafts' key pair (see [`crate::sealed`]); absent in key
     /// files made before it, until the next unlock adds it.
     pub(crate) drafts: Option<crate::sealed::DraftsSection>,
+    /// The database file this key opens, when it is not `attune.db`. Not
+    /// bound to the wrapped key: it only says where to look, and a file
+    /// under another key does not open with this one.
+    pub(crate) db: Option<String>,
 }
 
 /// The on-disk JSON. Flat, with every field named, so a person (or another
@@ -230,6 +293,8 @@ struct Json {
     /// Read on its own: a damaged drafts section must not lock anyone out
     /// of their journal (it is replaced at the next unlock).
     drafts: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    db: Option<String>,
 }
 
 /// Only the version, read first: a newer attune's key file may carry fields
@@ -276,9 +341,10 @@ impl KeyFile {
                 ciphertext: None,
                 page_hmac: None,
                 drafts: None,
+                db: None,
             },
             KeyFile::Wrapped(w) => Json {
-                version: w.page_mac.version().0,
+                version: if w.db.is_some() { VERSION_NAMED_DB } else { w.page_mac.version().0 },
                 encryption: ENC_XCHACHA.into(),
                 kdf: Some(KDF_ARGON2ID.into()),
                 m_cost_kib: Some(w.params.m_cost_kib),
@@ -287,8 +353,13 @@ impl KeyFile {
                 salt: Some(B64.encode(&w.salt)),
                 nonce: Some(B64.encode(w.nonce)),
                 ciphertext: Some(B64.encode(&w.ciphertext)),
-                page_hmac: w.page_mac.version().1.map(String::from),
+                page_hmac: if w.db.is_some() {
+                    Some(w.page_mac.name().to_string())
+                } else {
+                    w.page_mac.version().1.map(String::from)
+                },
                 drafts: w.drafts.as_ref().map(crate::sealed::DraftsSection::to_json),
+                db: w.db.clone(),
             },
         };
         // Serialising this plain struct cannot fail; fall back to an empty
@@ -322,9 +393,23 @@ impl KeyFile {
                 return Err("the field 'page_hmac' needs format version 2 or later".into());
             }
             (_, Some(PAGE_HMAC_SHA256)) => PageMac::Sha256,
+            (VERSION_NAMED_DB.., Some(PAGE_HMAC_SHA512)) => PageMac::Sha512,
             (_, Some(other)) => return Err(format!("page MAC '{other}' is not supported")),
             (_, None) if json.encryption == ENC_NONE => PageMac::NEW,
             (_, None) => return Err(missing("page_hmac")),
+        };
+        let db = match json.db {
+            None => None,
+            Some(_) if json.version < VERSION_NAMED_DB => {
+                return Err(format!("the field 'db' needs format version {VERSION_NAMED_DB} or later"));
+            }
+            Some(_) if json.encryption == ENC_NONE => {
+                return Err("the field 'db' is only for encrypted journals".into());
+            }
+            Some(name) if generation_of(&name).is_none() => {
+                return Err(format!("'{name}' is not a journal file name attune uses"));
+            }
+            Some(name) => Some(name),
         };
         match json.encryption.as_str() {
             ENC_NONE => Ok(KeyFile::Plain),
@@ -355,7 +440,7 @@ impl KeyFile {
                     return Err("the wrapped key has the wrong length".into());
                 }
                 let drafts = json.drafts.and_then(crate::sealed::DraftsSection::from_json);
-                Ok(KeyFile::Wrapped(Wrapped { params, salt, nonce, ciphertext, page_mac, drafts }))
+                Ok(KeyFile::Wrapped(Wrapped { params, salt, nonce, ciphertext, page_mac, drafts, db }))
             }
             other => Err(format!("encryption '{other}' is not supported")),
         }
@@ -364,6 +449,23 @@ impl KeyFile {
     /// Whether the database is encrypted.
     pub(crate) fn is_encrypted(&self) -> bool {
         matches!(self, KeyFile::Wrapped(_))
+    }
+
+    /// The name of the database file this key file is for.
+    pub(crate) fn db_name(&self) -> &str {
+        match self {
+            KeyFile::Wrapped(Wrapped { db: Some(name), .. }) => name,
+            _ => DB_FILE,
+        }
+    }
+
+    /// The same key file without the database's name, for a copy that sits
+    /// beside a backup or becomes `attune.db` in a restore.
+    pub(crate) fn without_db(&self) -> KeyFile {
+        match self {
+            KeyFile::Wrapped(w) => KeyFile::Wrapped(Wrapped { db: None, ..w.clone() }),
+            KeyFile::Plain => KeyFile::Plain,
+        }
     }
 }
 
@@ -422,7 +524,7 @@ pub(crate) fn wrap(
     let ciphertext = cipher
         .encrypt(XNonce::from_slice(&nonce), Payload { msg: key.as_bytes(), aad: &aad })
         .map_err(|_| "sealing the key failed".to_string())?;
-    Ok(Wrapped { params, salt, nonce, ciphertext, page_mac, drafts: None })
+    Ok(Wrapped { params, salt, nonce, ciphertext, page_mac, drafts: None, db: None })
 }
 
 /// Why [`unwrap`] failed.
@@ -447,6 +549,21 @@ pub(crate) fn unwrap(wrapped: &Wrapped, passphrase: &Passphrase) -> Result<DataK
     let bytes: &[u8; 32] =
         plain.as_slice().try_into().map_err(|_| UnwrapError::Invalid("the wrapped key has the wrong length".into()))?;
     Ok(DataKey(*bytes))
+}
+
+/// A key for one purpose, derived from the data key with HKDF-SHA256
+/// (RFC 5869; no salt, `label` as the info), so that the drafts, the sealed
+/// drafts' identity and the database never share a key.
+pub(crate) fn subkey(key: &DataKey, label: &[u8]) -> Zeroizing<[u8; 32]> {
+    hkdf_sha256_32(&[], key.as_bytes(), label)
+}
+
+/// The first 32 bytes of HKDF-SHA256's output.
+fn hkdf_sha256_32(salt: &[u8], ikm: &[u8], info: &[u8]) -> Zeroizing<[u8; 32]> {
+    let mut out = Zeroizing::new([0u8; 32]);
+    // 32 bytes is far below HKDF-SHA256's limit of 255 blocks: it cannot fail.
+    let _ = hkdf::Hkdf::<sha2::Sha256>::new((!salt.is_empty()).then_some(salt), ikm).expand(info, out.as_mut());
+    out
 }
 
 /// Reads `<dir>/key.json`; `Ok(None)` when there is none. A leftover
@@ -527,8 +644,8 @@ mod tests {
     #[test]
     fn tampered_parameters_fail_the_tag_check() {
         let key = DataKey::from_bytes([9; 32]);
-        let mut w = wrap(&key, &pass("pw"), KdfParams { m_cost_kib: 9 * 1024, ..FAST }, PageMac::NEW).unwrap();
-        w.params.m_cost_kib = 8 * 1024;
+        let mut w = wrap(&key, &pass("pw"), KdfParams { m_cost_kib: 20 * 1024, ..FAST }, PageMac::NEW).unwrap();
+        w.params.m_cost_kib = 19 * 1024;
         assert!(matches!(unwrap(&w, &pass("pw")), Err(UnwrapError::Wrong)));
     }
 
@@ -543,8 +660,8 @@ mod tests {
     fn bad_files_are_refused_with_a_reason() {
         for (text, reason) in [
             ("", "not valid"),
-            (r#"{"version":3,"encryption":"none"}"#, "update attune"),
-            (r#"{"version":3,"encryption":"none","a_later_field":true}"#, "update attune"),
+            (r#"{"version":4,"encryption":"none"}"#, "update attune"),
+            (r#"{"version":4,"encryption":"none","a_later_field":true}"#, "update attune"),
             (r#"{"version":0,"encryption":"none"}"#, "unknown"),
             (r#"{"version":1,"encryption":"none","page_hmac":"sha256"}"#, "needs format version 2"),
             (r#"{"version":2,"encryption":"xchacha20poly1305","kdf":"argon2id"}"#, "'page_hmac' is missing"),
@@ -553,30 +670,45 @@ mod tests {
             (r#"{"version":1,"encryption":"xchacha20poly1305","kdf":"argon2id"}"#, "missing"),
             (
                 r#"{"version":1,"encryption":"xchacha20poly1305","kdf":"argon2id","m_cost_kib":1024,"t_cost":1,"p_cost":1}"#,
-                "below the minimum",
+                "far weaker",
+            ),
+            (
+                r#"{"version":1,"encryption":"xchacha20poly1305","kdf":"argon2id","m_cost_kib":8192,"t_cost":1,"p_cost":1}"#,
+                "far weaker",
             ),
             (
                 r#"{"version":1,"encryption":"xchacha20poly1305","kdf":"argon2id","m_cost_kib":4294967295,"t_cost":1,"p_cost":1}"#,
-                "beyond",
+                "far beyond",
             ),
+            (
+                r#"{"version":1,"encryption":"xchacha20poly1305","kdf":"argon2id","m_cost_kib":1048576,"t_cost":16,"p_cost":1}"#,
+                "far beyond",
+            ),
+            (r#"{"version":2,"encryption":"xchacha20poly1305","page_hmac":"sha512"}"#, "'sha512' is not supported"),
+            (r#"{"version":2,"encryption":"xchacha20poly1305","page_hmac":"sha256","db":"attune-2.db"}"#, "version 3"),
+            (r#"{"version":3,"encryption":"none","db":"attune-2.db"}"#, "only for encrypted"),
+            (r#"{"version":3,"encryption":"xchacha20poly1305","page_hmac":"sha256","db":"../x.db"}"#, "not a journal"),
+            (r#"{"version":3,"encryption":"xchacha20poly1305","page_hmac":"sha256","db":"attune-02.db"}"#, "not a"),
+            (r#"{"version":3,"encryption":"xchacha20poly1305","db":"attune-2.db"}"#, "'page_hmac' is missing"),
         ] {
             let err = KeyFile::parse(text.as_bytes()).unwrap_err().to_string();
             assert!(err.contains(reason), "{text}: {err}");
         }
-        assert_eq!(KeyFile::parse(br#"{"version":3,"x":1}"#), Err(Refused::Newer(3)));
+        assert_eq!(KeyFile::parse(br#"{"version":4,"x":1}"#), Err(Refused::Newer(4)));
     }
 
     proptest::proptest! {
         /// Any well-formed key file survives writing and reading unchanged.
         #[test]
         fn key_files_round_trip(
-            m in 8u32 * 1024..=4 * 1024 * 1024,
-            t in 1u32..=64,
-            p in 1u32..=16,
+            m in 19u32 * 1024..=1024 * 1024,
+            t in 2u32..=3,
+            p in 1u32..=8,
             salt in proptest::collection::vec(proptest::prelude::any::<u8>(), 16..64),
             nonce in proptest::prelude::any::<[u8; 24]>(),
             ciphertext in proptest::collection::vec(proptest::prelude::any::<u8>(), 48),
             sha256 in proptest::prelude::any::<bool>(),
+            generation in proptest::option::of(2u64..1_000_000),
         ) {
             let file = KeyFile::Wrapped(Wrapped {
                 params: KdfParams { m_cost_kib: m, t_cost: t, p_cost: p },
@@ -585,10 +717,68 @@ mod tests {
                 ciphertext,
                 page_mac: if sha256 { PageMac::Sha256 } else { PageMac::Sha512 },
                 drafts: None,
+                db: generation.map(db_file_name),
             });
             proptest::prop_assert_eq!(KeyFile::parse(&file.to_bytes()).unwrap(), file);
             proptest::prop_assert_eq!(inspect(&KeyFile::Plain.to_bytes()), Ok(false));
         }
+    }
+
+    #[test]
+    fn a_named_database_makes_version_3_and_leaves_the_wrapping_as_it_was() {
+        let key = DataKey::from_bytes([8; 32]);
+        for mac in [PageMac::Sha256, PageMac::Sha512] {
+            let mut w = wrap(&key, &pass("pw"), FAST, mac).unwrap();
+            w.db = Some(db_file_name(7));
+            let file = KeyFile::Wrapped(w);
+            let json: serde_json::Value = serde_json::from_slice(&file.to_bytes()).unwrap();
+            assert_eq!(json["version"], 3);
+            assert_eq!(json["db"], "attune-7.db");
+            assert_eq!(file.db_name(), "attune-7.db");
+            let KeyFile::Wrapped(parsed) = KeyFile::parse(&file.to_bytes()).unwrap() else { panic!() };
+            assert_eq!(parsed.page_mac, mac);
+            assert_eq!(unwrap(&parsed, &pass("pw")).unwrap().as_bytes(), key.as_bytes());
+            // Without its name (a backup's copy) it is the older version again and still unwraps.
+            let plain = file.without_db();
+            assert_eq!(plain.db_name(), "attune.db");
+            let json: serde_json::Value = serde_json::from_slice(&plain.to_bytes()).unwrap();
+            assert_eq!((json["version"].as_u64(), json.get("db")), (Some(mac.version().0.into()), None));
+            let KeyFile::Wrapped(w) = plain else { panic!() };
+            assert_eq!(unwrap(&w, &pass("pw")).unwrap().as_bytes(), key.as_bytes());
+        }
+    }
+
+    #[test]
+    fn only_attune_s_own_file_names_are_generations() {
+        assert_eq!(generation_of("attune.db"), Some(1));
+        assert_eq!(generation_of("attune-2.db"), Some(2));
+        assert_eq!(generation_of("attune-1234567.db"), Some(1_234_567));
+        for bad in ["attune-1.db", "attune-02.db", "attune-.db", "attune-x.db", "../attune-2.db", "attune-2.db-wal"] {
+            assert_eq!(generation_of(bad), None, "{bad}");
+        }
+        assert_eq!(db_file_name(1), "attune.db");
+        assert_eq!(generation_of(&db_file_name(42)), Some(42));
+    }
+
+    #[test]
+    fn hkdf_matches_rfc_5869_and_subkeys_differ_by_label() {
+        // RFC 5869, test case 1: the first 32 bytes of its OKM (so the salt
+        // and info reach the library as meant).
+        let ikm = [0x0b; 22];
+        let salt: Vec<u8> = (0x00..=0x0c).collect();
+        let info: Vec<u8> = (0xf0..=0xf9).collect();
+        assert_eq!(
+            hex::encode(hkdf_sha256_32(&salt, &ikm, &info).as_slice()),
+            "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf"
+        );
+        // Test case 3: no salt, no info.
+        assert_eq!(
+            hex::encode(hkdf_sha256_32(&[], &ikm, &[]).as_slice()),
+            "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d"
+        );
+        let key = DataKey::from_bytes([1; 32]);
+        assert_ne!(subkey(&key, b"a").as_slice(), subkey(&key, b"b").as_slice());
+        assert_ne!(subkey(&key, b"a").as_slice(), key.as_bytes().as_slice());
     }
 
     #[test]

@@ -7,14 +7,19 @@
 //!
 //! Layout of a store directory:
 //! - `attune.db` (+ `-wal`, `-shm`): the SQLCipher database (or plain SQLite
-//!   when created without encryption);
-//! - `key.json`: how the data key is protected (see [`keyfile`]);
-//! - `drafts/`: entries that could not be saved, encrypted with the data key.
+//!   when created without encryption); after a passphrase change
+//!   `attune-<generation>.db`, the file `key.json` names;
+//! - `key.json`: how the data key is protected and which file it opens (see [`keyfile`]);
+//! - `drafts/`: entries that could not be saved, encrypted with a subkey of the data key;
 //! - `sealed/`: text posted while the journal was locked, sealed to the
 //!   drafts public key (see [`sealed`]);
-//! - `lock-request`: written by `attune lock` so a running `serve` locks.
-//! - `key.json.tmp`, `attune.db.new`: only while a write is under way; a
-//!   leftover from a crash is never read and is replaced by the next write.
+//! - `lock-request`: written by `attune lock` so a running `serve` locks;
+//! - `attune.lock`: shared by every open store, exclusive for a restore or a
+//!   passphrase change;
+//! - `key.json.tmp`, `attune.db.new`, an `attune-<generation>.db` that
+//!   `key.json` does not name: only while a write or a passphrase change is
+//!   under way; a leftover from a crash is never read, and is replaced by the
+//!   next write or removed by the next open.
 
 pub mod drafts;
 pub mod error;
@@ -32,7 +37,8 @@ pub use store::plan::Numbered;
 pub use store::purge::{Deleted, Erased, Purged, UNDO_ACTIONS, UNDO_WINDOW_DAYS};
 pub use store::safety::AfterSave;
 pub use store::{
-    CheckinFilter, CheckinRow, EntryFilter, EntryRow, RecordRef, Restored, SearchHit, Store, Undone, backup_key_file,
+    ChangeStep, CheckinFilter, CheckinRow, EntryFilter, EntryRow, RecordRef, Restored, SearchHit, Store, Undone,
+    backup_key_file,
 };
 
 /// File name of the database inside a store directory.

@@ -28,7 +28,6 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::error::StoreError;
@@ -99,13 +98,10 @@ impl DraftsSection {
     }
 }
 
-/// The key that encrypts the drafts identity: derived from the data key
+/// The key that encrypts the drafts identity: a subkey of the data key
 /// (never the data key itself), for this purpose only.
 fn identity_key(key: &DataKey) -> Zeroizing<[u8; 32]> {
-    let mut h = Sha256::new();
-    h.update(b"attune drafts identity key v1\0");
-    h.update(key.as_bytes());
-    Zeroizing::new(h.finalize().into())
+    crate::keyfile::subkey(key, b"attune drafts identity key v1")
 }
 
 /// Binds the encrypted identity to its recipient: swapping in another

@@ -21,7 +21,7 @@ use zeroize::Zeroizing;
 use crate::error::StoreError;
 use crate::fsutil::{self, Existing};
 use crate::keyfile::{self, DataKey, KdfParams, KeyFile, PageMac, Passphrase, Protection, UnwrapError};
-use crate::{DB_FILE, KEY_FILE, LOCK_FILE, migrations};
+use crate::{DB_FILE, DRAFTS_DIR, KEY_FILE, LOCK_FILE, drafts, keycache, migrations};
 
 mod assess;
 mod history;
@@ -35,6 +35,8 @@ mod settings;
 #[derive(Debug)]
 pub struct Store {
     dir: PathBuf,
+    /// The database file, as the key file names it.
+    db: PathBuf,
     conn: rusqlite::Connection,
     encrypted: bool,
     /// Kept for readers and `backup`, which open the file as this did.
@@ -68,7 +70,7 @@ impl Drop for Store {
         // new: SQLite would then never start the WAL over, and every later
         // save would copy it all back again. Once the WAL is past the
         // auto-checkpoint size (256 pages), the closing process empties it.
-        let wal = wal_path(&self.dir.join(DB_FILE));
+        let wal = wal_path(&self.db);
         if fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_TRUNCATE_BYTES) {
             // Best effort: when busy (another process reading) or failing,
             // the WAL stays as it is, complete and valid.
@@ -209,12 +211,16 @@ impl Store {
     /// Whether `dir` holds a store, and whether it is encrypted:
     /// `Ok(Some(true))` encrypted, `Ok(Some(false))` plain, `Ok(None)` no store.
     pub fn probe(dir: &Path) -> Result<Option<bool>, StoreError> {
-        if !dir.join(DB_FILE).exists() {
-            return Ok(None);
-        }
-        match keyfile::read(dir)? {
-            Some(kf) => Ok(Some(kf.is_encrypted())),
-            None => Err(missing_key_file(dir)),
+        let key_file = match keyfile::read(dir) {
+            Ok(kf) => kf,
+            // A damaged key file matters only beside a journal.
+            Err(e) => return if has_journal_file(dir) { Err(e) } else { Ok(None) },
+        };
+        match key_file {
+            Some(kf) if dir.join(kf.db_name()).exists() => Ok(Some(kf.is_encrypted())),
+            Some(_) => Ok(None),
+            None if has_journal_file(dir) => Err(missing_key_file(dir)),
+            None => Ok(None),
         }
     }
 
@@ -230,7 +236,9 @@ impl Store {
     /// supported.)
     pub fn create(dir: &Path, protection: Protection) -> Result<(Store, Option<DataKey>), StoreError> {
         let db = dir.join(DB_FILE);
-        if db.exists() {
+        // Any generation of a journal's file (a changed passphrase names
+        // `attune-N.db`): its key file must never be replaced.
+        if has_journal_file(dir) {
             return Err(StoreError::AlreadyExists(dir.to_path_buf()));
         }
         let (key_file, key) = match &protection {
@@ -261,7 +269,8 @@ impl Store {
             }
             return Err(e);
         }
-        let store = Self::open_db(dir, key.as_ref())?;
+        let in_use = hold_shared(dir)?;
+        let store = Self::open_db(dir, &db, key.as_ref(), in_use)?;
         Ok((store, key.map(|c| c.key)))
     }
 
@@ -288,13 +297,24 @@ impl Store {
     }
 
     fn open_inner(dir: &Path, key: Option<&DataKey>, allow_plain: bool) -> Result<Store, StoreError> {
-        if !dir.join(DB_FILE).exists() {
+        if !dir.join(KEY_FILE).exists() {
+            return Err(if has_journal_file(dir) {
+                missing_key_file(dir)
+            } else {
+                StoreError::Missing(dir.to_path_buf())
+            });
+        }
+        // Taken before the key file is read: a passphrase change holds it
+        // exclusively while it switches the key file to a new database file.
+        let in_use = hold_shared(dir)?;
+        // Gone since the check above: only by someone removing it.
+        let key_file = keyfile::read(dir)?.ok_or_else(|| missing_key_file(dir))?;
+        let db = dir.join(key_file.db_name());
+        if !db.exists() {
             return Err(StoreError::Missing(dir.to_path_buf()));
         }
-        let key_file = keyfile::read(dir)?.ok_or_else(|| missing_key_file(dir))?;
         // SQLite would take an empty file for a new database and build an
         // empty journal in it; an emptied journal is damage, not a fresh start.
-        let db = dir.join(DB_FILE);
         if fs::metadata(&db).map_err(|e| StoreError::io("reading", &db, e))?.len() == 0 {
             return Err(StoreError::Corrupt(db));
         }
@@ -304,16 +324,24 @@ impl Store {
             (KeyFile::Wrapped(_), None) => return Err(StoreError::NeedsKey),
             (KeyFile::Wrapped(w), Some(k)) => Some(Cipher { key: k.clone(), page_mac: w.page_mac }),
         };
-        Self::open_db(dir, key.as_ref())
+        Self::open_db(dir, &db, key.as_ref(), in_use)
     }
 
-    fn open_db(dir: &Path, key: Option<&Cipher>) -> Result<Store, StoreError> {
-        let in_use = hold_shared(dir)?;
-        let db = dir.join(DB_FILE);
-        let mut conn = open_connection(&db, key, true).map_err(|e| classify(e, dir))?;
+    fn open_db(dir: &Path, db: &Path, key: Option<&Cipher>, in_use: Option<File>) -> Result<Store, StoreError> {
+        let mut conn = open_connection(db, key, true).map_err(|e| classify(e, dir))?;
         migrations::migrate(&mut conn).map_err(|e| classify(e, dir))?;
+        // The key just opened the file the key file names, so whatever an
+        // interrupted passphrase change left is known to be stale. Best
+        // effort: a read-only folder still opens, and the next open retries.
+        if let Some(name) = db.file_name().and_then(|n| n.to_str()) {
+            let _ = remove_stale_files(dir, name);
+        }
+        if let Some(c) = key {
+            let _ = drafts::remove_unopenable(&dir.join(DRAFTS_DIR), &c.key);
+        }
         let mut store = Store {
             dir: dir.to_path_buf(),
+            db: db.to_path_buf(),
             conn,
             encrypted: key.is_some(),
             key: key.cloned(),
@@ -326,24 +354,147 @@ impl Store {
         Ok(store)
     }
 
-    /// Re-wraps the data key under a new passphrase; the database is not
-    /// touched. Crash-safe: the new key file is written, synced and renamed.
+    /// Changes the passphrase and, with it, the data key: a new random key,
+    /// under which the journal is copied into a new database file and the
+    /// drafts are sealed again; then the key file switches to the new key
+    /// and file, and what the old key opens is removed. Returns the new key
+    /// (to cache). The key cache is cleared. Backups made before keep the
+    /// old key, and open with the old passphrase.
+    ///
+    /// Takes `attune.lock` exclusively: while another attune has the journal
+    /// open it is refused with [`StoreError::InUse`] (a front end that holds
+    /// the journal itself uses [`Store::change_passphrase_while_open`]).
+    ///
+    /// Crash-safe: the key file's atomic switch (write, fsync, rename, fsync
+    /// of the folder) is the one moment the change happens; the new file and
+    /// drafts are complete and synced before it, and the old ones are only
+    /// removed after it. Killed anywhere, the journal opens with the old or
+    /// the new passphrase, and the next open or change removes the leftovers
+    /// (files the key file does not name, drafts its key does not open).
+    /// A failure before the switch changes nothing.
     pub fn change_passphrase(
         dir: &Path,
         old: &Passphrase,
         new: &Passphrase,
         params: KdfParams,
-    ) -> Result<(), StoreError> {
+    ) -> Result<DataKey, StoreError> {
+        Self::change_passphrase_with(dir, old, new, params, &mut |_| {})
+    }
+
+    /// [`Store::change_passphrase`], calling `after` when each step is done
+    /// (the crash tests stop the process there).
+    #[doc(hidden)]
+    pub fn change_passphrase_with(
+        dir: &Path,
+        old: &Passphrase,
+        new: &Passphrase,
+        params: KdfParams,
+        after: &mut dyn FnMut(ChangeStep),
+    ) -> Result<DataKey, StoreError> {
         let bad = |message: String| StoreError::KeyFile { path: dir.join(KEY_FILE), message };
         params.check().map_err(bad)?;
+        // Before reading anything: no other attune has the journal open, and
+        // none opens it until the new key file is in place.
+        let _only_us = hold_exclusive_waiting(dir)?;
         let wrapped = read_wrapped(dir)?;
-        let key = keyfile::unwrap(&wrapped, old).map_err(|e| unwrap_error(e, dir))?;
-        // The pages keep their MAC, so the key file keeps saying it.
-        let drafts = wrapped.drafts;
-        let mut wrapped = keyfile::wrap(&key, new, params, wrapped.page_mac).map_err(bad)?;
-        // Same data key: the drafts key pair stays as it is.
-        wrapped.drafts = drafts;
-        keyfile::write(dir, &KeyFile::Wrapped(wrapped))
+        let old_key = keyfile::unwrap(&wrapped, old).map_err(|e| unwrap_error(e, dir))?;
+        let key_file = KeyFile::Wrapped(wrapped.clone());
+        let current_name = key_file.db_name().to_string();
+        let current = dir.join(&current_name);
+        if !current.exists() {
+            return Err(StoreError::Missing(dir.to_path_buf()));
+        }
+        // The old key may have been read from the cache: it goes first.
+        keycache::forget(dir);
+        let new_key = DataKey::generate()
+            .map_err(|e| StoreError::io("creating a key for", dir, std::io::Error::other(e.to_string())))?;
+        // New journals' page MAC: the copy is made as a new journal is.
+        let mut new_wrapped = keyfile::wrap(&new_key, new, params, PageMac::NEW).map_err(bad)?;
+        let next_name = keyfile::db_file_name(keyfile::generation_of(&current_name).unwrap_or(1) + 1);
+        let next = dir.join(&next_name);
+        let drafts_dir = dir.join(DRAFTS_DIR);
+        // Leftovers of an interrupted change, known stale now.
+        remove_stale_files(dir, &current_name)?;
+        drafts::remove_unopenable(&drafts_dir, &old_key)?;
+        after(ChangeStep::Locked);
+
+        let old_cipher = Cipher { key: old_key.clone(), page_mac: wrapped.page_mac };
+        let new_cipher = Cipher { key: new_key.clone(), page_mac: PageMac::NEW };
+        let copied = copy_under_new_key(&current, &next, &old_cipher, &new_cipher, &mut *after)
+            .map_err(|e| classify(e, dir))
+            .and_then(|()| {
+                after(ChangeStep::Synced);
+                drafts::rekey(&drafts_dir, &old_key, &new_key)
+            });
+        let old_drafts = match copied {
+            Ok(paths) => paths,
+            Err(e) => {
+                // Nothing is changed: the key file still names the old file.
+                let _ = remove_db_files(&next);
+                let _ = drafts::remove_unopenable(&drafts_dir, &old_key);
+                return Err(e);
+            }
+        };
+        after(ChangeStep::DraftsSealed);
+
+        new_wrapped.db = Some(next_name);
+        // The sealed drafts' key pair moves to the new data key; the public
+        // half stays, so drafts sealed before the change still open. One that
+        // cannot be moved is dropped, and the next unlock makes a new pair.
+        new_wrapped.drafts =
+            wrapped.drafts.as_ref().and_then(|d| crate::sealed::rewrap_drafts(d, &old_key, &new_key).ok());
+        if let Err(e) = keyfile::write(dir, &KeyFile::Wrapped(new_wrapped)) {
+            // The rename did not happen (or the key file could not be
+            // synced, in which case either one is there, and both open).
+            if keyfile::read(dir).ok().flatten().as_ref() == Some(&key_file) {
+                let _ = remove_db_files(&next);
+                let _ = drafts::remove_unopenable(&drafts_dir, &old_key);
+            }
+            return Err(e);
+        }
+        after(ChangeStep::KeySwitched);
+
+        // Changed. What follows only removes what the old key opens; should
+        // it fail, the next open removes it.
+        keycache::forget(dir);
+        if remove_db_files(&current).is_ok() {
+            let _ = fsutil::sync_dir(dir);
+        }
+        after(ChangeStep::OldRemoved);
+        let _ = drafts::remove_all(&drafts_dir, &old_drafts);
+        after(ChangeStep::DraftsRemoved);
+        Ok(new_key)
+    }
+
+    /// [`Store::change_passphrase`] for a front end that holds this journal
+    /// open (`attune serve`): this store closes its files, the change runs,
+    /// and it opens again with the new key, or with the old one when the
+    /// change failed (then nothing was changed). A wrong `old` passphrase is
+    /// found before anything is closed.
+    pub fn change_passphrase_while_open(
+        &mut self,
+        old: &Passphrase,
+        new: &Passphrase,
+        params: KdfParams,
+    ) -> Result<DataKey, StoreError> {
+        let dir = self.dir.clone();
+        let Some(was) = self.key.clone() else {
+            return Err(StoreError::KeyFile {
+                path: dir.join(KEY_FILE),
+                message: "this journal is not encrypted, so it has no passphrase".into(),
+            });
+        };
+        keyfile::unwrap(&read_wrapped(&dir)?, old).map_err(|e| unwrap_error(e, &dir))?;
+        // Close the database and give up the shared lock, keeping the value.
+        self.conn = Connection::open_in_memory()?;
+        if let Ok(mut readers) = self.readers.lock() {
+            readers.clear();
+        }
+        self._in_use = None;
+        let changed = Self::change_passphrase(&dir, old, new, params);
+        let key = changed.as_ref().map_or(was.key, DataKey::clone);
+        *self = Store::open(&dir, Some(&key))?;
+        changed
     }
 
     /// The drafts this journal's key opens (entries not saved yet, and
@@ -373,7 +524,7 @@ impl Store {
         let kept = self.readers.lock().map_or(None, |mut r| r.pop());
         match kept {
             Some(conn) => Ok(conn),
-            None => open_connection(&self.dir.join(DB_FILE), self.key.as_ref(), false),
+            None => open_connection(&self.db, self.key.as_ref(), false),
         }
     }
 
@@ -972,8 +1123,8 @@ impl Store {
                 return Err(already_there(path));
             }
         }
-        let key_bytes =
-            fs::read(self.dir.join(KEY_FILE)).map_err(|e| StoreError::io("reading", self.dir.join(KEY_FILE), e))?;
+        // Without the journal's own file name: the copy is one file of its own.
+        let key_bytes = keyfile::read_file(&self.dir.join(KEY_FILE))?.without_db().to_bytes();
         match fsutil::create_new_private(dest) {
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(already_there(dest)),
@@ -1206,6 +1357,17 @@ fn key_pragma(key: &DataKey) -> Zeroizing<String> {
     s
 }
 
+/// The raw key as SQLCipher's blob literal, `x'…'`, for `ATTACH … KEY`.
+fn raw_key_literal(key: &DataKey) -> Zeroizing<String> {
+    let pragma = key_pragma(key);
+    // `PRAGMA key = "x'…'";` holds it between the double quotes.
+    let mut s = Zeroizing::new(String::with_capacity(80));
+    if let Some(inner) = pragma.split('"').nth(1) {
+        s.push_str(inner);
+    }
+    s
+}
+
 /// Turns SQLite errors into what a person can act on.
 fn classify(err: StoreError, dir: &Path) -> StoreError {
     let StoreError::Sqlite(e) = err else {
@@ -1218,7 +1380,7 @@ fn classify(err: StoreError, dir: &Path) -> StoreError {
         // SQLITE_IOERR: not our bug but the disk's answer (EFBIG, EIO, ENOSPC mid-write).
         Some(C::SystemIoFailure) => StoreError::DiskIo(dir.to_path_buf()),
         Some(C::ReadOnly | C::PermissionDenied) => StoreError::ReadOnly(dir.to_path_buf()),
-        Some(C::NotADatabase | C::DatabaseCorrupt) => StoreError::Corrupt(dir.join(DB_FILE)),
+        Some(C::NotADatabase | C::DatabaseCorrupt) => StoreError::Corrupt(current_db(dir)),
         _ => StoreError::Sqlite(e),
     }
 }
@@ -1275,15 +1437,16 @@ fn copy_and_check_backup(
     encrypted: bool,
     passphrase: Option<&Passphrase>,
 ) -> Result<Option<DataKey>, StoreError> {
-    for (from, to) in [(backup, DB_FILE), (key_src, KEY_FILE)] {
-        let to = staging.join(to);
-        // Made 0600 here rather than `fs::copy`, which would carry over a
-        // backup's looser mode (one copied by hand may be 0644).
-        let mut source = File::open(from).map_err(|e| StoreError::io("reading", from, e))?;
-        let mut dest = fsutil::create_new_private(&to).map_err(|e| StoreError::io("creating", &to, e))?;
-        std::io::copy(&mut source, &mut dest).map_err(|e| StoreError::io("copying", from, e))?;
-        dest.sync_all().map_err(|e| StoreError::io("syncing", &to, e))?;
-    }
+    let to = staging.join(DB_FILE);
+    // Made 0600 here rather than `fs::copy`, which would carry over a
+    // backup's looser mode (one copied by hand may be 0644).
+    let mut source = File::open(backup).map_err(|e| StoreError::io("reading", backup, e))?;
+    let mut dest = fsutil::create_new_private(&to).map_err(|e| StoreError::io("creating", &to, e))?;
+    std::io::copy(&mut source, &mut dest).map_err(|e| StoreError::io("copying", backup, e))?;
+    dest.sync_all().map_err(|e| StoreError::io("syncing", &to, e))?;
+    // The copy is `attune.db`, whatever file name the key file had beside
+    // its journal (someone may have copied a journal's own key file).
+    keyfile::write(staging, &keyfile::read_file(key_src)?.without_db())?;
     fsutil::make_private_dir(staging)?;
     let named = |e: StoreError| match e {
         StoreError::Corrupt(_) => StoreError::Corrupt(backup.to_path_buf()),
@@ -1354,6 +1517,165 @@ fn hold_exclusive(dir: &Path) -> Result<Option<File>, StoreError> {
         Err(fs::TryLockError::WouldBlock) => Err(StoreError::InUse(dir.to_path_buf())),
         Err(fs::TryLockError::Error(_)) => Ok(None),
     }
+}
+
+/// [`hold_exclusive`], waiting a few seconds for commands that are about to
+/// finish (an `attune log` takes milliseconds).
+fn hold_exclusive_waiting(dir: &Path) -> Result<Option<File>, StoreError> {
+    let start = std::time::Instant::now();
+    loop {
+        match hold_exclusive(dir) {
+            Err(StoreError::InUse(_)) if start.elapsed() < SWAP_WAIT => {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Whether `dir` holds a journal's database file, of any generation.
+fn has_journal_file(dir: &Path) -> bool {
+    dir.join(DB_FILE).exists()
+        || fs::read_dir(dir).is_ok_and(|items| {
+            items.flatten().any(|item| item.file_name().to_str().is_some_and(|n| keyfile::generation_of(n).is_some()))
+        })
+}
+
+/// The database file the key file in `dir` names, for messages: `attune.db`
+/// when it cannot be read.
+fn current_db(dir: &Path) -> PathBuf {
+    match keyfile::read(dir) {
+        Ok(Some(kf)) => dir.join(kf.db_name()),
+        _ => dir.join(DB_FILE),
+    }
+}
+
+/// Removes every database file of another generation than `keep` (with its
+/// WAL, shared memory and journal): what an interrupted passphrase change
+/// left behind, the old journal under the old key or an unfinished copy.
+/// Only attune's own names are touched.
+fn remove_stale_files(dir: &Path, keep: &str) -> Result<(), StoreError> {
+    let items = fs::read_dir(dir).map_err(|e| StoreError::io("reading", dir, e))?;
+    let mut removed = false;
+    for item in items.flatten() {
+        let Some(name) = item.file_name().to_str().map(str::to_owned) else { continue };
+        let base = ["-wal", "-shm", "-journal"].iter().find_map(|s| name.strip_suffix(s)).unwrap_or(&name);
+        if base != keep && keyfile::generation_of(base).is_some() {
+            let path = item.path();
+            match fs::remove_file(&path) {
+                Ok(()) => removed = true,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(StoreError::io("removing", path, e)),
+            }
+        }
+    }
+    if removed {
+        fsutil::sync_dir(dir)?;
+    }
+    Ok(())
+}
+
+/// The steps of a passphrase change, in order (see
+/// [`Store::change_passphrase_with`]).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeStep {
+    /// The exclusive lock is held, the old passphrase checked, leftovers removed.
+    Locked,
+    /// The WAL is copied back and emptied.
+    Checkpointed,
+    /// The new database file is written under the new key.
+    Exported,
+    /// It is synced, with its folder, and checked.
+    Synced,
+    /// The drafts are sealed again under the new key, beside the old ones.
+    DraftsSealed,
+    /// The key file names the new key and file: the change happened.
+    KeySwitched,
+    /// The old database files are gone.
+    OldRemoved,
+    /// The old drafts are gone.
+    DraftsRemoved,
+}
+
+impl ChangeStep {
+    /// Every step, in order.
+    pub const ALL: [ChangeStep; 8] = [
+        ChangeStep::Locked,
+        ChangeStep::Checkpointed,
+        ChangeStep::Exported,
+        ChangeStep::Synced,
+        ChangeStep::DraftsSealed,
+        ChangeStep::KeySwitched,
+        ChangeStep::OldRemoved,
+        ChangeStep::DraftsRemoved,
+    ];
+
+    /// A short name ("key-switched").
+    pub fn name(self) -> &'static str {
+        match self {
+            ChangeStep::Locked => "locked",
+            ChangeStep::Checkpointed => "checkpointed",
+            ChangeStep::Exported => "exported",
+            ChangeStep::Synced => "synced",
+            ChangeStep::DraftsSealed => "drafts-sealed",
+            ChangeStep::KeySwitched => "key-switched",
+            ChangeStep::OldRemoved => "old-removed",
+            ChangeStep::DraftsRemoved => "drafts-removed",
+        }
+    }
+}
+
+/// Copies the journal at `current` (under `old`) into the new file `next`
+/// under `new` with `sqlcipher_export`, which writes every table and index
+/// afresh: free pages of the old file, which may still hold deleted text,
+/// are not copied. Then syncs `next` and its folder and checks that it
+/// opens with `new` and has the same schema.
+fn copy_under_new_key(
+    current: &Path,
+    next: &Path,
+    old: &Cipher,
+    new: &Cipher,
+    after: &mut dyn FnMut(ChangeStep),
+) -> Result<(), StoreError> {
+    let Some(next_text) = next.to_str() else {
+        let e = std::io::Error::new(std::io::ErrorKind::InvalidInput, "the folder's name is not valid UTF-8");
+        return Err(StoreError::io("creating", next, e));
+    };
+    let conn = open_connection(current, Some(old), true)?;
+    // Everything committed is in the file itself, and the WAL is empty.
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+    if busy != 0 {
+        return Err(StoreError::Busy);
+    }
+    after(ChangeStep::Checkpointed);
+    fsutil::create_new_private(next).map_err(|e| StoreError::io("creating", next, e))?;
+    let key_text = raw_key_literal(&new.key);
+    conn.execute("ATTACH DATABASE ?1 AS rotated KEY ?2", params![next_text, key_text.as_str()])?;
+    conn.execute_batch(&format!("PRAGMA rotated.cipher_hmac_algorithm = {};", new.page_mac.pragma_value()))?;
+    // No journal and no syncs while copying: until the key file names it,
+    // the file is nothing; it is synced once, whole, below.
+    conn.query_row("PRAGMA rotated.journal_mode = OFF", [], |_| Ok(()))?;
+    conn.execute_batch(&format!("PRAGMA rotated.synchronous = OFF; PRAGMA rotated.cache_size = -{CACHE_KIB};"))?;
+    conn.query_row("SELECT sqlcipher_export('rotated')", [], |_| Ok(()))?;
+    let version: i64 = conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
+    conn.execute_batch(&format!("PRAGMA rotated.user_version = {version};"))?;
+    let schema = "SELECT count(*) FROM main.sqlite_master";
+    let objects: i64 = conn.query_row(schema, [], |r| r.get(0))?;
+    conn.execute_batch("DETACH DATABASE rotated;")?;
+    drop(conn);
+    after(ChangeStep::Exported);
+    File::open(next).and_then(|f| f.sync_all()).map_err(|e| StoreError::io("syncing", next, e))?;
+    fsutil::sync_dir(fsutil::parent_of(next))?;
+    let copy = open_connection(next, Some(new), false)?;
+    let copied: (i64, i64) =
+        copy.query_row(&format!("SELECT ({schema}), (SELECT user_version FROM pragma_user_version)"), [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    if copied != (objects, version) {
+        return Err(StoreError::Corrupt(next.to_path_buf()));
+    }
+    Ok(())
 }
 
 /// Moves the journal in `dir`, if any, aside and `staging` into its place;

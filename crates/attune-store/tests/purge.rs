@@ -14,7 +14,7 @@ use jiff::{SignedDuration, Timestamp};
 use tempfile::TempDir;
 use uuid::Uuid;
 
-const FAST: KdfParams = KdfParams { m_cost_kib: 8 * 1024, t_cost: 1, p_cost: 1 };
+const FAST: KdfParams = KdfParams::MINIMUM;
 const MARKER: &str = "zebraquokkamarker";
 const OTHER: &str = "walrusnarwhalword";
 
@@ -269,10 +269,18 @@ fn erase_leaves_nothing_that_opens_with_the_old_passphrase() {
     )
     .unwrap();
     drop(store);
+    // After a passphrase change the database has another name, and the
+    // kept text waiting sealed and a lock request are the journal's too.
+    let key = Store::change_passphrase(&dir, &pass("correct horse"), &pass("correct horse"), FAST).unwrap();
+    assert!(!dir.join("attune.db").exists(), "the journal moved to a new file");
+    let to = attune_store::sealed::after_unlock(&dir, &key).unwrap().recipient;
+    attune_store::sealed::seal(&dir, &to, &attune_core::EntryDraft::default(), None, Timestamp::now()).unwrap();
+    attune_store::keycache::request_lock(&dir).unwrap();
+    assert!(dir.join("lock-request").exists());
     // A journal a restore moved aside is erased too.
     let aside = tmp.path().join("journal.before-restore-20260101-000000");
     fs::create_dir(&aside).unwrap();
-    for name in ["attune.db", "key.json"] {
+    for name in ["attune-2.db", "key.json"] {
         fs::copy(dir.join(name), aside.join(name)).unwrap();
     }
     let erased = Store::erase(&dir).unwrap();

@@ -19,7 +19,7 @@ use tempfile::TempDir;
 use uuid::Uuid;
 
 /// Cheap key derivation so tests stay fast; see `default_kdf_meets_the_floor`.
-const FAST: KdfParams = KdfParams { m_cost_kib: 8 * 1024, t_cost: 1, p_cost: 1 };
+const FAST: KdfParams = KdfParams::MINIMUM;
 
 fn pass(s: &str) -> Passphrase {
     Passphrase::new(s.to_string())
@@ -313,18 +313,239 @@ fn a_wrong_passphrase_changes_nothing() {
 }
 
 #[test]
-fn changing_the_passphrase_rewraps_the_same_key() {
+fn changing_the_passphrase_makes_a_new_key_and_a_new_file() {
     let mut f = fixture(true);
     f.store.insert_entry(&entry(1, 1, "still here")).unwrap();
+    f.store.insert_checkin(&checkin(2, 2, "a quiet evening")).unwrap();
     drop(f.store);
-    Store::change_passphrase(&f.dir, &pass("correct horse"), &pass("battery staple"), FAST).unwrap();
+    let old_key = f.key.clone().unwrap();
+    let new_key = Store::change_passphrase(&f.dir, &pass("correct horse"), &pass("battery staple"), FAST).unwrap();
     assert!(matches!(Store::unlock(&f.dir, &pass("correct horse")).unwrap_err(), StoreError::WrongPassphrase));
     let key = Store::unlock(&f.dir, &pass("battery staple")).unwrap();
-    assert_eq!(key.as_bytes(), f.key.as_ref().unwrap().as_bytes());
-    assert_eq!(Store::open(&f.dir, Some(&key)).unwrap().entry(1).unwrap().entry.situation, "still here");
-    assert!(!f.dir.join("key.json.tmp").exists());
+    assert_eq!(key.as_bytes(), new_key.as_bytes());
+    assert_ne!(key.as_bytes(), old_key.as_bytes(), "a passphrase change makes a new data key");
+    // The old key opens nothing any more: not the journal, not its new file.
+    assert!(matches!(Store::open(&f.dir, Some(&old_key)).unwrap_err(), StoreError::Corrupt(_)));
+    let db = f.dir.join("attune-2.db");
+    assert!(!pages_verify_with(&db, &old_key, "HMAC_SHA256") && !pages_verify_with(&db, &old_key, "HMAC_SHA512"));
+    let store = Store::open(&f.dir, Some(&key)).unwrap();
+    assert_eq!(store.entry(1).unwrap().entry.situation, "still here");
+    assert_eq!(store.checkins(&CheckinFilter::default()).unwrap().len(), 1);
+    assert_eq!(search_count(&store, "still"), 1);
+    assert!(store.integrity_ok().unwrap());
+    drop(store);
+    assert_eq!(files_in(&f.dir), ["attune-2.db", "attune.lock", "key.json"], "the old file is gone");
+    let v = key_json(&f.dir.join("key.json"));
+    assert_eq!((v["version"].as_u64(), v["db"].as_str()), (Some(3), Some("attune-2.db")), "{v}");
     #[cfg(unix)]
-    assert_eq!(mode(&f.dir.join("key.json")), 0o600);
+    {
+        assert_eq!(mode(&f.dir.join("key.json")), 0o600);
+        assert_eq!(mode(&db), 0o600);
+    }
+    // And again: the next generation, the one before gone.
+    let third = Store::change_passphrase(&f.dir, &pass("battery staple"), &pass("a third one"), FAST).unwrap();
+    assert_eq!(files_in(&f.dir), ["attune-3.db", "attune.lock", "key.json"]);
+    assert_eq!(Store::open(&f.dir, Some(&third)).unwrap().entry(1).unwrap().entry.situation, "still here");
+    assert!(!f.dir.join("key.json.tmp").exists());
+}
+
+/// The names in `dir`, sorted, without the WAL and shared-memory files
+/// (which come and go with connections).
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| !n.ends_with("-wal") && !n.ends_with("-shm"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Every page of the database at `db` as SQLCipher decrypts it, free pages
+/// included (`sqlite3_serialize` reads each page through the pager).
+fn decrypted_pages(db: &Path, key: &DataKey, mac: &str) -> Vec<u8> {
+    let mut raw = rusqlite::Connection::open(db).unwrap();
+    let hex: String = key.as_bytes().iter().map(|b| format!("{b:02x}")).collect();
+    raw.execute_batch(&format!("PRAGMA key = \"x'{hex}'\"; PRAGMA cipher_hmac_algorithm = {mac};")).unwrap();
+    raw.serialize(rusqlite::MAIN_DB).unwrap().to_vec()
+}
+
+#[test]
+fn an_old_key_file_and_the_old_passphrase_do_not_open_the_journal_after_a_change() {
+    let mut f = fixture(true);
+    f.store.insert_entry(&entry(1, 1, "after the change")).unwrap();
+    drop(f.store);
+    let old_key_file = fs::read(f.dir.join("key.json")).unwrap();
+    Store::change_passphrase(&f.dir, &pass("correct horse"), &pass("battery staple"), FAST).unwrap();
+    // Someone kept the old key file and knows the old passphrase: put both
+    // beside the journal's new file, as the old key file expects it.
+    let other = tempfile::tempdir().unwrap();
+    let copy = other.path().join("journal");
+    fs::create_dir(&copy).unwrap();
+    fs::write(copy.join("key.json"), &old_key_file).unwrap();
+    fs::copy(f.dir.join("attune-2.db"), copy.join("attune.db")).unwrap();
+    let old_key = Store::unlock(&copy, &pass("correct horse")).unwrap();
+    assert!(matches!(Store::open(&copy, Some(&old_key)).unwrap_err(), StoreError::Corrupt(_)));
+}
+
+#[test]
+fn text_deleted_before_a_change_is_not_in_the_new_file_s_pages() {
+    // Words the full-text index splits, so they never stand whole in it.
+    const GONE: &str = "GONE-7f3a-marker";
+    const KEPT: &str = "KEPT-91c2-marker";
+    let mut f = fixture(true);
+    f.store.insert_entry(&entry(1, 1, GONE)).unwrap();
+    f.store.insert_entry(&entry(2, 2, KEPT)).unwrap();
+    drop(f.store);
+    let key = f.key.clone().unwrap();
+    // Deleted for good, as a purge does: the row and its undo record, with
+    // secure_delete off, so the bytes stay in the file's free space.
+    {
+        let raw = rusqlite::Connection::open(f.dir.join("attune.db")).unwrap();
+        let hex: String = key.as_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        raw.execute_batch(&format!("PRAGMA key = \"x'{hex}'\"; PRAGMA cipher_hmac_algorithm = HMAC_SHA256;")).unwrap();
+        // SQLCipher zeroes deleted rows by default (secure_delete = 1); a
+        // journal written without it (another SQLite build, or an older
+        // attune's WAL) keeps them in free space, which is what this covers.
+        let on: i64 = raw.query_row("PRAGMA secure_delete", [], |r| r.get(0)).unwrap();
+        assert_eq!(on, 1, "SQLCipher's default changed: see docs/threat-model.md");
+        raw.execute_batch("PRAGMA secure_delete = OFF;").unwrap();
+        raw.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); DELETE FROM undo_log; DELETE FROM entries WHERE seq = 1;")
+            .unwrap();
+        raw.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+    }
+    let before = decrypted_pages(&f.dir.join("attune.db"), &key, "HMAC_SHA256");
+    assert!(contains(&before, GONE), "the scan finds what the old file's free space holds");
+    let new_key = Store::change_passphrase(&f.dir, &pass("correct horse"), &pass("battery staple"), FAST).unwrap();
+    let after = decrypted_pages(&f.dir.join("attune-2.db"), &new_key, "HMAC_SHA256");
+    assert!(contains(&after, KEPT), "the scan reads the new file's text");
+    assert!(!contains(&after, GONE), "deleted text was carried into the new file");
+    assert!(!f.dir.join("attune.db").exists());
+}
+
+#[test]
+fn drafts_are_sealed_again_under_the_new_key() {
+    let f = fixture(true);
+    drop(f.store);
+    let old_key = f.key.clone().unwrap();
+    let drafts_dir = f.dir.join("drafts");
+    let typed = attune_core::EntryDraft { situation: "typed before the change".into(), ..Default::default() };
+    drafts::save(&drafts_dir, Some(&old_key), &typed, None, Timestamp::UNIX_EPOCH).unwrap();
+    let new_key = Store::change_passphrase(&f.dir, &pass("correct horse"), &pass("battery staple"), FAST).unwrap();
+    assert!(drafts::list(&drafts_dir, Some(&old_key)).unwrap().is_empty(), "the old key opens no draft");
+    let listed = drafts::list(&drafts_dir, Some(&new_key)).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].draft, typed);
+    assert_eq!(fs::read_dir(&drafts_dir).unwrap().count(), 1, "the old draft file is gone");
+}
+
+#[test]
+fn a_killed_change_leaves_the_old_or_the_new_passphrase_and_its_leftovers_go() {
+    for stop in attune_store::ChangeStep::ALL {
+        let mut f = fixture(true);
+        f.store.insert_entry(&entry(1, 1, "written before the change")).unwrap();
+        drop(f.store);
+        let drafts_dir = f.dir.join("drafts");
+        let typed = attune_core::EntryDraft { situation: "a draft".into(), ..Default::default() };
+        drafts::save(&drafts_dir, f.key.as_ref(), &typed, None, Timestamp::UNIX_EPOCH).unwrap();
+        // Stopped by a panic right after `stop`: no later step runs.
+        let dir = f.dir.clone();
+        let stopped = std::panic::catch_unwind(move || {
+            Store::change_passphrase_with(&dir, &pass("correct horse"), &pass("battery staple"), FAST, &mut |step| {
+                assert_ne!(step, stop, "stopped here");
+            })
+        });
+        assert!(stopped.is_err(), "{stop:?}");
+        let changed = stop as usize >= attune_store::ChangeStep::KeySwitched as usize;
+        let (right, wrong) =
+            if changed { ("battery staple", "correct horse") } else { ("correct horse", "battery staple") };
+        assert!(matches!(Store::unlock(&f.dir, &pass(wrong)), Err(StoreError::WrongPassphrase)), "{stop:?}");
+        let key = Store::unlock(&f.dir, &pass(right)).unwrap();
+        let store = Store::open(&f.dir, Some(&key)).unwrap();
+        assert_eq!(store.entry(1).unwrap().entry.situation, "written before the change", "{stop:?}");
+        assert!(store.integrity_ok().unwrap());
+        drop(store);
+        // The open removed what the change left: one database file, one draft.
+        let db = if changed { "attune-2.db" } else { "attune.db" };
+        assert_eq!(files_in(&f.dir), [db, "attune.lock", "drafts", "key.json"], "{stop:?}");
+        assert_eq!(fs::read_dir(&drafts_dir).unwrap().count(), 1, "{stop:?}");
+        assert_eq!(drafts::list(&drafts_dir, Some(&key)).unwrap()[0].draft, typed);
+        // And the next change works from there.
+        let from = right;
+        let newest = Store::change_passphrase(&f.dir, &pass(from), &pass("a third one"), FAST).unwrap();
+        assert_eq!(
+            Store::open(&f.dir, Some(&newest)).unwrap().entry(1).unwrap().entry.situation,
+            "written before the change"
+        );
+    }
+}
+
+#[test]
+fn a_changed_journal_without_its_key_file_is_never_taken_for_no_journal() {
+    let f = fixture(true);
+    drop(f.store);
+    let key = Store::change_passphrase(&f.dir, &pass("correct horse"), &pass("new one"), FAST).unwrap();
+    fs::remove_file(f.dir.join("key.json")).unwrap();
+    assert!(matches!(Store::probe(&f.dir).unwrap_err(), StoreError::KeyFile { .. }));
+    assert!(matches!(Store::open(&f.dir, Some(&key)).unwrap_err(), StoreError::KeyFile { .. }));
+    let err = Store::create(&f.dir, Protection::Passphrase(pass("x y z w v"), FAST)).unwrap_err();
+    assert!(matches!(err, StoreError::AlreadyExists(_)), "{err}");
+    assert!(f.dir.join("attune-2.db").exists() && !f.dir.join("key.json").exists());
+}
+
+#[test]
+fn a_change_clears_the_key_cache() {
+    let f = fixture(true);
+    drop(f.store);
+    if let Err(why) = keycache::put(&f.dir, f.key.as_ref().unwrap(), Duration::from_secs(60)) {
+        eprintln!("skipping: no kernel keyring here ({why})");
+        return;
+    }
+    Store::change_passphrase(&f.dir, &pass("correct horse"), &pass("new one"), FAST).unwrap();
+    assert!(keycache::get(&f.dir).is_none(), "the old key stayed in the cache");
+}
+
+#[test]
+fn a_front_end_holding_the_journal_changes_it_in_place() {
+    let mut f = fixture(true);
+    f.store.insert_entry(&entry(1, 1, "open all along")).unwrap();
+    // A wrong passphrase: refused before anything closes.
+    let err = f.store.change_passphrase_while_open(&pass("nope"), &pass("new one"), FAST).unwrap_err();
+    assert!(matches!(err, StoreError::WrongPassphrase), "{err}");
+    f.store.insert_entry(&entry(2, 2, "still open")).unwrap();
+    let new_key = f.store.change_passphrase_while_open(&pass("correct horse"), &pass("new one"), FAST).unwrap();
+    f.store.insert_entry(&entry(3, 3, "after the change")).unwrap();
+    assert_eq!(f.store.count_entries(&EntryFilter::default()).unwrap(), 3);
+    drop(f.store);
+    assert_eq!(Store::unlock(&f.dir, &pass("new one")).unwrap().as_bytes(), new_key.as_bytes());
+    assert_eq!(files_in(&f.dir), ["attune-2.db", "attune.lock", "key.json"]);
+}
+
+#[test]
+fn a_change_is_refused_while_another_attune_has_the_journal_open() {
+    let f = fixture(true);
+    let before = fs::read(f.dir.join("key.json")).unwrap();
+    let err = Store::change_passphrase(&f.dir, &pass("correct horse"), &pass("new one"), FAST).unwrap_err();
+    assert!(matches!(err, StoreError::InUse(_)), "{err}");
+    assert_eq!(fs::read(f.dir.join("key.json")).unwrap(), before);
+    drop(f.store);
+    assert_eq!(files_in(&f.dir), ["attune.db", "attune.lock", "key.json"]);
+}
+
+#[test]
+fn a_backup_of_a_changed_journal_is_one_file_and_restores() {
+    let mut f = fixture(true);
+    f.store.insert_entry(&entry(1, 1, "backed up after a change")).unwrap();
+    f.store.change_passphrase_while_open(&pass("correct horse"), &pass("new one"), FAST).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let backup = out.path().join("b.db");
+    let key_path = f.store.backup(&backup).unwrap();
+    let v = key_json(&key_path);
+    assert_eq!((v["version"].as_u64(), v.get("db")), (Some(2), None), "the copy names no other file: {v}");
+    drop(f.store);
+    let restored = Store::restore(&f.dir, &backup, Some(&pass("new one"))).unwrap();
+    let store = Store::open(&f.dir, restored.key.as_ref()).unwrap();
+    assert_eq!(store.entry(1).unwrap().entry.situation, "backed up after a change");
 }
 
 #[test]
@@ -374,17 +595,26 @@ fn a_new_journal_macs_its_pages_with_sha256_and_its_key_file_says_so() {
     assert_eq!(key_json(&key_path)["page_hmac"], "sha256");
     assert!(pages_verify_with(&out.path().join("b.db"), &key, "HMAC_SHA256"));
     drop(f.store);
-    Store::change_passphrase(&f.dir, &pass("correct horse"), &pass("battery staple"), FAST).unwrap();
-    let v = key_json(&f.dir.join("key.json"));
-    assert_eq!((v["version"].as_u64(), v["page_hmac"].as_str()), (Some(2), Some("sha256")), "{v}");
-    let key = Store::unlock(&f.dir, &pass("battery staple")).unwrap();
-    assert_eq!(Store::open(&f.dir, Some(&key)).unwrap().entry(1).unwrap().entry.situation, "a new journal");
 
     // A key file edited to claim another MAC is refused, with the reason.
+    let original = fs::read_to_string(f.dir.join("key.json")).unwrap();
+    fs::write(f.dir.join("key.json"), original.replace("\"sha256\"", "\"sha512\"")).unwrap();
+    let err = Store::unlock(&f.dir, &pass("correct horse")).unwrap_err();
+    assert!(matches!(&err, StoreError::KeyFile { message, .. } if message.contains("not supported")), "{err}");
+    fs::write(f.dir.join("key.json"), original).unwrap();
+
+    let key = Store::change_passphrase(&f.dir, &pass("correct horse"), &pass("battery staple"), FAST).unwrap();
+    let v = key_json(&f.dir.join("key.json"));
+    assert_eq!((v["version"].as_u64(), v["page_hmac"].as_str()), (Some(3), Some("sha256")), "{v}");
+    assert!(pages_verify_with(&f.dir.join("attune-2.db"), &key, "HMAC_SHA256"));
+    assert!(!pages_verify_with(&f.dir.join("attune-2.db"), &key, "HMAC_SHA512"));
+    assert_eq!(Store::open(&f.dir, Some(&key)).unwrap().entry(1).unwrap().entry.situation, "a new journal");
+
+    // Edited to claim SHA-512 pages (a name version 3 knows), it fails the tag check.
     let edited = fs::read_to_string(f.dir.join("key.json")).unwrap().replace("\"sha256\"", "\"sha512\"");
     fs::write(f.dir.join("key.json"), edited).unwrap();
     let err = Store::unlock(&f.dir, &pass("battery staple")).unwrap_err();
-    assert!(matches!(&err, StoreError::KeyFile { message, .. } if message.contains("not supported")), "{err}");
+    assert!(matches!(err, StoreError::WrongPassphrase), "{err}");
 }
 
 /// A journal written by attune before key file version 2 (SHA-512 pages,
@@ -413,20 +643,29 @@ fn a_journal_from_before_key_file_version_2_opens_and_keeps_its_format() {
     assert!(pages_verify_with(&db, &key, "HMAC_SHA512"));
     assert!(!pages_verify_with(&db, &key, "HMAC_SHA256"));
 
-    // A new passphrase keeps the key file at version 1, so the attune that
-    // made the journal can still open it.
-    Store::change_passphrase(&dir, &pass("an older journal"), &pass("a new passphrase"), FAST).unwrap();
-    let v = key_json(&dir.join("key.json"));
-    assert_eq!((v["version"].as_u64(), v.get("page_hmac")), (Some(1), None), "{v}");
-    let key = Store::unlock(&dir, &pass("a new passphrase")).unwrap();
-    let store = Store::open(&dir, Some(&key)).unwrap();
-    assert_eq!(store.entry(2).unwrap().entry.situation, "written now");
-
-    // So does a backup.
+    // A backup keeps the key file at version 1, so the attune that made
+    // the journal can still open it.
     let out = tempfile::tempdir().unwrap();
-    let key_path = store.backup(&out.path().join("b.db")).unwrap();
+    let key_path = Store::open(&dir, Some(&key)).unwrap().backup(&out.path().join("b.db")).unwrap();
     assert_eq!(key_json(&key_path)["version"], 1);
     assert!(pages_verify_with(&out.path().join("b.db"), &key, "HMAC_SHA512"));
+
+    // A new passphrase makes a new file as new journals are made (SHA-256
+    // pages), named by a version 3 key file, which the older attune refuses
+    // as too new rather than as damaged.
+    Store::change_passphrase(&dir, &pass("an older journal"), &pass("a new passphrase"), FAST).unwrap();
+    let v = key_json(&dir.join("key.json"));
+    assert_eq!(
+        (v["version"].as_u64(), v["page_hmac"].as_str(), v["db"].as_str()),
+        (Some(3), Some("sha256"), Some("attune-2.db")),
+        "{v}"
+    );
+    let key = Store::unlock(&dir, &pass("a new passphrase")).unwrap();
+    assert!(pages_verify_with(&dir.join("attune-2.db"), &key, "HMAC_SHA256"));
+    let store = Store::open(&dir, Some(&key)).unwrap();
+    assert_eq!(store.entry(1).unwrap().entry.situation, "Written by attune before key file version 2");
+    assert_eq!(store.entry(2).unwrap().entry.situation, "written now");
+    assert!(store.integrity_ok().unwrap());
 }
 
 #[test]

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use super::{NOW_MS_SQL, Store, UNDO_KEEP, hold_exclusive};
 use crate::error::StoreError;
-use crate::{DB_FILE, DRAFTS_DIR, KEY_FILE, LOCK_FILE, fsutil, keycache, keyfile};
+use crate::{DB_FILE, DRAFTS_DIR, KEY_FILE, LOCK_FILE, SEALED_DIR, fsutil, keycache, keyfile};
 
 /// How long an ordinary delete can be undone, and an edit's earlier version
 /// kept. Older undo records, and the records deleted that long ago, are
@@ -396,7 +396,9 @@ fn is_journal_file(name: &str) -> bool {
         || name.starts_with(DB_FILE)
         || (name.starts_with("attune") && name.contains(".db"))
         || name == DRAFTS_DIR
+        || name == SEALED_DIR
         || name == LOCK_FILE
+        || name == keycache::LOCK_REQUEST_FILE
 }
 
 /// Removes attune's files from `dir` (drafts too); returns what was removed
@@ -418,7 +420,7 @@ fn remove_journal_files(dir: &Path, overwrite: bool) -> Result<(Vec<PathBuf>, Ve
             continue;
         };
         let kind = entry.file_type().map_err(|e| StoreError::io("reading", &path, e))?;
-        if kind.is_dir() && name == DRAFTS_DIR {
+        if kind.is_dir() && (name == DRAFTS_DIR || name == SEALED_DIR) {
             let (inner, others) = remove_journal_drafts(&path)?;
             removed.extend(inner);
             if others.is_empty() {
@@ -437,8 +439,8 @@ fn remove_journal_files(dir: &Path, overwrite: bool) -> Result<(Vec<PathBuf>, Ve
     Ok((removed, left))
 }
 
-/// Every draft file (sealed with the data key, so unreadable once the key
-/// file is gone); anything else in the drafts folder is left.
+/// Every draft file, and every sealed draft (under keys only the key file
+/// opens, so unreadable once it is gone); anything else in the folder is left.
 fn remove_journal_drafts(dir: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>), StoreError> {
     let mut removed = Vec::new();
     let mut left = Vec::new();
@@ -446,7 +448,7 @@ fn remove_journal_drafts(dir: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Sto
         let entry = entry.map_err(|e| StoreError::io("reading", dir, e))?;
         let path = entry.path();
         let is_draft = entry.file_type().is_ok_and(|t| t.is_file())
-            && path.extension().is_some_and(|e| e == "draft" || e == "tmp");
+            && path.extension().is_some_and(|e| ["draft", "tmp", "sealed", "taking"].iter().any(|x| e == *x));
         if is_draft {
             destroy_file(&path, true)?;
             removed.push(path);

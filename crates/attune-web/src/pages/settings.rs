@@ -142,7 +142,13 @@ pub async fn page(
     Query(q): Query<SettingsQuery>,
 ) -> WebResult {
     let message = match q.done.as_deref() {
-        Some("passphrase") => Some("Your passphrase is changed. Use the new one from now on.".to_string()),
+        Some("passphrase") => Some(
+            "Your passphrase is changed, and your journal has a new key. Use the new passphrase from now on. \
+             Backups made before now keep the old key and still open with the old passphrase; exports and \
+             reports made before are not changed either. If someone else may know the old passphrase, delete \
+             those copies or keep them where only you can reach them."
+                .to_string(),
+        ),
         Some("lock") => Some("The lock time is changed for as long as attune serve runs.".to_string()),
         Some("backup") => q.backup.map(|b| format!("A backup was written to {b}, with its key file beside it.")),
         Some("restore") => Some(match q.previous.filter(|p| !p.is_empty()) {
@@ -169,15 +175,25 @@ pub async fn passphrase(State(state): State<AppState>, Extension(ctx): Extension
     if *new != *again {
         return show(&state, &ctx, None, Some("The two new passphrases differ; nothing was changed.".into())).await;
     }
-    let dir = state.cfg().store_dir.clone();
     let kdf = state.cfg().kdf;
     let (old, new) = (Passphrase::new(old.to_string()), Passphrase::new(new.to_string()));
-    let changed = AppState::blocking(move || match Store::change_passphrase(&dir, &old, &new, kdf) {
-        Ok(()) => Ok(true),
-        Err(StoreError::WrongPassphrase) => Ok(false),
-        Err(e) => Err(e.into()),
-    })
-    .await?;
+    // The store closes the journal this app holds, makes the new key, copies
+    // the journal under it and opens it again (with the old key if it failed).
+    let changed = state
+        .store(move |store| match store.change_passphrase_while_open(&old, &new, kdf) {
+            Ok(_) => Ok(true),
+            Err(StoreError::WrongPassphrase) => Ok(false),
+            Err(e) => Err(e.into()),
+        })
+        .await;
+    let changed = match changed {
+        Ok(changed) => changed,
+        Err(e) => {
+            // Should it not have opened again, nothing half-open stays behind.
+            state.lock_now();
+            return Err(e);
+        }
+    };
     if !changed {
         return show(&state, &ctx, None, Some("The current passphrase is not right; nothing was changed.".into()))
             .await;
