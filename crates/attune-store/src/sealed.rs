@@ -378,11 +378,12 @@ mod tests {
         assert!(!text.contains("AGE-SECRET-KEY"), "the private half is never in clear");
         // The next unlock keeps the same pair.
         assert_eq!(after_unlock(dir.path(), &key).unwrap().recipient.0.to_string(), recipient.0.to_string());
-        // A passphrase change keeps it too.
+        // A passphrase change makes a new data key; the pair moves to it.
         let old = Passphrase::new("correct horse".into());
         let new = Passphrase::new("battery staple".into());
-        Store::change_passphrase(dir.path(), &old, &new, KdfParams::MINIMUM).unwrap();
-        assert_eq!(after_unlock(dir.path(), &key).unwrap().recipient.0.to_string(), recipient.0.to_string());
+        let new_key = Store::change_passphrase(dir.path(), &old, &new, KdfParams::MINIMUM).unwrap();
+        assert!(after_unlock(dir.path(), &key).is_err(), "the old data key opens nothing now");
+        assert_eq!(after_unlock(dir.path(), &new_key).unwrap().recipient.0.to_string(), recipient.0.to_string());
     }
 
     #[test]

@@ -46,7 +46,7 @@ impl Web {
             listen: HOST.parse().unwrap(),
             now: Some("2026-11-26T21:00:00+01:00[Europe/Berlin]".parse().unwrap()),
             kdf: KdfParams::MINIMUM,
-            allow_plain: false,
+            allow_plain: plain,
         };
         let (state, token) = AppState::new(cfg).unwrap();
         let mut w =
