@@ -269,6 +269,8 @@ fn every_rule_has_an_example_here_or_in_the_dev_set() {
         .chain(EXTRA.iter().map(|s| (*s).to_string()))
         .chain(ROUND2.iter().map(|(s, _)| (*s).to_string()))
         .chain(ROUND2_BY_WRITER.iter().map(|(s, _)| (*s).to_string()))
+        .chain(ROUND3.iter().map(|(s, _)| (*s).to_string()))
+        .chain(ROUND3_BY_WRITER.iter().map(|(s, _)| (*s).to_string()))
         .collect();
     let lexicon = Lexicon::embedded().unwrap();
     let used: std::collections::BTreeSet<String> =
@@ -363,6 +365,83 @@ fn round2_lookalikes_are_not_flagged() {
         "My budget app makes me account for every penny.",
         "I cried at the film and he carried on watching.",
         "I'm lucky she puts up with my snoring, she's lovely.",
+    ] {
+        let a = check(text);
+        assert!(a.findings.is_empty(), "{text:?} flagged: {:?}", a.findings);
+    }
+}
+
+/// Round 3: variants written for these tests (none from the data sets), one
+/// or more per family of meaning.
+const ROUND3: &[(&str, Kind)] = &[
+    ("She showed me the knife in her bag and smiled.", Kind::WeaponsOrThreatsToKill),
+    ("He told me one day he's gonna end me.", Kind::WeaponsOrThreatsToKill),
+    ("She says she's going to finish me off if I leave.", Kind::WeaponsOrThreatsToKill),
+    ("If I ever leave I'll never see my daughter again, that's what he says.", Kind::ThreatsToChildrenOrPets),
+    ("My cat disappeared the day after I told her I wanted a divorce.", Kind::ThreatsToChildrenOrPets),
+    ("He does things to me when I'm passed out and laughs about it.", Kind::SexualCoercion),
+    ("He made me feel like I owed him sex for the holiday.", Kind::SexualCoercion),
+    ("My ex still has photos of me and says my boss will see them.", Kind::ThreatsToShareImages),
+    ("She keeps reminding me she has the videos.", Kind::ThreatsToShareImages),
+    ("If I try to end things she says she'll take all her pills.", Kind::SelfHarmThreatsToControl),
+    ("My husband says I'll be the reason he's dead.", Kind::SelfHarmThreatsToControl),
+    ("She sat on the ledge and screamed choose me or them.", Kind::SelfHarmThreatsToControl),
+    ("My wife checks the receipts to see if I went anywhere.", Kind::Monitoring),
+    ("He decides who I can talk to.", Kind::Isolation),
+    ("My girlfriend made me block all my male friends.", Kind::Isolation),
+    ("Whatever I wear he says it's embarrassing.", Kind::Belittling),
+    ("She forces me to strip when I'm late.", Kind::Humiliation),
+    ("He insists I said things I know I didn't.", Kind::Gaslighting),
+    ("She says that conversation never happened and I'm imagining things.", Kind::Gaslighting),
+    ("He says I'm shagging my boss.", Kind::Accusations),
+    ("My partner keeps elbowing me in the ribs.", Kind::PhysicalViolence),
+];
+
+/// Round 3: the writer's own acts in the same families.
+const ROUND3_BY_WRITER: &[(&str, Kind)] = &[
+    ("I grabbed a knife during the row and told him to get out.", Kind::WeaponsOrThreatsToKill),
+    ("I told him if he leaves he won't ever see the cat again.", Kind::ThreatsToChildrenOrPets),
+    ("I nagged her for sex until she gave in.", Kind::SexualCoercion),
+    ("I hid his bank card so he'd have to ask me.", Kind::MoneyControl),
+    ("I told her I'd take all my pills if she went out.", Kind::SelfHarmThreatsToControl),
+];
+
+#[test]
+fn round3_families_are_found_with_their_kind() {
+    for (text, kind) in ROUND3 {
+        let found = kinds(text);
+        assert!(found.contains(kind), "{text:?}: expected {kind:?}, got {found:?}");
+    }
+    for (text, kind) in ROUND3_BY_WRITER {
+        let a = check(text);
+        assert!(kinds(text).is_empty(), "{text:?} read as done to the writer: {:?}", a.findings);
+        assert!(
+            a.findings.iter().any(|f| f.actor == Actor::Writer && f.kind == *kind),
+            "{text:?}: expected a by-writer {kind:?}, got {:?}",
+            a.findings
+        );
+    }
+}
+
+#[test]
+fn round3_lookalikes_are_not_flagged() {
+    for text in [
+        "He showed me the knife he bought for his fishing trip.",
+        "My trainer said this workout is going to end me.",
+        "That film will be the end of me.",
+        "My cat disappeared for a day after we moved house.",
+        "He has photos of us on holiday and my mum will see them at Christmas.",
+        "My phone keeps reminding me I have photos to back up.",
+        "I decide who I talk to.",
+        "My therapist suggested I block my ex.",
+        "Whatever I cook he says it's amazing.",
+        "My mum made me stand outside the shop.",
+        "My friend says I'm sleeping with the enemy by working there.",
+        "I check the receipts to see if I went over budget.",
+        "We moved hours from my family for his job and it's been lovely.",
+        "The spin class today destroyed me.",
+        "The gym session today beat me up.",
+        "I picked up a knife to cut the cake while we laughed.",
     ] {
         let a = check(text);
         assert!(a.findings.is_empty(), "{text:?} flagged: {:?}", a.findings);

@@ -345,3 +345,97 @@ fn round2_lookalikes_are_not_flagged() {
     }
     assert!(flagged.is_empty(), "flagged: {flagged:#?}");
 }
+
+/// Round 3: variants written for these tests (none from the data sets), one
+/// or more per family of meaning, with the rule family they are for.
+const ROUND3: &[(&str, &str)] = &[
+    ("I wished I had never been born.", "wish-not-to-exist-round3"),
+    ("Every night I beg God to take me in my sleep.", "wish-not-to-exist-round3"),
+    ("No point, I might as well not exist.", "wish-not-to-exist-round3"),
+    ("Thinking about disappearing forever again.", "wish-not-to-exist-round3"),
+    ("There's nobody who cares whether I'm alive.", "wish-not-to-exist-round3"),
+    ("The thoughts about ending things come back every night.", "thoughts-round3"),
+    ("I've been having thoughts of burning myself.", "thoughts-round3"),
+    ("Those pills in the cupboard are on my mind constantly.", "method-round3"),
+    ("I thought about steering into the barrier on the way home.", "method-round3"),
+    ("Walked back to the bridge again tonight.", "method-round3"),
+    ("I'm going to do it once the flat is empty.", "intent-round3"),
+    ("I want to end all of this for good.", "intent-round3"),
+    ("I'm not going to keep going much longer.", "intent-round3"),
+    ("I've decided when and where.", "intent-round3"),
+    ("I make things harder for everyone.", "burden-round3"),
+    ("The world would be a brighter place without me in it.", "burden-round3"),
+    ("Gave my records to my brother so nobody has to argue over them afterwards.", "preparing-round3"),
+    ("Survived an overdose last spring.", "attempt-round3"),
+    ("I tried once before and woke up.", "attempt-round3"),
+];
+
+#[test]
+fn round3_families_are_flagged_by_their_rule() {
+    // As in round 2: an older rule may hide a new one on one example, but
+    // each new rule must fire on at least one of its examples.
+    let mut fired = std::collections::BTreeSet::new();
+    for (text, _) in ROUND3 {
+        let a = assess(text).unwrap();
+        assert!(a.is_flagged(), "{text:?} not flagged");
+        fired.extend(a.matches.into_iter().map(|m| m.rule));
+    }
+    for (_, rule) in ROUND3 {
+        assert!(fired.contains(*rule), "round 3 rule {rule} fired on none of its examples");
+    }
+    let lexicon = Lexicon::embedded().unwrap();
+    for id in lexicon.rule_ids().filter(|id| id.ends_with("round3")) {
+        assert!(id == "plan-hints-round3" || ROUND3.iter().any(|(_, r)| r == &id), "round 3 rule {id} has no example");
+    }
+}
+
+#[test]
+fn round3_plan_wording_is_only_a_hint() {
+    // Having everything ready, or a chosen spot, is a party too: alone, nothing.
+    // (Two hints together give a gentle note, even "the spot by the lake
+    // where nobody goes" for a picnic: a known false alarm of hints.)
+    for text in ["I've got everything I need now.", "I picked the spot out by the lake for the picnic."] {
+        assert_eq!(assess(text).unwrap().level, Level::None, "{text:?}");
+    }
+    let beside = assess("I've got everything I need now. Tonight is the night.").unwrap();
+    assert_eq!(beside.level, Level::Concern, "{:?}", beside.matches);
+    assert!(beside.matches.iter().all(|m| m.rule == "plan-hints-round3"));
+}
+
+#[test]
+fn round3_lookalikes_are_not_flagged() {
+    let mut flagged = Vec::new();
+    for text in [
+        "I wish I had never met him.",
+        "I wish I was never born in this town, it's so boring.",
+        "I pray God takes care of my mum.",
+        "I might as well not bother with the gym.",
+        "I keep thinking about ending things with him, it's not working.",
+        "The thoughts about ending the lease keep coming back.",
+        "I had thoughts about hurting his feelings.",
+        "The rope swing at the park is on my mind, the kids loved it.",
+        "The bridge closure is stuck in my head, my commute is ruined.",
+        "We drove past the bridge again on the way to my mum's.",
+        "I looked up how long it takes for a parcel to be found.",
+        "I'm going to do it when the house is quiet, finally paint the hallway.",
+        "I want to end this argument for good.",
+        "I'm not going to carry on arguing with him.",
+        "I won't be here for his birthday, I'm away for work.",
+        "We've worked out when and where the wedding is.",
+        "Nobody will find me until Monday, I'm going camping.",
+        "The office is a calmer place without the printer.",
+        "I gave my old bike to my nephew.",
+        "I'm clean from smoking for a year.",
+        "Wearing long sleeves because it's cold.",
+        "I cleared my history so he doesn't see his present.",
+        "Ugh I want to die, I tripped in front of my crush.",
+        "One more zoom call and I'm going to kill myself haha.",
+        "The song lyric \"I want to die in your arms\" is stuck in my head.",
+    ] {
+        let a = assess(text).unwrap();
+        if a.is_flagged() {
+            flagged.push((text, a.matches));
+        }
+    }
+    assert!(flagged.is_empty(), "flagged: {flagged:#?}");
+}
