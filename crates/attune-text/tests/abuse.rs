@@ -395,6 +395,18 @@ const ROUND3: &[(&str, Kind)] = &[
     ("She says that conversation never happened and I'm imagining things.", Kind::Gaslighting),
     ("He says I'm shagging my boss.", Kind::Accusations),
     ("My partner keeps elbowing me in the ribs.", Kind::PhysicalViolence),
+    ("He spat in my face.", Kind::PhysicalViolence),
+    ("She cut her wrists after I said I wanted a break.", Kind::SelfHarmThreatsToControl),
+    ("He drove at ninety to scare me.", Kind::WeaponsOrThreatsToKill),
+    ("He keeps a machete under the bed and says it's for me.", Kind::WeaponsOrThreatsToKill),
+    ("She says I'll never get custody.", Kind::ThreatsToChildrenOrPets),
+    ("He keeps groping me even after I push him away.", Kind::SexualCoercion),
+    ("She wouldn't let me sleep until I had sex with her.", Kind::SexualCoercion),
+    ("He filmed us in bed and says he'll send it to my dad.", Kind::ThreatsToShareImages),
+    ("She says she's got screenshots of my nudes ready.", Kind::ThreatsToShareImages),
+    ("He swallowed a load of pills when I said I was leaving.", Kind::SelfHarmThreatsToControl),
+    ("She says she can't live without me and she'll jump.", Kind::SelfHarmThreatsToControl),
+    ("He demands to see my bank statements.", Kind::Monitoring),
 ];
 
 /// Round 3: the writer's own acts in the same families.
@@ -442,6 +454,14 @@ fn round3_lookalikes_are_not_flagged() {
         "The spin class today destroyed me.",
         "The gym session today beat me up.",
         "I picked up a knife to cut the cake while we laughed.",
+        "My sister cut her arm when I left the knife out.",
+        "The baby spat in my face, lol.",
+        "He drove fast to get me to the hospital while I screamed in labour.",
+        "He keeps a knife in the kitchen and says it's for the bread.",
+        "My mum says I'll never get custody of the cat, joking.",
+        "My toddler wouldn't let me sleep until I read three stories.",
+        "My accountant demands to see my receipts every April.",
+        "She says she can't live without me when I travel, and she'll miss me.",
     ] {
         let a = check(text);
         assert!(a.findings.is_empty(), "{text:?} flagged: {:?}", a.findings);

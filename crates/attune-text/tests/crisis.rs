@@ -368,6 +368,22 @@ const ROUND3: &[(&str, &str)] = &[
     ("Gave my records to my brother so nobody has to argue over them afterwards.", "preparing-round3"),
     ("Survived an overdose last spring.", "attempt-round3"),
     ("I tried once before and woke up.", "attempt-round3"),
+    ("Sometimes I hope I get hit by a bus on the way home.", "wish-not-to-exist-round3"),
+    ("I keep imagining what it would be like to be dead.", "wish-not-to-exist-round3"),
+    ("I don't see a way out of this except dying.", "wish-not-to-exist-round3"),
+    ("I have tablets stockpiled under my bed.", "method-round3"),
+    ("I've been researching painless ways to go.", "method-round3"),
+    ("I was on the ledge but my friend talked me down.", "attempt-round3"),
+    ("It's been a month since I last cut myself.", "self-harm-round2"),
+    ("Said goodbye to my dad today as if it was the last time.", "preparing-round3"),
+    ("This is the last note anyone will read from me.", "preparing-round3"),
+    ("I left a note for whoever finds me.", "preparing-round3"),
+    ("I keep checking train times, not to catch one.", "method-round3"),
+    ("I had the rope around my neck last night.", "method-round3"),
+    ("Everything would carry on turning without me.", "burden-round3"),
+    ("Everyone I know would be relieved if I disappeared.", "burden-round3"),
+    ("Not one person in my life would miss me.", "burden-round3"),
+    ("I feel like I was never meant to exist.", "wish-not-to-exist-round3"),
 ];
 
 #[test]
@@ -394,7 +410,11 @@ fn round3_plan_wording_is_only_a_hint() {
     // Having everything ready, or a chosen spot, is a party too: alone, nothing.
     // (Two hints together give a gentle note, even "the spot by the lake
     // where nobody goes" for a picnic: a known false alarm of hints.)
-    for text in ["I've got everything I need now.", "I picked the spot out by the lake for the picnic."] {
+    for text in [
+        "I've got everything I need now.",
+        "I picked the spot out by the lake for the picnic.",
+        "I updated my will after the wedding.",
+    ] {
         assert_eq!(assess(text).unwrap().level, Level::None, "{text:?}");
     }
     let beside = assess("I've got everything I need now. Tonight is the night.").unwrap();
@@ -431,6 +451,23 @@ fn round3_lookalikes_are_not_flagged() {
         "Ugh I want to die, I tripped in front of my crush.",
         "One more zoom call and I'm going to kill myself haha.",
         "The song lyric \"I want to die in your arms\" is stuck in my head.",
+        "I hope I get hit by the flu jab queue early so I can go home.",
+        "Hoping I would crash on the sofa after work.",
+        "I have pills saved up in my drawer for the trip abroad.",
+        "The pills are ready for tonight, the vet said give her two.",
+        "I was standing on the bridge when my friend grabbed me for a selfie.",
+        "I gave away my old car, I won't need to look after it now I take the bus.",
+        "Said goodbye to the old house like it was the last time we would see it.",
+        "I wonder what it would be like to be dead famous.",
+        "I can't see any way out of this contract except paying the fee.",
+        "They'd be better off taking the train.",
+        "This is the last message you'll get from me before my holiday.",
+        "The belt around my neck was part of a joke costume.",
+        "The world would keep turning without me at the meeting.",
+        "Everyone at work would be happier if I vanished into the kitchen with the cake.",
+        "Nobody at the party would miss me if I left early.",
+        "That shirt was never meant to be here.",
+        "I know how to make it stop for good, I called a plumber about the tap.",
     ] {
         let a = assess(text).unwrap();
         if a.is_flagged() {
