@@ -384,6 +384,13 @@ const ROUND3: &[(&str, &str)] = &[
     ("Everyone I know would be relieved if I disappeared.", "burden-round3"),
     ("Not one person in my life would miss me.", "burden-round3"),
     ("I feel like I was never meant to exist.", "wish-not-to-exist-round3"),
+    ("I've been practising a knot that will hold my weight.", "method-round3"),
+    ("I looked up which pills are lethal with alcohol.", "method-round3"),
+    ("I want to stop being a person.", "wish-not-to-exist-round3"),
+    ("I wish I could just fade away for good.", "wish-not-to-exist-round3"),
+    ("I only bring misery to the people I love.", "burden-round3"),
+    ("I've chosen the songs for my funeral.", "preparing-round3"),
+    ("I burn myself with the iron whenever it gets too much.", "self-harm-round2"),
 ];
 
 #[test]
@@ -468,6 +475,17 @@ fn round3_lookalikes_are_not_flagged() {
         "Nobody at the party would miss me if I left early.",
         "That shirt was never meant to be here.",
         "I know how to make it stop for good, I called a plumber about the tap.",
+        "We practised tying a knot that won't slip for the sailing course.",
+        "Which medications are deadly for dogs? Asking for my vet course.",
+        "I tried to jump but my knee gave out at the hurdles.",
+        "Scars from what I did to myself at the skate park.",
+        "I want to stop being a people pleaser.",
+        "I hope the pain will fade away for good.",
+        "I'd like to not exist on social media forever.",
+        "Nobody would notice if I stopped turning up to that book club.",
+        "We made a playlist for my funeral as a joke at gran's party.",
+        "Drafted my goodbye email to the team before I leave the job.",
+        "So the kids have one last nice summer at the old house before we move.",
     ] {
         let a = assess(text).unwrap();
         if a.is_flagged() {
