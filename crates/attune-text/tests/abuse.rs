@@ -407,6 +407,11 @@ const ROUND3: &[(&str, Kind)] = &[
     ("He swallowed a load of pills when I said I was leaving.", Kind::SelfHarmThreatsToControl),
     ("She says she can't live without me and she'll jump.", Kind::SelfHarmThreatsToControl),
     ("He demands to see my bank statements.", Kind::Monitoring),
+    ("She changed my passwords so I can't log into my email.", Kind::Monitoring),
+    ("He won't let me buy anything without asking him first.", Kind::MoneyControl),
+    ("She says if I leave she'll take the house and the kids.", Kind::ThreatsToChildrenOrPets),
+    ("He threw a mug past my head.", Kind::PhysicalViolence),
+    ("She told me to sleep with her friend or she'd leave.", Kind::SexualCoercion),
 ];
 
 /// Round 3: the writer's own acts in the same families.
@@ -462,6 +467,11 @@ fn round3_lookalikes_are_not_flagged() {
         "My toddler wouldn't let me sleep until I read three stories.",
         "My accountant demands to see my receipts every April.",
         "She says she can't live without me when I travel, and she'll miss me.",
+        "I changed my passwords so I can't get into my email, so silly.",
+        "My budget app won't let me buy anything without checking the limit.",
+        "If I leave early he'll take the kids to school.",
+        "The cat smashed a glass next to my head.",
+        "My friend asked me to hook up with her brother, he seems nice.",
     ] {
         let a = check(text);
         assert!(a.findings.is_empty(), "{text:?} flagged: {:?}", a.findings);
