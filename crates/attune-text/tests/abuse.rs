@@ -269,6 +269,8 @@ fn every_rule_has_an_example_here_or_in_the_dev_set() {
         .chain(EXTRA.iter().map(|s| (*s).to_string()))
         .chain(ROUND2.iter().map(|(s, _)| (*s).to_string()))
         .chain(ROUND2_BY_WRITER.iter().map(|(s, _)| (*s).to_string()))
+        .chain(ROUND3.iter().map(|(s, _)| (*s).to_string()))
+        .chain(ROUND3_BY_WRITER.iter().map(|(s, _)| (*s).to_string()))
         .collect();
     let lexicon = Lexicon::embedded().unwrap();
     let used: std::collections::BTreeSet<String> =
@@ -363,6 +365,113 @@ fn round2_lookalikes_are_not_flagged() {
         "My budget app makes me account for every penny.",
         "I cried at the film and he carried on watching.",
         "I'm lucky she puts up with my snoring, she's lovely.",
+    ] {
+        let a = check(text);
+        assert!(a.findings.is_empty(), "{text:?} flagged: {:?}", a.findings);
+    }
+}
+
+/// Round 3: variants written for these tests (none from the data sets), one
+/// or more per family of meaning.
+const ROUND3: &[(&str, Kind)] = &[
+    ("She showed me the knife in her bag and smiled.", Kind::WeaponsOrThreatsToKill),
+    ("He told me one day he's gonna end me.", Kind::WeaponsOrThreatsToKill),
+    ("She says she's going to finish me off if I leave.", Kind::WeaponsOrThreatsToKill),
+    ("If I ever leave I'll never see my daughter again, that's what he says.", Kind::ThreatsToChildrenOrPets),
+    ("My cat disappeared the day after I told her I wanted a divorce.", Kind::ThreatsToChildrenOrPets),
+    ("He does things to me when I'm passed out and laughs about it.", Kind::SexualCoercion),
+    ("He made me feel like I owed him sex for the holiday.", Kind::SexualCoercion),
+    ("My ex still has photos of me and says my boss will see them.", Kind::ThreatsToShareImages),
+    ("She keeps reminding me she has the videos.", Kind::ThreatsToShareImages),
+    ("If I try to end things she says she'll take all her pills.", Kind::SelfHarmThreatsToControl),
+    ("My husband says I'll be the reason he's dead.", Kind::SelfHarmThreatsToControl),
+    ("She sat on the ledge and screamed choose me or them.", Kind::SelfHarmThreatsToControl),
+    ("My wife checks the receipts to see if I went anywhere.", Kind::Monitoring),
+    ("He decides who I can talk to.", Kind::Isolation),
+    ("My girlfriend made me block all my male friends.", Kind::Isolation),
+    ("Whatever I wear he says it's embarrassing.", Kind::Belittling),
+    ("She forces me to strip when I'm late.", Kind::Humiliation),
+    ("He insists I said things I know I didn't.", Kind::Gaslighting),
+    ("She says that conversation never happened and I'm imagining things.", Kind::Gaslighting),
+    ("He says I'm shagging my boss.", Kind::Accusations),
+    ("My partner keeps elbowing me in the ribs.", Kind::PhysicalViolence),
+    ("He spat in my face.", Kind::PhysicalViolence),
+    ("She cut her wrists after I said I wanted a break.", Kind::SelfHarmThreatsToControl),
+    ("He drove at ninety to scare me.", Kind::WeaponsOrThreatsToKill),
+    ("He keeps a machete under the bed and says it's for me.", Kind::WeaponsOrThreatsToKill),
+    ("She says I'll never get custody.", Kind::ThreatsToChildrenOrPets),
+    ("He keeps groping me even after I push him away.", Kind::SexualCoercion),
+    ("She wouldn't let me sleep until I had sex with her.", Kind::SexualCoercion),
+    ("He filmed us in bed and says he'll send it to my dad.", Kind::ThreatsToShareImages),
+    ("She says she's got screenshots of my nudes ready.", Kind::ThreatsToShareImages),
+    ("He swallowed a load of pills when I said I was leaving.", Kind::SelfHarmThreatsToControl),
+    ("She says she can't live without me and she'll jump.", Kind::SelfHarmThreatsToControl),
+    ("He demands to see my bank statements.", Kind::Monitoring),
+    ("She changed my passwords so I can't log into my email.", Kind::Monitoring),
+    ("He won't let me buy anything without asking him first.", Kind::MoneyControl),
+    ("She says if I leave she'll take the house and the kids.", Kind::ThreatsToChildrenOrPets),
+    ("He threw a mug past my head.", Kind::PhysicalViolence),
+    ("She told me to sleep with her friend or she'd leave.", Kind::SexualCoercion),
+];
+
+/// Round 3: the writer's own acts in the same families.
+const ROUND3_BY_WRITER: &[(&str, Kind)] = &[
+    ("I grabbed a knife during the row and told him to get out.", Kind::WeaponsOrThreatsToKill),
+    ("I told him if he leaves he won't ever see the cat again.", Kind::ThreatsToChildrenOrPets),
+    ("I nagged her for sex until she gave in.", Kind::SexualCoercion),
+    ("I hid his bank card so he'd have to ask me.", Kind::MoneyControl),
+    ("I told her I'd take all my pills if she went out.", Kind::SelfHarmThreatsToControl),
+];
+
+#[test]
+fn round3_families_are_found_with_their_kind() {
+    for (text, kind) in ROUND3 {
+        let found = kinds(text);
+        assert!(found.contains(kind), "{text:?}: expected {kind:?}, got {found:?}");
+    }
+    for (text, kind) in ROUND3_BY_WRITER {
+        let a = check(text);
+        assert!(kinds(text).is_empty(), "{text:?} read as done to the writer: {:?}", a.findings);
+        assert!(
+            a.findings.iter().any(|f| f.actor == Actor::Writer && f.kind == *kind),
+            "{text:?}: expected a by-writer {kind:?}, got {:?}",
+            a.findings
+        );
+    }
+}
+
+#[test]
+fn round3_lookalikes_are_not_flagged() {
+    for text in [
+        "He showed me the knife he bought for his fishing trip.",
+        "My trainer said this workout is going to end me.",
+        "That film will be the end of me.",
+        "My cat disappeared for a day after we moved house.",
+        "He has photos of us on holiday and my mum will see them at Christmas.",
+        "My phone keeps reminding me I have photos to back up.",
+        "I decide who I talk to.",
+        "My therapist suggested I block my ex.",
+        "Whatever I cook he says it's amazing.",
+        "My mum made me stand outside the shop.",
+        "My friend says I'm sleeping with the enemy by working there.",
+        "I check the receipts to see if I went over budget.",
+        "We moved hours from my family for his job and it's been lovely.",
+        "The spin class today destroyed me.",
+        "The gym session today beat me up.",
+        "I picked up a knife to cut the cake while we laughed.",
+        "My sister cut her arm when I left the knife out.",
+        "The baby spat in my face, lol.",
+        "He drove fast to get me to the hospital while I screamed in labour.",
+        "He keeps a knife in the kitchen and says it's for the bread.",
+        "My mum says I'll never get custody of the cat, joking.",
+        "My toddler wouldn't let me sleep until I read three stories.",
+        "My accountant demands to see my receipts every April.",
+        "She says she can't live without me when I travel, and she'll miss me.",
+        "I changed my passwords so I can't get into my email, so silly.",
+        "My budget app won't let me buy anything without checking the limit.",
+        "If I leave early he'll take the kids to school.",
+        "The cat smashed a glass next to my head.",
+        "My friend asked me to hook up with her brother, he seems nice.",
     ] {
         let a = check(text);
         assert!(a.findings.is_empty(), "{text:?} flagged: {:?}", a.findings);

@@ -345,3 +345,152 @@ fn round2_lookalikes_are_not_flagged() {
     }
     assert!(flagged.is_empty(), "flagged: {flagged:#?}");
 }
+
+/// Round 3: variants written for these tests (none from the data sets), one
+/// or more per family of meaning, with the rule family they are for.
+const ROUND3: &[(&str, &str)] = &[
+    ("I wished I had never been born.", "wish-not-to-exist-round3"),
+    ("Every night I beg God to take me in my sleep.", "wish-not-to-exist-round3"),
+    ("No point, I might as well not exist.", "wish-not-to-exist-round3"),
+    ("Thinking about disappearing forever again.", "wish-not-to-exist-round3"),
+    ("There's nobody who cares whether I'm alive.", "wish-not-to-exist-round3"),
+    ("The thoughts about ending things come back every night.", "thoughts-round3"),
+    ("I've been having thoughts of burning myself.", "thoughts-round3"),
+    ("Those pills in the cupboard are on my mind constantly.", "method-round3"),
+    ("I thought about steering into the barrier on the way home.", "method-round3"),
+    ("Walked back to the bridge again tonight.", "method-round3"),
+    ("I'm going to do it once the flat is empty.", "intent-round3"),
+    ("I want to end all of this for good.", "intent-round3"),
+    ("I'm not going to keep going much longer.", "intent-round3"),
+    ("I've decided when and where.", "intent-round3"),
+    ("I make things harder for everyone.", "burden-round3"),
+    ("The world would be a brighter place without me in it.", "burden-round3"),
+    ("Gave my records to my brother so nobody has to argue over them afterwards.", "preparing-round3"),
+    ("Survived an overdose last spring.", "attempt-round3"),
+    ("I tried once before and woke up.", "attempt-round3"),
+    ("Sometimes I hope I get hit by a bus on the way home.", "wish-not-to-exist-round3"),
+    ("I keep imagining what it would be like to be dead.", "wish-not-to-exist-round3"),
+    ("I don't see a way out of this except dying.", "wish-not-to-exist-round3"),
+    ("I have tablets stockpiled under my bed.", "method-round3"),
+    ("I've been researching painless ways to go.", "method-round3"),
+    ("I was on the ledge but my friend talked me down.", "attempt-round3"),
+    ("It's been a month since I last cut myself.", "self-harm-round2"),
+    ("Said goodbye to my dad today as if it was the last time.", "preparing-round3"),
+    ("This is the last note anyone will read from me.", "preparing-round3"),
+    ("I left a note for whoever finds me.", "preparing-round3"),
+    ("I keep checking train times, not to catch one.", "method-round3"),
+    ("I had the rope around my neck last night.", "method-round3"),
+    ("Everything would carry on turning without me.", "burden-round3"),
+    ("Everyone I know would be relieved if I disappeared.", "burden-round3"),
+    ("Not one person in my life would miss me.", "burden-round3"),
+    ("I feel like I was never meant to exist.", "wish-not-to-exist-round3"),
+    ("I've been practising a knot that will hold my weight.", "method-round3"),
+    ("I looked up which pills are lethal with alcohol.", "method-round3"),
+    ("I want to stop being a person.", "wish-not-to-exist-round3"),
+    ("I wish I could just fade away for good.", "wish-not-to-exist-round3"),
+    ("I only bring misery to the people I love.", "burden-round3"),
+    ("I've chosen the songs for my funeral.", "preparing-round3"),
+    ("I burn myself with the iron whenever it gets too much.", "self-harm-round2"),
+];
+
+#[test]
+fn round3_families_are_flagged_by_their_rule() {
+    // As in round 2: an older rule may hide a new one on one example, but
+    // each new rule must fire on at least one of its examples.
+    let mut fired = std::collections::BTreeSet::new();
+    for (text, _) in ROUND3 {
+        let a = assess(text).unwrap();
+        assert!(a.is_flagged(), "{text:?} not flagged");
+        fired.extend(a.matches.into_iter().map(|m| m.rule));
+    }
+    for (_, rule) in ROUND3 {
+        assert!(fired.contains(*rule), "round 3 rule {rule} fired on none of its examples");
+    }
+    let lexicon = Lexicon::embedded().unwrap();
+    for id in lexicon.rule_ids().filter(|id| id.ends_with("round3")) {
+        assert!(id == "plan-hints-round3" || ROUND3.iter().any(|(_, r)| r == &id), "round 3 rule {id} has no example");
+    }
+}
+
+#[test]
+fn round3_plan_wording_is_only_a_hint() {
+    // Having everything ready, or a chosen spot, is a party too: alone, nothing.
+    // (Two hints together give a gentle note, even "the spot by the lake
+    // where nobody goes" for a picnic: a known false alarm of hints.)
+    for text in [
+        "I've got everything I need now.",
+        "I picked the spot out by the lake for the picnic.",
+        "I updated my will after the wedding.",
+    ] {
+        assert_eq!(assess(text).unwrap().level, Level::None, "{text:?}");
+    }
+    let beside = assess("I've got everything I need now. Tonight is the night.").unwrap();
+    assert_eq!(beside.level, Level::Concern, "{:?}", beside.matches);
+    assert!(beside.matches.iter().all(|m| m.rule == "plan-hints-round3"));
+}
+
+#[test]
+fn round3_lookalikes_are_not_flagged() {
+    let mut flagged = Vec::new();
+    for text in [
+        "I wish I had never met him.",
+        "I wish I was never born in this town, it's so boring.",
+        "I pray God takes care of my mum.",
+        "I might as well not bother with the gym.",
+        "I keep thinking about ending things with him, it's not working.",
+        "The thoughts about ending the lease keep coming back.",
+        "I had thoughts about hurting his feelings.",
+        "The rope swing at the park is on my mind, the kids loved it.",
+        "The bridge closure is stuck in my head, my commute is ruined.",
+        "We drove past the bridge again on the way to my mum's.",
+        "I looked up how long it takes for a parcel to be found.",
+        "I'm going to do it when the house is quiet, finally paint the hallway.",
+        "I want to end this argument for good.",
+        "I'm not going to carry on arguing with him.",
+        "I won't be here for his birthday, I'm away for work.",
+        "We've worked out when and where the wedding is.",
+        "Nobody will find me until Monday, I'm going camping.",
+        "The office is a calmer place without the printer.",
+        "I gave my old bike to my nephew.",
+        "I'm clean from smoking for a year.",
+        "Wearing long sleeves because it's cold.",
+        "I cleared my history so he doesn't see his present.",
+        "Ugh I want to die, I tripped in front of my crush.",
+        "One more zoom call and I'm going to kill myself haha.",
+        "The song lyric \"I want to die in your arms\" is stuck in my head.",
+        "I hope I get hit by the flu jab queue early so I can go home.",
+        "Hoping I would crash on the sofa after work.",
+        "I have pills saved up in my drawer for the trip abroad.",
+        "The pills are ready for tonight, the vet said give her two.",
+        "I was standing on the bridge when my friend grabbed me for a selfie.",
+        "I gave away my old car, I won't need to look after it now I take the bus.",
+        "Said goodbye to the old house like it was the last time we would see it.",
+        "I wonder what it would be like to be dead famous.",
+        "I can't see any way out of this contract except paying the fee.",
+        "They'd be better off taking the train.",
+        "This is the last message you'll get from me before my holiday.",
+        "The belt around my neck was part of a joke costume.",
+        "The world would keep turning without me at the meeting.",
+        "Everyone at work would be happier if I vanished into the kitchen with the cake.",
+        "Nobody at the party would miss me if I left early.",
+        "That shirt was never meant to be here.",
+        "I know how to make it stop for good, I called a plumber about the tap.",
+        "We practised tying a knot that won't slip for the sailing course.",
+        "Which medications are deadly for dogs? Asking for my vet course.",
+        "I tried to jump but my knee gave out at the hurdles.",
+        "Scars from what I did to myself at the skate park.",
+        "I want to stop being a people pleaser.",
+        "I hope the pain will fade away for good.",
+        "I'd like to not exist on social media forever.",
+        "Nobody would notice if I stopped turning up to that book club.",
+        "We made a playlist for my funeral as a joke at gran's party.",
+        "Drafted my goodbye email to the team before I leave the job.",
+        "So the kids have one last nice summer at the old house before we move.",
+    ] {
+        let a = assess(text).unwrap();
+        if a.is_flagged() {
+            flagged.push((text, a.matches));
+        }
+    }
+    assert!(flagged.is_empty(), "flagged: {flagged:#?}");
+}
