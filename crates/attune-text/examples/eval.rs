@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use attune_text::eval::{self, Labelled, Outcome, Spec};
 
-const USAGE: &str = "usage: eval <crisis|abuse> [dev|holdout|sealed|all]";
+const USAGE: &str = "usage: eval <crisis|abuse> [dev|holdout|sealed|sealed3|all]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,6 +37,8 @@ fn main() -> ExitCode {
         "dev" => &["dev"],
         "holdout" => &["holdout"],
         "sealed" => &["sealed"],
+        // Round 3's untouched set: never part of `all`, which tuning reads.
+        "sealed3" => &["sealed3"],
         "all" => &["dev", "holdout", "sealed"],
         other => {
             eprintln!("unknown split \"{other}\"; {USAGE}");
