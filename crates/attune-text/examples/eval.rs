@@ -2,7 +2,7 @@
 //! `crates/attune-text/tests/data/` and prints the per-category table and
 //! the sentences it got wrong.
 //!
-//! `cargo run -p attune-text --release --example eval -- <crisis|abuse> [dev|holdout|sealed|all]`
+//! `cargo run -p attune-text --release --example eval -- <crisis|abuse> [dev|holdout|sealed|sealed3|all]`
 //! (the split defaults to `dev`; `all` prints each split, then all three
 //! together: since round 3 every set in the repository is development data).
 
