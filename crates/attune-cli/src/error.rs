@@ -127,6 +127,13 @@ impl From<StoreError> for CliError {
                 Exit::Storage,
                 Some("check that the disk has space and is still there, then try again; nothing was changed".into()),
             ),
+            StoreError::PartlyErased { path, .. } => (
+                Exit::Storage,
+                Some(format!(
+                    "run `attune erase` again to remove the rest, or delete the folder {} yourself",
+                    path.display()
+                )),
+            ),
             StoreError::ReadOnly(_) => {
                 (Exit::Storage, Some("check the folder's permissions, or whether the disk is mounted read-only".into()))
             }

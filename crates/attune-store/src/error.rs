@@ -50,6 +50,14 @@ pub enum StoreError {
     /// The store's files cannot be written.
     #[error("the journal at {0} is read-only")]
     ReadOnly(PathBuf),
+    /// An erase destroyed the key, so nothing left can be read, but stopped
+    /// before every file was removed. Unlike every other error, something
+    /// was changed: front ends must not say otherwise.
+    #[error(
+        "the key of the journal at {path} was destroyed, so what is left can no longer be read by anyone, but \
+         erasing stopped part way: {reason}"
+    )]
+    PartlyErased { path: PathBuf, reason: String },
     /// No record matches what was typed.
     #[error("no {what} matches '{given}'")]
     NotFound {

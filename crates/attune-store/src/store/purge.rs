@@ -266,33 +266,45 @@ impl Store {
         let mut erased = Erased::default();
         // The cache names the folder by its real path: forget before it goes.
         keycache::forget(dir);
-        for folder in &folders {
-            for key in key_files(folder)? {
-                destroy_file(&key, true)?;
-                erased.key_files.push(key);
+        match erase_folders(dir, &folders, plain, &mut erased) {
+            Ok(()) => Ok(erased),
+            // Once a key file is gone, "nothing was changed" would be untrue.
+            Err(e) if !erased.key_files.is_empty() => {
+                Err(StoreError::PartlyErased { path: dir.to_path_buf(), reason: e.to_string() })
             }
-            fsutil::sync_dir(folder)?;
+            Err(e) => Err(e),
         }
-        for folder in &folders {
-            let (removed, left) = remove_journal_files(folder, plain && folder == dir)?;
-            erased.removed.extend(removed);
-            if left.is_empty() {
-                match fs::remove_dir(folder) {
-                    Ok(()) => {
-                        erased.removed.push(folder.clone());
-                        if folder == dir {
-                            erased.folder_removed = true;
-                        }
-                    }
-                    Err(e) => return Err(StoreError::io("removing", folder, e)),
-                }
-            } else {
-                erased.left.extend(left);
-            }
-        }
-        fsutil::sync_dir(fsutil::parent_of(dir))?;
-        Ok(erased)
     }
+}
+
+/// [`Store::erase`]'s work: the key files of every folder first, then the
+/// rest; what was done so far is in `erased` when it stops.
+fn erase_folders(dir: &Path, folders: &[PathBuf], plain: bool, erased: &mut Erased) -> Result<(), StoreError> {
+    for folder in folders {
+        for key in key_files(folder)? {
+            destroy_file(&key, true)?;
+            erased.key_files.push(key);
+        }
+        fsutil::sync_dir(folder)?;
+    }
+    for folder in folders {
+        let (removed, left) = remove_journal_files(folder, plain && folder == dir)?;
+        erased.removed.extend(removed);
+        if left.is_empty() {
+            match fs::remove_dir(folder) {
+                Ok(()) => {
+                    erased.removed.push(folder.clone());
+                    if folder == dir {
+                        erased.folder_removed = true;
+                    }
+                }
+                Err(e) => return Err(StoreError::io("removing", folder, e)),
+            }
+        } else {
+            erased.left.extend(left);
+        }
+    }
+    fsutil::sync_dir(fsutil::parent_of(dir))
 }
 
 #[derive(Clone, Copy)]

@@ -85,7 +85,13 @@ impl IntoResponse for WebError {
                     }
                     _ => StatusCode::INTERNAL_SERVER_ERROR,
                 };
-                let mut message = format!("The journal could not be read or written: {e}. Nothing was changed.");
+                let mut message = match &e {
+                    StoreError::PartlyErased { path, .. } => format!(
+                        "Erasing did not finish: {e}. Try Erase again, or delete the folder {} yourself.",
+                        path.display()
+                    ),
+                    _ => format!("The journal could not be read or written: {e}. Nothing was changed."),
+                };
                 if let Some(advice) = store_advice(&e) {
                     message.push(' ');
                     message.push_str(advice);
@@ -240,6 +246,16 @@ mod tests {
         let status = resp.status();
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
         (status, String::from_utf8(bytes.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn an_erase_that_stopped_part_way_never_says_nothing_was_changed() {
+        let e = StoreError::PartlyErased { path: PathBuf::from("/somewhere/journal"), reason: "disk gone".into() };
+        let (status, html) = page(e).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(!html.contains("Nothing was changed"), "{html}");
+        assert!(html.contains("can no longer be read by anyone") && html.contains("disk gone"), "{html}");
+        assert!(html.contains("Try Erase again, or delete the folder /somewhere/journal yourself"), "{html}");
     }
 
     #[tokio::test]
