@@ -548,12 +548,13 @@ async fn settings_change_the_passphrase_lock_time_and_write_a_backup() {
         ))
         .await;
     assert!(html.contains("current passphrase is not right"));
-    let (_, resp, _) = w
-        .call(w.post(
-            "/settings/passphrase",
-            &[("passphrase", PASS), ("new_passphrase", "a new passphrase"), ("new_passphrase2", "a new passphrase")],
-        ))
-        .await;
+    // Guesses here go through the unlock's gate: the next try right away waits.
+    let right = [("passphrase", PASS), ("new_passphrase", "a new passphrase"), ("new_passphrase2", "a new passphrase")];
+    let (_, _, html) = w.call(w.post("/settings/passphrase", &right)).await;
+    assert!(html.contains("Please try again in 1 second") && html.contains("Nothing was changed"), "{html}");
+    assert!(attune_store::Store::unlock(&w.dir, &attune_store::Passphrase::new(PASS.into())).is_ok(), "unchanged");
+    tokio::time::sleep(attune_web::wait_after(1) + Duration::from_millis(50)).await;
+    let (_, resp, _) = w.call(w.post("/settings/passphrase", &right)).await;
     assert_eq!(location(&resp), "/settings?done=passphrase");
     w.call(w.post("/lock", &[])).await;
     assert_eq!(w.call(w.post("/unlock", &[("passphrase", PASS)])).await.0, StatusCode::UNAUTHORIZED);

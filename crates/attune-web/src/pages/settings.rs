@@ -175,6 +175,14 @@ pub async fn passphrase(State(state): State<AppState>, Extension(ctx): Extension
     if *new != *again {
         return show(&state, &ctx, None, Some("The two new passphrases differ; nothing was changed.".into())).await;
     }
+    // Three Argon2 derivations: through the same gate as unlock, so a page
+    // of guesses (by someone at an unlocked screen) waits and cannot queue.
+    let mut tries = match state.passphrase_gate().enter() {
+        Ok(tries) => tries,
+        Err(refused) => {
+            return show(&state, &ctx, None, Some(format!("{} Nothing was changed.", refused.message()))).await;
+        }
+    };
     let kdf = state.cfg().kdf;
     let (old, new) = (Passphrase::new(old.to_string()), Passphrase::new(new.to_string()));
     // The store closes the journal this app holds, makes the new key, copies
@@ -186,6 +194,12 @@ pub async fn passphrase(State(state): State<AppState>, Extension(ctx): Extension
             Err(e) => Err(e.into()),
         })
         .await;
+    match &changed {
+        Ok(true) => tries.succeeded(),
+        Ok(false) => tries.failed(std::time::Instant::now()),
+        Err(_) => {}
+    }
+    drop(tries);
     let changed = match changed {
         Ok(changed) => changed,
         Err(e) => {
