@@ -18,7 +18,7 @@
 //! It is not a verdict about anyone: the caller uses it to offer support
 //! services and the safety check, after saving, and never blocks anything.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -441,7 +441,7 @@ impl Lexicon {
     pub fn assess(&self, text: &str) -> Assessment {
         let mut tokens = tokenize(text, |w| self.links.contains(w));
         // Texts repeat their words: normalise each distinct one once.
-        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut seen: foldhash::HashMap<String, String> = foldhash::HashMap::default();
         for t in &mut tokens {
             if let Some(fixed) = seen.get(&t.text) {
                 t.text.clone_from(fixed);
@@ -466,7 +466,7 @@ impl Lexicon {
         let in_sentence = |phrase: &Phrase, s: usize| {
             sentences.get(tokens[s].sentence as usize).is_some_and(|words| phrase.may_match(words))
         };
-        let mut positions: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut positions: foldhash::HashMap<&str, Vec<usize>> = foldhash::HashMap::default();
         for (i, t) in tokens.iter().enumerate() {
             positions.entry(t.text.as_str()).or_default().push(i);
         }

@@ -16,7 +16,7 @@
 //! what the person wrote first, then, if the level is not [`Level::None`],
 //! offers support resources.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -333,7 +333,7 @@ impl Lexicon {
     pub fn assess(&self, text: &str) -> Assessment {
         let mut tokens = tokenize(text, |w| self.links.contains(w));
         // Texts repeat their words: normalise each distinct one once.
-        let mut seen: HashMap<String, String> = HashMap::new();
+        let mut seen: foldhash::HashMap<String, String> = foldhash::HashMap::default();
         for t in &mut tokens {
             if let Some(fixed) = seen.get(&t.text) {
                 t.text.clone_from(fixed);
@@ -376,7 +376,7 @@ impl Lexicon {
             }
             out
         };
-        let mut positions: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut positions: foldhash::HashMap<&str, Vec<usize>> = foldhash::HashMap::default();
         for (i, t) in tokens.iter().enumerate() {
             positions.entry(t.text.as_str()).or_default().push(i);
         }

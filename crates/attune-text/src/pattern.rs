@@ -57,7 +57,7 @@ enum Lit {
 /// The words of a text, for [`Phrase::may_match`].
 #[derive(Debug)]
 pub(crate) struct Present<'a> {
-    words: std::collections::HashSet<&'a str>,
+    words: foldhash::HashSet<&'a str>,
 }
 
 impl<'a> Present<'a> {
