@@ -17,9 +17,10 @@
 //! passphrase change makes a new data key and a new database file under it
 //! (`attune-<generation>.db`), and the key file switching to name it is the
 //! one atomic step of that change. Without `db` the file is `attune.db`.
-//! Only key files that name another file are written as version 3, so a
-//! journal whose passphrase never changed still opens in an older attune,
-//! and one that did is refused there as too new rather than as damaged.
+//! Version 3 is also what carries `drafts`, the sealed drafts' key pair,
+//! which new journals get and older key files get at their first unlock.
+//! Only key files with either field are written as version 3, so an older
+//! attune refuses them as too new rather than as damaged.
 
 use std::fs;
 use std::path::Path;
@@ -165,7 +166,9 @@ impl DataKey {
 
 /// The newest key file format this attune reads.
 const VERSION: u32 = 3;
-/// The format that names the database file (`db`); written only when it does.
+/// The format that names the database file (`db`) or carries the sealed
+/// drafts' key pair (`drafts`); written only when it does, so an older
+/// attune says "newer attune" instead of "not valid: unknown field".
 const VERSION_NAMED_DB: u32 = 3;
 /// What new encrypted journals get: `page_hmac` says HMAC-SHA256.
 const VERSION_SHA256_PAGES: u32 = 2;
@@ -344,7 +347,7 @@ impl KeyFile {
                 db: None,
             },
             KeyFile::Wrapped(w) => Json {
-                version: if w.db.is_some() { VERSION_NAMED_DB } else { w.page_mac.version().0 },
+                version: if w.db.is_some() || w.drafts.is_some() { VERSION_NAMED_DB } else { w.page_mac.version().0 },
                 encryption: ENC_XCHACHA.into(),
                 kdf: Some(KDF_ARGON2ID.into()),
                 m_cost_kib: Some(w.params.m_cost_kib),
@@ -353,7 +356,7 @@ impl KeyFile {
                 salt: Some(B64.encode(&w.salt)),
                 nonce: Some(B64.encode(w.nonce)),
                 ciphertext: Some(B64.encode(&w.ciphertext)),
-                page_hmac: if w.db.is_some() {
+                page_hmac: if w.db.is_some() || w.drafts.is_some() {
                     Some(w.page_mac.name().to_string())
                 } else {
                     w.page_mac.version().1.map(String::from)

@@ -541,7 +541,9 @@ fn a_backup_of_a_changed_journal_is_one_file_and_restores() {
     let backup = out.path().join("b.db");
     let key_path = f.store.backup(&backup).unwrap();
     let v = key_json(&key_path);
-    assert_eq!((v["version"].as_u64(), v.get("db")), (Some(2), None), "the copy names no other file: {v}");
+    // Version 3 for its sealed drafts' key pair; no `db`: the copy names no other file.
+    assert_eq!((v["version"].as_u64(), v.get("db")), (Some(3), None), "{v}");
+    assert!(v.get("drafts").is_some(), "{v}");
     drop(f.store);
     let restored = Store::restore(&f.dir, &backup, Some(&pass("new one"))).unwrap();
     let store = Store::open(&f.dir, restored.key.as_ref()).unwrap();
@@ -583,7 +585,8 @@ fn a_new_journal_macs_its_pages_with_sha256_and_its_key_file_says_so() {
     let mut f = fixture(true);
     f.store.insert_entry(&entry(1, 1, "a new journal")).unwrap();
     let v = key_json(&f.dir.join("key.json"));
-    assert_eq!((v["version"].as_u64(), v["page_hmac"].as_str()), (Some(2), Some("sha256")), "{v}");
+    // Version 3: new journals carry the sealed drafts' key pair.
+    assert_eq!((v["version"].as_u64(), v["page_hmac"].as_str()), (Some(3), Some("sha256")), "{v}");
     let key = f.key.clone().unwrap();
     let db = f.dir.join("attune.db");
     assert!(pages_verify_with(&db, &key, "HMAC_SHA256"));
@@ -596,11 +599,13 @@ fn a_new_journal_macs_its_pages_with_sha256_and_its_key_file_says_so() {
     assert!(pages_verify_with(&out.path().join("b.db"), &key, "HMAC_SHA256"));
     drop(f.store);
 
-    // A key file edited to claim another MAC is refused, with the reason.
+    // A key file edited to claim another MAC is refused: version 3 may name
+    // either MAC, but the claim is bound to the sealed key, which then
+    // does not open (as with any edit of a bound field).
     let original = fs::read_to_string(f.dir.join("key.json")).unwrap();
     fs::write(f.dir.join("key.json"), original.replace("\"sha256\"", "\"sha512\"")).unwrap();
     let err = Store::unlock(&f.dir, &pass("correct horse")).unwrap_err();
-    assert!(matches!(&err, StoreError::KeyFile { message, .. } if message.contains("not supported")), "{err}");
+    assert!(matches!(err, StoreError::WrongPassphrase), "{err}");
     fs::write(f.dir.join("key.json"), original).unwrap();
 
     let key = Store::change_passphrase(&f.dir, &pass("correct horse"), &pass("battery staple"), FAST).unwrap();
