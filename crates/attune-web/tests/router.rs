@@ -252,7 +252,7 @@ async fn a_journal_from_a_newer_attune_says_to_update_and_changes_nothing() {
     w.call(w.post("/lock", &[])).await;
     let key_file = w.dir.join("key.json");
     let text = std::fs::read_to_string(&key_file).unwrap();
-    let newer = text.replacen("\"version\": 2,", "\"version\": 99,", 1);
+    let newer = text.replacen("\"version\": 3,", "\"version\": 99,", 1);
     assert_ne!(newer, text, "the key file names its version: {text}");
     std::fs::write(&key_file, &newer).unwrap();
     let (status, _, html) = w.call(w.post("/unlock", &[("passphrase", PASS)])).await;
