@@ -3,20 +3,11 @@
 // screenshots at desktop and phone width. Run by scripts/e2e.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
+import { join } from "node:path";
+import { BIN, SHOTS, audit as auditPage, launchBrowser, shoot as shootPage, startServer } from "./harness.mjs";
 
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const HERE = dirname(fileURLToPath(import.meta.url));
-const SHOTS = join(HERE, "screenshots");
-const BIN = process.env.ATTUNE_BIN;
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const PASS = "a calm river at dusk";
 
 let server;
@@ -26,53 +17,14 @@ let url;
 let tmp;
 const audited = [];
 
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const env = {
-      PATH: process.env.PATH,
-      HOME: tmp,
-      TZ: "UTC",
-      ATTUNE_STORE: join(tmp, "journal"),
-      ATTUNE_CONFIG: join(tmp, "config.toml"),
-    };
-    server = spawn(BIN, ["serve", "--port", "0"], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`attune serve printed no link:\n${out}`)), 20000);
-    server.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\/open\?token=[0-9a-f]{64}/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[0]);
-      }
-    });
-    server.stderr.on("data", (d) => { out += d; });
-    server.on("exit", (code) => reject(new Error(`attune serve exited (${code}):\n${out}`)));
-  });
-}
-
-// axe-core runs inside the page; evaluate() is not subject to the page's CSP.
+// The harness's audit, remembering which pages were audited.
 async function audit(name) {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(" ")) }));
-  });
-  const bad = result.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(bad, [], `${name}: serious or critical accessibility problems`);
+  await auditPage(page, name);
   audited.push(name);
 }
 
 async function shoot(name) {
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.screenshot({ path: join(SHOTS, `${name}-desktop.png`), fullPage: true });
-  await page.setViewportSize({ width: 360, height: 780 });
-  await page.screenshot({ path: join(SHOTS, `${name}-phone.png`), fullPage: true });
-  // Nothing may overflow sideways on a phone.
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  assert.ok(overflow <= 1, `${name}: ${overflow}px wider than a 360px screen`);
-  await page.setViewportSize({ width: 1280, height: 900 });
+  await shootPage(page, name);
 }
 
 async function visit(name) {
@@ -84,22 +36,8 @@ before(async () => {
   assert.ok(BIN, "ATTUNE_BIN must point at the attune binary");
   tmp = mkdtempSync(join(tmpdir(), "attune-e2e-"));
   mkdirSync(SHOTS, { recursive: true });
-  url = await startServer();
-  context = await chromium.launchPersistentContext(join(tmp, "profile"), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-    viewport: { width: 1280, height: 900 },
-  });
+  ({ server, url } = await startServer(tmp));
+  context = await launchBrowser(join(tmp, "profile"));
   page = context.pages()[0] || (await context.newPage());
   page.setDefaultTimeout(10000);
   page.on("pageerror", (e) => { throw e; });
