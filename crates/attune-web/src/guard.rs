@@ -8,11 +8,9 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::AppState;
 use crate::pages::{self, Ctx};
-
-/// The session cookie's name.
-pub const COOKIE: &str = "attune_session";
+use crate::state::AppState;
+use crate::state::COOKIE;
 /// The CSRF field in forms, and the header htmx and app.js send.
 pub const CSRF_FIELD: &str = "_csrf";
 const CSRF_HEADER: &str = "x-csrf-token";

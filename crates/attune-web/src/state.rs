@@ -4,24 +4,19 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use attune_core::content::{ContentError, Library};
-use attune_core::insights::InsightsConfig;
-use attune_core::pause::PauseTexts;
-use attune_core::plan::PlanTexts;
+use attune_core::content::Library;
 use attune_core::safety::Decision;
-use attune_core::scripts::ComposerTexts;
-use attune_core::selfworth::{Suggestion, suggestions};
 use attune_core::{Moment, RecordId};
 use attune_store::sealed::DraftsRecipient;
 use attune_store::{Store, StoreError, keycache};
-use attune_text::statement::Lexicon;
 use jiff::ZonedDateTime;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use crate::Config;
-use crate::pages::WebError;
-use crate::pages::safety::SafetyTexts;
+use crate::config::{Config, MIN_LOCK_AFTER};
+use crate::error::WebError;
+use crate::pending::PendingImport;
+use crate::texts::Texts;
 use crate::throttle::Gate;
 
 /// The server's state, cheap to clone (one `Arc`).
@@ -48,7 +43,7 @@ struct Inner {
     /// Idle time before locking (changeable in Settings for this run).
     lock_after: Mutex<Duration>,
     /// An import previewed in Settings, waiting for confirmation (dropped on lock).
-    pending_import: Mutex<Option<crate::pages::transfer::PendingImport>>,
+    pending_import: Mutex<Option<PendingImport>>,
     /// Core's safety decision for the record saved last ("e12", "c3"),
     /// shown on the page the save leads to (dropped on lock: it may quote
     /// the person's words).
@@ -57,44 +52,6 @@ struct Inner {
     /// public key, checked at the last unlock. Public, so it may stay while
     /// locked; cleared by the quick exit, which keeps nothing typed.
     drafts_to: Mutex<Option<DraftsRecipient>>,
-}
-
-/// The product texts the pages use, parsed once when the server starts:
-/// parsing them (TOML) on every request cost more than the rest of a page.
-/// They are built in and tested, so a failure here is a bug, reported at
-/// start instead of on a page.
-#[derive(Debug)]
-pub struct Texts {
-    /// Safety messages and services.
-    pub safety: SafetyTexts,
-    /// Plan and "what is due" texts.
-    pub plan: PlanTexts,
-    /// The shipped affirmation suggestions.
-    pub suggestions: Vec<Suggestion>,
-    /// The statement helper's texts.
-    pub composer: ComposerTexts,
-    /// The statement check's words.
-    pub lexicon: Lexicon,
-    /// The pause's texts.
-    pub pause: PauseTexts,
-    /// The insights' thresholds and texts.
-    pub insights: InsightsConfig,
-}
-
-impl Texts {
-    fn parse(lib: &Library) -> Result<Texts, WebError> {
-        let bad = |e: ContentError| WebError::Internal(format!("content file {} is invalid: {}", e.file, e.message));
-        Ok(Texts {
-            safety: SafetyTexts::load(lib)?,
-            plan: PlanTexts::load(lib).map_err(bad)?,
-            suggestions: suggestions(lib).map_err(bad)?,
-            composer: ComposerTexts::load(lib).map_err(bad)?,
-            lexicon: Lexicon::parse(lib.text("say/statement_lexicon.toml").map_err(bad)?)
-                .map_err(|e| WebError::Internal(e.to_string()))?,
-            pause: PauseTexts::load(lib).map_err(bad)?,
-            insights: InsightsConfig::from_toml(lib.text("insights.toml").map_err(bad)?).map_err(bad)?,
-        })
-    }
 }
 
 /// How long the printed link works when nobody uses it. Short, because the
@@ -114,6 +71,9 @@ impl Launch {
         self.issued.elapsed() > self.valid_for
     }
 }
+
+/// The session cookie's name.
+pub const COOKIE: &str = "attune_session";
 
 /// The browser session: its cookie value and its CSRF token.
 #[derive(Clone, Debug)]
@@ -259,7 +219,7 @@ impl AppState {
     /// The idle time before locking.
     pub fn lock_after(&self) -> Duration {
         let d = *lock(&self.inner.lock_after);
-        if d.is_zero() { crate::MIN_LOCK_AFTER } else { d }
+        if d.is_zero() { MIN_LOCK_AFTER } else { d }
     }
 
     /// Changes the idle time for this run.
@@ -325,12 +285,12 @@ impl AppState {
     }
 
     /// Keeps (or forgets) the import waiting for confirmation.
-    pub fn set_pending_import(&self, pending: Option<crate::pages::transfer::PendingImport>) {
+    pub fn set_pending_import(&self, pending: Option<PendingImport>) {
         *lock(&self.inner.pending_import) = pending;
     }
 
     /// Takes the waiting import when `token` names it.
-    pub fn take_pending_import(&self, token: &str) -> Option<crate::pages::transfer::PendingImport> {
+    pub fn take_pending_import(&self, token: &str) -> Option<PendingImport> {
         let mut pending = lock(&self.inner.pending_import);
         if pending.as_ref().is_some_and(|p| same_token(&p.token, token)) { pending.take() } else { None }
     }

@@ -10,7 +10,7 @@ use axum::{Extension, Form};
 use serde::Deserialize;
 
 use super::{Ctx, Fields, SafetyPolicyView, WebError, WebResult, layout, render, see_other};
-use crate::AppState;
+use crate::state::AppState;
 use crate::views::Layout;
 
 /// One question as shown.

@@ -13,9 +13,10 @@ use axum::body::Bytes;
 use axum::extract::{Path as UrlPath, State};
 use zeroize::Zeroize;
 
+use super::entry_form::entry_draft;
 use super::safety::after_save;
 use super::{Fields, WebError, WebResult, see_other};
-use crate::AppState;
+use crate::state::AppState;
 
 /// A draft shown on Today.
 #[derive(Clone, Debug)]
@@ -54,7 +55,7 @@ pub fn typed_draft(path: &str, fields: &Fields) -> Option<EntryDraft> {
         return None;
     }
     let entry_form = path == "/log" || (path.starts_with("/journal/") && path.ends_with("/edit"));
-    if entry_form && let Ok(d) = super::today::entry_draft(fields) {
+    if entry_form && let Ok(d) = entry_draft(fields) {
         let has_words = [&d.situation, &d.thoughts, &d.fear, &d.helped].iter().any(|t| !t.trim().is_empty());
         return has_words.then_some(d);
     }

@@ -13,7 +13,7 @@ use axum::extract::{Query, State};
 use serde::Deserialize;
 
 use super::{Ctx, SafetyPolicyView, WebError, WebResult, layout, render};
-use crate::AppState;
+use crate::state::AppState;
 use crate::views::Layout;
 
 /// The charts show at most this many weeks (like the CLI).

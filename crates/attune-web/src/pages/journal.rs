@@ -12,10 +12,10 @@ use axum::extract::{Path, Query, State};
 use axum::{Extension, Form};
 use serde::Deserialize;
 
+use super::entry_form::{Choice, choices, entry_draft};
 use super::safety::{Notice, after_save, settings};
-use super::today::{Choice, choices, entry_draft};
 use super::{Ctx, Fields, SafetyPolicyView, WebError, WebResult, layout, render, see_other};
-use crate::AppState;
+use crate::state::AppState;
 use crate::views::Layout;
 
 /// How many entries the list shows at first.

@@ -13,7 +13,7 @@ use axum::response::{Html, IntoResponse};
 
 use super::unlock::secrets;
 use super::{Ctx, WebError, WebResult, render, see_other};
-use crate::AppState;
+use crate::state::AppState;
 
 /// The restore form.
 #[derive(Debug, Template)]
@@ -35,7 +35,7 @@ pub async fn page(State(state): State<AppState>, Extension(ctx): Extension<Ctx>)
 }
 
 fn backups(state: &AppState) -> String {
-    super::settings::default_backup_dir(state).display().to_string()
+    super::settings_page::default_backup_dir(state).display().to_string()
 }
 
 /// `POST /restore`: checks the backup, then swaps it in and opens it.

@@ -7,114 +7,15 @@
 //! render it.
 
 use askama::Template;
-use attune_core::content::Library;
-use attune_core::safety::{
-    CheckinAnswers, Decision, INTERNATIONAL, NextStep, Purpose, Resource, ResourceGroup, SafetyContent, SafetySettings,
-    Saved,
-};
+use attune_core::safety::{CheckinAnswers, Decision, INTERNATIONAL, NextStep, Purpose, SafetySettings, Saved};
 use attune_store::Store;
 use axum::extract::State;
 use axum::{Extension, Form};
-use serde::Deserialize;
 
 use super::{Ctx, Fields, SafetyPolicyView, WebError, WebResult, layout, render, see_other};
-use crate::AppState;
+use crate::state::AppState;
+use crate::texts::{Group, SafetyTexts};
 use crate::views::Layout;
-
-/// The parts of `content/safety/messages.toml` the pages use (the rest is
-/// the terminal's).
-#[derive(Clone, Debug, Deserialize)]
-pub struct Messages {
-    resources: ResourceTexts,
-    page: PageTexts,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-struct ResourceTexts {
-    crisis: String,
-    abuse: String,
-    emergency: String,
-    own_behaviour: String,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-struct PageTexts {
-    title: String,
-    intro: String,
-}
-
-/// Core's safety content and the pages' own words.
-#[derive(Clone, Debug)]
-pub struct SafetyTexts {
-    /// The notes, the check and the services.
-    pub core: SafetyContent,
-    messages: Messages,
-}
-
-impl SafetyTexts {
-    /// Loads the safety texts; they are built in and tested, so a failure here is a bug.
-    pub fn load(lib: &Library) -> Result<Self, WebError> {
-        let bad = |e: attune_core::content::ContentError| {
-            WebError::Internal(format!("content file {} is invalid: {}", e.file, e.message))
-        };
-        Ok(Self {
-            core: SafetyContent::from_library(lib).map_err(bad)?,
-            messages: lib.toml("safety/messages.toml").map_err(bad)?,
-        })
-    }
-
-    fn heading(&self, purpose: Purpose) -> &str {
-        let r = &self.messages.resources;
-        match purpose {
-            Purpose::Crisis => &r.crisis,
-            Purpose::Abuse => &r.abuse,
-            Purpose::Emergency => &r.emergency,
-            Purpose::OwnBehaviour => &r.own_behaviour,
-        }
-    }
-
-    /// Core's groups with the pages' headings.
-    pub fn groups(&self, groups: &[ResourceGroup]) -> Vec<Group> {
-        groups
-            .iter()
-            .map(|g| Group {
-                purpose: purpose_id(g.purpose),
-                heading: self.heading(g.purpose).to_string(),
-                resources: g.resources.clone(),
-            })
-            .collect()
-    }
-
-    /// The services for `purposes` in the person's country, as groups.
-    pub fn groups_for(&self, s: &SafetySettings, purposes: &[Purpose]) -> Vec<Group> {
-        self.groups(&self.core.resources.groups(s.country_code(), purposes))
-    }
-
-    /// The country's first line (what to do in immediate danger).
-    pub fn advice(&self, s: &SafetySettings) -> String {
-        self.core.resources.for_country(s.country_code()).advice.clone()
-    }
-}
-
-fn purpose_id(p: Purpose) -> &'static str {
-    match p {
-        Purpose::Crisis => "crisis",
-        Purpose::Abuse => "abuse",
-        Purpose::Emergency => "emergency",
-        Purpose::OwnBehaviour => "own-behaviour",
-    }
-}
-
-/// Services for one purpose.
-#[derive(Clone, Debug)]
-pub struct Group {
-    /// "crisis", "abuse", … (a data attribute, for tests).
-    pub purpose: &'static str,
-    /// "If you are thinking about suicide or self-harm".
-    pub heading: String,
-    /// The services.
-    pub resources: Vec<Resource>,
-}
 
 /// A next step as a link.
 #[derive(Clone, Debug)]

@@ -11,9 +11,10 @@ use axum::extract::{Query, State};
 use axum::{Extension, Form};
 use serde::Deserialize;
 
-use super::safety::{Group, settings};
+use super::safety::settings;
 use super::{Ctx, Fields, SafetyPolicyView, WebError, WebResult, layout, render, see_other};
-use crate::AppState;
+use crate::state::AppState;
+use crate::texts::Group;
 use crate::views::Layout;
 
 const PATH: &str = "/safety/check";

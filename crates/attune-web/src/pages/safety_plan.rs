@@ -12,9 +12,10 @@ use axum::extract::{Path, Query, State};
 use axum::{Extension, Form};
 use serde::Deserialize;
 
-use super::safety::{Group, settings};
+use super::safety::settings;
 use super::{Ctx, Fields, SafetyPolicyView, WebError, WebResult, layout, render, see_other};
-use crate::AppState;
+use crate::state::AppState;
+use crate::texts::Group;
 use crate::views::Layout;
 
 /// One section as the pages show it.

@@ -14,7 +14,7 @@ use axum::{Extension, Form};
 
 use super::safety::{Step, step};
 use super::{Ctx, Fields, SafetyPolicyView, WebError, WebResult, layout, render};
-use crate::AppState;
+use crate::state::AppState;
 use crate::views::Layout;
 
 /// A highlighted finding.

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::safety::settings;
 use super::{Ctx, Fields, SafetyPolicyView, WebError, WebResult, layout, render, see_other};
-use crate::AppState;
+use crate::state::AppState;
 use crate::views::Layout;
 
 /// How many recent activities are listed.

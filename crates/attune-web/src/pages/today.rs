@@ -5,25 +5,17 @@ use attune_core::entry::Known;
 use attune_core::plan::due::DueKind;
 use attune_core::safety::{Answer, CheckinAnswers, Screen};
 use attune_core::selfworth::{Affirmation, next_affirmation};
-use attune_core::{CheckinDraft, Consequence, EntryDraft, LabelKind};
-use attune_store::{CheckinFilter, Store};
+use attune_core::{CheckinDraft, Consequence, LabelKind};
+use attune_store::CheckinFilter;
 use axum::extract::{Query, State};
 use axum::{Extension, Form};
 use serde::Deserialize;
 
+use super::entry_form::{Choice, choices, entry_draft};
 use super::safety::{Notice, after_save, settings};
 use super::{Ctx, Fields, SafetyPolicyView, WebError, WebResult, layout, render, see_other};
-use crate::AppState;
+use crate::state::AppState;
 use crate::views::Layout;
-
-/// A name to pick, with its id.
-#[derive(Clone, Debug)]
-pub struct Choice {
-    /// The id sent in the form.
-    pub id: String,
-    /// What it says.
-    pub name: String,
-}
 
 /// The Today page.
 #[derive(Debug, Template)]
@@ -69,16 +61,6 @@ pub struct TodayQuery {
     welcome: Option<String>,
     #[serde(default)]
     saved: Option<i64>,
-}
-
-/// Active names of a list, for checkboxes.
-pub fn choices(store: &Store, kind: LabelKind) -> WebResult<Vec<Choice>> {
-    Ok(store
-        .labels(kind)?
-        .into_iter()
-        .filter(|l| !l.retired && l.merged_into.is_none())
-        .map(|l| Choice { id: l.slug.as_str().to_string(), name: l.name })
-        .collect())
 }
 
 /// `GET /`.
@@ -199,23 +181,6 @@ pub async fn checkin(State(state): State<AppState>, Form(f): Form<Fields>) -> We
         .await?;
     state.set_saved_decision(format!("c{seq}"), decision);
     see_other(&format!("/?saved={seq}#saved"))
-}
-
-/// The entry a form describes.
-pub fn entry_draft(f: &Fields) -> WebResult<EntryDraft> {
-    Ok(EntryDraft {
-        situation: f.text("situation"),
-        triggers: f.all("trigger"),
-        thoughts: f.text("thoughts"),
-        fear: f.text("fear"),
-        feelings: f.all("feeling"),
-        intensity: f.number("intensity", "Intensity")?,
-        signs: f.all("sign"),
-        sources: f.all("source"),
-        helped: f.text("helped"),
-        tags: f.text("tags").split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
-        starred: f.get("starred").is_some(),
-    })
 }
 
 /// `POST /log`: a quick entry; its page shows the safety notice first when

@@ -8,7 +8,7 @@ use axum::Extension;
 use axum::extract::{Path, Query, State};
 
 use super::{Ctx, SafetyPolicyView, WebError, WebResult, layout, render};
-use crate::AppState;
+use crate::state::AppState;
 use crate::views::Layout;
 
 /// A heading and its paragraphs.

@@ -13,8 +13,8 @@ use zeroize::{Zeroize, Zeroizing};
 use std::time::Instant;
 
 use super::{Ctx, WebError, WebResult, render, see_other};
-use crate::AppState;
-use crate::guard::COOKIE;
+use crate::state::AppState;
+use crate::state::COOKIE;
 use crate::views::ByePage;
 
 /// The unlock (or first-start) page.
