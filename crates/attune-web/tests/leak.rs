@@ -8,100 +8,31 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use attune_store::{KdfParams, Protection, Store};
-use attune_web::{AppState, Config, router};
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+use axum::http::StatusCode;
+use common::{Setup, Web};
 
-const HOST: &str = "127.0.0.1:8123";
-const PASS: &str = "correct horse battery";
+/// A web app over a new journal: encrypted (created through the unlock
+/// form, as a person does) or plain (created beforehand, as `attune init
+/// --no-passphrase` does; the app then opens it without asking). The
+/// journal sits in `app/`, beside the backups, so one scan finds both.
+async fn start(encrypted: bool) -> Web {
+    // The plain journal is made on purpose here, as `attune init --no-encryption` does.
+    Web::start_with(Setup { folder: "app/journal", plain: !encrypted, allow_plain: !encrypted, ..Setup::default() })
+        .await
+}
+
+/// Everything the app writes: the journal folder and the backup folder.
+fn root(w: &Web) -> PathBuf {
+    w.dir.parent().unwrap().to_path_buf()
+}
 
 /// A marker no word list, content file or encoding produces by chance.
 fn marker(i: usize) -> String {
     format!("qzx{i:02}webcanarywv")
-}
-
-struct Web {
-    app: Router,
-    cookie: String,
-    csrf: String,
-    _tmp: tempfile::TempDir,
-    /// Everything the app writes: the journal folder and the backup folder.
-    root: PathBuf,
-}
-
-impl Web {
-    /// A web app over a new journal: encrypted (created through the unlock
-    /// form, as a person does) or plain (created beforehand, as `attune init
-    /// --no-passphrase` does; the app then opens it without asking).
-    async fn start(encrypted: bool) -> Web {
-        let tmp = tempfile::tempdir().unwrap();
-        let root = tmp.path().join("app");
-        let dir = root.join("journal");
-        if !encrypted {
-            Store::create(&dir, Protection::None).unwrap();
-        }
-        let config = Config {
-            store_dir: dir,
-            lock_after: Duration::from_secs(900),
-            listen: HOST.parse().unwrap(),
-            now: Some("2026-11-26T21:00:00+01:00[Europe/Berlin]".parse().unwrap()),
-            kdf: KdfParams::MINIMUM,
-            // The plain journal is made on purpose here, as `attune init --no-encryption` does.
-            allow_plain: !encrypted,
-        };
-        let (state, token) = AppState::new(config).unwrap();
-        let mut w = Web { app: router(state), cookie: String::new(), csrf: String::new(), _tmp: tmp, root };
-        let resp = w.app.clone().oneshot(w.get(&format!("/open?token={token}"))).await.unwrap();
-        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
-        let set = resp.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap();
-        w.cookie = set.split(';').next().unwrap().to_string();
-        let (status, html) = w.call(w.get("/unlock")).await;
-        if encrypted {
-            assert_eq!(status, StatusCode::OK);
-            w.csrf = csrf_in(&html);
-            let (status, _) = w.call(w.post("/unlock", &[("passphrase", PASS), ("passphrase2", PASS)])).await;
-            assert_eq!(status, StatusCode::SEE_OTHER);
-        } else {
-            assert_eq!(status, StatusCode::SEE_OTHER, "a plain journal opens without a passphrase");
-            let (_, html) = w.call(w.get("/")).await;
-            w.csrf = csrf_in(&html);
-        }
-        w
-    }
-
-    fn get(&self, uri: &str) -> Request<Body> {
-        Request::get(uri).header(header::HOST, HOST).header(header::COOKIE, &self.cookie).body(Body::empty()).unwrap()
-    }
-
-    fn post(&self, uri: &str, form: &[(&str, &str)]) -> Request<Body> {
-        let mut fields: Vec<(&str, &str)> = vec![("_csrf", &self.csrf)];
-        fields.extend_from_slice(form);
-        Request::post(uri)
-            .header(header::HOST, HOST)
-            .header(header::COOKIE, &self.cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(serde_urlencoded::to_string(&fields).unwrap()))
-            .unwrap()
-    }
-
-    async fn call(&self, req: Request<Body>) -> (StatusCode, String) {
-        let resp = self.app.clone().oneshot(req).await.unwrap();
-        let status = resp.status();
-        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        (status, String::from_utf8_lossy(&bytes).into_owned())
-    }
-}
-
-fn csrf_in(html: &str) -> String {
-    let at = html.find("name=\"_csrf\" value=\"").expect("a form with a CSRF token") + 20;
-    html[at..at + 64].to_string()
 }
 
 /// One form that takes text: where it goes, and its fields with `{}` for the marker.
@@ -139,7 +70,7 @@ async fn write_markers(w: &Web) -> (Vec<String>, Vec<String>) {
         let filled: Vec<(String, String)> =
             form.fields.iter().map(|(k, v)| ((*k).to_string(), v.replace("{}", &m))).collect();
         let fields: Vec<(&str, &str)> = filled.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let (status, html) = w.call(w.post(form.uri, &fields)).await;
+        let (status, _, html) = w.go(w.post(form.uri, &fields)).await;
         let expected = if form.uri == "/say" { StatusCode::OK } else { StatusCode::SEE_OTHER };
         assert_eq!(status, expected, "{} {fields:?}: {html}", form.uri);
         // The first entry is edited later (its first text is gone by design).
@@ -149,7 +80,7 @@ async fn write_markers(w: &Web) -> (Vec<String>, Vec<String>) {
         used.push(m);
     }
     let m = marker(49);
-    let (status, _) = w.call(w.get(&format!("/journal?q={m}"))).await;
+    let (status, _, _) = w.go(w.get(&format!("/journal?q={m}"))).await;
     assert_eq!(status, StatusCode::OK);
     used.push(m);
     (used, journal)
@@ -220,28 +151,28 @@ fn scan(dir: &Path, markers: &[String]) -> (Vec<(PathBuf, String)>, usize) {
 
 #[tokio::test]
 async fn no_marker_typed_into_the_web_app_reaches_any_file() {
-    let w = Web::start(true).await;
+    let w = start(true).await;
     let (markers, journal) = write_markers(&w).await;
     // They were saved: the journal shows them.
-    let (_, html) = w.call(w.get("/journal")).await;
+    let (_, _, html) = w.go(w.get("/journal")).await;
     for m in &journal {
         assert!(html.contains(m.as_str()), "{m} is not in the journal");
     }
-    let (_, html) = w.call(w.get("/plan")).await;
+    let (_, _, html) = w.go(w.get("/plan")).await;
     assert!(html.contains(&marker(9)), "the agreement is not on the plan page");
     // An encrypted backup, into a folder beside the journal.
-    let backups = w.root.join("backups");
+    let backups = root(&w).join("backups");
     std::fs::create_dir_all(&backups).unwrap();
-    let (status, _) = w.call(w.post("/settings/backup", &[("folder", backups.to_str().unwrap())])).await;
+    let (status, _, _) = w.go(w.post("/settings/backup", &[("folder", backups.to_str().unwrap())])).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
 
     // Scanned while the journal is open (its WAL holds the latest pages), then after locking.
-    let (found, files) = scan(&w.root, &markers);
+    let (found, files) = scan(&root(&w), &markers);
     assert!(found.is_empty(), "markers found while unlocked: {found:?}");
     assert!(files >= 3, "only {files} files scanned: the journal, its WAL and key file at least");
-    let (status, _) = w.call(w.post("/lock", &[])).await;
+    let (status, _, _) = w.go(w.post("/lock", &[])).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let (found, files) = scan(&w.root, &markers);
+    let (found, files) = scan(&root(&w), &markers);
     assert!(found.is_empty(), "markers found after locking: {found:?}");
     eprintln!(
         "web leak: {} markers through {} forms and search, {files} files scanned, 0 found",
@@ -252,9 +183,9 @@ async fn no_marker_typed_into_the_web_app_reaches_any_file() {
 
 #[tokio::test]
 async fn the_scan_finds_web_markers_in_a_plain_journal() {
-    let w = Web::start(false).await;
+    let w = start(false).await;
     let (markers, journal) = write_markers(&w).await;
-    let (found, _) = scan(&w.root, &markers);
+    let (found, _) = scan(&root(&w), &markers);
     for m in &journal {
         assert!(found.iter().any(|(_, f)| f == m), "the scan missed {m} in a plain journal: {found:?}");
     }

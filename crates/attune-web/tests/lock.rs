@@ -4,99 +4,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use attune_store::{DataKey, KdfParams, keycache};
-use attune_web::{AppState, Config, router};
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
-
-const HOST: &str = "127.0.0.1:8123";
-const PASS: &str = "correct horse battery";
-
-struct Web {
-    state: AppState,
-    app: Router,
-    cookie: String,
-    csrf: String,
-    _tmp: tempfile::TempDir,
-    dir: PathBuf,
-}
+use attune_store::{DataKey, keycache};
+use axum::http::StatusCode;
+use common::{PASS, Setup, Web};
 
 impl Web {
-    /// Uses the launch link, then creates the journal.
-    async fn start(lock_after: Duration) -> Web {
-        Self::start_with(lock_after, false).await
-    }
-
-    /// The same; `plain`: over a journal made without encryption.
-    async fn start_with(lock_after: Duration, plain: bool) -> Web {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("journal");
-        if plain {
-            attune_store::Store::create(&dir, attune_store::Protection::None).unwrap();
-        }
-        let cfg = Config {
-            store_dir: dir.clone(),
-            lock_after,
-            listen: HOST.parse().unwrap(),
-            now: Some("2026-11-26T21:00:00+01:00[Europe/Berlin]".parse().unwrap()),
-            kdf: KdfParams::MINIMUM,
-            allow_plain: plain,
-        };
-        let (state, token) = AppState::new(cfg).unwrap();
-        let mut w =
-            Web { app: router(state.clone()), state, cookie: String::new(), csrf: String::new(), _tmp: tmp, dir };
-        let (_, loc, _) = w.call(w.get(&format!("/open?token={token}"))).await;
-        assert_eq!(loc, "/");
-        let html = if plain {
-            // A plain journal opens without a passphrase; its pages carry the token.
-            let (_, loc, _) = w.call(w.get("/unlock")).await;
-            assert_eq!(loc, "/");
-            w.call(w.get("/")).await.2
-        } else {
-            w.call(w.get("/unlock")).await.2
-        };
-        let at = html.find("name=\"_csrf\" value=\"").unwrap() + 20;
-        w.csrf = html[at..at + 64].to_string();
-        if !plain {
-            let (_, loc, _) = w.call(w.post("/unlock", &[("passphrase", PASS), ("passphrase2", PASS)])).await;
-            assert_eq!(loc, "/?welcome=1");
-        }
-        w
-    }
-
-    fn get(&self, uri: &str) -> Request<Body> {
-        Request::get(uri).header(header::HOST, HOST).header(header::COOKIE, &self.cookie).body(Body::empty()).unwrap()
-    }
-
-    fn post(&self, uri: &str, form: &[(&str, &str)]) -> Request<Body> {
-        let mut fields: Vec<(&str, &str)> = vec![("_csrf", &self.csrf)];
-        fields.extend_from_slice(form);
-        Request::post(uri)
-            .header(header::HOST, HOST)
-            .header(header::COOKIE, &self.cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(serde_urlencoded::to_string(&fields).unwrap()))
-            .unwrap()
-    }
-
-    /// Status, Location, body; keeps the session cookie when one is set.
-    async fn call(&mut self, req: Request<Body>) -> (StatusCode, String, String) {
-        let resp = self.app.clone().oneshot(req).await.unwrap();
-        let status = resp.status();
-        if let Some(set) = resp.headers().get(header::SET_COOKIE) {
-            self.cookie = set.to_str().unwrap().split(';').next().unwrap().to_string();
-        }
-        let loc = resp.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        (status, loc, String::from_utf8_lossy(&bytes).into_owned())
-    }
-
     /// Puts a key in the kernel key cache for this journal, as the CLI does
     /// after an unlock; false (with the reason printed) where there is none.
     fn cache_a_key(&self) -> bool {
@@ -129,9 +46,9 @@ fn files_holding(dir: &Path, needle: &str) -> Vec<PathBuf> {
 
 #[tokio::test]
 async fn quick_exit_clears_the_key_cache_and_keeps_nothing_typed() {
-    let mut w = Web::start(Duration::from_secs(900)).await;
+    let w = Web::start(Duration::from_secs(900)).await;
     let cached = w.cache_a_key();
-    let (_, loc, _) = w.call(w.post("/exit", &[])).await;
+    let (_, loc, _) = w.go(w.post("/exit", &[])).await;
     assert_eq!(loc, "/bye");
     assert!(!w.state.is_unlocked());
     if cached {
@@ -139,7 +56,7 @@ async fn quick_exit_clears_the_key_cache_and_keeps_nothing_typed() {
     }
     // Another tab posting afterwards: nothing of it is kept.
     let marker = "exitmarker 5521";
-    let (_, loc, _) = w.call(w.post("/log", &[("situation", marker)])).await;
+    let (_, loc, _) = w.go(w.post("/log", &[("situation", marker)])).await;
     assert_eq!(loc, "/unlock");
     assert!(files_holding(&w.dir, marker).is_empty());
     assert!(!w.dir.join(attune_store::SEALED_DIR).exists());
@@ -147,28 +64,28 @@ async fn quick_exit_clears_the_key_cache_and_keeps_nothing_typed() {
 
 #[tokio::test]
 async fn the_idle_lock_and_the_lock_button_clear_the_key_cache() {
-    let mut w = Web::start(Duration::from_millis(50)).await;
+    let w = Web::start(Duration::from_millis(50)).await;
     let cached = w.cache_a_key();
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let (_, loc, _) = w.call(w.get("/")).await;
+    let (_, loc, _) = w.go(w.get("/")).await;
     assert_eq!(loc, "/unlock");
     if cached {
         assert!(keycache::get(&w.dir).is_none(), "the idle lock leaves the key cache");
     }
 
     // The page's own idle lock, and the lock button.
-    let mut w = Web::start(Duration::from_secs(900)).await;
+    let w = Web::start(Duration::from_secs(900)).await;
     let cached = w.cache_a_key();
-    let (_, loc, _) = w.call(w.post("/idle-lock", &[])).await;
+    let (_, loc, _) = w.go(w.post("/idle-lock", &[])).await;
     assert_eq!(loc, "/unlock");
     assert!(!w.state.is_unlocked());
     if cached {
         assert!(keycache::get(&w.dir).is_none());
     }
-    let (_, _, _) = w.call(w.post("/unlock", &[("passphrase", PASS)])).await;
+    let (_, _, _) = w.go(w.post("/unlock", &[("passphrase", PASS)])).await;
     assert!(w.state.is_unlocked());
     let cached = w.cache_a_key();
-    w.call(w.post("/lock", &[])).await;
+    w.go(w.post("/lock", &[])).await;
     if cached {
         assert!(keycache::get(&w.dir).is_none());
     }
@@ -191,28 +108,28 @@ async fn attune_lock_locks_a_running_serve_within_a_second() {
 
 #[tokio::test]
 async fn text_posted_after_the_lock_is_sealed_and_offered_back_after_unlock() {
-    let mut w = Web::start(Duration::from_secs(900)).await;
-    w.call(w.post("/lock", &[])).await;
+    let w = Web::start(Duration::from_secs(900)).await;
+    w.go(w.post("/lock", &[])).await;
     let marker = "sealedmarker 7f3a lighthouse";
-    let (status, loc, _) = w.call(w.post("/log", &[("situation", marker), ("intensity", "6")])).await;
+    let (status, loc, _) = w.go(w.post("/log", &[("situation", marker), ("intensity", "6")])).await;
     assert_eq!((status, loc.as_str()), (StatusCode::SEE_OTHER, "/unlock?kept=1"));
     assert_eq!(attune_store::sealed::count(&w.dir), 1);
     assert!(files_holding(&w.dir, marker).is_empty(), "no file may hold the text in the clear");
-    let (_, _, html) = w.call(w.get("/unlock?kept=1")).await;
+    let (_, _, html) = w.go(w.get("/unlock?kept=1")).await;
     assert!(html.contains("id=\"kept-note\""), "{html}");
     // Without the hint in the address too (a restarted serve, another tab).
-    let (_, _, html) = w.call(w.get("/unlock")).await;
+    let (_, _, html) = w.go(w.get("/unlock")).await;
     assert!(html.contains("id=\"kept-note\""), "{html}");
 
     // The page's idle lock seals the form it was given too.
-    w.call(w.post("/idle-lock", &[("_form", "/plan/need"), ("need", "quiet evenings together")])).await;
+    w.go(w.post("/idle-lock", &[("_form", "/plan/need"), ("need", "quiet evenings together")])).await;
     assert_eq!(attune_store::sealed::count(&w.dir), 2);
 
-    let (_, loc, _) = w.call(w.post("/unlock", &[("passphrase", PASS)])).await;
+    let (_, loc, _) = w.go(w.post("/unlock", &[("passphrase", PASS)])).await;
     assert_eq!(loc, "/");
     assert_eq!(attune_store::sealed::count(&w.dir), 0);
     assert!(files_holding(&w.dir, marker).is_empty(), "offered back still encrypted");
-    let (_, _, today) = w.call(w.get("/")).await;
+    let (_, _, today) = w.go(w.get("/")).await;
     assert!(today.contains("Kept for you") && today.contains(marker), "{today}");
     assert!(today.contains("quiet evenings together"));
     let id_at = today.find(marker).unwrap();
@@ -220,38 +137,38 @@ async fn text_posted_after_the_lock_is_sealed_and_offered_back_after_unlock() {
     let start = form.find("action=\"/drafts/").unwrap() + "action=\"".len();
     let action = &form[start..start + form[start..].find('"').unwrap()];
     assert!(action.ends_with("/restore"), "{action}");
-    let (_, loc, _) = w.call(w.post(action, &[])).await;
+    let (_, loc, _) = w.go(w.post(action, &[])).await;
     assert!(loc.starts_with("/journal/") && loc.ends_with("?saved=1"), "{loc}");
-    let (_, _, entry) = w.call(w.get(&loc)).await;
+    let (_, _, entry) = w.go(w.get(&loc)).await;
     assert!(entry.contains(marker), "{entry}");
-    let (_, _, today) = w.call(w.get("/")).await;
+    let (_, _, today) = w.go(w.get("/")).await;
     assert!(!today.contains(marker));
 
     // Discard takes the other one away.
     let start = today.find("action=\"/drafts/").unwrap() + "action=\"".len();
     let restore = &today[start..start + today[start..].find('"').unwrap()];
     let discard = restore.replace("/restore", "/discard");
-    let (_, loc, _) = w.call(w.post(&discard, &[])).await;
+    let (_, loc, _) = w.go(w.post(&discard, &[])).await;
     assert_eq!(loc, "/");
-    let (_, _, today) = w.call(w.get("/")).await;
+    let (_, _, today) = w.go(w.get("/")).await;
     assert!(!today.contains("Kept for you"));
     // An unknown draft is a calm "not found", not a crash.
-    let (status, _, _) = w.call(w.post("/drafts/..%2Fkey/restore", &[])).await;
+    let (status, _, _) = w.go(w.post("/drafts/..%2Fkey/restore", &[])).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn a_plain_journal_keeps_text_posted_after_the_lock_as_a_plain_draft() {
-    let mut w = Web::start_with(Duration::from_secs(900), true).await;
-    w.call(w.post("/lock", &[])).await;
-    let (_, loc, _) = w.call(w.post("/log", &[("situation", "plain words kept")])).await;
+    let w = Web::start_with(Setup { plain: true, allow_plain: true, ..Setup::default() }).await;
+    w.go(w.post("/lock", &[])).await;
+    let (_, loc, _) = w.go(w.post("/log", &[("situation", "plain words kept")])).await;
     assert_eq!(loc, "/unlock?kept=1");
     let kept = attune_store::drafts::list(&w.dir.join(attune_store::DRAFTS_DIR), None).unwrap();
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0].draft.situation, "plain words kept");
     let (_, _, today) = {
-        w.call(w.get("/unlock")).await;
-        w.call(w.get("/")).await
+        w.go(w.get("/unlock")).await;
+        w.go(w.get("/")).await
     };
     assert!(today.contains("plain words kept"), "{today}");
 }

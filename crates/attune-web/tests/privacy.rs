@@ -6,140 +6,24 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::collections::{BTreeSet, VecDeque};
 use std::time::Duration;
 
-use attune_store::KdfParams;
-use attune_web::{AppState, Config, router};
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
-
-const HOST: &str = "127.0.0.1:8123";
-const PASS: &str = "correct horse battery";
-
-struct Reply {
-    status: StatusCode,
-    location: String,
-    cookie: String,
-    content_type: String,
-    body: String,
-}
-
-struct Web {
-    app: Router,
-    state: AppState,
-    token: String,
-    cookie: String,
-    csrf: String,
-    _tmp: tempfile::TempDir,
-}
+use common::{HOST, PASS, Web};
 
 fn new_web() -> Web {
-    let tmp = tempfile::tempdir().unwrap();
-    let cfg = Config {
-        store_dir: tmp.path().join("journal"),
-        lock_after: Duration::from_secs(900),
-        listen: HOST.parse().unwrap(),
-        now: Some("2026-11-26T21:00:00+01:00[Europe/Berlin]".parse().unwrap()),
-        kdf: KdfParams::MINIMUM,
-        allow_plain: false,
-    };
-    let (state, token) = AppState::new(cfg).unwrap();
-    Web { app: router(state.clone()), state, token, cookie: String::new(), csrf: String::new(), _tmp: tmp }
-}
-
-impl Web {
-    async fn call(&self, req: Request<Body>) -> Reply {
-        let resp = self.app.clone().oneshot(req).await.unwrap();
-        let h = resp.headers();
-        let text = |name: header::HeaderName| h.get(name).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-        let (location, cookie, content_type) =
-            (text(header::LOCATION), text(header::SET_COOKIE), text(header::CONTENT_TYPE));
-        let status = resp.status();
-        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        Reply { status, location, cookie, content_type, body: String::from_utf8_lossy(&bytes).into_owned() }
-    }
-
-    fn get(&self, uri: &str) -> Request<Body> {
-        Request::get(uri).header(header::HOST, HOST).header(header::COOKIE, &self.cookie).body(Body::empty()).unwrap()
-    }
-
-    fn post(&self, uri: &str, form: &[(&str, &str)]) -> Request<Body> {
-        let mut fields: Vec<(&str, &str)> = vec![("_csrf", &self.csrf)];
-        fields.extend_from_slice(form);
-        Request::post(uri)
-            .header(header::HOST, HOST)
-            .header(header::COOKIE, &self.cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(serde_urlencoded::to_string(&fields).unwrap()))
-            .unwrap()
-    }
-
-    /// A file upload as a browser sends it: the token first.
-    fn upload(&self, uri: &str, fields: &[(&str, &str)], file: (&str, &[u8])) -> Request<Body> {
-        let boundary = "----attune-privacy-boundary";
-        let mut body = Vec::new();
-        let mut part = |name: &str, filename: Option<&str>, value: &[u8]| {
-            body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes(),
-            );
-            if let Some(f) = filename {
-                body.extend_from_slice(format!("; filename=\"{f}\"\r\nContent-Type: text/plain").as_bytes());
-            }
-            body.extend_from_slice(b"\r\n\r\n");
-            body.extend_from_slice(value);
-            body.extend_from_slice(b"\r\n");
-        };
-        part("_csrf", None, self.csrf.as_bytes());
-        for (k, v) in fields {
-            part(k, None, v.as_bytes());
-        }
-        part("file", Some(file.0), file.1);
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        Request::post(uri)
-            .header(header::HOST, HOST)
-            .header(header::COOKIE, &self.cookie)
-            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-            .body(Body::from(body))
-            .unwrap()
-    }
-
-    async fn ok(&self, uri: &str, form: &[(&str, &str)]) {
-        let r = self.call(self.post(uri, form)).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{uri}: {}", r.body);
-    }
-
-    /// Uses the launch link and keeps the session; returns the unlock page.
-    async fn open(&mut self) -> String {
-        let r = self.call(self.get(&format!("/open?token={}", self.token))).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        self.cookie = r.cookie.split(';').next().unwrap().to_string();
-        let r = self.call(self.get("/unlock")).await;
-        let at = r.body.find("name=\"_csrf\" value=\"").unwrap() + 20;
-        self.csrf = r.body[at..at + 64].to_string();
-        r.body
-    }
+    Web::new(Duration::from_secs(900))
 }
 
 /// A journal with something in every list, so every page draws its forms
-/// and lists (and every link to a record exists).
+/// and lists (and every link to a record exists), an edited entry included.
 async fn seeded() -> Web {
-    let mut w = new_web();
-    w.open().await;
-    w.ok("/unlock", &[("passphrase", PASS), ("passphrase2", PASS)]).await;
-    w.ok("/checkin", &[("security", "6"), ("seen", "5"), ("trusted", "7"), ("respected", "6")]).await;
-    w.ok("/log", &[("situation", "They went quiet at dinner and I started to worry"), ("intensity", "6")]).await;
-    w.ok("/log", &[("situation", "A slow reply to my message"), ("intensity", "4")]).await;
+    let w = common::seeded().await;
     w.ok("/journal/1/edit", &[("situation", "They went quiet at dinner"), ("tags", "dinner")]).await;
-    w.ok("/plan/need", &[("name", "Hearing about changed plans early"), ("looks_like", "a short text")]).await;
-    w.ok("/plan/agreement", &[("kind", "check-in"), ("text", "A short call when one of us is late")]).await;
-    w.ok("/plan/trigger", &[("trigger", "late-reply"), ("myself", "Breathe, then wait an hour")]).await;
-    w.ok("/self-worth/did", &[("what", "Cooked for my sister"), ("minutes", "60")]).await;
-    w.ok("/self-worth/support", &[("name", "Mara"), ("relation", "sister"), ("can_call", "1")]).await;
-    w.ok("/assess/seen-trusted-respected", &[("action", "next"), ("answer", "7")]).await;
     w
 }
 
@@ -263,7 +147,7 @@ async fn no_page_lets_the_browser_keep_what_is_typed_or_name_the_page_in_its_his
             continue;
         }
         assert!(seen.len() < 400, "the walk does not end: {seen:?}");
-        let r = w.call(w.get(&uri)).await;
+        let r = w.reply(w.get(&uri)).await;
         if r.status == StatusCode::SEE_OTHER {
             queue.push_back(r.location);
             continue;
@@ -302,32 +186,33 @@ async fn no_page_lets_the_browser_keep_what_is_typed_or_name_the_page_in_its_his
         assert!(seen.contains(must), "the walk never reached {must}: {seen:?}");
     }
     // Pages drawn by a form rather than a link.
-    let search = w.call(w.post("/journal", &[("q", "dinner")])).await;
+    let search = w.reply(w.post("/journal", &[("q", "dinner")])).await;
     assert_eq!(search.status, StatusCode::OK);
     assert!(search.body.contains("<mark>dinner</mark>"), "a posted search finds the entry: {}", search.body);
     problems.extend(keeps_nothing("POST /journal", &search.body));
-    let say = w.call(w.post("/say", &[("text", "You never listen to me")])).await;
+    let say = w.reply(w.post("/say", &[("text", "You never listen to me")])).await;
     problems.extend(keeps_nothing("POST /say", &say.body));
     let jrnl: &[u8] = b"[2026-11-20 08:00] A calm morning walk.\n\n[2026-11-21 19:30] We talked it through.\n";
-    let preview = w.call(w.upload("/settings/import", &[("format", "jrnl")], ("journal.txt", jrnl))).await;
+    let preview = w.reply(w.upload("/settings/import", &[("format", "jrnl")], Some(("journal.txt", jrnl)))).await;
     assert!(preview.body.contains("/settings/import/confirm"), "the import preview: {}", preview.body);
     problems.extend(keeps_nothing("the import preview", &preview.body));
-    let missing = w.call(w.get("/journal/999")).await;
+    let missing = w.reply(w.get("/journal/999")).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     problems.extend(keeps_nothing("the error page", &missing.body));
     // The locked pages: first start, unlock, without a session.
     let mut fresh = new_web();
-    let create = fresh.open().await;
+    fresh.open().await;
+    let create = fresh.unlock_page().await;
     assert!(create.contains("Welcome to attune"));
     problems.extend(keeps_nothing("first start", &create));
     w.ok("/lock", &[]).await;
-    let unlock = w.call(w.get("/unlock")).await;
+    let unlock = w.reply(w.get("/unlock")).await;
     assert!(unlock.body.contains("Unlock your journal"));
     problems.extend(keeps_nothing("/unlock", &unlock.body));
-    let wrong = w.call(w.post("/unlock", &[("passphrase", "not it at all")])).await;
+    let wrong = w.reply(w.post("/unlock", &[("passphrase", "not it at all")])).await;
     problems.extend(keeps_nothing("a refused unlock", &wrong.body));
     fresh.cookie.clear();
-    let none = fresh.call(fresh.get("/")).await;
+    let none = fresh.reply(fresh.get("/")).await;
     assert_eq!(none.status, StatusCode::UNAUTHORIZED);
     problems.extend(keeps_nothing("without a session", &none.body));
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
@@ -356,13 +241,13 @@ async fn the_launch_link_expires_unused() {
     w.state.set_launch_valid_for(Duration::ZERO);
     assert!(!w.state.launch_pending());
     tokio::time::sleep(Duration::from_millis(5)).await;
-    let r = w.call(w.get(&format!("/open?token={}", w.token))).await;
+    let r = w.reply(w.get(&format!("/open?token={}", w.token))).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.cookie.is_empty(), "an expired link gives no session");
     assert!(r.body.contains("first five minutes"), "{}", r.body);
     // Expired for good, even if the window were longer again.
     w.state.set_launch_valid_for(attune_web::LAUNCH_VALID_FOR);
-    let r = w.call(w.get(&format!("/open?token={}", w.token))).await;
+    let r = w.reply(w.get(&format!("/open?token={}", w.token))).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -375,13 +260,13 @@ async fn a_link_followed_from_a_file_gets_a_page_that_carries_the_cookie_on() {
         .header("sec-fetch-site", "cross-site")
         .body(Body::empty())
         .unwrap();
-    let r = w.call(req).await;
+    let r = w.reply(req).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.cookie.contains("HttpOnly") && r.cookie.contains("SameSite=Strict"), "{}", r.cookie);
     assert!(r.body.contains(r#"<meta http-equiv="refresh" content="0;url=/">"#), "{}", r.body);
     assert!(r.body.contains("<title>attune</title>"));
     assert!(!w.state.launch_pending(), "used once, the link is spent");
-    let again = w.call(w.get(&format!("/open?token={}", w.token))).await;
+    let again = w.reply(w.get(&format!("/open?token={}", w.token))).await;
     assert_eq!(again.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -389,27 +274,28 @@ async fn a_link_followed_from_a_file_gets_a_page_that_carries_the_cookie_on() {
 async fn wrong_passphrases_make_the_next_try_wait() {
     let mut w = new_web();
     w.open().await;
+    w.unlock_page().await;
     w.ok("/unlock", &[("passphrase", PASS), ("passphrase2", PASS)]).await;
     w.ok("/lock", &[]).await;
-    let r = w.call(w.post("/unlock", &[("passphrase", "not my passphrase")])).await;
+    let r = w.reply(w.post("/unlock", &[("passphrase", "not my passphrase")])).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     // Straight after, even the right passphrase is not checked.
-    let r = w.call(w.post("/unlock", &[("passphrase", PASS)])).await;
+    let r = w.reply(w.post("/unlock", &[("passphrase", PASS)])).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
     assert!(r.body.contains("Please try again in 1 second."), "{}", r.body);
-    let r = w.call(w.get("/")).await;
+    let r = w.reply(w.get("/")).await;
     assert_eq!((r.status, r.location.as_str()), (StatusCode::SEE_OTHER, "/unlock"), "still locked");
     tokio::time::sleep(attune_web::wait_after(1) + Duration::from_millis(50)).await;
-    let r = w.call(w.post("/unlock", &[("passphrase", "still not it")])).await;
+    let r = w.reply(w.post("/unlock", &[("passphrase", "still not it")])).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    let r = w.call(w.post("/unlock", &[("passphrase", PASS)])).await;
+    let r = w.reply(w.post("/unlock", &[("passphrase", PASS)])).await;
     assert!(r.body.contains("in 2 seconds"), "the wait grows: {}", r.body);
     tokio::time::sleep(attune_web::wait_after(2) + Duration::from_millis(50)).await;
-    let r = w.call(w.post("/unlock", &[("passphrase", PASS)])).await;
+    let r = w.reply(w.post("/unlock", &[("passphrase", PASS)])).await;
     assert_eq!((r.status, r.location.as_str()), (StatusCode::SEE_OTHER, "/"));
     // The right one clears the count: a later typo waits one second again.
     w.ok("/lock", &[]).await;
-    w.call(w.post("/unlock", &[("passphrase", "typo")])).await;
-    let r = w.call(w.post("/unlock", &[("passphrase", PASS)])).await;
+    w.reply(w.post("/unlock", &[("passphrase", "typo")])).await;
+    let r = w.reply(w.post("/unlock", &[("passphrase", PASS)])).await;
     assert!(r.body.contains("in 1 second."), "{}", r.body);
 }

@@ -3,101 +3,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::time::Duration;
 
-use attune_store::KdfParams;
-use attune_web::{AppState, Config, router};
-use axum::Router;
 use axum::body::Body;
-use axum::http::{Request, Response, StatusCode, header};
+use axum::http::{Request, StatusCode, header};
+use common::{HOST, PASS, Setup, Web, location};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
-
-const HOST: &str = "127.0.0.1:8123";
-const PASS: &str = "correct horse battery";
-
-struct Web {
-    app: Router,
-    token: String,
-    cookie: String,
-    csrf: String,
-    _tmp: tempfile::TempDir,
-    dir: std::path::PathBuf,
-}
-
-fn config(dir: &std::path::Path, lock_after: Duration) -> Config {
-    Config {
-        store_dir: dir.to_path_buf(),
-        lock_after,
-        listen: HOST.parse().unwrap(),
-        now: Some("2026-11-26T21:00:00+01:00[Europe/Berlin]".parse().unwrap()),
-        kdf: KdfParams::MINIMUM,
-        allow_plain: false,
-    }
-}
-
-fn new_web(lock_after: Duration) -> Web {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("journal");
-    let (state, token) = AppState::new(config(&dir, lock_after)).unwrap();
-    Web { app: router(state), token, cookie: String::new(), csrf: String::new(), _tmp: tmp, dir }
-}
-
-async fn send(app: &Router, req: Request<Body>) -> (StatusCode, Response<Body>, String) {
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let (parts, body) = resp.into_parts();
-    let bytes = body.collect().await.unwrap().to_bytes();
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    (status, Response::from_parts(parts, Body::empty()), text)
-}
-
-fn location(resp: &Response<Body>) -> String {
-    resp.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
-}
-
-fn csrf_in(html: &str) -> String {
-    let at = html.find("name=\"_csrf\" value=\"").expect("a form with a CSRF token") + 20;
-    html[at..at + 64].to_string()
-}
-
-impl Web {
-    fn get(&self, uri: &str) -> Request<Body> {
-        Request::get(uri).header(header::HOST, HOST).header(header::COOKIE, &self.cookie).body(Body::empty()).unwrap()
-    }
-
-    fn post(&self, uri: &str, form: &[(&str, &str)]) -> Request<Body> {
-        let mut fields: Vec<(&str, &str)> = vec![("_csrf", &self.csrf)];
-        fields.extend_from_slice(form);
-        Request::post(uri)
-            .header(header::HOST, HOST)
-            .header(header::COOKIE, &self.cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(serde_urlencoded::to_string(&fields).unwrap()))
-            .unwrap()
-    }
-
-    async fn call(&self, req: Request<Body>) -> (StatusCode, Response<Body>, String) {
-        send(&self.app, req).await
-    }
-
-    /// Uses the launch link, then creates the journal.
-    async fn start(lock_after: Duration) -> Web {
-        let mut w = new_web(lock_after);
-        let (status, resp, _) = w.call(w.get(&format!("/open?token={}", w.token))).await;
-        assert_eq!(status, StatusCode::SEE_OTHER);
-        let set = resp.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
-        w.cookie = set.split(';').next().unwrap().to_string();
-        let (status, _, html) = w.call(w.get("/unlock")).await;
-        assert_eq!(status, StatusCode::OK);
-        assert!(html.contains("Welcome to attune"), "{html}");
-        w.csrf = csrf_in(&html);
-        let (status, resp, _) = w.call(w.post("/unlock", &[("passphrase", PASS), ("passphrase2", PASS)])).await;
-        assert_eq!(status, StatusCode::SEE_OTHER);
-        assert_eq!(location(&resp), "/?welcome=1");
-        w
-    }
-}
 
 #[tokio::test]
 async fn security_headers_on_every_response() {
@@ -151,7 +65,7 @@ async fn foreign_host_is_refused() {
 
 #[tokio::test]
 async fn without_the_session_only_the_locked_page() {
-    let w = new_web(Duration::from_secs(900));
+    let w = Web::new(Duration::from_secs(900));
     for uri in ["/", "/journal", "/journal/1", "/insights", "/settings", "/unlock"] {
         let (status, _, html) = w.call(w.get(uri)).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{uri}");
@@ -169,7 +83,7 @@ async fn without_the_session_only_the_locked_page() {
 
 #[tokio::test]
 async fn the_launch_link_works_once_and_sets_a_strict_cookie() {
-    let w = new_web(Duration::from_secs(900));
+    let w = Web::new(Duration::from_secs(900));
     let (status, _, _) = w.call(w.get("/open?token=wrong")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (status, resp, _) = w.call(w.get(&format!("/open?token={}", w.token))).await;
@@ -322,11 +236,9 @@ async fn restore_puts_a_backup_back_even_while_locked() {
 
 #[tokio::test]
 async fn first_start_refuses_short_or_differing_passphrases() {
-    let mut w = new_web(Duration::from_secs(900));
-    let (_, resp, _) = w.call(w.get(&format!("/open?token={}", w.token))).await;
-    w.cookie = resp.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().into();
-    let (_, _, html) = w.call(w.get("/unlock")).await;
-    w.csrf = csrf_in(&html);
+    let mut w = Web::new(Duration::from_secs(900));
+    w.open().await;
+    w.unlock_page().await;
     let (status, _, html) = w.call(w.post("/unlock", &[("passphrase", "short"), ("passphrase2", "short")])).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(html.contains("shorter than 8"));
@@ -588,7 +500,7 @@ async fn settings_change_the_passphrase_lock_time_and_write_a_backup() {
 
 #[tokio::test]
 async fn assets_are_embedded() {
-    let w = new_web(Duration::from_secs(900));
+    let w = Web::new(Duration::from_secs(900));
     for (name, kind) in [
         ("style.css", "text/css"),
         ("app.js", "text/javascript"),
@@ -696,39 +608,7 @@ const JRNL: &[u8] = include_bytes!("../../attune-formats/tests/fixtures/jrnl/jou
 const DAYLIO_BAD_DATE: &[u8] = include_bytes!("../../attune-formats/tests/fixtures/daylio/bad-date.csv");
 
 impl Web {
-    /// A file upload as a browser sends it: the token first, then the fields.
-    fn upload(&self, uri: &str, fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Request<Body> {
-        let boundary = "----attune-test-boundary";
-        let mut body: Vec<u8> = Vec::new();
-        let mut part = |name: &str, filename: Option<&str>, value: &[u8]| {
-            body.extend_from_slice(
-                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").as_bytes(),
-            );
-            if let Some(f) = filename {
-                body.extend_from_slice(
-                    format!("; filename=\"{f}\"\r\nContent-Type: application/octet-stream").as_bytes(),
-                );
-            }
-            body.extend_from_slice(b"\r\n\r\n");
-            body.extend_from_slice(value);
-            body.extend_from_slice(b"\r\n");
-        };
-        part("_csrf", None, self.csrf.as_bytes());
-        for (k, v) in fields {
-            part(k, None, v.as_bytes());
-        }
-        if let Some((name, bytes)) = file {
-            part("file", Some(name), bytes);
-        }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        Request::post(uri)
-            .header(header::HOST, HOST)
-            .header(header::COOKIE, &self.cookie)
-            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-            .body(Body::from(body))
-            .unwrap()
-    }
-
+    /// A POST whose answer is a file: status, Content-Disposition, Content-Type, the bytes.
     async fn download(&self, uri: &str, form: &[(&str, &str)]) -> (StatusCode, String, String, Vec<u8>) {
         let resp = self.app.clone().oneshot(self.post(uri, form)).await.unwrap();
         let status = resp.status();
@@ -1372,15 +1252,8 @@ async fn erase_needs_the_word_then_shows_the_checklist_and_the_set_up_page() {
 /// A web app over a plain journal made beforehand, with or without the
 /// person's `allow_plain`, its session opened.
 async fn plain_web(allow_plain: bool) -> Web {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("journal");
-    attune_store::Store::create(&dir, attune_store::Protection::None).unwrap();
-    let cfg = Config { allow_plain, ..config(&dir, Duration::from_secs(900)) };
-    let (state, token) = AppState::new(cfg).unwrap();
-    let mut w = Web { app: router(state), token, cookie: String::new(), csrf: String::new(), _tmp: tmp, dir };
-    let (_, resp, _) = w.call(w.get(&format!("/open?token={}", w.token))).await;
-    let set = resp.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
-    w.cookie = set.split(';').next().unwrap().to_string();
+    let mut w = Web::with(Setup { plain: true, allow_plain, ..Setup::default() });
+    w.open().await;
     w
 }
 

@@ -4,76 +4,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::time::Duration;
 
 use attune_core::safety::{Answer, SavedCheck, screen};
-use attune_store::KdfParams;
-use attune_web::{AppState, Config, router};
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, Response, StatusCode, header};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+use axum::http::StatusCode;
+use common::{PASS, Web, flat, location, snapshot_settings as settings};
 
-const HOST: &str = "127.0.0.1:8123";
-const PASS: &str = "correct horse battery";
-
-struct Web {
-    app: Router,
-    cookie: String,
-    csrf: String,
-    tmp: tempfile::TempDir,
-}
-
-async fn send(app: &Router, req: Request<Body>) -> (StatusCode, Response<Body>, String) {
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let (parts, body) = resp.into_parts();
-    let bytes = body.collect().await.unwrap().to_bytes();
-    (status, Response::from_parts(parts, Body::empty()), String::from_utf8_lossy(&bytes).into_owned())
-}
-
-fn location(resp: &Response<Body>) -> String {
-    resp.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
-}
-
-fn csrf_in(html: &str) -> String {
-    let at = html.find("name=\"_csrf\" value=\"").expect("a form with a CSRF token") + 20;
-    html[at..at + 64].to_string()
-}
-
-/// Text with runs of white space folded, for searching sentences.
-fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
+/// The check's own steps, on the shared harness.
 impl Web {
-    fn get(&self, uri: &str) -> Request<Body> {
-        Request::get(uri).header(header::HOST, HOST).header(header::COOKIE, &self.cookie).body(Body::empty()).unwrap()
-    }
-
-    fn post(&self, uri: &str, form: &[(&str, &str)]) -> Request<Body> {
-        let mut fields: Vec<(&str, &str)> = vec![("_csrf", &self.csrf)];
-        fields.extend_from_slice(form);
-        Request::post(uri)
-            .header(header::HOST, HOST)
-            .header(header::COOKIE, &self.cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(serde_urlencoded::to_string(&fields).unwrap()))
-            .unwrap()
-    }
-
-    async fn call(&self, req: Request<Body>) -> (StatusCode, Response<Body>, String) {
-        send(&self.app, req).await
-    }
-
-    /// A page that must be there.
-    async fn page(&self, uri: &str) -> String {
-        let (status, _, html) = self.call(self.get(uri)).await;
-        assert_eq!(status, StatusCode::OK, "{uri}: {html}");
-        html
-    }
-
     /// Posts to the check; returns where it sent the browser.
     async fn answer(&self, item: &str, action: &str, answer: Option<&str>) -> String {
         let mut form = vec![("item", item), ("action", action)];
@@ -98,29 +38,6 @@ impl Web {
         to
     }
 
-    async fn start() -> Web {
-        let tmp = tempfile::tempdir().unwrap();
-        let cfg = Config {
-            store_dir: tmp.path().join("journal"),
-            lock_after: Duration::from_secs(900),
-            listen: HOST.parse().unwrap(),
-            now: Some("2026-11-26T21:00:00+01:00[Europe/Berlin]".parse().unwrap()),
-            kdf: KdfParams::MINIMUM,
-            allow_plain: false,
-        };
-        let (state, token) = AppState::new(cfg).unwrap();
-        let mut w = Web { app: router(state), cookie: String::new(), csrf: String::new(), tmp };
-        let (status, resp, _) = w.call(w.get(&format!("/open?token={token}"))).await;
-        assert_eq!(status, StatusCode::SEE_OTHER);
-        let set = resp.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
-        w.cookie = set.split(';').next().unwrap().to_string();
-        let html = w.page("/unlock").await;
-        w.csrf = csrf_in(&html);
-        let (status, _, _) = w.call(w.post("/unlock", &[("passphrase", PASS), ("passphrase2", PASS)])).await;
-        assert_eq!(status, StatusCode::SEE_OTHER);
-        w
-    }
-
     async fn mode_on(&self) -> bool {
         flat(&self.page("/safety").await).contains("Safety mode is on.")
     }
@@ -128,15 +45,9 @@ impl Web {
 
 const NO: fn(&str) -> Option<&'static str> = |_| Some("no");
 
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.add_filter(r"[0-9a-f]{64}", "[TOKEN]");
-    s
-}
-
 #[tokio::test]
 async fn the_safety_page_links_to_the_check_and_the_intro_starts_it() {
-    let w = Web::start().await;
+    let w = Web::start(Duration::from_secs(900)).await;
     let safety = w.page("/safety").await;
     assert!(safety.contains("href=\"/safety/check\""), "{safety}");
     let intro = w.page("/safety/check").await;
@@ -163,7 +74,7 @@ async fn the_safety_page_links_to_the_check_and_the_intro_starts_it() {
 
 #[tokio::test]
 async fn answers_and_skips_are_kept_after_each_question_and_resume() {
-    let w = Web::start().await;
+    let w = Web::start(Duration::from_secs(900)).await;
     let items = &screen().unwrap().items;
     assert_eq!(w.answer(&items[0].id, "answer", Some("yes")).await, "/safety/check?q=2");
     assert_eq!(w.answer(&items[1].id, "skip", None).await, "/safety/check?q=3");
@@ -223,7 +134,7 @@ async fn answers_and_skips_are_kept_after_each_question_and_resume() {
 #[tokio::test]
 async fn the_outcome_has_three_tiers_and_safety_mode_follows_core() {
     // Clear: all no.
-    let w = Web::start().await;
+    let w = Web::start(Duration::from_secs(900)).await;
     assert_eq!(w.take(NO).await, "/safety/check?done=1");
     let clear = w.page("/safety/check?done=1").await;
     assert!(clear.contains("outcome-clear") && clear.contains("Thank you for answering"), "{clear}");
@@ -231,7 +142,7 @@ async fn the_outcome_has_three_tiers_and_safety_mode_follows_core() {
     settings().bind(|| insta::assert_snapshot!("outcome-clear", clear));
 
     // Support: emotional items only; never safety mode.
-    let w = Web::start().await;
+    let w = Web::start(Duration::from_secs(900)).await;
     w.take(|id| Some(if id == "put-downs" || id == "told-you-imagined-it" { "yes" } else { "no" })).await;
     let support = w.page("/safety/check?done=1").await;
     assert!(support.contains("outcome-support") && support.contains("What you described matters"), "{support}");
@@ -242,7 +153,7 @@ async fn the_outcome_has_three_tiers_and_safety_mode_follows_core() {
     settings().bind(|| insta::assert_snapshot!("outcome-support", support));
 
     // Offer: one control item; a button, not switched on.
-    let w = Web::start().await;
+    let w = Web::start(Duration::from_secs(900)).await;
     w.take(|id| Some(if id == "controls-money" { "yes" } else { "no" })).await;
     let offer = w.page("/safety/check?done=1").await;
     assert!(offer.contains("outcome-offer") && offer.contains("Some of this can be a sign of control"), "{offer}");
@@ -254,7 +165,7 @@ async fn the_outcome_has_three_tiers_and_safety_mode_follows_core() {
     assert!(w.mode_on().await);
 
     // Safety mode: a skipped danger question alone is only an offer; a yes switches it on.
-    let w = Web::start().await;
+    let w = Web::start(Duration::from_secs(900)).await;
     w.take(|id| if id == "afraid-of-partner" { None } else { Some("no") }).await;
     assert!(w.page("/safety/check?done=1").await.contains("outcome-offer"));
     assert!(!w.mode_on().await);
@@ -270,7 +181,7 @@ async fn the_outcome_has_three_tiers_and_safety_mode_follows_core() {
 
 #[tokio::test]
 async fn the_check_refuses_posts_without_the_csrf_token() {
-    let mut w = Web::start().await;
+    let mut w = Web::start(Duration::from_secs(900)).await;
     let item = &screen().unwrap().items[0].id;
     let good = w.csrf.clone();
     for bad in ["", "0000000000000000000000000000000000000000000000000000000000000000"] {
@@ -286,7 +197,7 @@ async fn the_check_refuses_posts_without_the_csrf_token() {
 
 #[tokio::test]
 async fn a_very_low_check_in_links_to_the_web_check() {
-    let w = Web::start().await;
+    let w = Web::start(Duration::from_secs(900)).await;
     let (status, resp, _) = w.call(w.post("/checkin", &[("security", "1")])).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let to = location(&resp);
@@ -297,7 +208,7 @@ async fn a_very_low_check_in_links_to_the_web_check() {
 
 #[tokio::test]
 async fn a_check_saved_by_version_1_still_shows() {
-    let w = Web::start().await;
+    let w = Web::start(Duration::from_secs(900)).await;
     let v1 = r#"{"at":"2026-11-20T19:00:00+01:00","answers":{"afraid-of-partner":"no","controls-money":"yes"}}"#;
     let saved = SavedCheck::from_json(v1).unwrap();
     assert_eq!((saved.version, saved.answers["controls-money"]), (1, Answer::Yes));

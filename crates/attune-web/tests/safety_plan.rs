@@ -4,101 +4,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::time::Duration;
 
-use attune_store::KdfParams;
-use attune_web::{AppState, Config, router};
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
-
-const HOST: &str = "127.0.0.1:8123";
-const PASS: &str = "correct horse battery";
-
-struct Web {
-    app: Router,
-    cookie: String,
-    csrf: String,
-    _tmp: tempfile::TempDir,
-}
-
-impl Web {
-    async fn start() -> Web {
-        let tmp = tempfile::tempdir().unwrap();
-        let cfg = Config {
-            store_dir: tmp.path().join("journal"),
-            lock_after: Duration::from_secs(900),
-            listen: HOST.parse().unwrap(),
-            now: Some("2026-11-26T21:00:00+01:00[Europe/Berlin]".parse().unwrap()),
-            kdf: KdfParams::MINIMUM,
-            allow_plain: false,
-        };
-        let (state, token) = AppState::new(cfg).unwrap();
-        let mut w = Web { app: router(state), cookie: String::new(), csrf: String::new(), _tmp: tmp };
-        let (status, _, _) = w.call(w.get(&format!("/open?token={token}"))).await;
-        assert_eq!(status, StatusCode::SEE_OTHER);
-        assert!(!w.cookie.is_empty(), "the launch link sets the session cookie");
-        w
-    }
-
-    /// (status, Location or Set-Cookie, body).
-    async fn call(&mut self, req: Request<Body>) -> (StatusCode, String, String) {
-        let resp = self.app.clone().oneshot(req).await.unwrap();
-        let status = resp.status();
-        let h = |name| resp.headers().get(name).map(|v: &header::HeaderValue| v.to_str().unwrap().to_string());
-        let location = h(header::LOCATION).unwrap_or_default();
-        if let Some(set) = h(header::SET_COOKIE)
-            && self.cookie.is_empty()
-        {
-            self.cookie = set.split(';').next().unwrap().to_string();
-        }
-        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        (status, location, String::from_utf8_lossy(&bytes).into_owned())
-    }
-
-    fn get(&self, uri: &str) -> Request<Body> {
-        Request::get(uri).header(header::HOST, HOST).header(header::COOKIE, &self.cookie).body(Body::empty()).unwrap()
-    }
-
-    fn post(&self, uri: &str, form: &[(&str, &str)]) -> Request<Body> {
-        let mut fields: Vec<(&str, &str)> = vec![("_csrf", &self.csrf)];
-        fields.extend_from_slice(form);
-        Request::post(uri)
-            .header(header::HOST, HOST)
-            .header(header::COOKIE, &self.cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(serde_urlencoded::to_string(&fields).unwrap()))
-            .unwrap()
-    }
-
-    /// Creates the journal.
-    async fn unlocked() -> Web {
-        let mut w = Web::start().await;
-        let (_, _, html) = w.call(w.get("/unlock")).await;
-        let at = html.find("name=\"_csrf\" value=\"").expect("a form with a CSRF token") + 20;
-        w.csrf = html[at..at + 64].to_string();
-        let (status, _, _) = w.call(w.post("/unlock", &[("passphrase", PASS), ("passphrase2", PASS)])).await;
-        assert_eq!(status, StatusCode::SEE_OTHER);
-        w
-    }
-}
-
-fn settings() -> insta::Settings {
-    let mut s = insta::Settings::clone_current();
-    s.add_filter(r"[0-9a-f]{64}", "[TOKEN]");
-    s
-}
-
-fn flat(html: &str) -> String {
-    html.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+use axum::http::StatusCode;
+use common::{Web, flat, snapshot_settings as settings};
 
 #[tokio::test]
 async fn the_safety_page_links_both_plans_and_both_pages_open() {
-    let mut w = Web::unlocked().await;
-    let (status, _, html) = w.call(w.get("/safety")).await;
+    let w = Web::start(Duration::from_secs(900)).await;
+    let (status, _, html) = w.go(w.get("/safety")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("href=\"/safety/plan/crisis\"") && html.contains("href=\"/safety/plan/staying-safe\""));
 
@@ -108,7 +24,7 @@ async fn the_safety_page_links_both_plans_and_both_pages_open() {
         ("/safety/plan/staying-safe", "Escape three times"),
         ("/safety/plan/staying-safe/edit", "name=\"children-pets\""),
     ] {
-        let (status, _, html) = w.call(w.get(uri)).await;
+        let (status, _, html) = w.go(w.get(uri)).await;
         assert_eq!(status, StatusCode::OK, "{uri}");
         assert!(html.contains(must), "{uri}: {must}");
         for form in html.split("<form").skip(1) {
@@ -121,21 +37,21 @@ async fn the_safety_page_links_both_plans_and_both_pages_open() {
         assert!(!html.contains(" style=\""), "{uri}");
     }
     // Said first on the staying-safe plan: keep it elsewhere, and the quick exit.
-    let (_, _, html) = w.call(w.get("/safety/plan/staying-safe")).await;
+    let (_, _, html) = w.go(w.get("/safety/plan/staying-safe")).await;
     let main = &html[html.find("<main").unwrap()..];
     let first = main.find("If your partner may look at this device").unwrap();
     assert!(first < main.find("<h2").unwrap(), "before any section");
     assert!(first < main.find("a plan made ahead").unwrap(), "before the introduction");
 
-    let (status, _, _) = w.call(w.get("/safety/plan/leaving")).await;
+    let (status, _, _) = w.go(w.get("/safety/plan/leaving")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn a_plan_is_saved_shown_and_deleted() {
-    let mut w = Web::unlocked().await;
+    let mut w = Web::start(Duration::from_secs(900)).await;
     let (status, to, html) = w
-        .call(w.post(
+        .go(w.post(
             "/safety/plan/crisis/edit",
             &[
                 ("warning-signs", "- not sleeping\r\n\r\nstaying in bed\r\n"),
@@ -147,7 +63,7 @@ async fn a_plan_is_saved_shown_and_deleted() {
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
     assert_eq!(to, "/safety/plan/crisis?saved=1");
-    let (_, _, html) = w.call(w.get(&to)).await;
+    let (_, _, html) = w.go(w.get(&to)).await;
     assert!(html.contains("Saved in your journal on 26 November 2026"));
     assert!(html.contains("<li>not sleeping</li>") && html.contains("<li>staying in bed</li>"));
     assert!(
@@ -155,28 +71,28 @@ async fn a_plan_is_saved_shown_and_deleted() {
         "escaped"
     );
     assert!(!html.contains("<b>Lu</b>"));
-    let (_, _, form) = w.call(w.get("/safety/plan/crisis/edit")).await;
+    let (_, _, form) = w.go(w.get("/safety/plan/crisis/edit")).await;
     assert!(form.contains(">not sleeping\nstaying in bed</textarea>"), "the form holds what is saved");
 
-    let (status, to, _) = w.call(w.post("/safety/plan/crisis/delete", &[])).await;
+    let (status, to, _) = w.go(w.post("/safety/plan/crisis/delete", &[])).await;
     assert_eq!((status, to.as_str()), (StatusCode::SEE_OTHER, "/safety#plans"));
-    let (_, _, html) = w.call(w.get("/safety/plan/crisis")).await;
+    let (_, _, html) = w.go(w.get("/safety/plan/crisis")).await;
     assert!(!html.contains("not sleeping"));
     assert!(!html.contains("Delete this plan"), "nothing left to delete");
 
     // Without the CSRF token nothing is saved.
     w.csrf = "0".repeat(64);
-    let (status, _, _) = w.call(w.post("/safety/plan/crisis/edit", &[("people", "x")])).await;
+    let (status, _, _) = w.go(w.post("/safety/plan/crisis/edit", &[("people", "x")])).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
 async fn a_refused_plan_comes_back_as_typed_with_the_error_beside_its_section() {
-    let mut w = Web::unlocked().await;
+    let w = Web::start(Duration::from_secs(900)).await;
     let long = "y".repeat(301);
     let many: String = (1..=13).map(|i| format!("place {i}\n")).collect();
     let (status, _, html) = w
-        .call(w.post(
+        .go(w.post(
             "/safety/plan/staying-safe/edit",
             &[("ready", &long), ("places", &many), ("contacts", "Mia, code word kettle")],
         ))
@@ -190,15 +106,15 @@ async fn a_refused_plan_comes_back_as_typed_with_the_error_beside_its_section() 
     assert!(html.contains(&format!(">{long}</textarea>")), "kept as typed");
     assert!(html.contains(">Mia, code word kettle</textarea>"));
     assert!(html.contains("aria-describedby=\"g-ready err-ready\" aria-invalid=\"true\""));
-    let (_, _, html) = w.call(w.get("/safety/plan/staying-safe")).await;
+    let (_, _, html) = w.go(w.get("/safety/plan/staying-safe")).await;
     assert!(!html.contains("kettle"), "nothing was saved");
 }
 
 #[tokio::test]
 async fn snapshots_of_both_pages() {
-    let mut w = Web::unlocked().await;
+    let w = Web::start(Duration::from_secs(900)).await;
     let (status, _, _) = w
-        .call(w.post(
+        .go(w.post(
             "/safety/plan/staying-safe/edit",
             &[("ready", "Copies of passports at Mia's\nSpare keys"), ("contacts", "Mia: code word 'blue kettle'")],
         ))
@@ -210,7 +126,7 @@ async fn snapshots_of_both_pages() {
         ("crisis", "/safety/plan/crisis"),
         ("crisis_edit", "/safety/plan/crisis/edit"),
     ] {
-        let (status, _, html) = w.call(w.get(uri)).await;
+        let (status, _, html) = w.go(w.get(uri)).await;
         assert_eq!(status, StatusCode::OK, "{uri}");
         settings().bind(|| insta::assert_snapshot!(name, html));
     }
