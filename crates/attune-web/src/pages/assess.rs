@@ -134,7 +134,7 @@ fn page_of(state: &AppState, ctx: &Ctx, mode: bool, inst: &Instrument, texts: &A
     let resumed = (!s.fresh && s.session.answered() > 0)
         .then(|| format!("You answered {} of {total} before; your answers are kept.", s.session.answered()));
     render(&AssessPage {
-        l: layout(state, ctx, &inst.title, "/understand", SafetyPolicyView { partner_talk: !mode }),
+        l: layout(state, ctx, &inst.title, "/understand", SafetyPolicyView::for_mode(mode)),
         id: inst.id.clone(),
         title: inst.title.clone(),
         intro: inst.intro.trim().to_string(),

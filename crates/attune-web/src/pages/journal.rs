@@ -247,7 +247,7 @@ async fn list_page(state: AppState, ctx: Ctx, q: JournalQuery) -> WebResult {
         format!("/journal?{}", serde_urlencoded::to_string(&params).unwrap_or_default())
     });
     let page = JournalPage {
-        l: layout(&state, &ctx, "Journal", "/journal", SafetyPolicyView { partner_talk: !mode }),
+        l: layout(&state, &ctx, "Journal", "/journal", SafetyPolicyView::for_mode(mode)),
         deleted: q.deleted,
         gone: q.gone,
         undo_days: UNDO_WINDOW_DAYS,
@@ -309,7 +309,7 @@ pub async fn detail(
         .and_then(|d| Notice::from_decision(&state.texts().safety, &d));
     let e = row.entry;
     let page = EntryPage {
-        l: layout(&state, &ctx, &format!("Entry {seq}"), "/journal", SafetyPolicyView { partner_talk: !s.mode }),
+        l: layout(&state, &ctx, &format!("Entry {seq}"), "/journal", SafetyPolicyView::for_mode(s.mode)),
         seq,
         saved: q.saved.is_some(),
         notice,
@@ -358,7 +358,7 @@ pub async fn edit_form(
     let e = row.entry;
     let has = |list: &[Slug], id: &str| list.iter().any(|s| s.as_str() == id);
     let page = EditPage {
-        l: layout(&state, &ctx, &format!("Edit entry {seq}"), "/journal", SafetyPolicyView { partner_talk: !mode }),
+        l: layout(&state, &ctx, &format!("Edit entry {seq}"), "/journal", SafetyPolicyView::for_mode(mode)),
         seq,
         triggers: t.into_iter().map(|c| (has(&e.triggers, &c.id), c)).map(|(b, c)| (c, b)).collect(),
         feelings: f.into_iter().map(|c| (has(&e.feelings, &c.id), c)).map(|(b, c)| (c, b)).collect(),

@@ -24,6 +24,7 @@ pub mod understand;
 pub mod unlock;
 
 use askama::Template;
+use attune_core::safety::SafetyPolicy;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
@@ -96,6 +97,14 @@ pub fn layout(state: &AppState, ctx: &Ctx, title: &str, current: &str, policy: S
 pub struct SafetyPolicyView {
     /// Whether partner-facing features are offered.
     pub partner_talk: bool,
+}
+
+impl SafetyPolicyView {
+    /// The frame's part of core's policy for safety mode on or off (the
+    /// rule is core's, never decided here).
+    pub fn for_mode(mode: bool) -> Self {
+        Self { partner_talk: SafetyPolicy::for_mode(mode).suggest_partner_talk }
+    }
 }
 
 /// A form's fields in order (repeated names kept).

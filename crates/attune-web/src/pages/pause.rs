@@ -74,7 +74,7 @@ pub async fn page(
         None => minutes * 60,
     };
     let page = PausePage {
-        l: layout(&state, &ctx, "Pause", "/pause", SafetyPolicyView { partner_talk: !mode }),
+        l: layout(&state, &ctx, "Pause", "/pause", SafetyPolicyView::for_mode(mode)),
         seconds,
         minutes,
         clock: format!("{}:{:02}", seconds / 60, seconds % 60),

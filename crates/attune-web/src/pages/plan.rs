@@ -275,7 +275,7 @@ async fn show(state: &AppState, ctx: &Ctx, forms: Forms) -> WebResult {
         })
         .await?;
     render(&PlanPage {
-        l: layout(state, ctx, "Plan", "/plan", SafetyPolicyView { partner_talk: !mode }),
+        l: layout(state, ctx, "Plan", "/plan", SafetyPolicyView::for_mode(mode)),
         needs,
         plans,
         agreements,

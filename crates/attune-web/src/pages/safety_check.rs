@@ -120,7 +120,7 @@ pub struct CheckQuery {
 
 fn frame(state: &AppState, ctx: &Ctx, mode: bool) -> Layout {
     let title = &state.texts().safety.core.screen.texts.title;
-    layout(state, ctx, title, "/safety", SafetyPolicyView { partner_talk: !mode })
+    layout(state, ctx, title, "/safety", SafetyPolicyView::for_mode(mode))
 }
 
 struct Shown {

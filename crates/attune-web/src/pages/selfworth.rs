@@ -120,7 +120,7 @@ async fn show(state: &AppState, ctx: &Ctx, sf: SupportForm) -> WebResult {
         })
         .await?;
     render(&SelfWorthPage {
-        l: layout(state, ctx, "Self-worth", "/self-worth", SafetyPolicyView { partner_talk: !mode }),
+        l: layout(state, ctx, "Self-worth", "/self-worth", SafetyPolicyView::for_mode(mode)),
         activities,
         supporters,
         affirmations,

@@ -204,7 +204,7 @@ async fn erase_page(state: &AppState, ctx: &Ctx, error: Option<String>) -> WebRe
     let texts = erase_texts(state)?;
     let mode = state.store(|store| Ok(settings(store)?.mode)).await?;
     let page = ErasePage {
-        l: layout(state, ctx, "Erase", "/settings", SafetyPolicyView { partner_talk: !mode }),
+        l: layout(state, ctx, "Erase", "/settings", SafetyPolicyView::for_mode(mode)),
         store_dir: state.cfg().store_dir.display().to_string(),
         warning: texts.warning,
         word: texts.word,

@@ -62,7 +62,7 @@ pub async fn show_with(
         state.store(|store| Ok((settings(store)?.mode, store.is_encrypted(), store.deleted()?))).await?;
     let minutes = state.lock_after().as_secs().div_ceil(60);
     render(&SettingsPage {
-        l: layout(state, ctx, "Settings", "/settings", SafetyPolicyView { partner_talk: !mode }),
+        l: layout(state, ctx, "Settings", "/settings", SafetyPolicyView::for_mode(mode)),
         store_dir: state.cfg().store_dir.display().to_string(),
         encrypted,
         lock_choices: LOCK_CHOICES.iter().map(|m| (*m, *m == minutes)).collect(),

@@ -353,7 +353,7 @@ pub async fn import(State(state): State<AppState>, Extension(ctx): Extension<Ctx
 
 async fn policy(state: &AppState) -> WebResult<SafetyPolicyView> {
     let mode = state.store(|store| Ok(settings(store)?.mode)).await?;
-    Ok(SafetyPolicyView { partner_talk: !mode })
+    Ok(SafetyPolicyView::for_mode(mode))
 }
 
 /// `POST /settings/import/confirm`: `token` from the preview.

@@ -149,7 +149,7 @@ pub async fn page(
         })
         .collect();
     render(&UnderstandPage {
-        l: layout(&state, &ctx, "Understand", "/understand", SafetyPolicyView { partner_talk: !mode }),
+        l: layout(&state, &ctx, "Understand", "/understand", SafetyPolicyView::for_mode(mode)),
         topics: idx.topics.iter().map(|t| (t.id.clone(), t.title.clone(), t.summary.clone())).collect(),
         results,
         questionnaires,
@@ -171,7 +171,7 @@ pub async fn topic(State(state): State<AppState>, Extension(ctx): Extension<Ctx>
         topic.see_also.iter().filter_map(|t| idx.topic(t).map(|x| (x.id.clone(), x.title.clone()))).collect();
     let mode = state.store(|store| Ok(store.safety_mode()?)).await?;
     render(&TopicPage {
-        l: layout(&state, &ctx, &topic.title, "/understand", SafetyPolicyView { partner_talk: !mode }),
+        l: layout(&state, &ctx, &topic.title, "/understand", SafetyPolicyView::for_mode(mode)),
         title: topic.title.clone(),
         parts,
         see_also,
