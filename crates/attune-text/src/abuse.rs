@@ -172,6 +172,11 @@ pub struct Finding {
 pub struct Assessment {
     /// What was noticed, in text order, without duplicates.
     pub findings: Vec<Finding>,
+    /// Byte ranges where a phrase matched but was set aside (negated,
+    /// denied, reported, about someone else, an idiom). The sentence reader
+    /// leaves those sentences to the rules.
+    #[serde(skip)]
+    pub set_aside: Vec<Range<usize>>,
 }
 
 impl Assessment {
@@ -220,8 +225,31 @@ pub struct LexiconError(pub String);
 ///
 /// Fails only if the embedded lexicon is broken, which the crate's tests
 /// rule out.
+///
+/// Where the phrase rules notice nothing done to the writer, the sentence
+/// reader ([`crate::reader`]) reads each sentence the rules left alone; one
+/// that reads like abuse is a finding of the kind it reads most like, with
+/// the rule id [`crate::reader::RULE`].
 pub fn assess(text: &str) -> Result<Assessment, LexiconError> {
-    Ok(Lexicon::embedded()?.assess(text))
+    let mut a = Lexicon::embedded()?.assess(text);
+    if !a.is_flagged() {
+        let reader = crate::reader::Reader::embedded().map_err(|e| LexiconError(e.to_string()))?;
+        for (n, kind) in reader.abuse(text) {
+            let overlaps = |r: &Range<usize>| r.start < n.span.end && n.span.start < r.end;
+            if a.findings.iter().any(|f| overlaps(&f.span)) || a.set_aside.iter().any(overlaps) {
+                continue;
+            }
+            a.findings.push(Finding {
+                rule: crate::reader::RULE.to_string(),
+                kind,
+                actor: Actor::Other,
+                about: reader.words().abuse.clone(),
+                span: n.span,
+            });
+        }
+        a.findings.sort_by_key(|f| f.span.start);
+    }
+    Ok(a)
 }
 
 /// A parsed and checked lexicon.
@@ -503,6 +531,7 @@ impl Lexicon {
         let window = self.settings.reported_window;
 
         let mut found: Vec<(usize, usize, usize)> = Vec::new(); // (rule index, start, end)
+        let mut set_aside: Vec<(usize, usize)> = Vec::new();
         for (ri, rule) in self.rules.iter().enumerate() {
             for (phrase, start_words) in rule.phrases.iter().filter(|(p, _)| p.may_match(&present)) {
                 let candidates: Vec<usize> = match start_words {
@@ -550,6 +579,10 @@ impl Lexicon {
                     if let Some(e) = accepted {
                         found.push((ri, s, e));
                         next = e;
+                    } else if let (Actor::Other, Some(e)) = (rule.actor, phrase.ends_at(&ctx, s).last()) {
+                        // Only what would have been done to the writer: a
+                        // writer's phrase set aside says nothing about that.
+                        set_aside.push((s, *e));
                     }
                 }
             }
@@ -588,7 +621,8 @@ impl Lexicon {
                 }
             })
             .collect();
-        Assessment { findings }
+        let set_aside = set_aside.into_iter().map(|(s, e)| tokens[s].start..tokens[e - 1].end).collect();
+        Assessment { findings, set_aside }
     }
 
     /// Applies [spelling] and one-typo matches against [words] fuzzy.

@@ -82,6 +82,11 @@ pub struct Assessment {
     pub escalated: bool,
     /// What was noticed, in text order, without duplicates.
     pub matches: Vec<Match>,
+    /// Byte ranges where a phrase matched but was set aside (negated,
+    /// denied, reported, about someone else, an idiom). The sentence reader
+    /// leaves those sentences to the rules.
+    #[serde(skip)]
+    pub set_aside: Vec<Range<usize>>,
 }
 
 impl Assessment {
@@ -107,8 +112,28 @@ pub struct LexiconError(pub String);
 /// Fails only if the embedded lexicon is broken, which the crate's tests
 /// rule out; callers may still want to surface the error rather than treat
 /// it as "nothing noticed".
+///
+/// Where the phrase rules notice nothing, the sentence reader
+/// ([`crate::reader`]) reads each sentence; one that reads like crisis is a
+/// concern, with the rule id [`crate::reader::RULE`].
 pub fn assess(text: &str) -> Result<Assessment, LexiconError> {
-    Ok(Lexicon::embedded()?.assess(text))
+    let mut a = Lexicon::embedded()?.assess(text);
+    if !a.is_flagged() {
+        let reader = crate::reader::Reader::embedded().map_err(|e| LexiconError(e.to_string()))?;
+        for n in reader.crisis(text) {
+            if a.set_aside.iter().any(|r| r.start < n.span.end && n.span.start < r.end) {
+                continue;
+            }
+            a.matches.push(Match {
+                rule: crate::reader::RULE.to_string(),
+                level: Level::Concern,
+                about: reader.words().crisis.clone(),
+                span: n.span,
+            });
+            a.level = Level::Concern;
+        }
+    }
+    Ok(a)
 }
 
 /// A parsed and checked lexicon.
@@ -386,6 +411,7 @@ impl Lexicon {
         let cues = || cues.get_or_init(|| (find_all(&self.excludes), find_all(&self.reported), find_all(&self.denial)));
 
         let mut found: Vec<(usize, usize, usize)> = Vec::new(); // (rule index, start, end)
+        let mut set_aside: Vec<(usize, usize)> = Vec::new();
         for (ri, rule) in self.rules.iter().enumerate() {
             for (phrase, start_words) in rule.phrases.iter().filter(|(p, _)| p.may_match(&present)) {
                 // Start positions from the index of the text's words; the
@@ -424,6 +450,8 @@ impl Lexicon {
                     if let Some(e) = accepted {
                         found.push((ri, s, e));
                         next = e;
+                    } else if let Some(e) = phrase.ends_at(&ctx, s).last() {
+                        set_aside.push((s, *e));
                     }
                 }
             }
@@ -478,7 +506,8 @@ impl Lexicon {
                 }
             })
             .collect();
-        Assessment { level, escalated, matches }
+        let set_aside = set_aside.into_iter().map(|(s, e)| tokens[s].start..tokens[e - 1].end).collect();
+        Assessment { level, escalated, matches, set_aside }
     }
 
     /// Applies [spelling] and one-typo matches against [words] fuzzy.

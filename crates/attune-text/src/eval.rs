@@ -131,9 +131,19 @@ impl Spec {
     }
 }
 
-/// The crisis check in the crisis sets' terms.
+/// The crisis check in the crisis sets' terms: the phrase rules and the
+/// sentence reader, as people get it.
 pub fn crisis_check(text: &str) -> Outcome {
-    match crate::crisis::assess(text) {
+    crisis_outcome(crate::crisis::assess(text))
+}
+
+/// The crisis phrase rules alone, in the crisis sets' terms.
+pub fn crisis_rules_check(text: &str) -> Outcome {
+    crisis_outcome(crate::crisis::Lexicon::embedded().map(|l| l.assess(text)))
+}
+
+fn crisis_outcome(a: Result<crate::crisis::Assessment, crate::crisis::LexiconError>) -> Outcome {
+    match a {
         Ok(a) if a.is_flagged() => Outcome::new("flag").with_kinds(a.matches.iter().map(|m| m.rule.clone())),
         Ok(_) => Outcome::new("none"),
         Err(e) => Outcome::new(format!("error: {e}")),
@@ -143,7 +153,16 @@ pub fn crisis_check(text: &str) -> Outcome {
 /// The abuse check in the abuse sets' terms; the kinds are those of the
 /// findings about what was done to the writer (or, for `by-writer`, by them).
 pub fn abuse_check(text: &str) -> Outcome {
-    match crate::abuse::assess(text) {
+    abuse_outcome(crate::abuse::assess(text))
+}
+
+/// The abuse phrase rules alone, in the abuse sets' terms.
+pub fn abuse_rules_check(text: &str) -> Outcome {
+    abuse_outcome(crate::abuse::Lexicon::embedded().map(|l| l.assess(text)))
+}
+
+fn abuse_outcome(a: Result<crate::abuse::Assessment, crate::abuse::LexiconError>) -> Outcome {
+    match a {
         Ok(a) if a.is_flagged() => Outcome::new("abuse").with_kinds(a.kinds().iter().map(|k| k.as_str())),
         Ok(a) if a.by_writer().next().is_some() => {
             Outcome::new("by-writer").with_kinds(a.by_writer().map(|f| f.kind.as_str()))

@@ -8,6 +8,9 @@
 //! - [`crisis`]: notices words that may point to thoughts of suicide or
 //!   self-harm, so the caller can show support resources after saving. It
 //!   never blocks or changes what the person wrote.
+//! - [`reader`]: the sentence reader behind both: static word-piece vectors
+//!   and small trained heads that notice crisis and abuse said in words the
+//!   phrase rules do not know. It adds notices, never removes them.
 //! - [`eval`]: reads labelled sentence sets and measures a check against
 //!   them (recall, precision, false alarms per category).
 
@@ -15,5 +18,6 @@ pub mod abuse;
 pub mod crisis;
 pub mod eval;
 mod pattern;
+pub mod reader;
 pub mod statement;
 mod tokens;

@@ -4,10 +4,19 @@
 //! false-alarm rate; `-- --ignored --nocapture` also runs the detector over
 //! the shared therapist-question data set (read in place, never copied) and
 //! prints what it flags there, to look for false alarms by eye.
+//!
+//! These test the phrase rules alone; the sentence reader behind them is
+//! tested in `tests/reader.rs`, and the two together are measured in
+//! `tests/eval.rs`.
 
 #![allow(clippy::unwrap_used)]
 
-use attune_text::crisis::{Level, Lexicon, assess};
+use attune_text::crisis::{Assessment, Level, Lexicon, LexiconError};
+
+/// The phrase rules alone.
+fn assess(text: &str) -> Result<Assessment, LexiconError> {
+    Ok(Lexicon::embedded()?.assess(text))
+}
 
 const POSITIVE: &str = include_str!("data/crisis_positive.txt");
 const NEGATIVE: &str = include_str!("data/crisis_negative.txt");

@@ -1,0 +1,413 @@
+//! The sentence reader: a second pair of eyes behind the phrase rules.
+//!
+//! The rules in [`crate::crisis`] and [`crate::abuse`] are precise but miss
+//! much of what people write in their own words (measured in
+//! `docs/evaluation.md`). The reader turns each sentence into a vector (the
+//! mean of static word-piece vectors distilled from all-MiniLM-L6-v2) and
+//! asks small logistic heads trained on attune's own labelled sentences
+//! whether it reads like crisis or like abuse done to the writer. It runs
+//! only where the rules found nothing, so it can add a notice but never
+//! takes one away. Everything is embedded: `model/` beside this crate holds
+//! the files and `model/train.py` that makes them.
+//!
+//! Tokenizing follows BERT's uncased rules (clean, lower-case, strip accents,
+//! split at punctuation, greedy longest word pieces) so that ids match the
+//! training side exactly; `tests/reader.rs` checks them against ids written
+//! by the training script.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+use unicode_normalization::UnicodeNormalization;
+use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
+
+use crate::abuse::Kind;
+
+const VOCAB: &str = include_str!("../model/vocab.tsv");
+const TABLE: &[u8] = include_bytes!("../model/embeddings.bin");
+const HEADS: &str = include_str!("../model/heads.toml");
+/// `content/safety/reader.toml`, embedded: what a reader notice says.
+pub const WORDS_TOML: &str = include_str!("../../../content/safety/reader.toml");
+
+/// The rule id a reader notice carries, so callers can tell it from a
+/// phrase rule's.
+pub const RULE: &str = "reader";
+
+const MAGIC: &[u8; 8] = b"ATTEMB01";
+const UNKNOWN: &str = "[UNK]";
+const CONTINUE: &str = "##";
+/// BERT's limit: a longer "word" is one unknown piece.
+const MAX_WORD_CHARS: usize = 100;
+/// The training side truncates to this many pieces.
+const MAX_PIECES: usize = 512;
+
+/// The embedded model does not match its format (the crate's tests rule
+/// this out).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the sentence reader's model is invalid: {0}")]
+pub struct ReaderError(pub String);
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeadsFile {
+    dims: usize,
+    crisis: HeadFile,
+    abuse: HeadFile,
+    abuse_kind: KindsFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeadFile {
+    threshold: f32,
+    bias: f32,
+    weights: Vec<f32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KindsFile {
+    kinds: Vec<String>,
+    biases: Vec<f32>,
+    weights: Vec<Vec<f32>>,
+}
+
+/// What a reader notice says, from `content/safety/reader.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Words {
+    /// Said of a sentence that reads like crisis.
+    pub crisis: String,
+    /// Said of a sentence that reads like abuse done to the writer.
+    pub abuse: String,
+}
+
+/// A logistic head: the probability that a sentence belongs to its class.
+#[derive(Debug)]
+struct Head {
+    threshold: f32,
+    bias: f32,
+    weights: Vec<f32>,
+}
+
+impl Head {
+    fn probability(&self, v: &[f32]) -> f32 {
+        let z = self.bias + dot(&self.weights, v);
+        1.0 / (1.0 + (-z).exp())
+    }
+}
+
+/// The loaded model. Borrowed from the binary: nothing is copied but the
+/// heads.
+#[derive(Debug)]
+pub struct Reader {
+    /// Word pieces sorted by their bytes, with their row in the table.
+    vocab: Vec<(&'static str, u32)>,
+    unknown: Option<u32>,
+    dims: usize,
+    scales: &'static [u8],
+    rows: &'static [u8],
+    crisis: Head,
+    abuse: Head,
+    kinds: Vec<(Kind, f32, Vec<f32>)>,
+    words: Words,
+}
+
+/// A sentence the reader noticed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Noticed {
+    /// Byte range of the sentence in the text that was read.
+    pub span: Range<usize>,
+    /// How sure the head is, from 0 to 1.
+    pub probability: f32,
+}
+
+impl Reader {
+    /// The embedded model, loaded once.
+    pub fn embedded() -> Result<&'static Reader, ReaderError> {
+        static READER: OnceLock<Result<Reader, ReaderError>> = OnceLock::new();
+        READER.get_or_init(|| Reader::load(VOCAB, TABLE, HEADS, WORDS_TOML)).as_ref().map_err(Clone::clone)
+    }
+
+    fn load(vocab: &'static str, table: &'static [u8], heads: &str, words: &str) -> Result<Reader, ReaderError> {
+        let bad = |what: String| ReaderError(what);
+        let heads: HeadsFile = toml::from_str(heads).map_err(|e| bad(format!("heads.toml: {e}")))?;
+        let words: Words = toml::from_str(words).map_err(|e| bad(format!("content/safety/reader.toml: {e}")))?;
+        if words.crisis.trim().is_empty() || words.abuse.trim().is_empty() {
+            return Err(bad("content/safety/reader.toml: `crisis` and `abuse` must say something".into()));
+        }
+        let header = table.get(..16).ok_or_else(|| bad("embeddings.bin is shorter than its header".into()))?;
+        if &header[..8] != MAGIC {
+            return Err(bad("embeddings.bin does not start with ATTEMB01".into()));
+        }
+        let word =
+            |at: usize| u32::from_le_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]]) as usize;
+        let (count, dims) = (word(8), word(12));
+        let scales_end = 16 + count * 4;
+        if dims != heads.dims || table.len() != scales_end + count * dims {
+            return Err(bad(format!("embeddings.bin holds {} bytes, not {count} rows of {dims}", table.len())));
+        }
+        let mut list = Vec::with_capacity(count);
+        for (n, line) in vocab.lines().enumerate() {
+            let (piece, row) = line.split_once('\t').ok_or_else(|| bad(format!("vocab.tsv line {}: no tab", n + 1)))?;
+            let row: u32 = row.parse().map_err(|_| bad(format!("vocab.tsv line {}: row is not a number", n + 1)))?;
+            if row as usize >= count {
+                return Err(bad(format!("vocab.tsv line {}: row {row} is past the table", n + 1)));
+            }
+            list.push((piece, row));
+        }
+        if !list.windows(2).all(|w| w[0].0 < w[1].0) {
+            return Err(bad("vocab.tsv is not sorted by bytes, or repeats a piece".into()));
+        }
+        let head = |name: &str, h: HeadFile| {
+            if h.weights.len() != dims || !(0.0..1.0).contains(&h.threshold) {
+                return Err(bad(format!("heads.toml [{name}]: {} weights for {dims} dims", h.weights.len())));
+            }
+            Ok(Head { threshold: h.threshold, bias: h.bias, weights: h.weights })
+        };
+        let k = heads.abuse_kind;
+        if k.kinds.len() != k.biases.len() || k.kinds.len() != k.weights.len() {
+            return Err(bad("heads.toml [abuse_kind]: kinds, biases and weights differ in length".into()));
+        }
+        let mut kinds = Vec::with_capacity(k.kinds.len());
+        for ((id, bias), weights) in k.kinds.iter().zip(k.biases).zip(k.weights) {
+            let kind = Kind::from_id(id).ok_or_else(|| bad(format!("heads.toml [abuse_kind]: unknown kind {id:?}")))?;
+            if weights.len() != dims {
+                return Err(bad(format!("heads.toml [abuse_kind]: {id} has {} weights", weights.len())));
+            }
+            kinds.push((kind, bias, weights));
+        }
+        let mut reader = Reader {
+            vocab: list,
+            unknown: None,
+            dims,
+            scales: &table[16..scales_end],
+            rows: &table[scales_end..],
+            crisis: head("crisis", heads.crisis)?,
+            abuse: head("abuse", heads.abuse)?,
+            kinds,
+            words,
+        };
+        reader.unknown = reader.row(UNKNOWN);
+        Ok(reader)
+    }
+
+    /// What a reader notice says.
+    pub fn words(&self) -> &Words {
+        &self.words
+    }
+
+    fn row(&self, piece: &str) -> Option<u32> {
+        self.vocab.binary_search_by(|(p, _)| p.cmp(&piece)).ok().map(|i| self.vocab[i].1)
+    }
+
+    /// The word-piece rows of `text`, unknown pieces left out, as the
+    /// training side counts them.
+    pub fn ids(&self, text: &str) -> Vec<u32> {
+        let mut ids = Vec::new();
+        let mut piece = String::new();
+        for word in words(text) {
+            self.pieces(&word, &mut piece, &mut ids);
+            if ids.len() >= MAX_PIECES {
+                ids.truncate(MAX_PIECES);
+                break;
+            }
+        }
+        ids
+    }
+
+    /// Greedy longest-match word pieces; a word with any part unmatched is
+    /// one unknown piece, which the training side drops.
+    fn pieces(&self, word: &str, piece: &mut String, ids: &mut Vec<u32>) {
+        if word.chars().count() > MAX_WORD_CHARS {
+            return;
+        }
+        let start_len = ids.len();
+        let mut start = 0;
+        while start < word.len() {
+            let mut end = word.len();
+            let mut found = None;
+            while start < end {
+                piece.clear();
+                if start > 0 {
+                    piece.push_str(CONTINUE);
+                }
+                piece.push_str(&word[start..end]);
+                if let Some(row) = self.row(piece) {
+                    found = Some(row);
+                    break;
+                }
+                end = word[..end].char_indices().next_back().map_or(start, |(i, _)| i);
+            }
+            let Some(row) = found else {
+                ids.truncate(start_len);
+                return;
+            };
+            if Some(row) != self.unknown {
+                ids.push(row);
+            }
+            start = end;
+        }
+    }
+
+    /// The sentence vector: the mean of its pieces' rows, scaled to length
+    /// one. `None` when no piece is known.
+    pub fn embed(&self, text: &str) -> Option<Vec<f32>> {
+        let ids = self.ids(text);
+        if ids.is_empty() {
+            return None;
+        }
+        let mut sum = vec![0f32; self.dims];
+        for &id in &ids {
+            let id = id as usize;
+            let s = &self.scales[id * 4..id * 4 + 4];
+            let scale = f32::from_le_bytes([s[0], s[1], s[2], s[3]]);
+            let row = &self.rows[id * self.dims..(id + 1) * self.dims];
+            for (acc, &q) in sum.iter_mut().zip(row) {
+                *acc += f32::from(q as i8) * scale;
+            }
+        }
+        let norm = dot(&sum, &sum).sqrt().max(1e-12);
+        sum.iter_mut().for_each(|x| *x /= norm);
+        Some(sum)
+    }
+
+    /// The crisis head's probability for one sentence.
+    pub fn crisis_probability(&self, sentence: &str) -> f32 {
+        self.embed(sentence).map_or(0.0, |v| self.crisis.probability(&v))
+    }
+
+    /// The abuse head's probability for one sentence.
+    pub fn abuse_probability(&self, sentence: &str) -> f32 {
+        self.embed(sentence).map_or(0.0, |v| self.abuse.probability(&v))
+    }
+
+    /// Sentences of `text` that read like crisis.
+    pub fn crisis(&self, text: &str) -> Vec<Noticed> {
+        self.noticed(text, |v| {
+            let p = self.crisis.probability(v);
+            (p >= self.crisis.threshold).then_some(p)
+        })
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect()
+    }
+
+    /// Sentences of `text` that read like abuse done to the writer, each
+    /// with the kind it reads most like.
+    pub fn abuse(&self, text: &str) -> Vec<(Noticed, Kind)> {
+        self.noticed(text, |v| {
+            let p = self.abuse.probability(v);
+            (p >= self.abuse.threshold).then_some(p)
+        })
+    }
+
+    fn noticed(&self, text: &str, mut pick: impl FnMut(&[f32]) -> Option<f32>) -> Vec<(Noticed, Kind)> {
+        let mut out = Vec::new();
+        for span in sentences(text) {
+            let Some(v) = self.embed(&text[span.clone()]) else { continue };
+            if let Some(probability) = pick(&v) {
+                out.push((Noticed { span, probability }, self.kind(&v)));
+            }
+        }
+        out
+    }
+
+    fn kind(&self, v: &[f32]) -> Kind {
+        let mut best = (Kind::Belittling, f32::NEG_INFINITY);
+        for (kind, bias, weights) in &self.kinds {
+            let z = bias + dot(weights, v);
+            if z > best.1 {
+                best = (*kind, z);
+            }
+        }
+        best.0
+    }
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Byte ranges of the sentences in `text`, trimmed, empty ones left out.
+/// A sentence ends at `.`, `!`, `?`, `;` or a line break.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut push = |from: usize, to: usize| {
+        let s = &text[from..to];
+        let lead = s.len() - s.trim_start().len();
+        let body = s.trim();
+        if body.chars().any(char::is_alphanumeric) {
+            out.push(from + lead..from + lead + body.len());
+        }
+    };
+    for (i, c) in text.char_indices() {
+        if matches!(c, '.' | '!' | '?' | ';' | '\n') {
+            push(start, i + c.len_utf8());
+            start = i + c.len_utf8();
+        }
+    }
+    push(start, text.len());
+    out
+}
+
+/// BERT's uncased basic tokenizer: the words and punctuation marks of
+/// `text`, cleaned, lower-cased and without accents.
+fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut Vec<String>| {
+        if !word.is_empty() {
+            out.push(std::mem::take(word));
+        }
+    };
+    for c in text.chars() {
+        if c == '\0' || c == '\u{fffd}' || is_control(c) {
+            continue;
+        }
+        if is_whitespace(c) {
+            flush(&mut word, &mut out);
+            continue;
+        }
+        if is_cjk(c) {
+            flush(&mut word, &mut out);
+            out.push(c.to_string());
+            continue;
+        }
+        for l in c.to_lowercase() {
+            for d in l.nfd() {
+                if d.general_category() == GeneralCategory::NonspacingMark {
+                    continue;
+                }
+                if is_punctuation(d) {
+                    flush(&mut word, &mut out);
+                    out.push(d.to_string());
+                } else {
+                    word.push(d);
+                }
+            }
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+fn is_whitespace(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r') || c.general_category() == GeneralCategory::SpaceSeparator
+}
+
+fn is_control(c: char) -> bool {
+    !matches!(c, '\t' | '\n' | '\r') && c.general_category_group() == GeneralCategoryGroup::Other
+}
+
+fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation() || c.general_category_group() == GeneralCategoryGroup::Punctuation
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0x20000..=0x2A6DF | 0x2A700..=0x2B73F
+        | 0x2B740..=0x2B81F | 0x2B820..=0x2CEAF | 0xF900..=0xFAFF | 0x2F800..=0x2FA1F)
+}
