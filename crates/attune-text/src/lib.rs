@@ -14,6 +14,7 @@
 pub mod abuse;
 pub mod crisis;
 pub mod eval;
+mod lexicon;
 mod pattern;
 pub mod statement;
 mod tokens;
