@@ -16,7 +16,7 @@ pub enum ProblemKind {
     MissingField,
     /// A text is empty or only spaces.
     EmptyText,
-    /// A text is longer than [`MAX_TEXT_CHARS`], or the file too big.
+    /// A text is longer than [`MAX_TEXT_CHARS`](super::MAX_TEXT_CHARS), or the file too big.
     TooLarge,
     /// An id with characters other than letters, digits, `-` and `_`.
     BadId,
@@ -104,7 +104,7 @@ pub struct Problem {
     /// The line in the file (1-based), when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
-    /// Which part ("item 'q3'", "subscale 'anxiety', band 2", "[scale]").
+    /// Which part ("item 'q3'", "subscale 'anxiety', band 2", "\[scale\]").
     pub place: String,
     /// What is wrong.
     pub message: String,
