@@ -16,16 +16,14 @@
 //! what the person wrote first, then, if the level is not [`Level::None`],
 //! offers support resources.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::pattern::{
-    Context, Macros, Phrase, Present, StartWords, check_macros, check_typos, compile_all as compile_phrases, is_id,
-    sentence_words, word_set as words,
-};
+use crate::lexicon::{self, Loader, RawExclude, word_set};
+use crate::pattern::{Context, Phrase, Present, StartWords, sentence_words};
 use crate::tokens::{Token, tokenize};
 
 /// `content/safety/crisis_lexicon.toml`, embedded.
@@ -228,29 +226,15 @@ struct RawRule {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawExclude {
-    id: String,
-    phrases: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawCues {
     reported: Vec<String>,
     denial: Vec<String>,
 }
 
-fn word_set(list: Vec<String>, name: &str, required: bool) -> Result<HashSet<String>, LexiconError> {
-    words(list, name, required).map_err(LexiconError)
-}
-
-fn compile_all(
-    phrases: &[String],
-    macros: &Macros,
-    used: &mut BTreeSet<String>,
-    owner: &str,
-) -> Result<Vec<Phrase>, LexiconError> {
-    compile_phrases(phrases, macros, used, owner).map_err(LexiconError)
+impl From<String> for LexiconError {
+    fn from(message: String) -> Self {
+        LexiconError(message)
+    }
 }
 
 impl Lexicon {
@@ -263,70 +247,41 @@ impl Lexicon {
     /// Parses and checks a lexicon in the format of
     /// `content/safety/crisis_lexicon.toml`.
     pub fn parse(text: &str) -> Result<Self, LexiconError> {
-        let raw: RawLexicon = toml::from_str(text).map_err(|e| LexiconError(e.to_string()))?;
-        if raw.version != 1 {
-            return Err(LexiconError(format!("version {} is not supported (expected 1)", raw.version)));
-        }
+        let raw: RawLexicon = lexicon::read(text, |r: &RawLexicon| r.version)?;
         let s = raw.settings;
-        for (name, value, max) in [
+        lexicon::check_settings(&[
             ("negation_window", s.negation_window, 10),
             ("reported_window", s.reported_window, 12),
             ("others_window", s.others_window, 10),
             ("max_fillers", s.max_fillers, 5),
-        ] {
-            if value == 0 || value > max {
-                return Err(LexiconError(format!("[settings] {name} must be 1 to {max}, not {value}")));
-            }
-        }
+        ])?;
 
         let w = raw.words;
         // Checked as a set, kept as a list: earlier words win ties.
-        let fuzzy = word_set(w.fuzzy.clone(), "fuzzy", false)?;
-        check_typos(&fuzzy, &raw.spelling).map_err(LexiconError)?;
-        let macros = check_macros(&raw.macros).map_err(LexiconError)?;
+        lexicon::check_typos(&w.fuzzy, &raw.spelling)?;
+        let mut load = Loader::new(&raw.macros)?;
 
-        let mut used = BTreeSet::new();
-        let mut ids = BTreeSet::new();
         let mut rules = Vec::with_capacity(raw.rule.len());
         for r in raw.rule {
-            if !is_id(&r.id) || !ids.insert(r.id.clone()) {
-                return Err(LexiconError(format!("rule id '{}' is not a unique lower-case-dashed id", r.id)));
-            }
-            if r.about.trim().is_empty() {
-                return Err(LexiconError(format!("rule {} has an empty 'about'", r.id)));
-            }
-            let phrases = compile_all(&r.phrases, &macros, &mut used, &format!("rule {}", r.id))?;
+            load.id("rule", &r.id)?;
+            let about = lexicon::about(&r.id, &r.about)?;
+            let phrases = load.indexed(&r.phrases, &format!("rule {}", r.id))?;
             let level = match r.level {
                 RawLevel::Hint | RawLevel::Concern => Level::Concern,
                 RawLevel::Urgent => Level::Urgent,
             };
             let hint = matches!(r.level, RawLevel::Hint);
-            let phrases = phrases
-                .into_iter()
-                .map(|p| {
-                    let starts = p.start_words();
-                    (p, starts)
-                })
-                .collect();
-            rules.push(Rule { id: r.id, level, hint, about: r.about.trim().to_string(), phrases });
+            rules.push(Rule { id: r.id, level, hint, about, phrases });
         }
         for level in [Level::Concern, Level::Urgent] {
             if !rules.iter().any(|r| r.level == level && !r.hint) {
                 return Err(LexiconError(format!("there is no {} rule", level.as_str())));
             }
         }
-        let mut excludes = Vec::new();
-        for x in raw.exclude {
-            if !is_id(&x.id) || !ids.insert(x.id.clone()) {
-                return Err(LexiconError(format!("exclude id '{}' is not a unique lower-case-dashed id", x.id)));
-            }
-            excludes.extend(compile_all(&x.phrases, &macros, &mut used, &format!("exclude {}", x.id))?);
-        }
-        let reported = compile_all(&raw.cues.reported, &macros, &mut used, "[cues] reported")?;
-        let denial = compile_all(&raw.cues.denial, &macros, &mut used, "[cues] denial")?;
-        if let Some(unused) = raw.macros.keys().find(|m| !used.contains(*m)) {
-            return Err(LexiconError(format!("[macros] {unused} is never used")));
-        }
+        let excludes = load.excludes(raw.exclude)?;
+        let reported = load.phrases(&raw.cues.reported, "[cues] reported")?;
+        let denial = load.phrases(&raw.cues.denial, "[cues] denial")?;
+        load.finish()?;
 
         Ok(Self {
             settings: s,

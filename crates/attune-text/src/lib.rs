@@ -17,6 +17,7 @@
 pub mod abuse;
 pub mod crisis;
 pub mod eval;
+mod lexicon;
 mod pattern;
 pub mod reader;
 pub mod statement;

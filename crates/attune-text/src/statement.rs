@@ -18,9 +18,8 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::pattern::{
-    Context, Macros, Phrase, Present, check_macros, compile_all as compile_phrases, is_id, word_set as words,
-};
+use crate::lexicon::{self, Loader, word_set};
+use crate::pattern::{Context, Phrase, Present};
 use crate::tokens::tokenize;
 
 /// `content/say/statement_lexicon.toml`, embedded.
@@ -199,17 +198,10 @@ fn kind_of(s: &str, owner: &str) -> Result<Kind, LexiconError> {
     })
 }
 
-fn word_set(list: Vec<String>, name: &str) -> Result<HashSet<String>, LexiconError> {
-    words(list, name, false).map_err(LexiconError)
-}
-
-fn compile_all(
-    phrases: &[String],
-    macros: &Macros,
-    used: &mut BTreeSet<String>,
-    owner: &str,
-) -> Result<Vec<Phrase>, LexiconError> {
-    compile_phrases(phrases, macros, used, owner).map_err(LexiconError)
+impl From<String> for LexiconError {
+    fn from(message: String) -> Self {
+        LexiconError(message)
+    }
 }
 
 impl Lexicon {
@@ -222,14 +214,11 @@ impl Lexicon {
     /// Parses and checks a lexicon in the format of
     /// `content/say/statement_lexicon.toml`.
     pub fn parse(text: &str) -> Result<Lexicon, LexiconError> {
-        let raw: RawLexicon = toml::from_str(text).map_err(|e| LexiconError(e.to_string()))?;
-        if raw.version != 1 {
-            return Err(LexiconError(format!("version {} is not supported (expected 1)", raw.version)));
-        }
+        let raw: RawLexicon = lexicon::read(text, |r: &RawLexicon| r.version)?;
         if raw.settings.max_fillers == 0 || raw.settings.max_fillers > 5 {
             return Err(LexiconError("[settings] max_fillers must be 1 to 5".into()));
         }
-        let macros = check_macros(&raw.macros).map_err(LexiconError)?;
+        let mut load = Loader::new(&raw.macros)?;
         let mut kinds = BTreeMap::new();
         for (name, t) in raw.kind {
             let kind = kind_of(&name, "[kind]")?;
@@ -241,19 +230,15 @@ impl Lexicon {
         if let Some(missing) = Kind::ALL.iter().find(|k| !kinds.contains_key(k)) {
             return Err(LexiconError(format!("[kind.{missing}] is missing")));
         }
-        let mut used = BTreeSet::new();
-        let mut ids = BTreeSet::new();
         let mut rules = Vec::new();
         for r in raw.rule {
-            if !is_id(&r.id) || !ids.insert(r.id.clone()) {
-                return Err(LexiconError(format!("rule id '{}' is not a unique lower-case-dashed id", r.id)));
-            }
+            load.id("rule", &r.id)?;
             if r.reason.trim().is_empty() {
                 return Err(LexiconError(format!("rule {} has an empty reason", r.id)));
             }
             let owner = format!("rule {}", r.id);
             let kind = kind_of(&r.kind, &owner)?;
-            let phrases = compile_all(&r.phrases, &macros, &mut used, &owner)?;
+            let phrases = load.phrases(&r.phrases, &owner)?;
             rules.push(Rule { id: r.id, kind, reason: r.reason.trim().to_string(), phrases });
         }
         if let Some(k) = Kind::ALL.iter().find(|k| !rules.iter().any(|r| r.kind == **k)) {
@@ -261,23 +246,19 @@ impl Lexicon {
         }
         let mut excludes = Vec::new();
         for x in raw.exclude {
-            if !is_id(&x.id) || !ids.insert(x.id.clone()) {
-                return Err(LexiconError(format!("exclude id '{}' is not a unique lower-case-dashed id", x.id)));
-            }
+            load.id("exclude", &x.id)?;
             let owner = format!("exclude {}", x.id);
             let kinds = x.kinds.iter().map(|k| kind_of(k, &owner)).collect::<Result<Vec<_>, _>>()?;
-            let phrases = compile_all(&x.phrases, &macros, &mut used, &owner)?;
+            let phrases = load.phrases(&x.phrases, &owner)?;
             excludes.push(Exclude { kinds, phrases });
         }
-        if let Some(unused) = raw.macros.keys().find(|m| !used.contains(*m)) {
-            return Err(LexiconError(format!("[macros] {unused} is never used")));
-        }
+        load.finish()?;
         Ok(Lexicon {
             max_fillers: raw.settings.max_fillers,
-            links: word_set(raw.words.links, "links")?,
-            clause_end_words: word_set(raw.words.clause_end_words, "clause_end_words")?,
-            fillers: word_set(raw.words.fillers, "fillers")?,
-            trailers: word_set(raw.words.trailers, "trailers")?,
+            links: word_set(raw.words.links, "links", false)?,
+            clause_end_words: word_set(raw.words.clause_end_words, "clause_end_words", false)?,
+            fillers: word_set(raw.words.fillers, "fillers", false)?,
+            trailers: word_set(raw.words.trailers, "trailers", false)?,
             kinds,
             rules,
             excludes,
