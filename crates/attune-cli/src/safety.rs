@@ -278,9 +278,10 @@ pub struct ModeNote {
 // ---------------------------------------------------------------------------
 // After a save
 
-/// Compiles the lexicons on other cores while the command opens the
-/// journal and saves, so the check after the save does not wait for them:
-/// one thread each, as either alone takes longer than a save. Best effort:
+/// Compiles the lexicons and loads the sentence reader on other cores while
+/// the command opens the journal and saves, so the check after the save does
+/// not wait for them: one thread each, as either lexicon alone takes longer
+/// than a save. Best effort:
 /// without threads, the check compiles them itself.
 pub fn warm_up() {
     // An error surfaces (and is reported) where the lexicons are used.
@@ -289,6 +290,9 @@ pub fn warm_up() {
     });
     let _ = std::thread::Builder::new().name("abuse-lexicon".into()).spawn(|| {
         let _ = attune_text::abuse::Lexicon::embedded();
+    });
+    let _ = std::thread::Builder::new().name("sentence-reader".into()).spawn(|| {
+        let _ = attune_text::reader::Reader::embedded();
     });
 }
 

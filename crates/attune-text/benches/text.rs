@@ -1,12 +1,13 @@
 //! The text analysis every save and every `say --check` pays for: compiling
 //! the embedded lexicons (once per process, so once per CLI command) and
-//! checking a typical entry or message.
+//! checking a typical entry or message; loading the sentence reader and
+//! reading an entry with rules and reader together.
 //!
 //! `cargo bench -p attune-text --bench text` (add `-- --quick` for a short run).
 
 use std::hint::black_box;
 
-use attune_text::{abuse, crisis, statement};
+use attune_text::{abuse, crisis, reader, statement};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// About the length of a long journal entry: situation, thoughts, fear, what helped.
@@ -49,6 +50,7 @@ fn lexicons(c: &mut Criterion) {
     c.bench_function("abuse/compile lexicon", |b| {
         b.iter(|| abuse::Lexicon::parse(black_box(abuse::LEXICON_TOML)).map(|l| l.rule_ids().count()))
     });
+    c.bench_function("reader/load model", |b| b.iter(|| reader::Reader::load_embedded().map(|r| r.ids("a").len())));
     c.bench_function("statement/compile lexicon", |b| {
         b.iter(|| statement::Lexicon::parse(black_box(statement::LEXICON_TOML)).map(|l| l.rule_ids().count()))
     });
@@ -65,6 +67,21 @@ fn analysis(c: &mut Criterion) {
         b.iter(|| {
             let text = black_box(LONG_ENTRY);
             (crisis.assess(text).is_flagged(), abuse.assess(text).is_flagged())
+        })
+    });
+    // What every save pays now: the rules, then the sentence reader on
+    // every sentence the rules left alone (all of them here), for both.
+    let _ = reader::Reader::embedded().expect("the embedded model loads");
+    let r = reader::Reader::embedded().expect("the embedded model loads");
+    c.bench_function("reader/word pieces 300-word entry", |b| b.iter(|| r.ids(black_box(LONG_ENTRY)).len()));
+    c.bench_function("reader/sentence vectors 300-word entry", |b| {
+        b.iter(|| r.sentence_vectors(black_box(LONG_ENTRY)).len())
+    });
+    c.bench_function("after-save/rules+reader 300-word entry", |b| {
+        b.iter(|| {
+            let text = black_box(LONG_ENTRY);
+            let (c, a) = attune_text::assess_safety(text);
+            (c.map(|c| c.is_flagged()), a.map(|a| a.is_flagged()))
         })
     });
     c.bench_function("statement/check message", |b| b.iter(|| statement.check(black_box(MESSAGE)).is_blaming()));

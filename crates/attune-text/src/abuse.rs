@@ -232,22 +232,28 @@ pub fn assess(text: &str) -> Result<Assessment, LexiconError> {
     let mut a = Lexicon::embedded()?.assess(text);
     if !a.is_flagged() {
         let reader = crate::reader::Reader::embedded().map_err(|e| LexiconError(e.to_string()))?;
-        for (n, kind) in reader.abuse(text) {
-            let overlaps = |r: &Range<usize>| r.start < n.span.end && n.span.start < r.end;
-            if a.findings.iter().any(|f| overlaps(&f.span)) || a.set_aside.iter().any(overlaps) {
-                continue;
-            }
-            a.findings.push(Finding {
-                rule: crate::reader::RULE.to_string(),
-                kind,
-                actor: Actor::Other,
-                about: reader.words().abuse.clone(),
-                span: n.span,
-            });
-        }
-        a.findings.sort_by_key(|f| f.span.start);
+        add_read(&mut a, reader, &reader.sentence_vectors(text));
     }
     Ok(a)
+}
+
+/// Adds what the reader notices among `vectors` to rules that found nothing
+/// done to the writer, leaving alone the sentences the rules spoke about.
+pub(crate) fn add_read(a: &mut Assessment, reader: &crate::reader::Reader, vectors: &[(Range<usize>, Vec<f32>)]) {
+    for (n, kind) in reader.abuse_in(vectors) {
+        let overlaps = |r: &Range<usize>| r.start < n.span.end && n.span.start < r.end;
+        if a.findings.iter().any(|f| overlaps(&f.span)) || a.set_aside.iter().any(overlaps) {
+            continue;
+        }
+        a.findings.push(Finding {
+            rule: crate::reader::RULE.to_string(),
+            kind,
+            actor: Actor::Other,
+            about: reader.words().abuse.clone(),
+            span: n.span,
+        });
+    }
+    a.findings.sort_by_key(|f| f.span.start);
 }
 
 /// A parsed and checked lexicon.
@@ -507,7 +513,8 @@ impl Lexicon {
                     if s < next || !in_sentence(phrase, s) {
                         continue;
                     }
-                    let accepted = phrase.ends_at(&ctx, s).into_iter().rev().find(|&e| {
+                    let ends = phrase.ends_at(&ctx, s);
+                    let accepted = ends.iter().copied().rev().find(|&e| {
                         let wrong_actor = match rule.actor {
                             Actor::Other => self.writer_is_subject(&tokens, s, e),
                             Actor::Writer => !self.writer_acts(&tokens, s, e),
@@ -534,10 +541,10 @@ impl Lexicon {
                     if let Some(e) = accepted {
                         found.push((ri, s, e));
                         next = e;
-                    } else if let (Actor::Other, Some(e)) = (rule.actor, phrase.ends_at(&ctx, s).last()) {
+                    } else if let (Actor::Other, Some(&e)) = (rule.actor, ends.last()) {
                         // Only what would have been done to the writer: a
                         // writer's phrase set aside says nothing about that.
-                        set_aside.push((s, *e));
+                        set_aside.push((s, e));
                     }
                 }
             }

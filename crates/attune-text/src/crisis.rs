@@ -118,20 +118,26 @@ pub fn assess(text: &str) -> Result<Assessment, LexiconError> {
     let mut a = Lexicon::embedded()?.assess(text);
     if !a.is_flagged() {
         let reader = crate::reader::Reader::embedded().map_err(|e| LexiconError(e.to_string()))?;
-        for n in reader.crisis(text) {
-            if a.set_aside.iter().any(|r| r.start < n.span.end && n.span.start < r.end) {
-                continue;
-            }
-            a.matches.push(Match {
-                rule: crate::reader::RULE.to_string(),
-                level: Level::Concern,
-                about: reader.words().crisis.clone(),
-                span: n.span,
-            });
-            a.level = Level::Concern;
-        }
+        add_read(&mut a, reader, &reader.sentence_vectors(text));
     }
     Ok(a)
+}
+
+/// Adds what the reader notices among `vectors` to what the rules found
+/// nothing in, leaving alone the sentences where a rule set words aside.
+pub(crate) fn add_read(a: &mut Assessment, reader: &crate::reader::Reader, vectors: &[(Range<usize>, Vec<f32>)]) {
+    for n in reader.crisis_in(vectors) {
+        if a.set_aside.iter().any(|r| r.start < n.span.end && n.span.start < r.end) {
+            continue;
+        }
+        a.matches.push(Match {
+            rule: crate::reader::RULE.to_string(),
+            level: Level::Concern,
+            about: reader.words().crisis.clone(),
+            span: n.span,
+        });
+        a.level = Level::Concern;
+    }
 }
 
 /// A parsed and checked lexicon.
@@ -389,7 +395,8 @@ impl Lexicon {
                     if s < next || !in_sentence(phrase, s) {
                         continue;
                     }
-                    let accepted = phrase.ends_at(&ctx, s).into_iter().rev().find(|&e| {
+                    let ends = phrase.ends_at(&ctx, s);
+                    let accepted = ends.iter().copied().rev().find(|&e| {
                         let (excluded, reported, denied) = cues();
                         !excluded.iter().any(|&(xs, xe)| xs < e && s < xe)
                             && !self.negated(&tokens, s)
@@ -405,8 +412,8 @@ impl Lexicon {
                     if let Some(e) = accepted {
                         found.push((ri, s, e));
                         next = e;
-                    } else if let Some(e) = phrase.ends_at(&ctx, s).last() {
-                        set_aside.push((s, *e));
+                    } else if let Some(&e) = ends.last() {
+                        set_aside.push((s, e));
                     }
                 }
             }

@@ -22,3 +22,31 @@ mod pattern;
 pub mod reader;
 pub mod statement;
 mod tokens;
+
+/// Both safety checks on one text, as [`crisis::assess`] and
+/// [`abuse::assess`] give them, with the sentence reader's vectors worked
+/// out once for both: what a save pays.
+pub fn assess_safety(
+    text: &str,
+) -> (Result<crisis::Assessment, crisis::LexiconError>, Result<abuse::Assessment, abuse::LexiconError>) {
+    let mut c = crisis::Lexicon::embedded().map(|l| l.assess(text));
+    let mut a = abuse::Lexicon::embedded().map(|l| l.assess(text));
+    if c.as_ref().is_ok_and(|c| !c.is_flagged()) || a.as_ref().is_ok_and(|a| !a.is_flagged()) {
+        match reader::Reader::embedded() {
+            Ok(r) => {
+                let vectors = r.sentence_vectors(text);
+                if let Some(c) = c.as_mut().ok().filter(|c| !c.is_flagged()) {
+                    crisis::add_read(c, r, &vectors);
+                }
+                if let Some(a) = a.as_mut().ok().filter(|a| !a.is_flagged()) {
+                    abuse::add_read(a, r, &vectors);
+                }
+            }
+            Err(e) => {
+                c = c.and_then(|c| if c.is_flagged() { Ok(c) } else { Err(crisis::LexiconError(e.to_string())) });
+                a = a.and_then(|a| if a.is_flagged() { Ok(a) } else { Err(abuse::LexiconError(e.to_string())) });
+            }
+        }
+    }
+    (c, a)
+}

@@ -102,8 +102,8 @@ impl Head {
 /// heads.
 #[derive(Debug)]
 pub struct Reader {
-    /// Word pieces sorted by their bytes, with their row in the table.
-    vocab: Vec<(&'static str, u32)>,
+    /// Word pieces and their rows in the table.
+    vocab: foldhash::HashMap<&'static str, u32>,
     unknown: Option<u32>,
     dims: usize,
     scales: &'static [u8],
@@ -127,7 +127,13 @@ impl Reader {
     /// The embedded model, loaded once.
     pub fn embedded() -> Result<&'static Reader, ReaderError> {
         static READER: OnceLock<Result<Reader, ReaderError>> = OnceLock::new();
-        READER.get_or_init(|| Reader::load(VOCAB, TABLE, HEADS, WORDS_TOML)).as_ref().map_err(Clone::clone)
+        READER.get_or_init(Reader::load_embedded).as_ref().map_err(Clone::clone)
+    }
+
+    /// Loads the embedded model afresh, without the cache (what the first
+    /// [`Reader::embedded`] of a process pays; for benchmarks).
+    pub fn load_embedded() -> Result<Reader, ReaderError> {
+        Reader::load(VOCAB, TABLE, HEADS, WORDS_TOML)
     }
 
     fn load(vocab: &'static str, table: &'static [u8], heads: &str, words: &str) -> Result<Reader, ReaderError> {
@@ -148,17 +154,16 @@ impl Reader {
         if dims != heads.dims || table.len() != scales_end + count * dims {
             return Err(bad(format!("embeddings.bin holds {} bytes, not {count} rows of {dims}", table.len())));
         }
-        let mut list = Vec::with_capacity(count);
+        let mut list = foldhash::HashMap::with_capacity_and_hasher(count, Default::default());
         for (n, line) in vocab.lines().enumerate() {
             let (piece, row) = line.split_once('\t').ok_or_else(|| bad(format!("vocab.tsv line {}: no tab", n + 1)))?;
             let row: u32 = row.parse().map_err(|_| bad(format!("vocab.tsv line {}: row is not a number", n + 1)))?;
             if row as usize >= count {
                 return Err(bad(format!("vocab.tsv line {}: row {row} is past the table", n + 1)));
             }
-            list.push((piece, row));
-        }
-        if !list.windows(2).all(|w| w[0].0 < w[1].0) {
-            return Err(bad("vocab.tsv is not sorted by bytes, or repeats a piece".into()));
+            if list.insert(piece, row).is_some() {
+                return Err(bad(format!("vocab.tsv line {}: {piece:?} is listed twice", n + 1)));
+            }
         }
         let head = |name: &str, h: HeadFile| {
             if h.weights.len() != dims || !(0.0..1.0).contains(&h.threshold) {
@@ -199,7 +204,7 @@ impl Reader {
     }
 
     fn row(&self, piece: &str) -> Option<u32> {
-        self.vocab.binary_search_by(|(p, _)| p.cmp(&piece)).ok().map(|i| self.vocab[i].1)
+        self.vocab.get(piece).copied()
     }
 
     /// The word-piece rows of `text`, unknown pieces left out, as the
@@ -207,13 +212,12 @@ impl Reader {
     pub fn ids(&self, text: &str) -> Vec<u32> {
         let mut ids = Vec::new();
         let mut piece = String::new();
-        for word in words(text) {
-            self.pieces(&word, &mut piece, &mut ids);
-            if ids.len() >= MAX_PIECES {
-                ids.truncate(MAX_PIECES);
-                break;
+        for_each_word(text, |word| {
+            if ids.len() < MAX_PIECES {
+                self.pieces(word, &mut piece, &mut ids);
             }
-        }
+        });
+        ids.truncate(MAX_PIECES);
         ids
     }
 
@@ -221,6 +225,13 @@ impl Reader {
     /// one unknown piece, which the training side drops.
     fn pieces(&self, word: &str, piece: &mut String, ids: &mut Vec<u32>) {
         if word.chars().count() > MAX_WORD_CHARS {
+            return;
+        }
+        // Most words are one piece: look them up as they are.
+        if let Some(row) = self.row(word) {
+            if Some(row) != self.unknown {
+                ids.push(row);
+            }
             return;
         }
         let start_len = ids.len();
@@ -283,35 +294,39 @@ impl Reader {
         self.embed(sentence).map_or(0.0, |v| self.abuse.probability(&v))
     }
 
+    /// The vectors of `text`'s sentences, for [`Reader::crisis_in`] and
+    /// [`Reader::abuse_in`]: worked out once when both heads read one text.
+    pub fn sentence_vectors(&self, text: &str) -> Vec<(Range<usize>, Vec<f32>)> {
+        sentences(text).into_iter().filter_map(|span| Some((span.clone(), self.embed(&text[span])?))).collect()
+    }
+
     /// Sentences of `text` that read like crisis.
     pub fn crisis(&self, text: &str) -> Vec<Noticed> {
-        self.noticed(text, |v| {
-            let p = self.crisis.probability(v);
-            (p >= self.crisis.threshold).then_some(p)
-        })
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect()
+        self.crisis_in(&self.sentence_vectors(text))
+    }
+
+    /// Sentences that read like crisis, among `vectors`.
+    pub fn crisis_in(&self, vectors: &[(Range<usize>, Vec<f32>)]) -> Vec<Noticed> {
+        let head = &self.crisis;
+        let probable = vectors.iter().map(|(span, v)| Noticed { span: span.clone(), probability: head.probability(v) });
+        probable.filter(|n| n.probability >= head.threshold).collect()
     }
 
     /// Sentences of `text` that read like abuse done to the writer, each
     /// with the kind it reads most like.
     pub fn abuse(&self, text: &str) -> Vec<(Noticed, Kind)> {
-        self.noticed(text, |v| {
-            let p = self.abuse.probability(v);
-            (p >= self.abuse.threshold).then_some(p)
-        })
+        self.abuse_in(&self.sentence_vectors(text))
     }
 
-    fn noticed(&self, text: &str, mut pick: impl FnMut(&[f32]) -> Option<f32>) -> Vec<(Noticed, Kind)> {
-        let mut out = Vec::new();
-        for span in sentences(text) {
-            let Some(v) = self.embed(&text[span.clone()]) else { continue };
-            if let Some(probability) = pick(&v) {
-                out.push((Noticed { span, probability }, self.kind(&v)));
-            }
-        }
-        out
+    /// Sentences that read like abuse done to the writer, among `vectors`.
+    pub fn abuse_in(&self, vectors: &[(Range<usize>, Vec<f32>)]) -> Vec<(Noticed, Kind)> {
+        let head = &self.abuse;
+        vectors
+            .iter()
+            .map(|(span, v)| (Noticed { span: span.clone(), probability: head.probability(v) }, v))
+            .filter(|(n, _)| n.probability >= head.threshold)
+            .map(|(n, v)| (n, self.kind(v)))
+            .collect()
     }
 
     fn kind(&self, v: &[f32]) -> Kind {
@@ -353,27 +368,40 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// BERT's uncased basic tokenizer: the words and punctuation marks of
-/// `text`, cleaned, lower-cased and without accents.
-fn words(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
+/// BERT's uncased basic tokenizer: calls `each` with the words and
+/// punctuation marks of `text`, cleaned, lower-cased and without accents.
+fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
     let mut word = String::new();
-    let flush = |word: &mut String, out: &mut Vec<String>| {
+    let mut mark = [0u8; 4];
+    let flush = |word: &mut String, each: &mut dyn FnMut(&str)| {
         if !word.is_empty() {
-            out.push(std::mem::take(word));
+            each(word);
+            word.clear();
         }
     };
     for c in text.chars() {
-        if c == '\0' || c == '\u{fffd}' || is_control(c) {
+        // Most journal text is ASCII: the same rules without table look-ups.
+        if c.is_ascii() {
+            if matches!(c, ' ' | '\t' | '\n' | '\r') {
+                flush(&mut word, &mut each);
+            } else if c.is_ascii_punctuation() {
+                flush(&mut word, &mut each);
+                each(c.encode_utf8(&mut mark));
+            } else if !c.is_ascii_control() {
+                word.push(c.to_ascii_lowercase());
+            }
+            continue;
+        }
+        if c == '\u{fffd}' || is_control(c) {
             continue;
         }
         if is_whitespace(c) {
-            flush(&mut word, &mut out);
+            flush(&mut word, &mut each);
             continue;
         }
         if is_cjk(c) {
-            flush(&mut word, &mut out);
-            out.push(c.to_string());
+            flush(&mut word, &mut each);
+            each(c.encode_utf8(&mut mark));
             continue;
         }
         for l in c.to_lowercase() {
@@ -382,16 +410,15 @@ fn words(text: &str) -> Vec<String> {
                     continue;
                 }
                 if is_punctuation(d) {
-                    flush(&mut word, &mut out);
-                    out.push(d.to_string());
+                    flush(&mut word, &mut each);
+                    each(d.encode_utf8(&mut mark));
                 } else {
                     word.push(d);
                 }
             }
         }
     }
-    flush(&mut word, &mut out);
-    out
+    flush(&mut word, &mut each);
 }
 
 fn is_whitespace(c: char) -> bool {

@@ -7,7 +7,7 @@ use attune_text::crisis::Level;
 
 use super::{
     AbuseFound, CONTROL_KINDS_FOR_SAFETY_MODE, CheckinAnswers, CrisisFound, Decision, NextStep, Note, Reason,
-    SafetyContent, SafetySettings, Saved, join, note_key, quoted, read_abuse, read_crisis,
+    SafetyContent, SafetySettings, Saved, join, note_key, quoted, read_all,
 };
 use crate::safety::{CheckinSignal, Purpose, checkin_signal};
 
@@ -40,8 +40,7 @@ impl<'a> Found<'a> {
     /// a check-in's answers.
     pub fn read(saved: Saved<'a>) -> Found<'a> {
         let text = join(saved.texts);
-        let crisis = read_crisis(&text);
-        let (abuse, own) = read_abuse(&text);
+        let (crisis, abuse, own) = read_all(&text);
         Found { crisis, abuse, own, checkin: saved.checkin }
     }
 
@@ -104,7 +103,11 @@ pub fn decide_from(
         reasons.push(Reason::AbuseLanguage);
         let keys: Vec<String> = found.kinds.iter().map(|k| note_key("abuse", *k)).collect();
         let control_kinds = found.kinds.iter().filter(|k| k.tier() == Tier::Control).count();
-        let danger = found.tier == Tier::Danger || control_kinds >= CONTROL_KINDS_FOR_SAFETY_MODE;
+        // The sentence reader can misread a whole sentence where a phrase
+        // rule would not: what it alone noticed informs and offers the safety
+        // check, whose answers may then switch the mode on.
+        let only_read = found.noticed.iter().all(|n| n.rule == attune_text::reader::RULE);
+        let danger = !only_read && (found.tier == Tier::Danger || control_kinds >= CONTROL_KINDS_FOR_SAFETY_MODE);
         if danger {
             switch_on = true;
         }

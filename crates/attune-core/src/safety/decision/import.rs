@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{ImportNotes, join, read_abuse, read_crisis};
+use super::{ImportNotes, join, read_all};
 use crate::insights::Template;
 
 /// How an import reports what its words showed: a count per reason, never
@@ -37,8 +37,8 @@ impl ImportSafety {
         let mut out = Self::default();
         for texts in records {
             let text = join(texts);
-            out.crisis += usize::from(read_crisis(&text).is_some());
-            let (abuse, own) = read_abuse(&text);
+            let (crisis, abuse, own) = read_all(&text);
+            out.crisis += usize::from(crisis.is_some());
             out.abuse += usize::from(abuse.is_some());
             out.own_behaviour += usize::from(own.is_some());
         }

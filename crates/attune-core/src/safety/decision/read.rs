@@ -17,10 +17,23 @@ pub(super) fn noticed(text: &str, rule: &str, about: &str, span: std::ops::Range
     Noticed { rule: rule.to_string(), about: about.to_string(), words: text.get(span).unwrap_or_default().to_string() }
 }
 
-/// What the crisis check finds in `text`. A broken lexicon (which the
-/// crate's tests rule out) counts as a concern: in doubt, show the services.
+/// What was noticed in `text`: crisis language, abuse of the person and
+/// their own behaviour. Both checks share the sentence reader's work.
+pub fn read_all(text: &str) -> (Option<CrisisFound>, Option<AbuseFound>, Option<AbuseFound>) {
+    let (c, a) = attune_text::assess_safety(text);
+    let (abuse, own) = abuse_found(text, a);
+    (crisis_found(text, c), abuse, own)
+}
+
+/// What the crisis check finds in `text`.
 pub fn read_crisis(text: &str) -> Option<CrisisFound> {
-    match crisis::assess(text) {
+    crisis_found(text, crisis::assess(text))
+}
+
+/// A broken lexicon or model (which the crate's tests rule out) counts as
+/// a concern: in doubt, show the services.
+fn crisis_found(text: &str, assessed: Result<crisis::Assessment, crisis::LexiconError>) -> Option<CrisisFound> {
+    match assessed {
         Ok(a) if !a.is_flagged() => None,
         Ok(a) => Some(CrisisFound {
             level: a.level,
@@ -33,7 +46,14 @@ pub fn read_crisis(text: &str) -> Option<CrisisFound> {
 
 /// What the abuse check finds in `text`: done to the person, and done by them.
 pub fn read_abuse(text: &str) -> (Option<AbuseFound>, Option<AbuseFound>) {
-    let Ok(a) = abuse::assess(text) else {
+    abuse_found(text, abuse::assess(text))
+}
+
+fn abuse_found(
+    text: &str,
+    assessed: Result<abuse::Assessment, abuse::LexiconError>,
+) -> (Option<AbuseFound>, Option<AbuseFound>) {
+    let Ok(a) = assessed else {
         // A broken lexicon cannot be told from silence; the crisis side
         // already leans to showing services, and the tests rule this out.
         return (None, None);

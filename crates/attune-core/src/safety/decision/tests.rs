@@ -76,6 +76,26 @@ fn strangulation_is_danger_switches_safety_mode_on_and_leads_with_abuse_services
 }
 
 #[test]
+fn danger_the_sentence_reader_alone_noticed_informs_without_switching_the_mode_on() {
+    let read = |rule: &str| Found {
+        abuse: Some(AbuseFound {
+            tier: Tier::Danger,
+            kinds: vec![abuse::Kind::PhysicalViolence],
+            noticed: vec![Noticed { rule: rule.into(), about: "a sentence".into(), words: "the sentence".into() }],
+            already_shown_today: false,
+        }),
+        ..Found::default()
+    };
+    let d = decide_from(content(), &settings(false, Some("us")), read(attune_text::reader::RULE), &BTreeSet::new());
+    assert_eq!(d.reasons, vec![Reason::AbuseLanguage]);
+    assert!(!d.switched_on && !d.safety_mode);
+    assert_eq!(d.messages[0].title, content().notes.abuse.danger_title);
+    assert_eq!(d.next[..2], [NextStep::SafetyCheck, NextStep::StayingSafePlan]);
+    let d = decide_from(content(), &settings(false, Some("us")), read("hit"), &BTreeSet::new());
+    assert!(d.switched_on, "a phrase rule's danger still switches the mode on");
+}
+
+#[test]
 fn two_kinds_of_control_switch_safety_mode_on_one_informs() {
     let d = decide_text(&settings(false, Some("gb")), CONTROLLED, &BTreeSet::new());
     assert_eq!(d.abuse.as_ref().map(|a| a.tier), Some(Tier::Control));
