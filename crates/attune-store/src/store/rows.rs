@@ -39,7 +39,7 @@ pub(super) const ENTRY_COLS: &str = "e.seq, e.id, e.occurred_ms, e.occurred_offs
      e.recorded_ms, e.recorded_offset, e.recorded_zone, e.situation, e.thoughts, e.fear, e.helped, \
      e.intensity, e.signs_mask, e.sources_mask, e.starred";
 
-/// Columns read for a check-in, in the order [`checkin_from_row`] expects.
+/// Columns read for a check-in, in the order [`RawCheckin::from_row`] expects.
 pub(super) const CHECKIN_COLS: &str = "c.seq, c.id, c.at_ms, c.at_offset, c.at_zone, c.security, c.seen, c.trusted, \
      c.respected, c.consequences, c.note";
 
@@ -315,45 +315,58 @@ pub(super) fn all_lists(conn: &Connection) -> Result<HashMap<i64, EntryLists>, S
     Ok(out)
 }
 
-type RawCheckin = (i64, String, (i64, i64, Option<String>), u8, Option<u8>, Option<u8>, Option<u8>, String, String);
-
-fn checkin_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawCheckin> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        (r.get(2)?, r.get(3)?, r.get(4)?),
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-        r.get(9)?,
-        r.get(10)?,
-    ))
+/// Column values of a check-in row, decoded in a second step (as
+/// [`RawEntry`]) so that a bad value becomes `StoreError::Decode`.
+struct RawCheckin {
+    seq: i64,
+    id: String,
+    at: (i64, i64, Option<String>),
+    security: u8,
+    seen: Option<u8>,
+    trusted: Option<u8>,
+    respected: Option<u8>,
+    consequences: String,
+    note: String,
 }
 
-fn decode_checkin(raw: RawCheckin) -> Result<CheckinRow, StoreError> {
-    let (seq, id, at, security, seen, trusted, respected, consequences, note) = raw;
-    let consequences: BTreeMap<Consequence, u8> =
-        serde_json::from_str(&consequences).map_err(|e| StoreError::Decode(format!("consequences: {e}")))?;
-    Ok(CheckinRow {
-        seq,
-        checkin: Checkin {
-            id: record_id(&id)?,
-            at: moment(at)?,
-            security,
-            seen,
-            trusted,
-            respected,
-            consequences,
-            note,
-        },
-    })
+impl RawCheckin {
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(RawCheckin {
+            seq: r.get(0)?,
+            id: r.get(1)?,
+            at: (r.get(2)?, r.get(3)?, r.get(4)?),
+            security: r.get(5)?,
+            seen: r.get(6)?,
+            trusted: r.get(7)?,
+            respected: r.get(8)?,
+            consequences: r.get(9)?,
+            note: r.get(10)?,
+        })
+    }
+
+    fn decode(self) -> Result<CheckinRow, StoreError> {
+        let consequences: BTreeMap<Consequence, u8> =
+            serde_json::from_str(&self.consequences).map_err(|e| StoreError::Decode(format!("consequences: {e}")))?;
+        Ok(CheckinRow {
+            seq: self.seq,
+            checkin: Checkin {
+                id: record_id(&self.id)?,
+                at: moment(self.at)?,
+                security: self.security,
+                seen: self.seen,
+                trusted: self.trusted,
+                respected: self.respected,
+                consequences,
+                note: self.note,
+            },
+        })
+    }
 }
 
 pub(super) fn query_checkins(conn: &Connection, sql: &str, values: &[Value]) -> Result<Vec<CheckinRow>, StoreError> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let raw = stmt.query_map(params_from_iter(values.iter()), checkin_from_row)?.collect::<Result<Vec<_>, _>>()?;
-    raw.into_iter().map(decode_checkin).collect()
+    let raw = stmt.query_map(params_from_iter(values.iter()), RawCheckin::from_row)?.collect::<Result<Vec<_>, _>>()?;
+    raw.into_iter().map(RawCheckin::decode).collect()
 }
 
 pub(super) fn read_checkin(conn: &Connection, seq: i64) -> Result<CheckinRow, StoreError> {
