@@ -415,7 +415,7 @@ mod tests {
         // Oldest first, deleted left out, labels in the order given, zones kept.
         assert_eq!(seqs, vec![1, 3, 2]);
         assert_eq!(full.iter().map(|r| r.seq).collect::<Vec<_>>(), seqs);
-        let full: Vec<Entry> = full.into_iter().map(|r| r.entry).collect();
+        let full: Vec<Entry> = full.into_iter().map(|r| r.item).collect();
         assert_eq!(views(&lean), views(&Facts::from_entries(&full)));
         assert_eq!(views(&lean)[0].5, ["zebra", "late-reply"]);
         assert_eq!(views(&lean)[0].6, ["anxious", "sad"]);
@@ -532,8 +532,8 @@ mod tests {
         store.insert_checkin(&logged).unwrap();
         let all = store.checkins_between(None, None).unwrap();
         assert_eq!(all.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![6, 5, 4, 3, 2, 1], "oldest first");
-        assert_eq!(all[5].checkin, cs[0]);
-        assert_eq!(store.checkin(1).unwrap().checkin, cs[0]);
+        assert_eq!(all[5].item, cs[0]);
+        assert_eq!(store.checkin(1).unwrap().item, cs[0]);
         let since = Timestamp::from_second(1_700_000_000 - 2 * 86_400).unwrap();
         let some = store.checkins_between(Some(since), None).unwrap();
         assert_eq!(some.len(), 3);

@@ -1,4 +1,6 @@
 //! The one row type: a stored record with the short number people type.
+//! Entries and check-ins use it too (`EntryRow`, `CheckinRow`), so every
+//! record that has a number reads the same way, `row.seq` and `row.item`.
 
 use serde::Serialize;
 

@@ -12,27 +12,14 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 use serde::Serialize;
 
+use super::numbered::Numbered;
 use crate::error::StoreError;
 
 /// A stored entry with its short local number (`seq`), which people type.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct EntryRow {
-    /// Short number, unique in this store, never reused.
-    pub seq: i64,
-    /// The entry.
-    #[serde(flatten)]
-    pub entry: Entry,
-}
+pub type EntryRow = Numbered<Entry>;
 
 /// A stored check-in with its short local number.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct CheckinRow {
-    /// Short number, unique among check-ins, never reused.
-    pub seq: i64,
-    /// The check-in.
-    #[serde(flatten)]
-    pub checkin: Checkin,
-}
+pub type CheckinRow = Numbered<Checkin>;
 
 /// Columns read for an entry, in the order [`RawEntry::from_row`] expects.
 pub(super) const ENTRY_COLS: &str = "e.seq, e.id, e.occurred_ms, e.occurred_offset, e.occurred_zone, \
@@ -201,7 +188,7 @@ impl RawEntry {
         };
         Ok(EntryRow {
             seq: self.seq,
-            entry: Entry {
+            item: Entry {
                 id: record_id(&self.id)?,
                 occurred: moment(self.occurred)?,
                 recorded: moment(self.recorded)?,
@@ -349,7 +336,7 @@ impl RawCheckin {
             serde_json::from_str(&self.consequences).map_err(|e| StoreError::Decode(format!("consequences: {e}")))?;
         Ok(CheckinRow {
             seq: self.seq,
-            checkin: Checkin {
+            item: Checkin {
                 id: record_id(&self.id)?,
                 at: moment(self.at)?,
                 security: self.security,

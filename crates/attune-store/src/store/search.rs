@@ -118,14 +118,14 @@ impl Store {
                 match r {
                     RecordRef::Entry(seq) => {
                         if let Some(row) = entries.remove(&seq) {
-                            let e = &row.entry;
+                            let e = &row.item;
                             let snippet = snippet(&[&e.situation, &e.thoughts, &e.fear, &e.helped], &terms);
                             hits.push(SearchHit::Entry { row, snippet });
                         }
                     }
                     RecordRef::Checkin(seq) => {
                         if let Some(row) = checkins.remove(&seq) {
-                            let snippet = snippet(&[&row.checkin.note], &terms);
+                            let snippet = snippet(&[&row.item.note], &terms);
                             hits.push(SearchHit::Checkin { row, snippet });
                         }
                     }

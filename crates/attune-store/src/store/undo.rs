@@ -96,7 +96,7 @@ pub(super) struct Snapshot {
 }
 
 pub(super) fn snapshot(conn: &Connection, seq: i64) -> Result<Snapshot, StoreError> {
-    let entry = read_entry(conn, seq)?.entry;
+    let entry = read_entry(conn, seq)?.item;
     let mut stmt = conn.prepare_cached(
         "SELECT el.label_id, l.kind FROM entry_labels el JOIN labels l ON l.id = el.label_id \
          WHERE el.entry_seq = ?1 ORDER BY el.position, el.label_id",

@@ -333,7 +333,7 @@ fn a_journal_from_before_the_plan_upgrades_with_its_data() {
         .unwrap();
     }
     let mut store = Store::open_plain(dir.path()).unwrap();
-    let e = store.entry(1).unwrap().entry;
+    let e = store.entry(1).unwrap().item;
     assert_eq!(e.situation, "No answer all evening");
     assert_eq!(e.triggers[0].as_str(), "late-reply");
     assert_eq!(store.setting("country").unwrap().as_deref(), Some("de"));
