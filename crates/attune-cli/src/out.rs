@@ -64,7 +64,7 @@ pub fn bar(value: u8, max: u8) -> String {
 
 /// One line per entry, for lists.
 pub fn entry_line(w: &mut impl Write, row: &EntryRow, this_year: i16) -> CliResult {
-    let e = &row.entry;
+    let e = &row.item;
     let intensity = e.intensity.map(|i| format!("{:>2}/10", i.get())).unwrap_or_else(|| "    -".into());
     write!(
         w,
@@ -88,7 +88,7 @@ pub fn entry_line(w: &mut impl Write, row: &EntryRow, this_year: i16) -> CliResu
 
 /// One line per check-in, for lists.
 pub fn checkin_line(w: &mut impl Write, row: &CheckinRow, this_year: i16) -> CliResult {
-    let c = &row.checkin;
+    let c = &row.item;
     write!(
         w,
         "{DIM}{:>5}{DIM:#}  {DIM}{}{DIM:#}  security {:>2}/10",
@@ -132,7 +132,7 @@ fn list<T: std::fmt::Display>(items: &[T]) -> String {
 
 /// An entry in full.
 pub fn entry_detail(w: &mut impl Write, row: &EntryRow) -> CliResult {
-    let e: &Entry = &row.entry;
+    let e: &Entry = &row.item;
     writeln!(w, "{BOLD}Entry {}{BOLD:#}{}", row.seq, if e.starred { "  ★" } else { "" })?;
     field(w, "When", &long_time(&e.occurred))?;
     field(w, "Written", &long_time(&e.recorded))?;
@@ -154,7 +154,7 @@ pub fn entry_detail(w: &mut impl Write, row: &EntryRow) -> CliResult {
 
 /// A check-in in full.
 pub fn checkin_detail(w: &mut impl Write, row: &CheckinRow) -> CliResult {
-    let c: &Checkin = &row.checkin;
+    let c: &Checkin = &row.item;
     writeln!(w, "{BOLD}Check-in c{}{BOLD:#}", row.seq)?;
     field(w, "When", &long_time(&c.at))?;
     writeln!(w)?;

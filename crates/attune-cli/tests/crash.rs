@@ -72,7 +72,7 @@ fn open_with(dir: &Path, pass: &str) -> Option<Store> {
 fn reopen_and_check(dir: &Path, pass: &str) -> Vec<String> {
     let store = open_with(dir, pass).expect("the passphrase still opens the journal");
     assert!(store.integrity_ok().unwrap(), "PRAGMA integrity_check failed after a crash");
-    store.entries(&EntryFilter::default()).unwrap().into_iter().map(|r| r.entry.situation).collect()
+    store.entries(&EntryFilter::default()).unwrap().into_iter().map(|r| r.item.situation).collect()
 }
 
 /// A running command that is killed at a chosen moment.

@@ -133,14 +133,14 @@ proptest! {
         let n = store.import(&batch, false, &mut |_| {}).unwrap();
         prop_assert_eq!((n.entries, n.checkins, n.already_there), (entries.len(), checkins.len(), 0));
 
-        let back: Vec<Entry> = store.entries(&EntryFilter::default()).unwrap().into_iter().map(|r| r.entry).collect();
+        let back: Vec<Entry> = store.entries(&EntryFilter::default()).unwrap().into_iter().map(|r| r.item).collect();
         let key = |e: &Entry| e.id.to_string();
         prop_assert_eq!(by_time(back, key), by_time(entries, key));
         let back: Vec<Checkin> = store
             .checkins(&attune_store::CheckinFilter::default())
             .unwrap()
             .into_iter()
-            .map(|r| r.checkin)
+            .map(|r| r.item)
             .collect();
         let key = |c: &Checkin| c.id.to_string();
         prop_assert_eq!(by_time(back, key), by_time(checkins, key));

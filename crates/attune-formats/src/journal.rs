@@ -265,9 +265,8 @@ pub fn added_text(i: &ImportCounts) -> String {
 /// Every live entry and check-in, oldest first.
 pub fn all_records(store: &Store) -> Result<(Vec<Entry>, Vec<Checkin>), StoreError> {
     let mut entries: Vec<Entry> = Vec::new();
-    store.each_entry(&mut |r| entries.push(r.entry))?;
-    let mut checkins: Vec<Checkin> =
-        store.checkins(&CheckinFilter::default())?.into_iter().map(|r| r.checkin).collect();
+    store.each_entry(&mut |r| entries.push(r.item))?;
+    let mut checkins: Vec<Checkin> = store.checkins(&CheckinFilter::default())?.into_iter().map(|r| r.item).collect();
     checkins.reverse();
     Ok((entries, checkins))
 }

@@ -32,14 +32,18 @@ mod store;
 
 pub use error::StoreError;
 pub use keyfile::{DataKey, KdfParams, Passphrase, Protection};
+pub use store::Store;
+pub use store::backup::{Restored, backup_key_file};
+pub use store::checkins::CheckinFilter;
+pub use store::entries::EntryFilter;
 pub use store::import::{ImportBatch, ImportCounts};
-pub use store::plan::Numbered;
+pub use store::numbered::Numbered;
+pub use store::open::ChangeStep;
 pub use store::purge::{Deleted, Erased, Purged, UNDO_ACTIONS, UNDO_WINDOW_DAYS};
+pub use store::rows::{CheckinRow, EntryRow};
 pub use store::safety::AfterSave;
-pub use store::{
-    ChangeStep, CheckinFilter, CheckinRow, EntryFilter, EntryRow, RecordRef, Restored, SearchHit, Store, Undone,
-    backup_key_file,
-};
+pub use store::search::{RecordRef, SearchHit};
+pub use store::undo::Undone;
 
 /// File name of the database inside a store directory.
 pub const DB_FILE: &str = "attune.db";

@@ -611,7 +611,7 @@ mod tests {
 
         let store = Store::open_plain(dir.path()).unwrap();
         let row = store.entry(1).unwrap();
-        let e = &row.entry;
+        let e = &row.item;
         assert_eq!(e.situation, "No answer all evening");
         assert_eq!(e.occurred.zone.as_deref(), Some("Europe/Berlin"));
         assert_eq!(e.occurred.offset_seconds, 3600);
@@ -622,7 +622,7 @@ mod tests {
         assert_eq!(e.signs.len(), 2);
         assert!(e.starred);
         assert_eq!(store.count_entries(&EntryFilter::default()).unwrap(), 1);
-        let c = store.checkin(1).unwrap().checkin;
+        let c = store.checkin(1).unwrap().item;
         assert_eq!(c.consequences.values().copied().collect::<Vec<_>>(), vec![2]);
 
         for word in ["answer", "bored", "left", "walk", "weekend", "late", "anxious"] {
@@ -687,8 +687,8 @@ mod tests {
         });
 
         let mut store = Store::open_plain(dir.path()).unwrap();
-        assert_eq!(store.entry(1).unwrap().entry.situation, "No answer all evening");
-        assert_eq!(store.checkin(1).unwrap().checkin.respected, Some(7));
+        assert_eq!(store.entry(1).unwrap().item.situation, "No answer all evening");
+        assert_eq!(store.checkin(1).unwrap().item.respected, Some(7));
         assert_eq!(store.setting("country").unwrap().as_deref(), Some("nl"));
         assert!(store.assessments(None).unwrap().is_empty());
 
@@ -798,7 +798,7 @@ mod tests {
             .unwrap();
         });
         let mut store = Store::open_plain(dir.path()).unwrap();
-        let mut entry = store.entry(1).unwrap().entry;
+        let mut entry = store.entry(1).unwrap().item;
         entry.id = "01890000-0000-7000-8000-000000000002".parse().unwrap();
         entry.situation = "Imported".into();
         let batch = ImportBatch { entries: vec![(ContentHash::of("hash-1"), entry)], ..Default::default() };
@@ -847,9 +847,9 @@ mod tests {
 
         // The same records again, under new ids: the file's by its hash,
         // the export's by its id (which an attune export keeps).
-        let mut again = store.entry(1).unwrap().entry;
+        let mut again = store.entry(1).unwrap().item;
         again.id = "01890000-0000-7000-8000-000000000003".parse().unwrap();
-        let exported = store.entry(2).unwrap().entry;
+        let exported = store.entry(2).unwrap().item;
         let batch = ImportBatch {
             entries: vec![(from_file, again), (ContentHash::of("attune:entry:2"), exported)],
             ..Default::default()
@@ -899,7 +899,7 @@ mod tests {
         assert_eq!(store.search("deleted", 10).unwrap().1, 0, "deleted entries stay out of the index");
         assert_eq!(store.search("answer evening", 10).unwrap().1, 1, "all words must match");
         assert_eq!(store.search("answ", 10).unwrap().1, 1, "prefixes match");
-        let mut entry = store.entry(1).unwrap().entry;
+        let mut entry = store.entry(1).unwrap().item;
         entry.situation = "A quiet phone".into();
         store.update_entry(&entry).unwrap();
         assert_eq!(store.search("answer", 10).unwrap().1, 0, "the old words left the index");
@@ -983,7 +983,7 @@ mod tests {
         store.merge_label(LabelKind::Trigger, &from, &into).unwrap();
         assert!(store.integrity_ok().unwrap(), "lists follow a merge");
         assert_eq!(labels_of(&store)[0], (s(&["partner-distant"]), s(&["anxious"])));
-        let mut entry = store.entry(3).unwrap().entry;
+        let mut entry = store.entry(3).unwrap().item;
         entry.feelings = vec![Slug::from_name("anxious").unwrap()];
         store.update_entry(&entry).unwrap();
         assert!(store.integrity_ok().unwrap(), "lists follow an edit");
@@ -1019,7 +1019,7 @@ mod tests {
             assert_eq!(tables, 0, "the previous version has no plans table");
         });
         let mut store = Store::open_plain(dir.path()).unwrap();
-        assert_eq!(store.entry(1).unwrap().entry.situation, "Before");
+        assert_eq!(store.entry(1).unwrap().item.situation, "Before");
         assert_eq!(store.setting("country").unwrap().as_deref(), Some("gb"));
         assert_eq!(store.safety_plan(PlanKind::Crisis).unwrap(), None);
         let at = Moment::with_offset(jiff::Timestamp::from_millisecond(1_700_000_300_000).unwrap(), 0);

@@ -194,7 +194,7 @@ fn purge_removes_everything_deleted_and_earlier_versions_and_keeps_the_rest() {
     let purged = store.purge().unwrap();
     assert_eq!((purged.entries, purged.checkins), (1, 1));
     assert!(store.deleted().unwrap().is_empty());
-    assert_eq!(store.entry(live).unwrap().entry.situation, "kept, rewritten");
+    assert_eq!(store.entry(live).unwrap().item.situation, "kept, rewritten");
     // Nothing undo could bring back holds the marker.
     while store.undo().unwrap().is_some() {}
     assert!(store.entries(&EntryFilter::default()).unwrap().is_empty());
@@ -229,7 +229,7 @@ fn past_the_undo_window_deleted_records_and_earlier_versions_go_for_good() {
     let purged = store.purge_expired_at(past).unwrap();
     assert_eq!(purged.entries, 1);
     assert_eq!(store.undo().unwrap(), None, "no undo record is older than the window");
-    assert_eq!(store.entry(live).unwrap().entry.situation, "after the edit");
+    assert_eq!(store.entry(live).unwrap().item.situation, "after the edit");
     assert!(store.deleted().unwrap().is_empty());
 }
 

@@ -139,12 +139,12 @@ fn entries_and_checkins_survive_closing_and_reopening_with_the_key() {
     assert!(store.is_encrypted());
     assert!(store.integrity_ok().unwrap());
     for (seq, e) in seqs.iter().zip(&entries) {
-        assert_eq!(&store.entry(*seq).unwrap().entry, e);
+        assert_eq!(&store.entry(*seq).unwrap().item, e);
     }
     for (seq, c) in cseqs.iter().zip(&checkins) {
-        assert_eq!(&store.checkin(*seq).unwrap().checkin, c);
+        assert_eq!(&store.checkin(*seq).unwrap().item, c);
     }
-    let listed: Vec<_> = store.entries(&EntryFilter::default()).unwrap().into_iter().map(|r| r.entry).collect();
+    let listed: Vec<_> = store.entries(&EntryFilter::default()).unwrap().into_iter().map(|r| r.item).collect();
     assert_eq!(listed, vec![entries[2].clone(), entries[1].clone(), entries[0].clone()], "newest first");
     let listed = store.checkins(&CheckinFilter::default()).unwrap();
     assert_eq!(listed.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![2, 1]);
@@ -262,7 +262,7 @@ fn an_interrupted_create_leaves_no_store_and_can_be_redone() {
     assert_eq!(left, vec!["attune.db", "attune.lock", "key.json"]);
     assert_eq!(fs::metadata(dir.join("attune.lock")).unwrap().len(), 0);
     assert_eq!(Store::probe(&dir).unwrap(), Some(true));
-    assert_eq!(Store::open(&dir, key.as_ref()).unwrap().entry(1).unwrap().entry.situation, "fresh");
+    assert_eq!(Store::open(&dir, key.as_ref()).unwrap().entry(1).unwrap().item.situation, "fresh");
 }
 
 #[test]
@@ -309,7 +309,7 @@ fn a_wrong_passphrase_changes_nothing() {
     assert!(matches!(err, StoreError::WrongPassphrase));
     assert_eq!(fs::read(&key_file).unwrap(), before);
     let key = Store::unlock(&f.dir, &pass("correct horse")).unwrap();
-    assert_eq!(Store::open(&f.dir, Some(&key)).unwrap().entry(1).unwrap().entry.situation, "kept");
+    assert_eq!(Store::open(&f.dir, Some(&key)).unwrap().entry(1).unwrap().item.situation, "kept");
 }
 
 #[test]
@@ -329,7 +329,7 @@ fn changing_the_passphrase_makes_a_new_key_and_a_new_file() {
     let db = f.dir.join("attune-2.db");
     assert!(!pages_verify_with(&db, &old_key, "HMAC_SHA256") && !pages_verify_with(&db, &old_key, "HMAC_SHA512"));
     let store = Store::open(&f.dir, Some(&key)).unwrap();
-    assert_eq!(store.entry(1).unwrap().entry.situation, "still here");
+    assert_eq!(store.entry(1).unwrap().item.situation, "still here");
     assert_eq!(store.checkins(&CheckinFilter::default()).unwrap().len(), 1);
     assert_eq!(search_count(&store, "still"), 1);
     assert!(store.integrity_ok().unwrap());
@@ -345,7 +345,7 @@ fn changing_the_passphrase_makes_a_new_key_and_a_new_file() {
     // And again: the next generation, the one before gone.
     let third = Store::change_passphrase(&f.dir, &pass("battery staple"), &pass("a third one"), FAST).unwrap();
     assert_eq!(files_in(&f.dir), ["attune-3.db", "attune.lock", "key.json"]);
-    assert_eq!(Store::open(&f.dir, Some(&third)).unwrap().entry(1).unwrap().entry.situation, "still here");
+    assert_eq!(Store::open(&f.dir, Some(&third)).unwrap().entry(1).unwrap().item.situation, "still here");
     assert!(!f.dir.join("key.json.tmp").exists());
 }
 
@@ -462,7 +462,7 @@ fn a_killed_change_leaves_the_old_or_the_new_passphrase_and_its_leftovers_go() {
         assert!(matches!(Store::unlock(&f.dir, &pass(wrong)), Err(StoreError::WrongPassphrase)), "{stop:?}");
         let key = Store::unlock(&f.dir, &pass(right)).unwrap();
         let store = Store::open(&f.dir, Some(&key)).unwrap();
-        assert_eq!(store.entry(1).unwrap().entry.situation, "written before the change", "{stop:?}");
+        assert_eq!(store.entry(1).unwrap().item.situation, "written before the change", "{stop:?}");
         assert!(store.integrity_ok().unwrap());
         drop(store);
         // The open removed what the change left: one database file, one draft.
@@ -474,7 +474,7 @@ fn a_killed_change_leaves_the_old_or_the_new_passphrase_and_its_leftovers_go() {
         let from = right;
         let newest = Store::change_passphrase(&f.dir, &pass(from), &pass("a third one"), FAST).unwrap();
         assert_eq!(
-            Store::open(&f.dir, Some(&newest)).unwrap().entry(1).unwrap().entry.situation,
+            Store::open(&f.dir, Some(&newest)).unwrap().entry(1).unwrap().item.situation,
             "written before the change"
         );
     }
@@ -547,7 +547,7 @@ fn a_backup_of_a_changed_journal_is_one_file_and_restores() {
     drop(f.store);
     let restored = Store::restore(&f.dir, &backup, Some(&pass("new one"))).unwrap();
     let store = Store::open(&f.dir, restored.key.as_ref()).unwrap();
-    assert_eq!(store.entry(1).unwrap().entry.situation, "backed up after a change");
+    assert_eq!(store.entry(1).unwrap().item.situation, "backed up after a change");
 }
 
 #[test]
@@ -613,7 +613,7 @@ fn a_new_journal_macs_its_pages_with_sha256_and_its_key_file_says_so() {
     assert_eq!((v["version"].as_u64(), v["page_hmac"].as_str()), (Some(3), Some("sha256")), "{v}");
     assert!(pages_verify_with(&f.dir.join("attune-2.db"), &key, "HMAC_SHA256"));
     assert!(!pages_verify_with(&f.dir.join("attune-2.db"), &key, "HMAC_SHA512"));
-    assert_eq!(Store::open(&f.dir, Some(&key)).unwrap().entry(1).unwrap().entry.situation, "a new journal");
+    assert_eq!(Store::open(&f.dir, Some(&key)).unwrap().entry(1).unwrap().item.situation, "a new journal");
 
     // Edited to claim SHA-512 pages (a name version 3 knows), it fails the tag check.
     let edited = fs::read_to_string(f.dir.join("key.json")).unwrap().replace("\"sha256\"", "\"sha512\"");
@@ -638,8 +638,8 @@ fn a_journal_from_before_key_file_version_2_opens_and_keeps_its_format() {
     let key = Store::unlock(&dir, &pass("an older journal")).unwrap();
     let mut store = Store::open(&dir, Some(&key)).unwrap();
     let old = store.entry(1).unwrap();
-    assert_eq!(old.entry.situation, "Written by attune before key file version 2");
-    assert_eq!(old.entry.triggers, vec![slug("late-reply")]);
+    assert_eq!(old.item.situation, "Written by attune before key file version 2");
+    assert_eq!(old.item.triggers, vec![slug("late-reply")]);
     store.insert_entry(&entry(2, 2, "written now")).unwrap();
     assert!(store.integrity_ok().unwrap());
     drop(store);
@@ -668,8 +668,8 @@ fn a_journal_from_before_key_file_version_2_opens_and_keeps_its_format() {
     let key = Store::unlock(&dir, &pass("a new passphrase")).unwrap();
     assert!(pages_verify_with(&dir.join("attune-2.db"), &key, "HMAC_SHA256"));
     let store = Store::open(&dir, Some(&key)).unwrap();
-    assert_eq!(store.entry(1).unwrap().entry.situation, "Written by attune before key file version 2");
-    assert_eq!(store.entry(2).unwrap().entry.situation, "written now");
+    assert_eq!(store.entry(1).unwrap().item.situation, "Written by attune before key file version 2");
+    assert_eq!(store.entry(2).unwrap().item.situation, "written now");
     assert!(store.integrity_ok().unwrap());
 }
 
@@ -702,7 +702,7 @@ fn two_open_handles_share_the_journal() {
     f.store.insert_entry(&entry(1, 1, "from the first")).unwrap();
     other.insert_entry(&entry(2, 2, "from the second")).unwrap();
     assert_eq!(f.store.count_entries(&EntryFilter::default()).unwrap(), 2);
-    assert_eq!(other.entry(1).unwrap().entry.situation, "from the first");
+    assert_eq!(other.entry(1).unwrap().item.situation, "from the first");
 }
 
 // ---- round trips --------------------------------------------------------------
@@ -808,7 +808,7 @@ fn any_entry_and_checkin_reads_back_equal() {
         .run(&arb_entry(), |e| {
             let mut store = store.borrow_mut();
             let seq = store.insert_entry(&e).unwrap();
-            prop_assert_eq!(&store.entry(seq).unwrap().entry, &e);
+            prop_assert_eq!(&store.entry(seq).unwrap().item, &e);
             prop_assert_eq!(store.find_id(e.id).unwrap(), Some(RecordRef::Entry(seq)));
             Ok(())
         })
@@ -817,7 +817,7 @@ fn any_entry_and_checkin_reads_back_equal() {
         .run(&arb_checkin(), |c| {
             let mut store = store.borrow_mut();
             let seq = store.insert_checkin(&c).unwrap();
-            prop_assert_eq!(&store.checkin(seq).unwrap().checkin, &c);
+            prop_assert_eq!(&store.checkin(seq).unwrap().item, &c);
             Ok(())
         })
         .unwrap();
@@ -938,8 +938,8 @@ fn a_backup_opens_with_the_same_key_and_holds_the_data() {
     let key = Store::unlock(&restored, &pass("correct horse")).unwrap();
     let copy = Store::open(&restored, Some(&key)).unwrap();
     assert!(copy.integrity_ok().unwrap());
-    assert_eq!(copy.entry(1).unwrap().entry, full_entry(1, 100));
-    assert_eq!(copy.checkin(1).unwrap().checkin.note, "backed up");
+    assert_eq!(copy.entry(1).unwrap().item, full_entry(1, 100));
+    assert_eq!(copy.checkin(1).unwrap().item.note, "backed up");
     assert_eq!(copy.search("backed", 10).unwrap().1, 1);
 
     // Without the key, it is not a database.
@@ -993,7 +993,7 @@ fn a_restore_puts_the_backup_back_and_keeps_the_journal_it_replaces() {
     let restored = Store::restore(&f.dir, &backup, Some(&pass("correct horse"))).unwrap();
     let store = Store::open(&f.dir, restored.key.as_ref()).unwrap();
     assert!(store.integrity_ok().unwrap());
-    assert_eq!(store.entry(1).unwrap().entry.situation, "before the backup");
+    assert_eq!(store.entry(1).unwrap().item.situation, "before the backup");
     assert!(store.entry(2).is_err(), "the restored journal is the backup's");
     assert_eq!(store.search("backup", 10).unwrap().1, 1);
     drop(store);
@@ -1005,7 +1005,7 @@ fn a_restore_puts_the_backup_back_and_keeps_the_journal_it_replaces() {
     assert!(previous.file_name().unwrap().to_str().unwrap().starts_with("journal.before-restore-"));
     let key = Store::unlock(&previous, &pass("a newer passphrase")).unwrap();
     let old = Store::open(&previous, Some(&key)).unwrap();
-    assert_eq!(old.entry(2).unwrap().entry.situation, "after the backup");
+    assert_eq!(old.entry(2).unwrap().item.situation, "after the backup");
     assert_eq!(names_beside(&f.dir).len(), 2, "{:?}", names_beside(&f.dir));
     #[cfg(unix)]
     assert_eq!(mode(&f.dir) & 0o777, 0o700);
@@ -1076,7 +1076,7 @@ fn a_plain_backup_restores_where_there_is_no_journal_yet() {
     let restored = Store::restore_plain(&fresh, &backup).unwrap();
     assert!(restored.key.is_none() && restored.previous.is_none());
     let store = Store::open_plain(&fresh).unwrap();
-    assert_eq!(store.entry(1).unwrap().entry.situation, "plain and simple");
+    assert_eq!(store.entry(1).unwrap().item.situation, "plain and simple");
 }
 
 #[test]
@@ -1152,7 +1152,7 @@ fn search_follows_renames_and_skips_deleted_entries() {
     f.store.undo().unwrap();
     assert_eq!(search_count(&f.store, "gone"), 1);
     // Edits are searchable at once.
-    let mut edited = f.store.entry(2).unwrap().entry;
+    let mut edited = f.store.entry(2).unwrap().item;
     edited.situation = "rewritten".into();
     f.store.update_entry(&edited).unwrap();
     assert_eq!(search_count(&f.store, "gone"), 0);
@@ -1393,7 +1393,7 @@ fn renaming_a_label_updates_old_entries() {
     f.store.insert_entry(&e).unwrap();
     let l = f.store.rename_label(LabelKind::Trigger, &slug("late-reply"), "Slow answer").unwrap();
     assert_eq!(l.slug.as_str(), "slow-answer");
-    assert_eq!(f.store.entry(1).unwrap().entry.triggers, vec![slug("slow-answer"), slug("conflict")]);
+    assert_eq!(f.store.entry(1).unwrap().item.triggers, vec![slug("slow-answer"), slug("conflict")]);
     // Keeping the slug and changing only the wording is a rename too.
     let l = f.store.rename_label(LabelKind::Trigger, &slug("slow-answer"), "Slow Answer!").unwrap();
     assert_eq!(l.name, "Slow Answer!");
@@ -1418,8 +1418,8 @@ fn merging_labels_moves_and_dedupes_their_uses() {
     f.store.delete_entry(3).unwrap();
     let moved = f.store.merge_label(LabelKind::Trigger, &slug("conflict"), &slug("change-of-tone")).unwrap();
     assert_eq!(moved, 2, "live entries only");
-    assert_eq!(f.store.entry(1).unwrap().entry.triggers, vec![slug("change-of-tone")]);
-    assert_eq!(f.store.entry(2).unwrap().entry.triggers, vec![slug("change-of-tone")]);
+    assert_eq!(f.store.entry(1).unwrap().item.triggers, vec![slug("change-of-tone")]);
+    assert_eq!(f.store.entry(2).unwrap().item.triggers, vec![slug("change-of-tone")]);
     let list = f.store.labels(LabelKind::Trigger).unwrap();
     let conflict = list.iter().find(|l| l.slug.as_str() == "conflict").unwrap();
     assert!(conflict.retired);
@@ -1428,13 +1428,13 @@ fn merging_labels_moves_and_dedupes_their_uses() {
     assert_eq!(search_count(&f.store, "tone"), 2);
     // The deleted entry comes back with the merged label.
     f.store.undo().unwrap();
-    assert_eq!(f.store.entry(3).unwrap().entry.triggers, vec![slug("change-of-tone")]);
+    assert_eq!(f.store.entry(3).unwrap().item.triggers, vec![slug("change-of-tone")]);
 
     // New uses of the old slug land on the new label.
     let mut c = entry(4, 4, "new");
     c.triggers = vec![slug("conflict")];
     let seq = f.store.insert_entry(&c).unwrap();
-    assert_eq!(f.store.entry(seq).unwrap().entry.triggers, vec![slug("change-of-tone")]);
+    assert_eq!(f.store.entry(seq).unwrap().item.triggers, vec![slug("change-of-tone")]);
     let filtered = entry_seqs(&f.store, &EntryFilter { triggers: vec![slug("conflict")], ..Default::default() });
     assert_eq!(filtered.len(), 4);
 
@@ -1490,9 +1490,9 @@ fn undo_reverts_each_kind_of_action_newest_first() {
     edited.triggers = vec![slug("criticism")];
     edited.tags = vec![];
     s.update_entry(&edited).unwrap();
-    assert_eq!(s.entry(two).unwrap().entry, edited);
+    assert_eq!(s.entry(two).unwrap().item, edited);
     assert_eq!(s.undo().unwrap(), Some(Undone::EntryEdited(two)));
-    assert_eq!(s.entry(two).unwrap().entry, full_entry(2, 20));
+    assert_eq!(s.entry(two).unwrap().item, full_entry(2, 20));
     assert_eq!(search_count(s, "changed"), 0);
     assert_eq!(search_count(s, "phone"), 1);
 
@@ -1502,7 +1502,7 @@ fn undo_reverts_each_kind_of_action_newest_first() {
     assert_eq!(s.count_entries(&EntryFilter::default()).unwrap(), 0);
     assert!(matches!(s.delete_entry(two).unwrap_err(), StoreError::NotFound { .. }));
     assert_eq!(s.undo().unwrap(), Some(Undone::EntryDeleted(two)));
-    assert_eq!(s.entry(two).unwrap().entry, full_entry(2, 20));
+    assert_eq!(s.entry(two).unwrap().item, full_entry(2, 20));
 
     let c = s.insert_checkin(&checkin(3, 30, "a note")).unwrap();
     assert_eq!(s.undo().unwrap(), Some(Undone::CheckinCreated(c)));
@@ -1513,7 +1513,7 @@ fn undo_reverts_each_kind_of_action_newest_first() {
     s.delete_checkin(c2).unwrap();
     assert!(s.checkins(&CheckinFilter::default()).unwrap().is_empty());
     assert_eq!(s.undo().unwrap(), Some(Undone::CheckinDeleted(c2)));
-    assert_eq!(s.checkin(c2).unwrap().checkin, checkin(4, 40, "second note"));
+    assert_eq!(s.checkin(c2).unwrap().item, checkin(4, 40, "second note"));
     assert_eq!(search_count(s, "second"), 1);
 
     // What is left: the check-in's creation, then the second entry's.
@@ -1532,7 +1532,7 @@ fn undoing_an_edit_survives_a_rename_in_between() {
     f.store.update_entry(&e).unwrap();
     f.store.rename_label(LabelKind::Trigger, &slug("late-reply"), "Slow answer").unwrap();
     assert_eq!(f.store.undo().unwrap(), Some(Undone::EntryEdited(seq)));
-    assert_eq!(f.store.entry(seq).unwrap().entry.triggers, vec![slug("slow-answer")]);
+    assert_eq!(f.store.entry(seq).unwrap().item.triggers, vec![slug("slow-answer")]);
 }
 
 #[test]
@@ -1707,8 +1707,8 @@ fn entries_written_many_to_a_statement_keep_their_own_labels_and_tags() {
     for i in [0u32, 1, 2, 31, 32, 33, 1_023, 1_024, 1_025, 2_047, 2_048, 2_499] {
         let seq = 2 + i64::from(i);
         let row = f.store.entry(seq).unwrap();
-        assert_eq!(row.entry, made(i), "entry {i} (number {seq})");
-        if let Some(tag) = row.entry.tags.first() {
+        assert_eq!(row.item, made(i), "entry {i} (number {seq})");
+        if let Some(tag) = row.item.tags.first() {
             assert_eq!(search_count(&f.store, tag), 1, "{tag}");
         }
     }
@@ -1877,10 +1877,10 @@ fn a_plain_backup_is_not_restored_over_an_encrypted_journal_unless_asked_for() {
     assert_eq!(folder_bytes(&f.dir), before, "nothing changed");
     assert_eq!(names_beside(&f.dir), beside, "nothing left beside the journal");
     let store = Store::open(&f.dir, f.key.as_ref()).unwrap();
-    assert_eq!(store.entry(1).unwrap().entry.situation, "my own words");
+    assert_eq!(store.entry(1).unwrap().item.situation, "my own words");
     drop(store);
     // Asked for explicitly, it is restored (the encrypted journal is kept aside).
     let restored = Store::restore_plain(&f.dir, &backup).unwrap();
     assert!(restored.previous.is_some());
-    assert_eq!(Store::open_plain(&f.dir).unwrap().entry(1).unwrap().entry.situation, "made by someone else");
+    assert_eq!(Store::open_plain(&f.dir).unwrap().entry(1).unwrap().item.situation, "made by someone else");
 }

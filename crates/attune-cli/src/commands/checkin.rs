@@ -51,12 +51,12 @@ pub fn run(args: CheckinArgs, app: &App) -> CliResult {
     }
     let checkin = draft.into_checkin(app.new_id(), at)?;
     let seq = opened.store.insert_checkin(&checkin)?;
-    let row = CheckinRow { seq, checkin };
+    let row = CheckinRow { seq, item: checkin };
     // Saved: now look at safety (the note's words, the ratings, the answer),
     // then at whether to suggest professional help (at most once a week).
     let store = &mut opened.store;
-    let answers = CheckinAnswers { checkin: &row.checkin, afraid_now };
-    let safety = safety::after_save(app, store, &[&row.checkin.note], Some(answers));
+    let answers = CheckinAnswers { checkin: &row.item, afraid_now };
+    let safety = safety::after_save(app, store, &[&row.item.note], Some(answers));
     let help = match insights::help_after_checkin(app, store) {
         Ok(help) => help,
         Err(e) => {

@@ -23,7 +23,7 @@ pub fn run(args: EditArgs, app: &App) -> CliResult {
                 .hint("delete it with `attune delete` and make a new one with `attune checkin`"));
         }
     };
-    let before = opened.store.entry(seq)?.entry;
+    let before = opened.store.entry(seq)?.item;
     let triggers = opened.store.labels(LabelKind::Trigger)?;
     let feelings = opened.store.labels(LabelKind::Feeling)?;
     let known = Known { triggers: &triggers, feelings: &feelings };
@@ -101,8 +101,8 @@ pub fn run(args: EditArgs, app: &App) -> CliResult {
         return Ok(());
     }
     opened.store.update_entry(&entry)?;
-    let row = EntryRow { seq, entry };
-    let safety = safety::after_save(app, &mut opened.store, &row.entry.text_fields(), None);
+    let row = EntryRow { seq, item: entry };
+    let safety = safety::after_save(app, &mut opened.store, &row.item.text_fields(), None);
     if args.json {
         return out::json(&safety::WithSafety { record: &row, safety: safety.as_ref().map(|(_, n)| n) });
     }

@@ -94,7 +94,7 @@ pub fn run(args: ExportArgs, app: &App) -> CliResult {
         ExportFormat::Jrnl => {
             // Written as the entries are read, oldest first.
             let mut text = String::new();
-            store.each_entry(&mut |r| jrnl::write_entry(&mut text, &r.entry))?;
+            store.each_entry(&mut |r| jrnl::write_entry(&mut text, &r.item))?;
             vec![(args.out.clone(), text.into_bytes())]
         }
         ExportFormat::Ics => {

@@ -187,7 +187,7 @@ pub(crate) fn load(
     let checkins: Vec<Checkin> = store
         .checkins_between(since, until)?
         .into_iter()
-        .map(|r| r.checkin)
+        .map(|r| r.item)
         .filter(|c| !cut || c.at.local().date() <= today)
         .collect();
     let exposures = match helps {
@@ -257,7 +257,7 @@ fn example_numbers(insights: &Insights, data: &Loaded) -> BTreeMap<String, i64> 
 fn example_titles(store: &Store, numbers: &BTreeMap<String, i64>) -> CliResult<HashMap<i64, String>> {
     let mut titles = HashMap::new();
     for &seq in numbers.values() {
-        titles.insert(seq, store.entry(seq)?.entry.title(40));
+        titles.insert(seq, store.entry(seq)?.item.title(40));
     }
     Ok(titles)
 }

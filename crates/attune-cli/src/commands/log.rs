@@ -62,14 +62,14 @@ pub fn run(args: LogArgs, app: &App) -> CliResult {
         Ok(seq) => seq,
         Err(e) => return Err(keep_draft(app, &opened, &draft, &occurred, e.into())),
     };
-    let row = EntryRow { seq, entry };
+    let row = EntryRow { seq, item: entry };
     // Saved: now, and only now, look at the words for signs of crisis.
-    let safety = safety::after_save(app, &mut opened.store, &row.entry.text_fields(), None);
+    let safety = safety::after_save(app, &mut opened.store, &row.item.text_fields(), None);
     if args.json {
         return out::json(&safety::WithSafety { record: &row, safety: safety.as_ref().map(|(_, n)| n) });
     }
     let mut w = out::stdout();
-    writeln!(w, "{GOOD}Saved{GOOD:#} entry {seq}: {}", row.entry.title(60))?;
+    writeln!(w, "{GOOD}Saved{GOOD:#} entry {seq}: {}", row.item.title(60))?;
     writeln!(w, "{DIM}`attune show {seq}` to read it, `attune undo` to take it back.{DIM:#}")?;
     if let Some((ctx, notice)) = &safety {
         ctx.print_notice(&mut w, notice)?;

@@ -132,7 +132,7 @@ pub fn run(args: ReportArgs, app: &App) -> CliResult {
     let mut picked = Vec::new();
     for given in &args.entries {
         match store.resolve(given.trim())? {
-            RecordRef::Entry(seq) => picked.push((seq, store.entry(seq)?.entry)),
+            RecordRef::Entry(seq) => picked.push((seq, store.entry(seq)?.item)),
             RecordRef::Checkin(_) => {
                 return Err(CliError::user(format!("--entries: '{}' is a check-in, not an entry", given.trim()))
                     .hint("`attune list` shows entry numbers"));

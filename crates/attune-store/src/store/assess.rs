@@ -8,9 +8,9 @@ use attune_core::Moment;
 use attune_core::assess::{Answers, Session, SubscaleScore, Taken};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::moment;
+use super::Store;
+use super::rows::moment;
 use crate::error::StoreError;
-use crate::store::Store;
 
 const TAKEN_COLS: &str = "id, instrument, version, title, at_ms, at_offset, at_zone, answers, scores";
 const SESSION_COLS: &str = "instrument, version, title, started_ms, started_offset, started_zone, \
@@ -92,109 +92,82 @@ fn parts(m: &Moment) -> (i64, i32, Option<&str>) {
 impl Store {
     /// Saves a finished questionnaire and ends its session, in one
     /// transaction; returns after COMMIT.
-    pub fn save_assessment(&mut self, result: &Taken) -> Result<(), StoreError> {
-        let r = self.save_assessment_inner(result);
-        self.edge(r)
-    }
-
-    fn save_assessment_inner(&mut self, t: &Taken) -> Result<(), StoreError> {
-        let tx = self.write_tx()?;
-        insert_assessment(&tx, t)?;
-        tx.execute("DELETE FROM assessment_sessions WHERE instrument = ?1", [&t.instrument])?;
-        tx.commit()?;
-        Ok(())
+    pub fn save_assessment(&mut self, t: &Taken) -> Result<(), StoreError> {
+        self.writing(|tx| {
+            insert_assessment(tx, t)?;
+            tx.execute("DELETE FROM assessment_sessions WHERE instrument = ?1", [&t.instrument])?;
+            Ok(())
+        })
     }
 
     /// Finished questionnaires, newest first; all, or one instrument's.
     pub fn assessments(&self, instrument: Option<&str>) -> Result<Vec<Taken>, StoreError> {
-        let r = self.assessments_inner(instrument);
-        self.edge(r)
-    }
-
-    fn assessments_inner(&self, instrument: Option<&str>) -> Result<Vec<Taken>, StoreError> {
-        let sql = format!(
-            "SELECT {TAKEN_COLS} FROM assessments WHERE deleted_at IS NULL AND (?1 IS NULL OR instrument = ?1) \
-             ORDER BY at_ms DESC, seq DESC"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let raw = stmt.query_map([instrument], taken_from_row)?.collect::<Result<Vec<_>, _>>()?;
-        raw.into_iter().map(taken).collect()
+        self.reading(|conn| {
+            let sql = format!(
+                "SELECT {TAKEN_COLS} FROM assessments WHERE deleted_at IS NULL AND (?1 IS NULL OR instrument = ?1) \
+                 ORDER BY at_ms DESC, seq DESC"
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let raw = stmt.query_map([instrument], taken_from_row)?.collect::<Result<Vec<_>, _>>()?;
+            raw.into_iter().map(taken).collect()
+        })
     }
 
     /// The newest finished result of one questionnaire.
     pub fn last_assessment(&self, instrument: &str) -> Result<Option<Taken>, StoreError> {
-        let r = self.last_assessment_inner(instrument);
-        self.edge(r)
-    }
-
-    fn last_assessment_inner(&self, instrument: &str) -> Result<Option<Taken>, StoreError> {
-        let sql = format!(
-            "SELECT {TAKEN_COLS} FROM assessments WHERE deleted_at IS NULL AND instrument = ?1 \
-             ORDER BY at_ms DESC, seq DESC LIMIT 1"
-        );
-        let raw = self.conn.prepare_cached(&sql)?.query_row([instrument], taken_from_row).optional()?;
-        raw.map(taken).transpose()
+        self.reading(|conn| {
+            let sql = format!(
+                "SELECT {TAKEN_COLS} FROM assessments WHERE deleted_at IS NULL AND instrument = ?1 \
+                 ORDER BY at_ms DESC, seq DESC LIMIT 1"
+            );
+            let raw = conn.prepare_cached(&sql)?.query_row([instrument], taken_from_row).optional()?;
+            raw.map(taken).transpose()
+        })
     }
 
     /// Saves (or replaces) the questionnaire in progress; returns after COMMIT.
     pub fn save_assessment_session(&mut self, s: &Session) -> Result<(), StoreError> {
-        let r = self.save_assessment_session_inner(s);
-        self.edge(r)
-    }
-
-    fn save_assessment_session_inner(&mut self, s: &Session) -> Result<(), StoreError> {
         let answers = json(&s.answers)?;
         let (sm, so, sz) = parts(&s.started);
         let (um, uo, uz) = parts(&s.updated);
         let position = i64::try_from(s.position).unwrap_or(i64::MAX);
-        let tx = self.write_tx()?;
-        tx.execute(
-            &format!(
-                "INSERT OR REPLACE INTO assessment_sessions ({SESSION_COLS}) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-            ),
-            params![s.instrument, s.version, s.title, sm, so, sz, um, uo, uz, position, answers],
-        )?;
-        tx.commit()?;
-        Ok(())
+        self.writing(|tx| {
+            tx.execute(
+                &format!(
+                    "INSERT OR REPLACE INTO assessment_sessions ({SESSION_COLS}) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+                ),
+                params![s.instrument, s.version, s.title, sm, so, sz, um, uo, uz, position, answers],
+            )?;
+            Ok(())
+        })
     }
 
     /// The questionnaire in progress for an instrument, if any.
     pub fn assessment_session(&self, instrument: &str) -> Result<Option<Session>, StoreError> {
-        let r = self.assessment_session_inner(instrument);
-        self.edge(r)
-    }
-
-    fn assessment_session_inner(&self, instrument: &str) -> Result<Option<Session>, StoreError> {
-        let sql = format!("SELECT {SESSION_COLS} FROM assessment_sessions WHERE instrument = ?1");
-        let raw = self.conn.prepare_cached(&sql)?.query_row([instrument], session_from_row).optional()?;
-        raw.map(session).transpose()
+        self.reading(|conn| {
+            let sql = format!("SELECT {SESSION_COLS} FROM assessment_sessions WHERE instrument = ?1");
+            let raw = conn.prepare_cached(&sql)?.query_row([instrument], session_from_row).optional()?;
+            raw.map(session).transpose()
+        })
     }
 
     /// Every questionnaire in progress, most recently answered first.
     pub fn assessment_sessions(&self) -> Result<Vec<Session>, StoreError> {
-        let r = self.assessment_sessions_inner();
-        self.edge(r)
-    }
-
-    fn assessment_sessions_inner(&self) -> Result<Vec<Session>, StoreError> {
-        let sql = format!("SELECT {SESSION_COLS} FROM assessment_sessions ORDER BY updated_ms DESC, instrument");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let raw = stmt.query_map([], session_from_row)?.collect::<Result<Vec<_>, _>>()?;
-        raw.into_iter().map(session).collect()
+        self.reading(|conn| {
+            let sql = format!("SELECT {SESSION_COLS} FROM assessment_sessions ORDER BY updated_ms DESC, instrument");
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let raw = stmt.query_map([], session_from_row)?.collect::<Result<Vec<_>, _>>()?;
+            raw.into_iter().map(session).collect()
+        })
     }
 
     /// Throws away the questionnaire in progress; false if there was none.
     pub fn discard_assessment_session(&mut self, instrument: &str) -> Result<bool, StoreError> {
-        let r = self.discard_assessment_session_inner(instrument);
-        self.edge(r)
-    }
-
-    fn discard_assessment_session_inner(&mut self, instrument: &str) -> Result<bool, StoreError> {
-        let tx = self.write_tx()?;
-        let n = tx.execute("DELETE FROM assessment_sessions WHERE instrument = ?1", [instrument])?;
-        tx.commit()?;
-        Ok(n > 0)
+        self.writing(|tx| {
+            let n = tx.execute("DELETE FROM assessment_sessions WHERE instrument = ?1", [instrument])?;
+            Ok(n > 0)
+        })
     }
 }
 

@@ -11,11 +11,11 @@ use jiff::Timestamp;
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
+use super::Store;
+use super::open::open_connection;
+use super::rows::{CHECKIN_COLS, CheckinRow, mask, query_checkins, record_id, slug_from_db};
+use super::write::{index_new_checkins, insert_checkin_unindexed};
 use crate::error::StoreError;
-use crate::store::{
-    CHECKIN_COLS, CheckinRow, Store, index_new_checkins, insert_checkin_unindexed, mask, query_checkins, record_id,
-    slug_from_db,
-};
 
 /// The range as SQL (`column >= ?1 AND column <= ?2`, either part optional)
 /// and its parameters.
@@ -49,8 +49,7 @@ impl Store {
         until: Option<Timestamp>,
     ) -> Result<(Vec<i64>, Facts), StoreError> {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let r = entry_facts(self, since, until, ENTRIES_PER_THREAD, cores.clamp(1, MAX_THREADS));
-        self.edge(r)
+        self.reading(|conn| entry_facts(conn, self, since, until, ENTRIES_PER_THREAD, cores.clamp(1, MAX_THREADS)))
     }
 
     /// Live check-ins made in `[since, until]` (either end open), oldest first,
@@ -63,28 +62,39 @@ impl Store {
         let (range, values) = range_sql("c.at_ms", since, until);
         let sql =
             format!("SELECT {CHECKIN_COLS} FROM checkins c WHERE c.deleted_at IS NULL{range} ORDER BY c.at_ms, c.seq");
-        self.edge(query_checkins(&self.conn, &sql, &values))
+        self.reading(|conn| query_checkins(conn, &sql, &values))
     }
 
     /// Saves many check-ins in one transaction, without undo records. For
     /// benches, tests and bulk imports; returns the new numbers in order.
     #[doc(hidden)]
     pub fn bulk_insert_checkins(&mut self, checkins: &[Checkin]) -> Result<Vec<i64>, StoreError> {
-        let r = self.bulk_insert_checkins_inner(checkins);
-        self.edge(r)
+        self.writing(|tx| {
+            let mut seqs = Vec::with_capacity(checkins.len());
+            for c in checkins {
+                seqs.push(insert_checkin_unindexed(tx, c)?);
+            }
+            if let Some(from) = seqs.first() {
+                index_new_checkins(tx, *from)?;
+            }
+            Ok(seqs)
+        })
     }
 
-    fn bulk_insert_checkins_inner(&mut self, checkins: &[Checkin]) -> Result<Vec<i64>, StoreError> {
-        let tx = self.write_tx()?;
-        let mut seqs = Vec::with_capacity(checkins.len());
-        for c in checkins {
-            seqs.push(insert_checkin_unindexed(&tx, c)?);
+    /// A read connection besides the store's own: a kept one, or a new one.
+    /// Give it back with [`Store::return_reader`] to keep it warm.
+    fn take_reader(&self) -> Result<rusqlite::Connection, StoreError> {
+        let kept = self.readers.lock().map_or(None, |mut r| r.pop());
+        match kept {
+            Some(conn) => Ok(conn),
+            None => open_connection(&self.db, self.key.as_ref(), false),
         }
-        if let Some(from) = seqs.first() {
-            index_new_checkins(&tx, *from)?;
+    }
+
+    fn return_reader(&self, conn: rusqlite::Connection) {
+        if let Ok(mut kept) = self.readers.lock() {
+            kept.push(conn);
         }
-        tx.commit()?;
-        Ok(seqs)
     }
 }
 
@@ -113,14 +123,16 @@ struct Labels {
 /// One stretch: entry numbers, and the facts without the label list.
 type Part = (Vec<i64>, Facts);
 
+/// The facts read on `conn` and, for a long history, on readers `store`
+/// lends (see [`Store::take_reader`]).
 fn entry_facts(
+    conn: &Connection,
     store: &Store,
     since: Option<Timestamp>,
     until: Option<Timestamp>,
     per_thread: usize,
     threads: usize,
 ) -> Result<(Vec<i64>, Facts), StoreError> {
-    let conn = &store.conn;
     // Tens of labels: sorted by id, found by binary search.
     let mut labels = Labels { ids: Vec::new(), trigger: Vec::new(), slugs: Vec::new() };
     let mut stmt = conn.prepare_cached("SELECT id, kind, slug FROM labels ORDER BY id")?;
@@ -320,7 +332,7 @@ mod tests {
 
     use super::*;
     use crate::keyfile::Protection;
-    use crate::store::EntryFilter;
+    use crate::store::entries::EntryFilter;
     use attune_core::vocab::{Sign, Source};
     use attune_core::{CheckinDraft, Entry, LabelKind, Moment, RecordId};
 
@@ -403,7 +415,7 @@ mod tests {
         // Oldest first, deleted left out, labels in the order given, zones kept.
         assert_eq!(seqs, vec![1, 3, 2]);
         assert_eq!(full.iter().map(|r| r.seq).collect::<Vec<_>>(), seqs);
-        let full: Vec<Entry> = full.into_iter().map(|r| r.entry).collect();
+        let full: Vec<Entry> = full.into_iter().map(|r| r.item).collect();
         assert_eq!(views(&lean), views(&Facts::from_entries(&full)));
         assert_eq!(views(&lean)[0].5, ["zebra", "late-reply"]);
         assert_eq!(views(&lean)[0].6, ["anxious", "sad"]);
@@ -450,8 +462,8 @@ mod tests {
             })
             .collect();
         store.bulk_insert_entries(&entries).unwrap();
-        let (seqs, all) = entry_facts(&store, None, None, 100, 4).unwrap();
-        let (one_seqs, one) = entry_facts(&store, None, None, 100_000, 1).unwrap();
+        let (seqs, all) = entry_facts(&store.conn, &store, None, None, 100, 4).unwrap();
+        let (one_seqs, one) = entry_facts(&store.conn, &store, None, None, 100_000, 1).unwrap();
         assert_eq!((&seqs, views(&all)), (&one_seqs, views(&one)), "parts put together read as one");
         assert_eq!((seqs.clone(), views(&all)), {
             let (s, f) = store.entry_facts(None, None).unwrap();
@@ -470,7 +482,7 @@ mod tests {
             assert_eq!(view, expected[i]);
         }
         let since = Timestamp::from_second(1_600_000_000 + 30 * 500).unwrap();
-        let (_, part) = entry_facts(&store, Some(since), None, 100, 3).unwrap();
+        let (_, part) = entry_facts(&store.conn, &store, Some(since), None, 100, 3).unwrap();
         assert_eq!(part.entries.len(), all.entries.iter().filter(|e| e.at >= since).count());
     }
 
@@ -482,7 +494,7 @@ mod tests {
         let at = |start: i64, i: u64| start + i64::try_from(i).unwrap() * 60;
         let early: Vec<Entry> = (0..400).map(|i| entry(i, at(1_600_000_000, i), &[], &[])).collect();
         store.bulk_insert_entries(&early).unwrap();
-        let (first, _) = entry_facts(&store, None, None, 100, 3).unwrap();
+        let (first, _) = entry_facts(&store.conn, &store, None, None, 100, 3).unwrap();
         assert_eq!(first.len(), 400);
         assert_eq!(store.readers.lock().unwrap().len(), 2, "both extra readers kept");
 
@@ -493,7 +505,7 @@ mod tests {
         other.bulk_insert_entries(&(450..500).map(late).collect::<Vec<_>>()).unwrap();
         drop(other);
 
-        let (again, facts) = entry_facts(&store, None, None, 100, 3).unwrap();
+        let (again, facts) = entry_facts(&store.conn, &store, None, None, 100, 3).unwrap();
         assert_eq!(again.len(), 500, "the kept readers read the new entries");
         assert_eq!(facts.entries.iter().filter(|e| e.at.as_second() >= 1_700_000_000).count(), 100);
         assert_eq!(store.readers.lock().unwrap().len(), 2, "and were kept again, not opened anew");
@@ -520,15 +532,15 @@ mod tests {
         store.insert_checkin(&logged).unwrap();
         let all = store.checkins_between(None, None).unwrap();
         assert_eq!(all.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![6, 5, 4, 3, 2, 1], "oldest first");
-        assert_eq!(all[5].checkin, cs[0]);
-        assert_eq!(store.checkin(1).unwrap().checkin, cs[0]);
+        assert_eq!(all[5].item, cs[0]);
+        assert_eq!(store.checkin(1).unwrap().item, cs[0]);
         let since = Timestamp::from_second(1_700_000_000 - 2 * 86_400).unwrap();
         let some = store.checkins_between(Some(since), None).unwrap();
         assert_eq!(some.len(), 3);
         // Bulk check-ins are searchable like any other.
         assert_eq!(store.search("note", 10).unwrap().1, 6);
         // And leave nothing to undo.
-        assert!(matches!(store.undo().unwrap(), Some(crate::store::Undone::CheckinCreated(6))));
+        assert!(matches!(store.undo().unwrap(), Some(crate::store::undo::Undone::CheckinCreated(6))));
         assert!(store.undo().unwrap().is_none());
     }
 }

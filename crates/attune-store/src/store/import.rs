@@ -16,16 +16,15 @@ use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use super::assess::insert_assessment;
-use super::plan::{
-    insert_activity, insert_affirmation, insert_agreement, insert_need, insert_pause, insert_supporter,
-    write_trigger_plan,
+use super::pause::insert_pause;
+use super::plan::{insert_agreement, insert_need, write_trigger_plan};
+use super::rows::{find_label, follow_merges, label_ids_cached, not_on_list};
+use super::selfworth::{insert_activity, insert_affirmation, insert_supporter};
+use super::write::{
+    NewEntry, index_new_checkins, index_new_entries, insert_checkin_unindexed, insert_entries, insert_rows,
 };
-use super::{
-    CACHE_KIB, NewEntry, classify, find_label, follow_merges, index_new_checkins, index_new_entries,
-    insert_checkin_unindexed, insert_entries, insert_rows, label_ids_cached, not_on_list,
-};
+use super::{CACHE_KIB, Store, classify};
 use crate::error::StoreError;
-use crate::store::Store;
 
 /// Everything one import brings. Entries and check-ins carry a content hash.
 #[derive(Clone, Debug, Default)]
@@ -165,7 +164,7 @@ impl Store {
         // touched, so a small import stays small.
         let cache = |conn: &Connection, kib: i64| conn.execute_batch(&format!("PRAGMA cache_size = -{kib};"));
         let r = match cache(&self.conn, IMPORT_CACHE_KIB) {
-            Ok(()) => self.import_inner(parts, dry_run, progress),
+            Ok(()) => self.import_in_one_transaction(parts, dry_run, progress),
             Err(e) => Err(e.into()),
         };
         let restored = cache(&self.conn, CACHE_KIB);
@@ -176,7 +175,9 @@ impl Store {
         })
     }
 
-    fn import_inner<B: std::borrow::Borrow<ImportBatch>, E>(
+    /// The import itself, in one transaction: committed, or rolled back
+    /// for a dry run or at the first error.
+    fn import_in_one_transaction<B: std::borrow::Borrow<ImportBatch>, E>(
         &mut self,
         parts: &mut dyn Iterator<Item = Result<B, E>>,
         dry_run: bool,

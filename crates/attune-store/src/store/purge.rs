@@ -18,7 +18,10 @@ use jiff::Timestamp;
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use super::{NOW_MS_SQL, Store, UNDO_KEEP, hold_exclusive};
+use super::Store;
+use super::locks::hold_exclusive;
+use super::undo::UNDO_KEEP;
+use super::write::NOW_MS_SQL;
 use crate::error::StoreError;
 use crate::{DB_FILE, DRAFTS_DIR, KEY_FILE, LOCK_FILE, SEALED_DIR, fsutil, keycache, keyfile};
 
@@ -104,14 +107,12 @@ impl Store {
     /// no undo, no search row, no earlier version, no import fingerprint,
     /// and no copy in the file's free space or the write-ahead log.
     pub fn delete_entry_for_good(&mut self, seq: i64) -> Result<Purged, StoreError> {
-        let r = self.for_good(Table::Entries, seq);
-        self.edge(r)
+        self.for_good(Table::Entries, seq)
     }
 
     /// Deletes a check-in for good, like [`Store::delete_entry_for_good`].
     pub fn delete_checkin_for_good(&mut self, seq: i64) -> Result<Purged, StoreError> {
-        let r = self.for_good(Table::Checkins, seq);
-        self.edge(r)
+        self.for_good(Table::Checkins, seq)
     }
 
     /// Removes for good everything already deleted (entries, check-ins,
@@ -119,30 +120,27 @@ impl Store {
     /// map, own affirmations) and every earlier version of an edited entry.
     /// Undo can still revert what it reverted before, except these.
     pub fn purge(&mut self) -> Result<Purged, StoreError> {
-        let r = self.purge_inner(Scope::All);
-        self.edge(r)
+        self.remove_deleted(Scope::All)
     }
 
     /// Removes for good what is past the undo window ([`UNDO_WINDOW_DAYS`]
     /// by SQLite's clock, the clock `deleted_at` is written with). Cheap
     /// when there is nothing to remove: one index look-up per table.
     pub fn purge_expired(&mut self) -> Result<Purged, StoreError> {
-        let r = self.conn.query_row(&format!("SELECT {NOW_MS_SQL}"), [], |r| r.get(0)).map_err(StoreError::from);
-        let r = r.and_then(|now| self.expire(now));
-        self.edge(r)
+        let now = self.reading(|conn| Ok(conn.query_row(&format!("SELECT {NOW_MS_SQL}"), [], |r| r.get(0))?))?;
+        self.expire(now)
     }
 
     /// [`Store::purge_expired`] as if it were `now` (tests).
     #[doc(hidden)]
     pub fn purge_expired_at(&mut self, now: Timestamp) -> Result<Purged, StoreError> {
-        let r = self.expire(now.as_millisecond());
-        self.edge(r)
+        self.expire(now.as_millisecond())
     }
 
     fn expire(&mut self, now_ms: i64) -> Result<Purged, StoreError> {
         let cutoff = now_ms.saturating_sub(UNDO_WINDOW_DAYS * DAY_MS);
-        if self.anything_before(cutoff)? {
-            self.purge_inner(Scope::Before(cutoff))
+        if self.reading(|conn| anything_before(conn, cutoff))? {
+            self.remove_deleted(Scope::Before(cutoff))
         } else {
             Ok(Purged { log_emptied: true, ..Purged::default() })
         }
@@ -150,9 +148,9 @@ impl Store {
 
     /// What waits, deleted but undoable, for the undo window to end.
     pub fn deleted(&self) -> Result<Deleted, StoreError> {
-        let r = (|| {
+        self.reading(|conn| {
             let count = |sql: &str| -> Result<usize, StoreError> {
-                let n: i64 = self.conn.query_row(sql, [], |r| r.get(0))?;
+                let n: i64 = conn.query_row(sql, [], |r| r.get(0))?;
                 Ok(usize::try_from(n).unwrap_or(0))
             };
             Ok(Deleted {
@@ -160,89 +158,76 @@ impl Store {
                 checkins: count("SELECT count(*) FROM checkins WHERE deleted_at IS NOT NULL")?,
                 versions: count("SELECT count(*) FROM undo_log WHERE before IS NOT NULL")?,
             })
-        })();
-        self.edge(r)
-    }
-
-    fn anything_before(&self, cutoff: i64) -> Result<bool, StoreError> {
-        let sql = "SELECT EXISTS (SELECT 1 FROM entries WHERE deleted_at < ?1) \
-                       OR EXISTS (SELECT 1 FROM checkins WHERE deleted_at < ?1) \
-                       OR EXISTS (SELECT 1 FROM activities WHERE deleted_at < ?1) \
-                       OR EXISTS (SELECT 1 FROM undo_log WHERE at_ms < ?1)";
-        Ok(self.conn.prepare_cached(sql)?.query_row(params![cutoff], |r| r.get(0))?)
+        })
     }
 
     fn for_good(&mut self, table: Table, seq: i64) -> Result<Purged, StoreError> {
-        let tx = self.write_tx()?;
-        let exists: bool = tx.query_row(
-            &format!("SELECT EXISTS (SELECT 1 FROM {} WHERE seq = ?1)", table.name()),
-            params![seq],
-            |r| r.get(0),
-        )?;
-        if !exists {
-            return Err(match table {
-                Table::Entries => StoreError::NotFound { what: "entry", given: seq.to_string() },
-                Table::Checkins => StoreError::NotFound { what: "check-in", given: format!("c{seq}") },
-            });
-        }
-        let mut purged = Purged { undo_records: remove_records(&tx, table, &[seq])?, ..Purged::default() };
-        match table {
-            Table::Entries => purged.entries = 1,
-            Table::Checkins => purged.checkins = 1,
-        }
-        merge_search_index(&tx)?;
-        tx.commit()?;
-        purged.log_emptied = self.empty_log()?;
-        Ok(purged)
-    }
-
-    fn purge_inner(&mut self, scope: Scope) -> Result<Purged, StoreError> {
-        let tx = self.write_tx()?;
-        let (deleted, undo_cond) = match scope {
-            Scope::All => ("deleted_at IS NOT NULL".to_string(), "before IS NOT NULL".to_string()),
-            Scope::Before(cutoff) => (format!("deleted_at < {cutoff}"), format!("at_ms < {cutoff}")),
-        };
-        let seqs = |table: &str| -> Result<Vec<i64>, StoreError> {
-            let mut stmt = tx.prepare(&format!("SELECT seq FROM {table} WHERE {deleted}"))?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            Ok(rows.collect::<Result<Vec<i64>, _>>()?)
-        };
-        let entries = seqs("entries")?;
-        let checkins = seqs("checkins")?;
-        let mut undo_records = remove_records(&tx, Table::Entries, &entries)?;
-        undo_records += remove_records(&tx, Table::Checkins, &checkins)?;
-        // Within the window undo keeps creates and deletes (no text); a
-        // purge takes the earlier versions, past the window every record.
-        undo_records += tx.execute(&format!("DELETE FROM undo_log WHERE {undo_cond}"), [])?;
-        let mut others = tx.execute(&format!("DELETE FROM activities WHERE {deleted}"), [])?;
-        if matches!(scope, Scope::All) {
-            others += tx.execute("DELETE FROM assessments WHERE deleted_at IS NOT NULL", [])?;
-            others += tx.execute("DELETE FROM supporters WHERE removed = 1", [])?;
-            others += tx.execute("DELETE FROM affirmations WHERE removed = 1 AND suggestion IS NULL", [])?;
-            // A removed suggestion stays, so it is not offered again; only
-            // the person's own wording of it goes.
-            others += tx.execute(
-                "UPDATE affirmations SET text = NULL WHERE removed = 1 AND suggestion IS NOT NULL AND text IS NOT NULL",
-                [],
+        let mut purged = self.writing(|tx| {
+            let exists: bool = tx.query_row(
+                &format!("SELECT EXISTS (SELECT 1 FROM {} WHERE seq = ?1)", table.name()),
+                params![seq],
+                |r| r.get(0),
             )?;
-        }
-        let mut purged =
-            Purged { entries: entries.len(), checkins: checkins.len(), others, undo_records, log_emptied: false };
-        if purged.is_empty() {
-            tx.commit()?;
-            purged.log_emptied = true;
-            return Ok(purged);
-        }
-        merge_search_index(&tx)?;
-        tx.commit()?;
-        purged.log_emptied = self.empty_log()?;
+            if !exists {
+                return Err(match table {
+                    Table::Entries => StoreError::NotFound { what: "entry", given: seq.to_string() },
+                    Table::Checkins => StoreError::NotFound { what: "check-in", given: format!("c{seq}") },
+                });
+            }
+            let mut purged = Purged { undo_records: remove_records(tx, table, &[seq])?, ..Purged::default() };
+            match table {
+                Table::Entries => purged.entries = 1,
+                Table::Checkins => purged.checkins = 1,
+            }
+            merge_search_index(tx)?;
+            Ok(purged)
+        })?;
+        purged.log_emptied = self.reading(empty_log)?;
         Ok(purged)
     }
 
-    /// Empties the write-ahead log, so it holds no page from before.
-    fn empty_log(&mut self) -> Result<bool, StoreError> {
-        let busy: i64 = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
-        Ok(busy == 0)
+    /// Removes for good what `scope` names, in one transaction, then
+    /// empties the write-ahead log when anything was removed.
+    fn remove_deleted(&mut self, scope: Scope) -> Result<Purged, StoreError> {
+        let mut purged = self.writing(|tx| {
+            let (deleted, undo_cond) = match scope {
+                Scope::All => ("deleted_at IS NOT NULL".to_string(), "before IS NOT NULL".to_string()),
+                Scope::Before(cutoff) => (format!("deleted_at < {cutoff}"), format!("at_ms < {cutoff}")),
+            };
+            let seqs = |table: &str| -> Result<Vec<i64>, StoreError> {
+                let mut stmt = tx.prepare(&format!("SELECT seq FROM {table} WHERE {deleted}"))?;
+                let rows = stmt.query_map([], |r| r.get(0))?;
+                Ok(rows.collect::<Result<Vec<i64>, _>>()?)
+            };
+            let entries = seqs("entries")?;
+            let checkins = seqs("checkins")?;
+            let mut undo_records = remove_records(tx, Table::Entries, &entries)?;
+            undo_records += remove_records(tx, Table::Checkins, &checkins)?;
+            // Within the window undo keeps creates and deletes (no text); a
+            // purge takes the earlier versions, past the window every record.
+            undo_records += tx.execute(&format!("DELETE FROM undo_log WHERE {undo_cond}"), [])?;
+            let mut others = tx.execute(&format!("DELETE FROM activities WHERE {deleted}"), [])?;
+            if matches!(scope, Scope::All) {
+                others += tx.execute("DELETE FROM assessments WHERE deleted_at IS NOT NULL", [])?;
+                others += tx.execute("DELETE FROM supporters WHERE removed = 1", [])?;
+                others += tx.execute("DELETE FROM affirmations WHERE removed = 1 AND suggestion IS NULL", [])?;
+                // A removed suggestion stays, so it is not offered again; only
+                // the person's own wording of it goes.
+                others += tx.execute(
+                    "UPDATE affirmations SET text = NULL WHERE removed = 1 AND suggestion IS NOT NULL AND text IS NOT NULL",
+                    [],
+                )?;
+            }
+            let purged =
+                Purged { entries: entries.len(), checkins: checkins.len(), others, undo_records, log_emptied: false };
+            if !purged.is_empty() {
+                merge_search_index(tx)?;
+            }
+            Ok(purged)
+        })?;
+        // Nothing removed: the log holds nothing that was.
+        purged.log_emptied = purged.is_empty() || self.reading(empty_log)?;
+        Ok(purged)
     }
 
     /// Destroys the journal in `dir` at once: first every key file
@@ -324,6 +309,22 @@ impl Table {
 
 /// Removes the records `seqs` of `table` and everything that copies them;
 /// returns how many undo records went with them.
+/// Whether anything was deleted, or recorded for undo, before `cutoff`.
+fn anything_before(conn: &Connection, cutoff: i64) -> Result<bool, StoreError> {
+    let sql = "SELECT EXISTS (SELECT 1 FROM entries WHERE deleted_at < ?1) \
+                   OR EXISTS (SELECT 1 FROM checkins WHERE deleted_at < ?1) \
+                   OR EXISTS (SELECT 1 FROM activities WHERE deleted_at < ?1) \
+                   OR EXISTS (SELECT 1 FROM undo_log WHERE at_ms < ?1)";
+    Ok(conn.prepare_cached(sql)?.query_row(params![cutoff], |r| r.get(0))?)
+}
+
+/// Empties the write-ahead log, so it holds no page from before; false
+/// when a reader kept part of it.
+fn empty_log(conn: &Connection) -> Result<bool, StoreError> {
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+    Ok(busy == 0)
+}
+
 fn remove_records(conn: &Connection, table: Table, seqs: &[i64]) -> Result<usize, StoreError> {
     let (fts, action, links): (&str, &str, &[&str]) = match table {
         Table::Entries => ("entries_fts", "entry-%", &["entry_labels", "entry_tags"]),

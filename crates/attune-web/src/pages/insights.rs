@@ -77,7 +77,7 @@ pub fn compute(
         }
     };
     let (_, facts) = store.entry_facts(since, None)?;
-    let checkins: Vec<Checkin> = store.checkins_between(since, None)?.into_iter().map(|r| r.checkin).collect();
+    let checkins: Vec<Checkin> = store.checkins_between(since, None)?.into_iter().map(|r| r.item).collect();
     let names = store.labels(LabelKind::Trigger)?.into_iter().map(|l| (l.slug.as_str().to_string(), l.name)).collect();
     Ok((insights_of(&facts, &checkins, &[], &now, window, cfg), names))
 }

@@ -207,14 +207,14 @@ async fn list_page(state: AppState, ctx: Ctx, q: JournalQuery) -> WebResult {
                         more = true;
                         break;
                     }
-                    lines.push(line(&row.entry, row.seq, &names_t, Vec::new()));
+                    lines.push(line(&row.item, row.seq, &names_t, Vec::new()));
                 }
             } else {
                 let (hits, count) = store.search(&words, limit)?;
                 total = Some(count);
                 for hit in hits {
                     if let SearchHit::Entry { row, snippet } = hit {
-                        lines.push(line(&row.entry, row.seq, &names_t, pieces(&snippet)));
+                        lines.push(line(&row.item, row.seq, &names_t, pieces(&snippet)));
                     }
                 }
             }
@@ -307,7 +307,7 @@ pub async fn detail(
         .then(|| state.saved_decision(&format!("e{seq}")))
         .flatten()
         .and_then(|d| Notice::from_decision(&state.texts().safety, &d));
-    let e = row.entry;
+    let e = row.item;
     let page = EntryPage {
         l: layout(&state, &ctx, &format!("Entry {seq}"), "/journal", SafetyPolicyView::for_mode(s.mode)),
         seq,
@@ -355,7 +355,7 @@ pub async fn edit_form(
             ))
         })
         .await?;
-    let e = row.entry;
+    let e = row.item;
     let has = |list: &[Slug], id: &str| list.iter().any(|s| s.as_str() == id);
     let page = EditPage {
         l: layout(&state, &ctx, &format!("Edit entry {seq}"), "/journal", SafetyPolicyView::for_mode(mode)),
@@ -378,7 +378,7 @@ pub async fn edit(State(state): State<AppState>, Path(seq): Path<i64>, Form(f): 
     let today = state.today();
     let decision = state
         .store(move |store| {
-            let before = store.entry(seq)?.entry;
+            let before = store.entry(seq)?.item;
             let triggers = store.labels(LabelKind::Trigger)?;
             let feelings = store.labels(LabelKind::Feeling)?;
             let known = Known { triggers: &triggers, feelings: &feelings };

@@ -107,7 +107,7 @@ pub async fn page(
             let affirmation =
                 next_affirmation(&items, false, pick).and_then(|i| all.get(i)).map(|a| a.item.text.clone());
             let recent = store.checkins(&CheckinFilter { limit: Some(1), ..Default::default() })?;
-            let last = recent.first().map(|c| c.checkin.security);
+            let last = recent.first().map(|c| c.item.security);
             let notice = saved
                 .and_then(|seq| ids.saved_decision(&format!("c{seq}")))
                 .and_then(|d| Notice::from_decision(&texts.safety, &d));

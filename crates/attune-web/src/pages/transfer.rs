@@ -434,7 +434,7 @@ pub async fn report(State(state): State<AppState>, Extension(ctx): Extension<Ctx
             let mut picked = Vec::new();
             for given in &wanted {
                 match store.resolve(given) {
-                    Ok(RecordRef::Entry(seq)) => picked.push((seq, store.entry(seq)?.entry)),
+                    Ok(RecordRef::Entry(seq)) => picked.push((seq, store.entry(seq)?.item)),
                     Ok(RecordRef::Checkin(_)) => {
                         return Ok(Err(format!(
                             "Entries: '{given}' is a check-in, not an entry. The Journal page shows entry numbers."
