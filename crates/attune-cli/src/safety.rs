@@ -29,9 +29,6 @@ use crate::out::{self, BOLD, DIM};
 /// The content file with the command line's safety texts.
 pub const MESSAGES_FILE: &str = "safety/messages.toml";
 
-/// Text width for wrapped paragraphs.
-pub const WIDTH: usize = 78;
-
 // ---------------------------------------------------------------------------
 // Texts
 
@@ -344,28 +341,28 @@ impl Context {
             return Ok(());
         }
         let m = &self.content.messages;
-        let rule = "─".repeat(WIDTH);
+        let rule = "─".repeat(out::PAGE);
         writeln!(w, "\n{rule}")?;
         for (i, note) in notice.messages.iter().enumerate() {
             if i > 0 {
                 writeln!(w)?;
             }
             writeln!(w, "{BOLD}{}{BOLD:#}", note.title)?;
-            paragraph(w, &note.text, "")?;
+            out::paragraph(w, &note.text, "")?;
             if let Some(noticed) = &note.noticed {
-                writeln!(w, "{DIM}{}{DIM:#}", wrap(noticed, ""))?;
+                writeln!(w, "{DIM}{}{DIM:#}", out::fill(noticed, "", ""))?;
             }
         }
         if !notice.resources.is_empty() {
             writeln!(w)?;
-            paragraph(w, &notice.advice, "")?;
+            out::paragraph(w, &notice.advice, "")?;
             self.print_groups(w, &notice.resources, false)?;
         }
         let steps: Vec<&str> = notice.next.iter().filter_map(|s| m.next_step(*s)).collect();
         if !steps.is_empty() {
             writeln!(w, "\n{BOLD}{}{BOLD:#}", m.next.title)?;
             for step in steps {
-                writeln!(w, "{}", wrap_indent(step, "• ", "  "))?;
+                writeln!(w, "{}", out::fill(step, "• ", "  "))?;
             }
         }
         if !notice.resources.is_empty() {
@@ -373,7 +370,7 @@ impl Context {
             self.print_country_line(w)?;
         }
         if notice.safety_mode {
-            paragraph(w, &m.safety_mode.commands, "")?;
+            out::paragraph(w, &m.safety_mode.commands, "")?;
         }
         writeln!(w, "{rule}")?;
         Ok(())
@@ -392,7 +389,7 @@ impl Context {
             line.push(' ');
             line.push_str(&r.set_country);
         }
-        writeln!(w, "{DIM}{}{DIM:#}", wrap(&line, ""))?;
+        writeln!(w, "{DIM}{}{DIM:#}", out::fill(&line, "", ""))?;
         Ok(())
     }
 
@@ -402,14 +399,14 @@ impl Context {
         for g in groups {
             writeln!(w, "\n{BOLD}{}{BOLD:#}", r.heading(g.purpose))?;
             for res in &g.resources {
-                writeln!(w, "{}", wrap(&format!("• {}", resource_line(r, res)), "  "))?;
+                writeln!(w, "{}", out::fill(&format!("• {}", resource_line(r, res)), "", "  "))?;
                 if detail {
                     let checked = r.checked.render(&[
                         ("source", res.checked.source.clone()),
                         ("date", format!("{}-{:02}", res.checked.year, res.checked.month)),
                     ]);
-                    writeln!(w, "{}", wrap_indent(&res.about, "  ", "  "))?;
-                    writeln!(w, "{DIM}{}{DIM:#}", wrap_indent(&checked, "  ", "  "))?;
+                    writeln!(w, "{}", out::fill(&res.about, "  ", "  "))?;
+                    writeln!(w, "{DIM}{}{DIM:#}", out::fill(&checked, "  ", "  "))?;
                 }
             }
         }
@@ -418,12 +415,12 @@ impl Context {
 
     /// Prints the safety-mode note that starts other screens.
     pub fn print_mode_note(&self, w: &mut impl Write, note: &ModeNote) -> CliResult {
-        let rule = "─".repeat(WIDTH);
+        let rule = "─".repeat(out::PAGE);
         writeln!(w, "{rule}")?;
         writeln!(w, "{BOLD}{}{BOLD:#}", note.title)?;
-        paragraph(w, &note.text, "")?;
+        out::paragraph(w, &note.text, "")?;
         writeln!(w)?;
-        paragraph(w, &note.advice, "")?;
+        out::paragraph(w, &note.advice, "")?;
         self.print_groups(w, &note.resources, false)?;
         writeln!(w)?;
         self.print_country_line(w)?;
@@ -462,36 +459,6 @@ pub fn resource_line(r: &ResourceTexts, res: &Resource) -> String {
         line.push_str(&format!(" ({h})"));
     }
     line
-}
-
-/// Wraps text to the page width, every line indented by `indent`.
-pub fn wrap(text: &str, indent: &str) -> String {
-    wrap_indent(text, "", indent)
-}
-
-/// Wraps text with a first-line and a following-line indent.
-pub fn wrap_indent(text: &str, first: &str, rest: &str) -> String {
-    // Break only at spaces, so web addresses stay whole, and never inside a
-    // `command` (its spaces are held as no-break spaces while wrapping).
-    let options = textwrap::Options::new(WIDTH)
-        .initial_indent(first)
-        .subsequent_indent(rest)
-        .word_separator(textwrap::WordSeparator::AsciiSpace)
-        .break_words(false);
-    let mut held = String::with_capacity(text.len());
-    for (i, part) in text.trim().split('`').enumerate() {
-        if i > 0 {
-            held.push('`');
-        }
-        if i % 2 == 1 { held.push_str(&part.replace(' ', "\u{a0}")) } else { held.push_str(part) }
-    }
-    textwrap::fill(&held, options).replace('\u{a0}', " ")
-}
-
-/// A wrapped paragraph.
-pub fn paragraph(w: &mut impl Write, text: &str, indent: &str) -> CliResult {
-    writeln!(w, "{}", wrap_indent(text, indent, indent))?;
-    Ok(())
 }
 
 /// A saved record with the `"safety"` field `--json` adds when anything was

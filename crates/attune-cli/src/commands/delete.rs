@@ -4,12 +4,22 @@
 use std::io::Write;
 
 use attune_store::{Purged, RecordRef, UNDO_WINDOW_DAYS};
+use clap::Args;
 
 use crate::app::App;
-use crate::cli::DeleteArgs;
 use crate::error::CliResult;
 use crate::out::{self, DIM, GOOD};
-use crate::safety::wrap_indent;
+
+/// `attune delete`.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The entry number (12), check-in number (c3), or the start of an id.
+    pub id: String,
+    /// Delete it for good now: undo cannot bring it back, and its words are removed
+    /// from the journal's file (backups made earlier still hold it).
+    #[arg(long)]
+    pub for_good: bool,
+}
 
 pub fn run(args: DeleteArgs, app: &App) -> CliResult {
     let mut opened = app.open()?;
@@ -28,9 +38,9 @@ pub fn run(args: DeleteArgs, app: &App) -> CliResult {
             "{GOOD}Deleted {what} for good.{GOOD:#} Undo cannot bring it back, and its words are gone from the \
              journal's file."
         );
-        writeln!(w, "{}", wrap_indent(&said, "", ""))?;
+        writeln!(w, "{}", out::fill(&said, "", ""))?;
         for line in after_for_good(&purged, "it") {
-            writeln!(w, "{DIM}{}{DIM:#}", wrap_indent(&line, "", ""))?;
+            writeln!(w, "{DIM}{}{DIM:#}", out::fill(&line, "", ""))?;
         }
         return Ok(());
     }

@@ -5,15 +5,36 @@ use std::io::{Read, Write};
 use attune_core::entry::Known;
 use attune_core::{EntryDraft, Label, LabelKind, Moment, Sign, Source};
 use attune_store::{EntryRow, drafts};
+use clap::Args;
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Input, MultiSelect};
 
 use crate::app::{App, Opened};
-use crate::cli::{EntryFields, LogArgs};
+use crate::args::EntryFields;
 use crate::editor;
 use crate::error::{CliError, CliResult};
 use crate::out::{self, DIM, GOOD};
 use crate::safety;
+
+/// `attune log`.
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// What happened, in your own words. Leave out to be guided through the questions;
+    /// `-` reads it from standard input.
+    #[arg(value_name = "WHAT HAPPENED")]
+    pub text: Vec<String>,
+    #[command(flatten)]
+    pub fields: EntryFields,
+    /// Mark the entry as important.
+    #[arg(short, long)]
+    pub star: bool,
+    /// Write the entry in your editor ($VISUAL or $EDITOR).
+    #[arg(short, long, conflicts_with = "text")]
+    pub edit: bool,
+    /// Print the saved entry as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
 
 pub fn run(args: LogArgs, app: &App) -> CliResult {
     safety::warm_up();

@@ -1,6 +1,6 @@
 //! Shared by the plan and toolkit commands (plan, agree, pause, scripts,
 //! say, did, support, affirm, due): the safety-mode gate, content loading,
-//! dates, and errors that name the right list.
+//! the day a flag names, and errors that name the right list.
 
 use std::io::{BufRead, Write};
 
@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::app::App;
 use crate::error::{CliError, CliResult};
-use crate::out::{self, BOLD, DIM};
+use crate::out::{self, BOLD, Breaks, DIM, PAGE, Wrap};
 
 /// What may be offered with this journal in its safety mode. The rule
 /// lives in one place, [`App::safety_policy`]; this only names it for the
@@ -54,9 +54,7 @@ pub fn safety_note(app: &App, json: bool) -> CliResult {
     }
     let mut w = out::stdout();
     writeln!(w, "{BOLD}{}{BOLD:#}", n.title)?;
-    for line in textwrap::wrap(&n.text, 78) {
-        writeln!(w, "{line}")?;
-    }
+    Wrap::new(PAGE, Breaks::Words).print(&mut w, &n.text)?;
     writeln!(w, "\n{}", n.next)?;
     Ok(())
 }
@@ -78,13 +76,9 @@ pub fn with_list_hint(list_command: &'static str) -> impl Fn(StoreError) -> CliE
     }
 }
 
-/// Prints wrapped text with an indent.
+/// Prints the text trimmed and wrapped at the page width, every line indented.
 pub fn wrapped(w: &mut impl Write, text: &str, indent: &str) -> CliResult {
-    let opts = textwrap::Options::new(78).initial_indent(indent).subsequent_indent(indent);
-    for line in textwrap::wrap(text.trim(), opts) {
-        writeln!(w, "{line}")?;
-    }
-    Ok(())
+    Wrap::new(PAGE, Breaks::Words).indent(indent, indent).print(w, text.trim())
 }
 
 /// Asks a yes/no question on standard error and reads one line from
@@ -102,11 +96,6 @@ pub fn ask_yes_no(question: &str, input: &mut dyn BufRead) -> Option<bool> {
             _ => None,
         },
     }
-}
-
-/// "3 Dec" (the year only when it is not this year).
-pub fn short_date(d: Date, this_year: i16) -> String {
-    if d.year() == this_year { d.strftime("%a %d %b").to_string() } else { d.strftime("%a %d %b %Y").to_string() }
 }
 
 /// A dim line.
