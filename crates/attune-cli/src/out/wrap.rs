@@ -121,11 +121,14 @@ mod tests {
 
     #[test]
     fn commands_and_addresses_stay_whole() {
-        let text = "run `attune safety plan crisis` or visit https://example.org/a-very-long-address-that-is-long";
+        let text = "run `attune safety plan crisis` or visit https://example.org/averylongaddressthatislong";
         let lines = Wrap::new(30, Breaks::Commands).indent("  ", "  ").lines(text);
         assert!(lines.iter().any(|l| l.contains("`attune safety plan crisis`")), "{lines:?}");
-        assert!(lines.iter().any(|l| l.trim() == "https://example.org/a-very-long-address-that-is-long"), "{lines:?}");
+        assert!(lines.iter().any(|l| l.trim() == "https://example.org/averylongaddressthatislong"), "{lines:?}");
         assert!(lines.iter().all(|l| l.starts_with("  ")), "{lines:?}");
+        // As before this module: a hyphen is still a place to break, in an address too.
+        let lines = Wrap::new(20, Breaks::Commands).lines("see https://example.org/a-b-c-d-e-f-g-h-i-j");
+        assert!(!lines.iter().any(|l| l.contains("https://example.org/a-b-c-d-e-f-g-h-i-j")), "{lines:?}");
     }
 
     #[test]

@@ -235,6 +235,19 @@ pub(super) fn save(store: &mut Store, session: &Session) -> CliResult {
     Ok(())
 }
 
+/// The questionnaire's stem (dim), then the item (bold), both ways of answering.
+fn question(w: &mut impl Write, inst: &Instrument, item: &str, width: usize) -> CliResult {
+    if let Some(stem) = &inst.stem {
+        for line in Wrap::new(width, Breaks::Spaces).lines(stem.trim()) {
+            writeln!(w, "{DIM}{line}{DIM:#}")?;
+        }
+    }
+    for line in Wrap::new(width, Breaks::Spaces).lines(item.trim()) {
+        writeln!(w, "{BOLD}{line}{BOLD:#}")?;
+    }
+    Ok(())
+}
+
 pub(super) fn ask_plain(
     inst: &Instrument,
     texts: &AssessTexts,
@@ -252,14 +265,7 @@ pub(super) fn ask_plain(
     while let Some(item) = session.current(inst) {
         let mut w = anstream::stderr();
         writeln!(w, "\n{DIM}{}{DIM:#}", progress(texts, session, inst))?;
-        if let Some(stem) = &inst.stem {
-            for line in Wrap::new(width, Breaks::Spaces).lines(stem.trim()) {
-                writeln!(w, "{DIM}{line}{DIM:#}")?;
-            }
-        }
-        for line in Wrap::new(width, Breaks::Spaces).lines(item.text.trim()) {
-            writeln!(w, "{BOLD}{line}{BOLD:#}")?;
-        }
+        question(&mut w, inst, &item.text, width)?;
         for line in Wrap::new(width, Breaks::Spaces).indent("  ", "  ").lines(legend.join(" · ").trim()) {
             writeln!(w, "{line}")?;
         }
@@ -330,14 +336,7 @@ pub(super) fn ask_with_arrows(
     while let Some(item) = session.current(inst) {
         let mut w = anstream::stderr();
         writeln!(w)?;
-        if let Some(stem) = &inst.stem {
-            for line in Wrap::new(width, Breaks::Spaces).lines(stem.trim()) {
-                writeln!(w, "{DIM}{line}{DIM:#}")?;
-            }
-        }
-        for line in Wrap::new(width, Breaks::Spaces).lines(item.text.trim()) {
-            writeln!(w, "{BOLD}{line}{BOLD:#}")?;
-        }
+        question(&mut w, inst, &item.text, width)?;
         let mut choices: Vec<String> = values.iter().map(|v| choice(inst, *v)).collect();
         choices.push(texts.take.skip.trim().to_string());
         let can_go_back = session.position > 0;
