@@ -72,7 +72,11 @@ fn run(cli: Cli) -> CliResult {
 
 /// Runs one command.
 fn dispatch(command: Command, app: &App) -> CliResult {
-    use crate::commands::*;
+    use crate::commands::{
+        affirm, agree, assess, backup, checkin, config, delete, did, docs, drafts, due, edit, erase, export, import,
+        init, insights, labels, learn, list, lock, log, passphrase, pause, plan, purge, report, safety, say, scripts,
+        search, serve, show, support, tags, undo,
+    };
     match command {
         Command::Init(args) => init::run(args, app),
         Command::Log(args) => log::run(args, app),
