@@ -10,14 +10,14 @@
 //! after COMMIT returned, and a problem inside it becomes a note on standard
 //! error, never a failed command.
 
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::ops::Deref;
 
 use attune_core::content::{ContentError, Library};
 use attune_core::insights::Template;
 use attune_core::safety::{
-    CheckinAnswers, CountryResources, Decision, Found, INTERNATIONAL, NextStep, Purpose, Resource, ResourceGroup,
-    SafetyContent, Saved,
+    Answer, CheckinAnswers, CountryResources, Decision, Found, INTERNATIONAL, NextStep, Purpose, Resource,
+    ResourceGroup, SafetyContent, Saved, Screen,
 };
 use attune_store::Store;
 use serde::{Deserialize, Serialize};
@@ -459,6 +459,55 @@ pub fn resource_line(r: &ResourceTexts, res: &Resource) -> String {
         line.push_str(&format!(" ({h})"));
     }
     line
+}
+
+// ---------------------------------------------------------------------------
+// Asking a safety question in the terminal (the safety check, the check-in)
+
+/// What may be typed for each answer of a check question.
+pub(crate) const CHECK_KEYS: [(Answer, &[&str]); 3] =
+    [(Answer::Yes, &["y", "yes"]), (Answer::No, &["n", "no"]), (Answer::PreferNotToSay, &["s", "skip", "r"])];
+
+/// The answer `typed` names among `keys` (case and spaces do not matter).
+fn typed_answer(typed: &str, keys: &[(Answer, &[&str])]) -> Option<Answer> {
+    let typed = typed.trim().to_lowercase();
+    keys.iter().find(|(_, words)| words.contains(&typed.as_str())).map(|(a, _)| *a)
+}
+
+/// Asks `question` until one of `keys` is typed. Nothing is pre-selected:
+/// Enter alone, or anything else, asks again. The end of input stops.
+pub(crate) fn prompt(
+    input: &mut impl BufRead,
+    question: &str,
+    screen: &Screen,
+    keys: &[(Answer, &[&str])],
+) -> CliResult<Answer> {
+    let choices: Vec<String> =
+        keys.iter().map(|(a, words)| format!("{} = {}", words[0], screen.answers.get(*a))).collect();
+    let choices = choices.join("   ");
+    let hint = match keys.iter().map(|(_, words)| words[0]).collect::<Vec<_>>().as_slice() {
+        [rest @ .., last] if !rest.is_empty() => format!("Type {} or {last}, then press Enter.", rest.join(", ")),
+        all => format!("Type {}, then press Enter.", all.join("")),
+    };
+    out::note(question);
+    loop {
+        out::note(&format!("  {choices}"));
+        let mut err = anstream::stderr();
+        let _ = write!(err, "> ");
+        let _ = err.flush();
+        let mut line = String::new();
+        let read = input.read_line(&mut line).map_err(|e| {
+            CliError::user(format!("attune could not read your answer: {e}")).hint("nothing was saved or changed")
+        })?;
+        if read == 0 {
+            return Err(CliError::user("the questions were stopped before an answer was typed")
+                .hint("nothing was saved or changed; run the command again whenever you like"));
+        }
+        match typed_answer(&line, keys) {
+            Some(a) => return Ok(a),
+            None => out::note(&hint),
+        }
+    }
 }
 
 /// A saved record with the `"safety"` field `--json` adds when anything was

@@ -15,7 +15,7 @@ use attune_store::{Numbered, Store};
 use clap::{Args, Subcommand};
 
 use crate::app::App;
-use crate::commands::toolkit::{day, dim, plan_texts, policy, safety_note, with_list_hint, wrapped};
+use crate::commands::toolkit::{agreement_line, day, dim, plan_texts, policy, safety_note, with_list_hint, wrapped};
 use crate::error::{CliError, CliResult};
 use crate::out::{self, BOLD, Breaks, DIM, GOOD, HINT, PAGE, Stamp, Wrap};
 
@@ -410,34 +410,9 @@ fn list(store: &Store, app: &App, all: bool, json: bool) -> CliResult {
         return Ok(());
     }
     for a in &agreements {
-        line(&mut w, a, app.now.year())?;
+        agreement_line(&mut w, a, app.now.year())?;
     }
     dim(&mut w, "`attune agree show N` shows one with its history.")?;
-    Ok(())
-}
-
-/// One agreement on one line (plus its rhythm), for lists.
-pub fn line(w: &mut impl Write, a: &Numbered<Agreement>, this_year: i16) -> CliResult {
-    let x = &a.item;
-    let state = match (x.retired_on, x.agreed_on) {
-        (Some(d), _) => format!("retired {}", out::stamp(d, this_year, Stamp::Weekday)),
-        (None, Some(d)) => format!("agreed {}", out::stamp(d, this_year, Stamp::Weekday)),
-        (None, None) => "proposed".to_string(),
-    };
-    writeln!(w, "{DIM}{:>4}{DIM:#}  {}  {HINT}{}{HINT:#}  {DIM}{state}{DIM:#}", a.seq, x.text, x.kind)?;
-    let mut extra = Vec::new();
-    if let Some(r) = &x.rhythm {
-        extra.push(r.to_string());
-    }
-    if let Some(m) = x.pause_minutes {
-        extra.push(format!("a pause lasts {m} minutes"));
-    }
-    if let Some(d) = x.review_on {
-        extra.push(format!("review {}", out::stamp(d, this_year, Stamp::Weekday)));
-    }
-    if !extra.is_empty() {
-        writeln!(w, "        {DIM}{}{DIM:#}", extra.join(" · "))?;
-    }
     Ok(())
 }
 

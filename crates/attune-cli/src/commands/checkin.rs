@@ -174,8 +174,8 @@ fn guided(app: &App, draft: &mut CheckinDraft) -> CliResult<Option<Answer>> {
         out::note(&content.messages.checkin.question_hint);
         // No answer is pre-selected: y, n or s must be typed.
         let stdin = std::io::stdin();
-        let keys = crate::commands::safety::CHECK_KEYS;
-        afraid_now = Some(crate::commands::safety::prompt(&mut stdin.lock(), &screen.checkin.question, screen, &keys)?);
+        let keys = safety::CHECK_KEYS;
+        afraid_now = Some(safety::prompt(&mut stdin.lock(), &screen.checkin.question, screen, &keys)?);
     }
     draft.seen = scale("How seen do you feel? (0–10, Enter to skip)", 10, false)?;
     draft.trusted = scale("How trusted? (0–10, Enter to skip)", 10, false)?;

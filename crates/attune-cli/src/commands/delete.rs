@@ -3,10 +3,11 @@
 
 use std::io::Write;
 
-use attune_store::{Purged, RecordRef, UNDO_WINDOW_DAYS};
+use attune_store::{RecordRef, UNDO_WINDOW_DAYS};
 use clap::Args;
 
 use crate::app::App;
+use crate::commands::removal::after_for_good;
 use crate::error::CliResult;
 use crate::out::{self, DIM, GOOD};
 
@@ -55,18 +56,4 @@ pub fn run(args: DeleteArgs, app: &App) -> CliResult {
     )?;
     writeln!(w, "{DIM}`attune purge` removes it, and everything else deleted, for good now.{DIM:#}")?;
     Ok(())
-}
-
-/// What a removal for good cannot reach, said after it (shared with purge).
-/// `it`: "it" or "them".
-pub(crate) fn after_for_good(purged: &Purged, it: &str) -> Vec<String> {
-    let mut lines =
-        vec![format!("Backups and exports made before now still hold {it}: delete those files too if they matter.")];
-    if !purged.log_emptied {
-        lines.push(format!(
-            "Another attune is reading the journal just now, so a copy of {it} can stay in its log file until \
-             that one closes; run `attune purge` later to finish."
-        ));
-    }
-    lines
 }

@@ -9,7 +9,7 @@ use clap::Args;
 
 use crate::app::App;
 use crate::args::EntryFields;
-use crate::commands::log::edit_until_valid;
+use crate::commands::compose::edit_until_valid;
 use crate::error::{CliError, CliResult};
 use crate::out::{self, DIM, GOOD};
 use crate::safety;

@@ -15,7 +15,7 @@ use dialoguer::theme::ColorfulTheme;
 use serde::Serialize;
 
 use crate::app::App;
-use crate::commands::toolkit::{content, day, dim, plan_texts, policy, wrapped};
+use crate::commands::toolkit::{agreement_line, content, day, dim, plan_texts, policy, wrapped};
 use crate::error::{CliError, CliResult};
 use crate::out::{self, BOLD, DIM, GOOD, HINT, Stamp};
 
@@ -185,7 +185,7 @@ fn show(store: &Store, app: &App, json: bool) -> CliResult {
             wrapped(&mut w, &texts.plan.no_agreements, "  ")?;
         }
         for a in &agreements {
-            crate::commands::agree::line(&mut w, a, this_year)?;
+            agreement_line(&mut w, a, this_year)?;
         }
         match &partner_name {
             Some(name) => writeln!(w, "\n{DIM}Partner's name for scripts: {name}{DIM:#}")?,

@@ -9,7 +9,7 @@ use dialoguer::Confirm;
 use dialoguer::theme::ColorfulTheme;
 
 use crate::app::App;
-use crate::commands::delete::after_for_good;
+use crate::commands::removal::after_for_good;
 use crate::error::{CliError, CliResult};
 use crate::out::{self, DIM, GOOD};
 

@@ -1,20 +1,21 @@
 //! Shared by the plan and toolkit commands (plan, agree, pause, scripts,
 //! say, did, support, affirm, due): the safety-mode gate, content loading,
-//! the day a flag names, and errors that name the right list.
+//! the day a flag names, an agreement's list line, and errors that name the
+//! right list.
 
 use std::io::{BufRead, Write};
 
 use attune_core::content::ContentError;
-use attune_core::plan::PlanTexts;
+use attune_core::plan::{Agreement, PlanTexts};
 use attune_core::safety::SafetyPolicy;
 use attune_core::when::Edge;
-use attune_store::{Store, StoreError};
+use attune_store::{Numbered, Store, StoreError};
 use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::app::App;
 use crate::error::{CliError, CliResult};
-use crate::out::{self, BOLD, Breaks, DIM, PAGE, Wrap};
+use crate::out::{self, BOLD, Breaks, DIM, HINT, PAGE, Stamp, Wrap};
 
 /// What may be offered with this journal in its safety mode. The rule
 /// lives in one place, [`App::safety_policy`]; this only names it for the
@@ -101,5 +102,30 @@ pub fn ask_yes_no(question: &str, input: &mut dyn BufRead) -> Option<bool> {
 /// A dim line.
 pub fn dim(w: &mut impl Write, text: &str) -> CliResult {
     writeln!(w, "{DIM}{text}{DIM:#}")?;
+    Ok(())
+}
+
+/// One agreement on one line (plus its rhythm), for lists.
+pub fn agreement_line(w: &mut impl Write, a: &Numbered<Agreement>, this_year: i16) -> CliResult {
+    let x = &a.item;
+    let state = match (x.retired_on, x.agreed_on) {
+        (Some(d), _) => format!("retired {}", out::stamp(d, this_year, Stamp::Weekday)),
+        (None, Some(d)) => format!("agreed {}", out::stamp(d, this_year, Stamp::Weekday)),
+        (None, None) => "proposed".to_string(),
+    };
+    writeln!(w, "{DIM}{:>4}{DIM:#}  {}  {HINT}{}{HINT:#}  {DIM}{state}{DIM:#}", a.seq, x.text, x.kind)?;
+    let mut extra = Vec::new();
+    if let Some(r) = &x.rhythm {
+        extra.push(r.to_string());
+    }
+    if let Some(m) = x.pause_minutes {
+        extra.push(format!("a pause lasts {m} minutes"));
+    }
+    if let Some(d) = x.review_on {
+        extra.push(format!("review {}", out::stamp(d, this_year, Stamp::Weekday)));
+    }
+    if !extra.is_empty() {
+        writeln!(w, "        {DIM}{}{DIM:#}", extra.join(" · "))?;
+    }
     Ok(())
 }
