@@ -21,6 +21,8 @@ pub struct App {
     pub settings: Settings,
     /// The time the command started, in the person's time zone.
     pub now: ZonedDateTime,
+    /// Whether "now" is fixed by ATTUNE_NOW (scripts and tests), rather than the clock.
+    pub now_is_fixed: bool,
     /// Whether a person is at the keyboard (stdin and stdout are terminals).
     pub interactive: bool,
     passphrase_command: Option<String>,
@@ -39,17 +41,25 @@ pub struct Opened {
 impl App {
     /// Builds the environment; `env` looks up environment variables.
     pub fn new(settings: Settings, env: &dyn Fn(&str) -> Option<String>) -> CliResult<Self> {
-        let now = match env("ATTUNE_NOW") {
-            Some(text) => parse_now(&text)?,
+        let fixed = env("ATTUNE_NOW");
+        let now = match &fixed {
+            Some(text) => parse_now(text)?,
             None => ZonedDateTime::now(),
         };
         Ok(Self {
             settings,
             now,
+            now_is_fixed: fixed.is_some(),
             interactive: std::io::stdin().is_terminal() && std::io::stdout().is_terminal(),
             passphrase_command: env("ATTUNE_PASSPHRASE_COMMAND").filter(|c| !c.trim().is_empty()),
             new_passphrase_command: env("ATTUNE_NEW_PASSPHRASE_COMMAND").filter(|c| !c.trim().is_empty()),
         })
+    }
+
+    /// Whether ATTUNE_PASSPHRASE_COMMAND gives the passphrase, so opening
+    /// the journal never asks anybody.
+    pub fn has_passphrase_command(&self) -> bool {
+        self.passphrase_command.is_some()
     }
 
     /// The journal directory.

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cli::{Cli, ColorChoice};
+use crate::args::{ColorChoice, GlobalArgs};
 use crate::error::{CliError, CliResult};
 
 /// Where a setting's value came from.
@@ -138,7 +138,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 
 impl Settings {
     /// Resolves settings from all sources. `env` looks up environment variables.
-    pub fn resolve(cli: &Cli, dirs: &Dirs, env: &dyn Fn(&str) -> Option<String>) -> CliResult<Self> {
+    pub fn resolve(flags: &GlobalArgs, dirs: &Dirs, env: &dyn Fn(&str) -> Option<String>) -> CliResult<Self> {
         let config_file = env("ATTUNE_CONFIG").map(PathBuf::from).unwrap_or_else(|| dirs.config.join("config.toml"));
         let mut s = Settings {
             store: Setting::new(dirs.data.clone()),
@@ -214,10 +214,10 @@ impl Settings {
             s.color.set(c, Origin::Env("ATTUNE_COLOR".into()));
         }
 
-        if let Some(p) = &cli.store {
+        if let Some(p) = &flags.store {
             s.store.set(p.clone(), Origin::Flag);
         }
-        if let Some(c) = cli.color {
+        if let Some(c) = flags.color {
             s.color.set(c, Origin::Flag);
         }
         Ok(s)
@@ -276,7 +276,6 @@ fn read_file(path: &Path) -> CliResult<FileConfig> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser;
 
     fn dirs(tmp: &Path) -> Dirs {
         Dirs { data: tmp.join("data"), config: tmp.join("config") }
@@ -291,9 +290,9 @@ mod tests {
             "lock_after = \"5m\"\nstore = \"/from/file\"\ncolor = \"never\"\n",
         )
         .unwrap();
-        let cli = Cli::parse_from(["attune", "--store", "/from/flag", "lock"]);
+        let flags = GlobalArgs { store: Some(PathBuf::from("/from/flag")), color: None };
         let env = |k: &str| (k == "ATTUNE_LOCK_AFTER").then(|| "1h".to_string());
-        let s = Settings::resolve(&cli, &dirs(tmp.path()), &env).unwrap();
+        let s = Settings::resolve(&flags, &dirs(tmp.path()), &env).unwrap();
         assert_eq!(s.store.value, PathBuf::from("/from/flag"));
         assert_eq!(s.store.origin, Origin::Flag);
         assert_eq!(s.lock_after.value, Duration::from_secs(3600));
@@ -307,8 +306,8 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(tmp.path().join("config")).unwrap();
         std::fs::write(tmp.path().join("config/config.toml"), "lock_afer = \"5m\"\n").unwrap();
-        let cli = Cli::parse_from(["attune", "lock"]);
-        let err = Settings::resolve(&cli, &dirs(tmp.path()), &|_| None).unwrap_err();
+        let flags = GlobalArgs { store: None, color: None };
+        let err = Settings::resolve(&flags, &dirs(tmp.path()), &|_| None).unwrap_err();
         assert!(err.message.contains("lock_afer"), "{}", err.message);
     }
 

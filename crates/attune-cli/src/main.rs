@@ -2,19 +2,24 @@
 //! print one clear error on failure.
 
 mod app;
+mod args;
 mod cli;
 mod commands;
 mod config;
 mod editor;
 mod error;
+mod files;
 mod out;
 mod safety;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use attune_core::LabelKind;
+use clap::{CommandFactory, Parser};
 
-use crate::cli::{Cli, ColorChoice};
+use crate::app::App;
+use crate::args::ColorChoice;
+use crate::cli::{Cli, Command};
 use crate::config::{Dirs, Settings};
 use crate::error::{CliResult, Exit};
 
@@ -49,20 +54,70 @@ fn run(cli: Cli) -> CliResult {
     let env = |key: &str| std::env::var(key).ok();
     let dirs = Dirs::platform();
     // The store flag can stand in for the platform directories.
-    let dirs = match (dirs, &cli.store) {
+    let dirs = match (dirs, &cli.global.store) {
         (Ok(d), _) => d,
         (Err(_), Some(store)) => Dirs { data: store.clone(), config: store.clone() },
         (Err(e), None) => return Err(e),
     };
-    let settings = Settings::resolve(&cli, &dirs, &env)?;
+    let settings = Settings::resolve(&cli.global, &dirs, &env)?;
     let choice = match settings.color.value {
         ColorChoice::Auto => anstream::ColorChoice::Auto,
         ColorChoice::Always => anstream::ColorChoice::Always,
         ColorChoice::Never => anstream::ColorChoice::Never,
     };
     choice.write_global();
-    let app = app::App::new(settings, &env)?;
-    commands::run(cli.command, &app)
+    let app = App::new(settings, &env)?;
+    dispatch(cli.command, &app)
+}
+
+/// Runs one command.
+fn dispatch(command: Command, app: &App) -> CliResult {
+    use crate::commands::{
+        affirm, agree, assess, backup, checkin, config, delete, did, docs, drafts, due, edit, erase, export, import,
+        init, insights, labels, learn, list, lock, log, passphrase, pause, plan, purge, report, safety, say, scripts,
+        search, serve, show, support, tags, undo,
+    };
+    match command {
+        Command::Init(args) => init::run(args, app),
+        Command::Log(args) => log::run(args, app),
+        Command::Checkin(args) => checkin::run(args, app),
+        Command::List(args) => list::run(args, app),
+        Command::Search(args) => search::run(args, app),
+        Command::Show(args) => show::run(args, app),
+        Command::Edit(args) => edit::run(args, app),
+        Command::Delete(args) => delete::run(args, app),
+        Command::Undo(args) => undo::run(args, app),
+        Command::Purge(args) => purge::run(args, app),
+        Command::Erase(args) => erase::run(args, app),
+        Command::Triggers(args) => labels::run(LabelKind::Trigger, args, app),
+        Command::Tags(args) => tags::run(args, app),
+        Command::Feelings(args) => labels::run(LabelKind::Feeling, args, app),
+        Command::Drafts(args) => drafts::run(args, app),
+        Command::Config(args) => config::run(args, app),
+        Command::Lock => lock::run(app),
+        Command::Passphrase => passphrase::run(app),
+        Command::Backup(args) => backup::run(args, app),
+        Command::Restore(args) => backup::restore(args, app),
+        Command::Completions(args) => docs::completions(args, Cli::command()),
+        Command::Man(args) => docs::man(args, Cli::command()),
+        Command::Plan(args) => plan::run(args, app),
+        Command::Agree(args) => agree::run(args, app),
+        Command::Pause(args) => pause::run(args, app),
+        Command::Scripts(args) => scripts::run(args, app),
+        Command::Say(args) => say::run(args, app),
+        Command::Did(args) => did::run(args, app),
+        Command::Support(args) => support::run(args, app),
+        Command::Affirm(args) => affirm::run(args, app),
+        Command::Due(args) => due::run(args, app),
+        Command::Insights(args) => insights::run(args, app),
+        Command::Safety(args) => safety::run(args, app),
+        Command::Assess(args) => assess::run(args, app),
+        Command::Learn(args) => learn::run(args, app),
+        Command::Serve(args) => serve::run(args, app),
+        Command::Import(args) => import::run(args, app),
+        Command::Export(args) => export::run(args, app),
+        Command::Report(args) => report::run(args, app),
+    }
 }
 
 /// A panic's message can hold whatever the failing code was looking at (an

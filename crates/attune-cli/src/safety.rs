@@ -10,14 +10,14 @@
 //! after COMMIT returned, and a problem inside it becomes a note on standard
 //! error, never a failed command.
 
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::ops::Deref;
 
 use attune_core::content::{ContentError, Library};
 use attune_core::insights::Template;
 use attune_core::safety::{
-    CheckinAnswers, CountryResources, Decision, Found, INTERNATIONAL, NextStep, Purpose, Resource, ResourceGroup,
-    SafetyContent, Saved,
+    Answer, CheckinAnswers, CountryResources, Decision, Found, INTERNATIONAL, NextStep, Purpose, Resource,
+    ResourceGroup, SafetyContent, Saved, Screen,
 };
 use attune_store::Store;
 use serde::{Deserialize, Serialize};
@@ -28,9 +28,6 @@ use crate::out::{self, BOLD, DIM};
 
 /// The content file with the command line's safety texts.
 pub const MESSAGES_FILE: &str = "safety/messages.toml";
-
-/// Text width for wrapped paragraphs.
-pub const WIDTH: usize = 78;
 
 // ---------------------------------------------------------------------------
 // Texts
@@ -348,28 +345,28 @@ impl Context {
             return Ok(());
         }
         let m = &self.content.messages;
-        let rule = "─".repeat(WIDTH);
+        let rule = "─".repeat(out::PAGE);
         writeln!(w, "\n{rule}")?;
         for (i, note) in notice.messages.iter().enumerate() {
             if i > 0 {
                 writeln!(w)?;
             }
             writeln!(w, "{BOLD}{}{BOLD:#}", note.title)?;
-            paragraph(w, &note.text, "")?;
+            out::paragraph(w, &note.text, "")?;
             if let Some(noticed) = &note.noticed {
-                writeln!(w, "{DIM}{}{DIM:#}", wrap(noticed, ""))?;
+                writeln!(w, "{DIM}{}{DIM:#}", out::fill(noticed, "", ""))?;
             }
         }
         if !notice.resources.is_empty() {
             writeln!(w)?;
-            paragraph(w, &notice.advice, "")?;
+            out::paragraph(w, &notice.advice, "")?;
             self.print_groups(w, &notice.resources, false)?;
         }
         let steps: Vec<&str> = notice.next.iter().filter_map(|s| m.next_step(*s)).collect();
         if !steps.is_empty() {
             writeln!(w, "\n{BOLD}{}{BOLD:#}", m.next.title)?;
             for step in steps {
-                writeln!(w, "{}", wrap_indent(step, "• ", "  "))?;
+                writeln!(w, "{}", out::fill(step, "• ", "  "))?;
             }
         }
         if !notice.resources.is_empty() {
@@ -377,7 +374,7 @@ impl Context {
             self.print_country_line(w)?;
         }
         if notice.safety_mode {
-            paragraph(w, &m.safety_mode.commands, "")?;
+            out::paragraph(w, &m.safety_mode.commands, "")?;
         }
         writeln!(w, "{rule}")?;
         Ok(())
@@ -396,7 +393,7 @@ impl Context {
             line.push(' ');
             line.push_str(&r.set_country);
         }
-        writeln!(w, "{DIM}{}{DIM:#}", wrap(&line, ""))?;
+        writeln!(w, "{DIM}{}{DIM:#}", out::fill(&line, "", ""))?;
         Ok(())
     }
 
@@ -406,14 +403,14 @@ impl Context {
         for g in groups {
             writeln!(w, "\n{BOLD}{}{BOLD:#}", r.heading(g.purpose))?;
             for res in &g.resources {
-                writeln!(w, "{}", wrap(&format!("• {}", resource_line(r, res)), "  "))?;
+                writeln!(w, "{}", out::fill(&format!("• {}", resource_line(r, res)), "", "  "))?;
                 if detail {
                     let checked = r.checked.render(&[
                         ("source", res.checked.source.clone()),
                         ("date", format!("{}-{:02}", res.checked.year, res.checked.month)),
                     ]);
-                    writeln!(w, "{}", wrap_indent(&res.about, "  ", "  "))?;
-                    writeln!(w, "{DIM}{}{DIM:#}", wrap_indent(&checked, "  ", "  "))?;
+                    writeln!(w, "{}", out::fill(&res.about, "  ", "  "))?;
+                    writeln!(w, "{DIM}{}{DIM:#}", out::fill(&checked, "  ", "  "))?;
                 }
             }
         }
@@ -422,12 +419,12 @@ impl Context {
 
     /// Prints the safety-mode note that starts other screens.
     pub fn print_mode_note(&self, w: &mut impl Write, note: &ModeNote) -> CliResult {
-        let rule = "─".repeat(WIDTH);
+        let rule = "─".repeat(out::PAGE);
         writeln!(w, "{rule}")?;
         writeln!(w, "{BOLD}{}{BOLD:#}", note.title)?;
-        paragraph(w, &note.text, "")?;
+        out::paragraph(w, &note.text, "")?;
         writeln!(w)?;
-        paragraph(w, &note.advice, "")?;
+        out::paragraph(w, &note.advice, "")?;
         self.print_groups(w, &note.resources, false)?;
         writeln!(w)?;
         self.print_country_line(w)?;
@@ -468,34 +465,53 @@ pub fn resource_line(r: &ResourceTexts, res: &Resource) -> String {
     line
 }
 
-/// Wraps text to the page width, every line indented by `indent`.
-pub fn wrap(text: &str, indent: &str) -> String {
-    wrap_indent(text, "", indent)
+// ---------------------------------------------------------------------------
+// Asking a safety question in the terminal (the safety check, the check-in)
+
+/// What may be typed for each answer of a check question.
+pub(crate) const CHECK_KEYS: [(Answer, &[&str]); 3] =
+    [(Answer::Yes, &["y", "yes"]), (Answer::No, &["n", "no"]), (Answer::PreferNotToSay, &["s", "skip", "r"])];
+
+/// The answer `typed` names among `keys` (case and spaces do not matter).
+fn typed_answer(typed: &str, keys: &[(Answer, &[&str])]) -> Option<Answer> {
+    let typed = typed.trim().to_lowercase();
+    keys.iter().find(|(_, words)| words.contains(&typed.as_str())).map(|(a, _)| *a)
 }
 
-/// Wraps text with a first-line and a following-line indent.
-pub fn wrap_indent(text: &str, first: &str, rest: &str) -> String {
-    // Break only at spaces, so web addresses stay whole, and never inside a
-    // `command` (its spaces are held as no-break spaces while wrapping).
-    let options = textwrap::Options::new(WIDTH)
-        .initial_indent(first)
-        .subsequent_indent(rest)
-        .word_separator(textwrap::WordSeparator::AsciiSpace)
-        .break_words(false);
-    let mut held = String::with_capacity(text.len());
-    for (i, part) in text.trim().split('`').enumerate() {
-        if i > 0 {
-            held.push('`');
+/// Asks `question` until one of `keys` is typed. Nothing is pre-selected:
+/// Enter alone, or anything else, asks again. The end of input stops.
+pub(crate) fn prompt(
+    input: &mut impl BufRead,
+    question: &str,
+    screen: &Screen,
+    keys: &[(Answer, &[&str])],
+) -> CliResult<Answer> {
+    let choices: Vec<String> =
+        keys.iter().map(|(a, words)| format!("{} = {}", words[0], screen.answers.get(*a))).collect();
+    let choices = choices.join("   ");
+    let hint = match keys.iter().map(|(_, words)| words[0]).collect::<Vec<_>>().as_slice() {
+        [rest @ .., last] if !rest.is_empty() => format!("Type {} or {last}, then press Enter.", rest.join(", ")),
+        all => format!("Type {}, then press Enter.", all.join("")),
+    };
+    out::note(question);
+    loop {
+        out::note(&format!("  {choices}"));
+        let mut err = anstream::stderr();
+        let _ = write!(err, "> ");
+        let _ = err.flush();
+        let mut line = String::new();
+        let read = input.read_line(&mut line).map_err(|e| {
+            CliError::user(format!("attune could not read your answer: {e}")).hint("nothing was saved or changed")
+        })?;
+        if read == 0 {
+            return Err(CliError::user("the questions were stopped before an answer was typed")
+                .hint("nothing was saved or changed; run the command again whenever you like"));
         }
-        if i % 2 == 1 { held.push_str(&part.replace(' ', "\u{a0}")) } else { held.push_str(part) }
+        match typed_answer(&line, keys) {
+            Some(a) => return Ok(a),
+            None => out::note(&hint),
+        }
     }
-    textwrap::fill(&held, options).replace('\u{a0}', " ")
-}
-
-/// A wrapped paragraph.
-pub fn paragraph(w: &mut impl Write, text: &str, indent: &str) -> CliResult {
-    writeln!(w, "{}", wrap_indent(text, indent, indent))?;
-    Ok(())
 }
 
 /// A saved record with the `"safety"` field `--json` adds when anything was

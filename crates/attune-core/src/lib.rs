@@ -9,6 +9,7 @@ pub mod checkin;
 pub mod content;
 pub mod entry;
 pub mod error;
+pub mod fmt;
 pub mod ids;
 pub mod insights;
 pub mod label;
@@ -19,6 +20,7 @@ pub mod privacy;
 pub mod safety;
 pub mod scripts;
 pub mod selfworth;
+pub mod template;
 pub mod vocab;
 pub mod when;
 

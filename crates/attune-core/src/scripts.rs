@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::content::{ContentError, Library};
+use crate::template;
 
 /// Every placeholder a script may use.
 pub const PLACEHOLDERS: [&str; 5] = ["partner", "need", "need_looks_like", "trigger", "pause_minutes"];
@@ -125,19 +126,7 @@ impl Scripts {
 
 /// The placeholder names in a text, in order.
 pub fn placeholders_in(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) => {
-                out.push(after[..close].to_string());
-                rest = &after[close + 1..];
-            }
-            None => break,
-        }
-    }
-    out
+    template::names(text).map(str::to_string).collect()
 }
 
 /// Fills `{name}` placeholders from `values`, else from `fallback`; returns
@@ -147,29 +136,16 @@ pub fn fill(
     values: &BTreeMap<String, String>,
     fallback: &BTreeMap<String, String>,
 ) -> (String, Vec<String>) {
-    let mut out = String::with_capacity(text.len());
-    let mut missing = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else {
-            out.push_str(&rest[open..]);
-            return (out, missing);
-        };
-        let name = &after[..close];
-        match values.get(name).filter(|v| !v.trim().is_empty()) {
-            Some(v) => out.push_str(v.trim()),
-            None => {
-                if !missing.iter().any(|m| m == name) {
-                    missing.push(name.to_string());
-                }
-                out.push_str(fallback.get(name).map(String::as_str).unwrap_or(name));
+    let mut missing: Vec<String> = Vec::new();
+    let out = template::fill(text, |name| match values.get(name).filter(|v| !v.trim().is_empty()) {
+        Some(v) => Some(v.trim()),
+        None => {
+            if !missing.iter().any(|m| m == name) {
+                missing.push(name.to_string());
             }
+            Some(fallback.get(name).map(String::as_str).unwrap_or(name))
         }
-        rest = &after[close + 1..];
-    }
-    out.push_str(rest);
+    });
     (out, missing)
 }
 

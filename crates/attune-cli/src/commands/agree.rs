@@ -15,9 +15,9 @@ use attune_store::{Numbered, Store};
 use clap::{Args, Subcommand};
 
 use crate::app::App;
-use crate::commands::toolkit::{self, day, dim, plan_texts, policy, safety_note, with_list_hint, wrapped};
+use crate::commands::toolkit::{agreement_line, day, dim, plan_texts, policy, safety_note, with_list_hint, wrapped};
 use crate::error::{CliError, CliResult};
-use crate::out::{self, BOLD, DIM, GOOD, HINT};
+use crate::out::{self, BOLD, Breaks, DIM, GOOD, HINT, PAGE, Stamp, Wrap};
 
 /// `attune agree`.
 #[derive(Debug, Args)]
@@ -213,9 +213,10 @@ pub fn run(args: AgreeArgs, app: &App) -> CliResult {
             save(store, &a, json, "Reviewed")?;
             if !json {
                 match a.item.review_on {
-                    Some(d) => {
-                        dim(&mut out::stdout(), &format!("Next review: {}", toolkit::short_date(d, app.now.year())))?
-                    }
+                    Some(d) => dim(
+                        &mut out::stdout(),
+                        &format!("Next review: {}", out::stamp(d, app.now.year(), Stamp::Weekday)),
+                    )?,
                     None => dim(&mut out::stdout(), "No next review set; --next sets one.")?,
                 }
             }
@@ -380,10 +381,7 @@ impl Control {
         writeln!(w, "\n{BOLD}{}{BOLD:#}", t.title)?;
         wrapped(&mut w, &t.found_line(&self.concerns), "")?;
         for q in &t.questions {
-            let opts = textwrap::Options::new(78).initial_indent("  · ").subsequent_indent("    ");
-            for line in textwrap::wrap(q.trim(), opts) {
-                writeln!(w, "{line}")?;
-            }
+            Wrap::new(PAGE, Breaks::Words).indent("  · ", "    ").print(&mut w, q.trim())?;
         }
         wrapped(&mut w, &t.note, "")?;
         writeln!(w, "  {DIM}`attune safety check`{DIM:#}")?;
@@ -412,34 +410,9 @@ fn list(store: &Store, app: &App, all: bool, json: bool) -> CliResult {
         return Ok(());
     }
     for a in &agreements {
-        line(&mut w, a, app.now.year())?;
+        agreement_line(&mut w, a, app.now.year())?;
     }
     dim(&mut w, "`attune agree show N` shows one with its history.")?;
-    Ok(())
-}
-
-/// One agreement on one line (plus its rhythm), for lists.
-pub fn line(w: &mut impl Write, a: &Numbered<Agreement>, this_year: i16) -> CliResult {
-    let x = &a.item;
-    let state = match (x.retired_on, x.agreed_on) {
-        (Some(d), _) => format!("retired {}", toolkit::short_date(d, this_year)),
-        (None, Some(d)) => format!("agreed {}", toolkit::short_date(d, this_year)),
-        (None, None) => "proposed".to_string(),
-    };
-    writeln!(w, "{DIM}{:>4}{DIM:#}  {}  {HINT}{}{HINT:#}  {DIM}{state}{DIM:#}", a.seq, x.text, x.kind)?;
-    let mut extra = Vec::new();
-    if let Some(r) = &x.rhythm {
-        extra.push(r.to_string());
-    }
-    if let Some(m) = x.pause_minutes {
-        extra.push(format!("a pause lasts {m} minutes"));
-    }
-    if let Some(d) = x.review_on {
-        extra.push(format!("review {}", toolkit::short_date(d, this_year)));
-    }
-    if !extra.is_empty() {
-        writeln!(w, "        {DIM}{}{DIM:#}", extra.join(" · "))?;
-    }
     Ok(())
 }
 
@@ -453,22 +426,26 @@ fn detail(w: &mut impl Write, a: &Numbered<Agreement>, this_year: i16) -> CliRes
         Ok(())
     };
     field(w, "Proposed by", x.proposed_by.to_string())?;
-    field(w, "Agreed", x.agreed_on.map(|d| toolkit::short_date(d, this_year)).unwrap_or_else(|| "not yet".into()))?;
+    field(
+        w,
+        "Agreed",
+        x.agreed_on.map(|d| out::stamp(d, this_year, Stamp::Weekday)).unwrap_or_else(|| "not yet".into()),
+    )?;
     if let Some(r) = &x.rhythm {
-        field(w, "Rhythm", format!("{r}, from {}", toolkit::short_date(r.starts, this_year)))?;
+        field(w, "Rhythm", format!("{r}, from {}", out::stamp(r.starts, this_year, Stamp::Weekday)))?;
     }
     if let Some(m) = x.pause_minutes {
         field(w, "Pause", format!("{m} minutes"))?;
     }
     let review = match (x.review_on, x.review_every) {
-        (Some(d), Some(e)) => format!("{} ({e})", toolkit::short_date(d, this_year)),
-        (Some(d), None) => toolkit::short_date(d, this_year),
+        (Some(d), Some(e)) => format!("{} ({e})", out::stamp(d, this_year, Stamp::Weekday)),
+        (Some(d), None) => out::stamp(d, this_year, Stamp::Weekday),
         (None, Some(e)) => e.to_string(),
         (None, None) => "-".into(),
     };
     field(w, "Review", review)?;
     if let Some(d) = x.retired_on {
-        field(w, "Retired", toolkit::short_date(d, this_year))?;
+        field(w, "Retired", out::stamp(d, this_year, Stamp::Weekday))?;
     }
     writeln!(w, "\n{BOLD}History{BOLD:#}")?;
     let mut last_text: Option<&str> = None;
@@ -497,9 +474,7 @@ fn export(store: &Store, app: &App, path: Option<PathBuf>, discreet: bool) -> Cl
         }
         Some(p) => {
             // Private (0600) and atomic, like every file attune writes.
-            attune_store::write_file_atomically(&p, text.as_bytes()).map_err(|e| {
-                CliError::user(format!("could not write {}: {e}", p.display())).hint("choose another file with --out")
-            })?;
+            crate::files::write(&p, text.as_bytes(), "choose another file with --out")?;
             let events = text.matches("BEGIN:VEVENT").count();
             let mut w = out::stdout();
             writeln!(w, "{GOOD}Wrote{GOOD:#} {events} calendar events to {}.", p.display())?;

@@ -2,13 +2,36 @@
 //! back in place of the journal.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use attune_store::{Store, StoreError, backup_key_file, keycache};
+use clap::Args;
 
 use crate::app::App;
-use crate::cli::{BackupArgs, RestoreArgs};
 use crate::error::{CliError, CliResult};
 use crate::out::{self, GOOD};
+
+/// `attune backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy (must not exist yet). The key file goes beside it.
+    pub file: PathBuf,
+}
+
+/// `attune restore`.
+#[derive(Debug, Args)]
+#[command(after_help = "The backup is checked before anything moves: it must open with the \
+passphrase it was made with. The journal there now, if any, is moved whole (drafts too) to a \
+folder beside it named '<journal>.before-restore-<time>'. While `attune serve` has the journal \
+open, restore refuses and changes nothing.")]
+pub struct RestoreArgs {
+    /// The copy `attune backup` wrote; its key file `<FILE>.key.json` must be beside it.
+    pub file: PathBuf,
+    /// Put back a backup that is not encrypted. Without this (or allow_plain), one is
+    /// refused: everything written afterwards would be readable by anyone with the device.
+    #[arg(long)]
+    pub allow_plain: bool,
+}
 
 pub fn run(args: BackupArgs, app: &App) -> CliResult {
     if args.file.exists() {

@@ -5,16 +5,51 @@ use std::io::Write;
 use attune_core::safety::{Answer, CheckinAnswers, Decision};
 use attune_core::{CheckinDraft, Consequence, Moment};
 use attune_store::CheckinRow;
+use clap::Args;
 use dialoguer::Input;
 use dialoguer::theme::ColorfulTheme;
 use serde::Serialize;
 
 use crate::app::App;
-use crate::cli::CheckinArgs;
 use crate::commands::insights;
 use crate::error::{CliError, CliResult};
 use crate::out::{self, DIM, GOOD};
 use crate::safety;
+
+/// `attune checkin`.
+#[derive(Debug, Args)]
+pub struct CheckinArgs {
+    /// How safe the relationship feels right now, 0 (very unsafe) to 10 (completely safe).
+    #[arg(short, long, value_name = "0-10", allow_negative_numbers = true)]
+    pub security: Option<i64>,
+    /// How seen you feel, 0–10.
+    #[arg(long, value_name = "0-10", allow_negative_numbers = true)]
+    pub seen: Option<i64>,
+    /// How trusted you feel, 0–10.
+    #[arg(long, value_name = "0-10", allow_negative_numbers = true)]
+    pub trusted: Option<i64>,
+    /// How respected you feel, 0–10.
+    #[arg(long, value_name = "0-10", allow_negative_numbers = true)]
+    pub respected: Option<i64>,
+    /// A cost of the insecurity lately, 0 (not at all) to 3 (a lot), as NAME=N:
+    /// blame, suspicion, jealousy, less-intimacy, less-trust, exhaustion, spill-over.
+    #[arg(short, long = "consequence", value_name = "NAME=N")]
+    pub consequences: Vec<String>,
+    /// A few words about it.
+    #[arg(short, long)]
+    pub note: Option<String>,
+    /// Right now, are you afraid of your partner, or afraid of being hurt?
+    /// yes, no or skip. A "yes" puts emergency and abuse services first and
+    /// switches safety mode on.
+    #[arg(long, value_name = "yes|no|skip")]
+    pub afraid_now: Option<String>,
+    /// When (default: now).
+    #[arg(long, value_name = "WHEN")]
+    pub at: Option<String>,
+    /// Print the saved check-in as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
 
 pub fn run(args: CheckinArgs, app: &App) -> CliResult {
     safety::warm_up();
@@ -139,8 +174,8 @@ fn guided(app: &App, draft: &mut CheckinDraft) -> CliResult<Option<Answer>> {
         out::note(&content.messages.checkin.question_hint);
         // No answer is pre-selected: y, n or s must be typed.
         let stdin = std::io::stdin();
-        let keys = crate::commands::safety::CHECK_KEYS;
-        afraid_now = Some(crate::commands::safety::prompt(&mut stdin.lock(), &screen.checkin.question, screen, &keys)?);
+        let keys = safety::CHECK_KEYS;
+        afraid_now = Some(safety::prompt(&mut stdin.lock(), &screen.checkin.question, screen, &keys)?);
     }
     draft.seen = scale("How seen do you feel? (0–10, Enter to skip)", 10, false)?;
     draft.trusted = scale("How trusted? (0–10, Enter to skip)", 10, false)?;

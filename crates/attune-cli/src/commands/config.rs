@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use crate::app::App;
-use crate::cli::JsonArgs;
+use crate::args::JsonArgs;
 use crate::config::{Origin, format_duration};
 use crate::error::CliResult;
 use crate::out::{self, DIM};

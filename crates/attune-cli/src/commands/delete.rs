@@ -3,13 +3,24 @@
 
 use std::io::Write;
 
-use attune_store::{Purged, RecordRef, UNDO_WINDOW_DAYS};
+use attune_store::{RecordRef, UNDO_WINDOW_DAYS};
+use clap::Args;
 
 use crate::app::App;
-use crate::cli::DeleteArgs;
+use crate::commands::removal::after_for_good;
 use crate::error::CliResult;
 use crate::out::{self, DIM, GOOD};
-use crate::safety::wrap_indent;
+
+/// `attune delete`.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The entry number (12), check-in number (c3), or the start of an id.
+    pub id: String,
+    /// Delete it for good now: undo cannot bring it back, and its words are removed
+    /// from the journal's file (backups made earlier still hold it).
+    #[arg(long)]
+    pub for_good: bool,
+}
 
 pub fn run(args: DeleteArgs, app: &App) -> CliResult {
     let mut opened = app.open()?;
@@ -28,9 +39,9 @@ pub fn run(args: DeleteArgs, app: &App) -> CliResult {
             "{GOOD}Deleted {what} for good.{GOOD:#} Undo cannot bring it back, and its words are gone from the \
              journal's file."
         );
-        writeln!(w, "{}", wrap_indent(&said, "", ""))?;
+        writeln!(w, "{}", out::fill(&said, "", ""))?;
         for line in after_for_good(&purged, "it") {
-            writeln!(w, "{DIM}{}{DIM:#}", wrap_indent(&line, "", ""))?;
+            writeln!(w, "{DIM}{}{DIM:#}", out::fill(&line, "", ""))?;
         }
         return Ok(());
     }
@@ -45,18 +56,4 @@ pub fn run(args: DeleteArgs, app: &App) -> CliResult {
     )?;
     writeln!(w, "{DIM}`attune purge` removes it, and everything else deleted, for good now.{DIM:#}")?;
     Ok(())
-}
-
-/// What a removal for good cannot reach, said after it (shared with purge).
-/// `it`: "it" or "them".
-pub(crate) fn after_for_good(purged: &Purged, it: &str) -> Vec<String> {
-    let mut lines =
-        vec![format!("Backups and exports made before now still hold {it}: delete those files too if they matter.")];
-    if !purged.log_emptied {
-        lines.push(format!(
-            "Another attune is reading the journal just now, so a copy of {it} can stay in its log file until \
-             that one closes; run `attune purge` later to finish."
-        ));
-    }
-    lines
 }

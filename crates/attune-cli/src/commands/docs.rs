@@ -1,18 +1,34 @@
-//! `attune completions` and `attune man`: generated from the flag definitions.
+//! `attune completions` and `attune man`: generated from the flag definitions,
+//! which the caller passes in (`Cli::command()`), so this file does not import
+//! the grammar that lists it.
 
-use clap::CommandFactory;
+use std::path::PathBuf;
 
-use crate::cli::{Cli, CompletionArgs, ManArgs};
+use clap::Args;
+
 use crate::error::{CliError, CliResult};
 
-pub fn completions(args: CompletionArgs) -> CliResult {
-    let mut cmd = Cli::command();
+/// `attune completions`.
+#[derive(Debug, Args)]
+pub struct CompletionArgs {
+    /// The shell.
+    pub shell: clap_complete::Shell,
+}
+
+/// `attune man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write attune.1 and one page per command into this directory instead of printing.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+}
+
+pub fn completions(args: CompletionArgs, mut cmd: clap::Command) -> CliResult {
     clap_complete::generate(args.shell, &mut cmd, "attune", &mut std::io::stdout().lock());
     Ok(())
 }
 
-pub fn man(args: ManArgs) -> CliResult {
-    let cmd = Cli::command();
+pub fn man(args: ManArgs, cmd: clap::Command) -> CliResult {
     match args.out_dir {
         None => clap_mangen::Man::new(cmd).render(&mut std::io::stdout().lock())?,
         Some(dir) => {
@@ -35,5 +51,5 @@ fn write_pages(cmd: clap::Command, dir: &std::path::Path) -> CliResult {
     let man = clap_mangen::Man::new(cmd);
     let mut page = Vec::new();
     man.render(&mut page)?;
-    crate::commands::export::write_file(&dir.join(man.get_filename()), &page)
+    crate::files::write(&dir.join(man.get_filename()), &page, "choose another place with -o")
 }

@@ -5,12 +5,37 @@ use std::io::Write;
 use attune_core::LabelKind;
 use attune_core::entry::Known;
 use attune_store::drafts;
+use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use crate::app::App;
-use crate::cli::{DraftAction, DraftArgs};
 use crate::error::{CliError, CliResult};
 use crate::out::{self, DIM, GOOD};
+
+/// `attune drafts`.
+#[derive(Debug, Args)]
+pub struct DraftArgs {
+    #[command(subcommand)]
+    pub action: Option<DraftAction>,
+    /// Print JSON (for the list).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What to do with drafts.
+#[derive(Debug, Subcommand)]
+pub enum DraftAction {
+    /// Save a draft as an entry.
+    Restore {
+        /// The draft's number in `attune drafts`.
+        number: usize,
+    },
+    /// Throw a draft away.
+    Discard {
+        /// The draft's number in `attune drafts`.
+        number: usize,
+    },
+}
 
 #[derive(Serialize)]
 struct Listed<'a> {

@@ -6,6 +6,7 @@ use std::io::Write;
 
 use attune_core::plan::due::{Due, DueKind, discreet_line, due};
 use attune_core::plan::{Agreement, PlanTexts};
+use attune_core::template;
 use attune_store::{Store, StoreError, keycache};
 use clap::Args;
 
@@ -40,7 +41,7 @@ fn open_quietly(app: &App) -> CliResult<Option<Store>> {
             {
                 return Ok(Some(store));
             }
-            if std::env::var_os("ATTUNE_PASSPHRASE_COMMAND").is_some() {
+            if app.has_passphrase_command() {
                 return Ok(Some(app.open()?.store));
             }
             Ok(None)
@@ -55,7 +56,7 @@ fn line(d: &Due, t: &PlanTexts) -> String {
         DueKind::Revisit => &t.due.revisit,
     };
     let time = d.time.map(|t| t.strftime("%H:%M").to_string()).unwrap_or_default();
-    template.replace("{time}", &time).replace("{text}", &d.text)
+    template::render(template, &[("time", time.as_str()), ("text", d.text.as_str())])
 }
 
 pub fn run(args: DueArgs, app: &App) -> CliResult {

@@ -5,13 +5,35 @@ use std::io::Write;
 use attune_core::entry::Known;
 use attune_core::{LabelKind, Moment};
 use attune_store::{EntryRow, RecordRef};
+use clap::Args;
 
 use crate::app::App;
-use crate::cli::EditArgs;
-use crate::commands::log::edit_until_valid;
+use crate::args::EntryFields;
+use crate::commands::compose::edit_until_valid;
 use crate::error::{CliError, CliResult};
 use crate::out::{self, DIM, GOOD};
 use crate::safety;
+
+/// `attune edit`.
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The entry number, or the start of its id.
+    pub id: String,
+    /// Replace what happened.
+    #[arg(long, value_name = "TEXT")]
+    pub text: Option<String>,
+    #[command(flatten)]
+    pub fields: EntryFields,
+    /// Star the entry.
+    #[arg(long, conflicts_with = "unstar")]
+    pub star: bool,
+    /// Remove the star.
+    #[arg(long)]
+    pub unstar: bool,
+    /// Print the edited entry as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
 
 pub fn run(args: EditArgs, app: &App) -> CliResult {
     safety::warm_up();

@@ -6,12 +6,19 @@ use std::io::{BufRead, Write};
 
 use attune_core::privacy::EraseTexts;
 use attune_store::{Store, StoreError};
+use clap::Args;
 
 use crate::app::App;
-use crate::cli::EraseArgs;
 use crate::error::{CliError, CliResult};
 use crate::out::{self, BOLD, DIM, GOOD};
-use crate::safety::wrap_indent;
+
+/// `attune erase`.
+#[derive(Debug, Args)]
+pub struct EraseArgs {
+    /// Erase without typing the confirmation (for scripts; it cannot be undone).
+    #[arg(long)]
+    pub yes: bool,
+}
 
 pub fn run(args: EraseArgs, app: &App) -> CliResult {
     let texts = EraseTexts::load(&app.library()?)
@@ -28,7 +35,7 @@ pub fn run(args: EraseArgs, app: &App) -> CliResult {
             ));
         }
         let mut err = anstream::stderr();
-        writeln!(err, "{}", wrap_indent(&texts.warning, "", ""))?;
+        writeln!(err, "{}", out::fill(&texts.warning, "", ""))?;
         writeln!(err, "Journal: {}", dir.display())?;
         write!(err, "Type {BOLD}{}{BOLD:#} to erase it, or press Enter to keep it: ", texts.word)?;
         err.flush()?;
@@ -41,7 +48,7 @@ pub fn run(args: EraseArgs, app: &App) -> CliResult {
     }
     let erased = Store::erase(dir)?;
     let mut w = out::stdout();
-    writeln!(w, "{GOOD}{}{GOOD:#}", wrap_indent(&texts.done, "", ""))?;
+    writeln!(w, "{GOOD}{}{GOOD:#}", out::fill(&texts.done, "", ""))?;
     if !erased.left.is_empty() {
         writeln!(w, "{DIM}Files in the folder that attune did not make were left as they were:{DIM:#}")?;
         for path in &erased.left {
@@ -49,11 +56,11 @@ pub fn run(args: EraseArgs, app: &App) -> CliResult {
         }
     }
     writeln!(w)?;
-    writeln!(w, "{}", wrap_indent(&texts.intro, "", ""))?;
+    writeln!(w, "{}", out::fill(&texts.intro, "", ""))?;
     for trace in &texts.traces {
-        writeln!(w, "{}", wrap_indent(&format!("{}: {}", trace.what, trace.how), "  [ ] ", "      "))?;
+        writeln!(w, "{}", out::fill(&format!("{}: {}", trace.what, trace.how), "  [ ] ", "      "))?;
     }
     writeln!(w)?;
-    writeln!(w, "{}", wrap_indent(&texts.safety, "", ""))?;
+    writeln!(w, "{}", out::fill(&texts.safety, "", ""))?;
     Ok(())
 }

@@ -3,15 +3,16 @@
 //! and can be encrypted with a passphrase (the age format).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use attune_core::{Checkin, Entry, LabelKind};
-use attune_formats::{attune_json, crypt, export, journal, jrnl};
+use attune_formats::{attune_json, export, journal, jrnl};
 use attune_store::Store;
 use clap::{Args, ValueEnum};
 
 use crate::app::App;
 use crate::error::{CliError, CliResult, Exit};
+use crate::files;
 use crate::out::{self, DIM, GOOD};
 
 /// `attune export`.
@@ -43,22 +44,6 @@ pub enum ExportFormat {
     Jrnl,
     /// Agreements' rhythms and review dates for a calendar.
     Ics,
-}
-
-/// Decrypts an age file made by `attune export --encrypt`.
-pub(crate) fn decrypt(bytes: &[u8], app: &App) -> CliResult<Vec<u8>> {
-    let pass = app.passphrase("Passphrase of the encrypted export: ")?;
-    crypt::decrypt(bytes, pass.expose()).map_err(|e| {
-        CliError::user(format!("the export could not be decrypted: {e}; nothing was imported"))
-            .hint("use the passphrase you chose when exporting")
-            .exit(Exit::Unlock)
-    })
-}
-
-fn encrypt(bytes: &[u8], app: &App) -> CliResult<Vec<u8>> {
-    let pass = app.new_passphrase(false)?;
-    crypt::encrypt(bytes, pass.expose())
-        .map_err(|e| CliError::user(format!("could not encrypt the export: {e}")).exit(Exit::Internal))
 }
 
 /// Every live entry and check-in, oldest first.
@@ -138,8 +123,8 @@ pub fn run(args: ExportArgs, app: &App) -> CliResult {
                 w.flush()?;
             }
             Some(path) => {
-                let bytes = if args.encrypt { encrypt(&bytes, app)? } else { bytes };
-                write_file(&path, &bytes)?;
+                let bytes = if args.encrypt { files::encrypt(&bytes, app)? } else { bytes };
+                files::write(&path, &bytes, "choose another place with -o")?;
                 let how = if args.encrypt { " (encrypted)" } else { "" };
                 writeln!(w, "{GOOD}Wrote{GOOD:#} {}{how}.", path.display())?;
             }
@@ -149,11 +134,4 @@ pub fn run(args: ExportArgs, app: &App) -> CliResult {
         writeln!(w, "{DIM}The export is not encrypted: keep it somewhere private, or use --encrypt.{DIM:#}")?;
     }
     Ok(())
-}
-
-/// Writes a file atomically (temporary file beside it, then rename), mode 0600.
-pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> CliResult {
-    attune_store::write_file_atomically(path, bytes).map_err(|e| {
-        CliError::user(format!("could not write {}: {e}", path.display())).hint("choose another place with -o")
-    })
 }

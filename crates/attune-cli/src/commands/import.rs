@@ -127,11 +127,8 @@ pub fn run(args: ImportArgs, app: &App) -> CliResult {
         }
         err
     })?;
-    let bytes = if format == Format::Attune && crypt::is_age(&bytes) {
-        crate::commands::export::decrypt(&bytes, app)?
-    } else {
-        bytes
-    };
+    let bytes =
+        if format == Format::Attune && crypt::is_age(&bytes) { crate::files::decrypt(&bytes, app)? } else { bytes };
     let parsed = read::parse(format, &bytes, &read::Options { jrnl, moods, tz: tz.clone() }).map_err(located)?;
 
     let mut opened = app.open()?;
@@ -289,7 +286,7 @@ fn print(s: &Summary) -> CliResult {
         let line = format!(
             "{said} `attune safety` lists support services; `attune safety check` asks a few questions about how your partner treats you."
         );
-        writeln!(w, "{}", crate::safety::wrap(&line, ""))?;
+        writeln!(w, "{}", out::fill(&line, "", ""))?;
     }
     Ok(())
 }

@@ -3,11 +3,19 @@
 use std::io::Write;
 
 use attune_store::{KdfParams, Protection, Store};
+use clap::Args;
 
 use crate::app::App;
-use crate::cli::InitArgs;
 use crate::error::CliResult;
 use crate::out::{self, BOLD, GOOD};
+
+/// `attune init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Do not encrypt the journal. Anyone with access to this device can then read it.
+    #[arg(long)]
+    pub no_encryption: bool,
+}
 
 pub fn run(args: InitArgs, app: &App) -> CliResult {
     let dir = app.store_dir();

@@ -5,11 +5,58 @@ use std::io::Write;
 use attune_core::label::{Resolved, resolve};
 use attune_core::{Label, LabelKind, Slug};
 use attune_store::Store;
+use clap::{Args, Subcommand};
 
 use crate::app::App;
-use crate::cli::{LabelAction, LabelArgs};
 use crate::error::{CliError, CliResult};
 use crate::out::{self, DIM, GOOD};
+
+/// `attune triggers` / `attune feelings`.
+#[derive(Debug, Args)]
+pub struct LabelArgs {
+    #[command(subcommand)]
+    pub action: Option<LabelAction>,
+    /// Print JSON (for the list).
+    #[arg(long)]
+    pub json: bool,
+    /// Also list retired and merged names.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// What to do with a trigger or feeling list.
+#[derive(Debug, Subcommand)]
+pub enum LabelAction {
+    /// Add a name to the list.
+    Add {
+        /// The name, e.g. "Left on read".
+        name: String,
+    },
+    /// Rename; past entries follow the new name.
+    Rename {
+        /// The current name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
+    /// Fold one name into another; past entries move to the second.
+    Merge {
+        /// The name to fold away.
+        from: String,
+        /// The name to keep.
+        into: String,
+    },
+    /// Stop offering a name; past entries keep it.
+    Retire {
+        /// The name.
+        name: String,
+    },
+    /// Offer a retired name again.
+    Restore {
+        /// The name.
+        name: String,
+    },
+}
 
 pub fn run(kind: LabelKind, args: LabelArgs, app: &App) -> CliResult {
     let mut opened = app.open()?;

@@ -8,10 +8,9 @@ use attune_core::assess::{Found, LearnIndex, Section, Topic, learn};
 use clap::Args;
 use serde::Serialize;
 
-use super::assess::{width, wrap};
 use crate::app::App;
 use crate::error::{CliError, CliResult};
-use crate::out::{self, BOLD, DIM, HINT};
+use crate::out::{self, BOLD, Breaks, DIM, HINT, Wrap};
 
 /// `attune learn`.
 #[derive(Debug, Args)]
@@ -72,7 +71,7 @@ pub fn run(args: LearnArgs, app: &App) -> CliResult {
             Found::Topic(_) => out::json(&TopicJson { topic, text, sections }),
         };
     }
-    let width = width();
+    let width = out::width();
     let mut page = String::new();
     match &found {
         Found::Topic(_) => {
@@ -82,7 +81,7 @@ pub fn run(args: LearnArgs, app: &App) -> CliResult {
             if !topic.see_also.is_empty() {
                 let see: Vec<String> = topic.see_also.iter().map(|t| format!("`attune learn {t}`")).collect();
                 page.push('\n');
-                for line in wrap(&format!("See also: {}", see.join(", ")), width, "", "") {
+                for line in Wrap::new(width, Breaks::Spaces).lines(format!("See also: {}", see.join(", ")).trim()) {
                     page.push_str(&format!("{DIM}{line}{DIM:#}\n"));
                 }
             }
@@ -101,14 +100,14 @@ fn list(index: &LearnIndex, json: bool) -> CliResult {
     if json {
         return out::json(&index.topics);
     }
-    let width = width();
+    let width = out::width();
     let mut w = out::stdout();
     let id_width = index.topics.iter().map(|t| t.id.len()).max().unwrap_or(0);
     writeln!(w, "{BOLD}What you can read about{BOLD:#}\n")?;
     for t in &index.topics {
         writeln!(w, "  {HINT}{:<id_width$}{HINT:#}  {}", t.id, t.title)?;
         let indent = " ".repeat(id_width + 4);
-        for line in wrap(&t.summary, width, &indent, &indent) {
+        for line in Wrap::new(width, Breaks::Spaces).indent(&indent, &indent).lines(t.summary.trim()) {
             writeln!(w, "{DIM}{line}{DIM:#}")?;
         }
     }
@@ -132,13 +131,13 @@ fn render_section(out: &mut String, s: &Section, width: usize) {
     for block in blocks(&s.body) {
         match block {
             Block::Paragraph(text) => {
-                for line in wrap(&text, width, "", "") {
+                for line in Wrap::new(width, Breaks::Spaces).lines(text.trim()) {
                     out.push_str(&inline(&line));
                     out.push('\n');
                 }
             }
             Block::Item(text) => {
-                for line in wrap(&text, width, "  • ", "    ") {
+                for line in Wrap::new(width, Breaks::Spaces).indent("  • ", "    ").lines(text.trim()) {
                     out.push_str(&inline(&line));
                     out.push('\n');
                 }

@@ -5,11 +5,52 @@ use std::io::Write;
 use attune_core::when::Edge;
 use attune_core::{Intensity, LabelKind, Sign, Slug, Source};
 use attune_store::{CheckinFilter, EntryFilter};
+use clap::Args;
 
 use crate::app::App;
-use crate::cli::ListArgs;
 use crate::error::{CliError, CliResult};
 use crate::out::{self, DIM};
+
+/// `attune list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// List check-ins instead of entries.
+    #[arg(long)]
+    pub checkins: bool,
+    /// From this date or phrase: 2026-11-01, yesterday, "last week", "3 days ago".
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Up to this date or phrase.
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// Only entries with this trigger (repeat: any of them).
+    #[arg(short, long = "trigger", value_name = "NAME")]
+    pub triggers: Vec<String>,
+    /// Only entries with this feeling (repeat: any of them).
+    #[arg(short, long = "feeling", value_name = "NAME")]
+    pub feelings: Vec<String>,
+    /// Only entries with this sign.
+    #[arg(long = "sign", value_name = "SIGN")]
+    pub signs: Vec<String>,
+    /// Only entries with this suspected source.
+    #[arg(long = "source", value_name = "SOURCE")]
+    pub sources: Vec<String>,
+    /// Only entries with this tag.
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Only entries at least this intense (0–10).
+    #[arg(long, value_name = "0-10")]
+    pub min_intensity: Option<i64>,
+    /// Only starred entries.
+    #[arg(long)]
+    pub starred: bool,
+    /// How many to show, newest first.
+    #[arg(short = 'n', long = "limit", value_name = "N")]
+    pub limit: Option<usize>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
 
 /// How many entries `list` shows when -n is not given.
 const DEFAULT_LIMIT: usize = 20;

@@ -4,16 +4,37 @@ use std::io::{Read, Write};
 
 use attune_core::entry::Known;
 use attune_core::{EntryDraft, Label, LabelKind, Moment, Sign, Source};
-use attune_store::{EntryRow, drafts};
+use attune_store::EntryRow;
+use clap::Args;
 use dialoguer::theme::ColorfulTheme;
 use dialoguer::{Input, MultiSelect};
 
-use crate::app::{App, Opened};
-use crate::cli::{EntryFields, LogArgs};
-use crate::editor;
+use crate::app::App;
+use crate::args::EntryFields;
+use crate::commands::compose::{edit_until_valid, keep_draft};
 use crate::error::{CliError, CliResult};
 use crate::out::{self, DIM, GOOD};
 use crate::safety;
+
+/// `attune log`.
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// What happened, in your own words. Leave out to be guided through the questions;
+    /// `-` reads it from standard input.
+    #[arg(value_name = "WHAT HAPPENED")]
+    pub text: Vec<String>,
+    #[command(flatten)]
+    pub fields: EntryFields,
+    /// Mark the entry as important.
+    #[arg(short, long)]
+    pub star: bool,
+    /// Write the entry in your editor ($VISUAL or $EDITOR).
+    #[arg(short, long, conflicts_with = "text")]
+    pub edit: bool,
+    /// Print the saved entry as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
 
 pub fn run(args: LogArgs, app: &App) -> CliResult {
     safety::warm_up();
@@ -94,55 +115,6 @@ pub fn draft_from_flags(situation: String, f: &EntryFields, star: bool) -> Entry
     }
 }
 
-/// Opens the editor until the text is a valid entry. Closing it unchanged
-/// keeps the text as a draft; emptying it saves nothing.
-pub fn edit_until_valid(
-    app: &App,
-    opened: &Opened,
-    start: EntryDraft,
-    mut when: String,
-    known: Known<'_>,
-) -> CliResult<(EntryDraft, Option<String>)> {
-    let mut text = editor::template(&start, &when, None);
-    loop {
-        let edited = editor::edit(&app.settings.editor.value, &text)?;
-        if edited.trim().is_empty() {
-            return Err(CliError::user("nothing was saved: the file was empty"));
-        }
-        let (problem, draft) = match editor::parse(&edited) {
-            Ok((draft, new_when)) => {
-                when = new_when;
-                match check(app, &draft, &when, known) {
-                    Ok(()) => return Ok((draft, Some(when))),
-                    Err(problem) => (problem, draft),
-                }
-            }
-            Err(problem) => (problem, EntryDraft { situation: edited.clone(), ..Default::default() }),
-        };
-        out::note(&format!("Not saved yet: {problem}"));
-        if edited == text {
-            return Err(keep_draft(
-                app,
-                opened,
-                &draft,
-                &app.now_moment(),
-                CliError::user(format!("nothing was saved: {problem}")),
-            ));
-        }
-        text = editor::template(&draft, &when, Some(&problem));
-    }
-}
-
-/// Whether a draft and its `when` text would make a valid entry.
-fn check(app: &App, draft: &EntryDraft, when: &str, known: Known<'_>) -> Result<(), String> {
-    let occurred = if when.trim().is_empty() {
-        app.now_moment()
-    } else {
-        Moment::from_zoned(&app.happened("when", when).map_err(|e| e.message)?)
-    };
-    draft.clone().into_entry(app.new_id(), occurred, app.now_moment(), known).map(|_| ()).map_err(|e| e.to_string())
-}
-
 /// Walks the reflection questions one at a time.
 fn guided(fields: &EntryFields, star: bool, known: Known<'_>) -> CliResult<EntryDraft> {
     let theme = ColorfulTheme::default();
@@ -218,25 +190,4 @@ fn guided(fields: &EntryFields, star: bool, known: Known<'_>) -> CliResult<Entry
 
 fn prompt_error(e: dialoguer::Error) -> CliError {
     CliError::user(format!("the question was interrupted: {e}")).hint("nothing was saved")
-}
-
-/// Keeps an entry that could not be saved as an encrypted draft, and turns
-/// `why` into an error that says where it is.
-pub fn keep_draft(app: &App, opened: &Opened, draft: &EntryDraft, occurred: &Moment, why: CliError) -> CliError {
-    let dir = app.store_dir().join(attune_store::DRAFTS_DIR);
-    match drafts::save(&dir, opened.key.as_ref(), draft, Some(occurred), app.now.timestamp()) {
-        Ok(path) => {
-            let mut err = why;
-            err.hints.push(format!(
-                "your text is kept safe as a draft ({}); `attune drafts restore 1` saves it once the problem is fixed",
-                path.display()
-            ));
-            err
-        }
-        Err(e) => {
-            let mut err = why;
-            err.hints.push(format!("it could not be kept as a draft either ({e}); copy your text somewhere safe now"));
-            err
-        }
-    }
 }

@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::app::App;
 use crate::commands::toolkit::{ask_yes_no, content, dim, policy, wrapped};
 use crate::error::{CliError, CliResult};
-use crate::out::{self, BOLD, DIM, GOOD};
+use crate::out::{self, BOLD, Breaks, DIM, GOOD, Wrap};
 
 /// `attune pause`.
 #[derive(Debug, Args)]
@@ -199,8 +199,7 @@ pub fn frame_lines(f: &Frame, v: &View<'_>, width: u16) -> Vec<String> {
         lines.push(format!("{word} {}  {}{}", b.secs_left, "●".repeat(dots), "○".repeat(12 - dots)));
         lines.push(String::new());
     }
-    let opts = textwrap::Options::new(inner.max(20));
-    lines.extend(textwrap::wrap(v.grounding, opts).into_iter().map(|l| l.into_owned()));
+    lines.extend(Wrap::new(inner, Breaks::Words).lines(v.grounding));
     lines.push(String::new());
     lines.push(v.keys.to_string());
     lines
@@ -269,7 +268,7 @@ pub fn run(args: PauseArgs, app: &App) -> CliResult {
         breath_words: (&texts.breathing.in_text, &texts.breathing.hold_text, &texts.breathing.out_text),
     };
     let started = app.now_moment();
-    let simulated = std::env::var_os("ATTUNE_NOW").is_some();
+    let simulated = app.now_is_fixed;
     let fullscreen = std::io::stdout().is_terminal() && std::io::stdin().is_terminal() && !simulated;
     let outcome = if fullscreen {
         let guard = Fullscreen::enter()?;

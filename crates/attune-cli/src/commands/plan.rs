@@ -15,9 +15,9 @@ use dialoguer::theme::ColorfulTheme;
 use serde::Serialize;
 
 use crate::app::App;
-use crate::commands::toolkit::{self, content, day, dim, plan_texts, policy, wrapped};
+use crate::commands::toolkit::{agreement_line, content, day, dim, plan_texts, policy, wrapped};
 use crate::error::{CliError, CliResult};
-use crate::out::{self, BOLD, DIM, GOOD, HINT};
+use crate::out::{self, BOLD, DIM, GOOD, HINT, Stamp};
 
 /// `attune plan`.
 #[derive(Debug, Args)]
@@ -185,7 +185,7 @@ fn show(store: &Store, app: &App, json: bool) -> CliResult {
             wrapped(&mut w, &texts.plan.no_agreements, "  ")?;
         }
         for a in &agreements {
-            crate::commands::agree::line(&mut w, a, this_year)?;
+            agreement_line(&mut w, a, this_year)?;
         }
         match &partner_name {
             Some(name) => writeln!(w, "\n{DIM}Partner's name for scripts: {name}{DIM:#}")?,
@@ -203,8 +203,8 @@ fn trigger_block(w: &mut impl Write, p: &TriggerPlan, partner_ok: bool, this_yea
     let status = match (&p.status, partner_ok) {
         (_, false) => String::new(),
         (PlanStatus::Proposed, _) => "proposed".to_string(),
-        (PlanStatus::Agreed { on }, _) => format!("agreed {}", toolkit::short_date(*on, this_year)),
-        (PlanStatus::Revisit { on }, _) => format!("revisit {}", toolkit::short_date(*on, this_year)),
+        (PlanStatus::Agreed { on }, _) => format!("agreed {}", out::stamp(*on, this_year, Stamp::Weekday)),
+        (PlanStatus::Revisit { on }, _) => format!("revisit {}", out::stamp(*on, this_year, Stamp::Weekday)),
     };
     writeln!(w, "  {HINT}{}{HINT:#} {}  {DIM}{status}{DIM:#}", p.trigger.slug, p.trigger.name)?;
     if !p.for_myself.is_empty() {

@@ -4,15 +4,25 @@
 use std::io::Write;
 
 use attune_store::Deleted;
+use clap::Args;
 use dialoguer::Confirm;
 use dialoguer::theme::ColorfulTheme;
 
 use crate::app::App;
-use crate::cli::PurgeArgs;
-use crate::commands::delete::after_for_good;
+use crate::commands::removal::after_for_good;
 use crate::error::{CliError, CliResult};
 use crate::out::{self, DIM, GOOD};
-use crate::safety::wrap_indent;
+
+/// `attune purge`.
+#[derive(Debug, Args)]
+pub struct PurgeArgs {
+    /// Remove without being asked to confirm (for scripts).
+    #[arg(long)]
+    pub yes: bool,
+    /// Print JSON (stable shape, see docs/json.md) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
 
 pub fn run(args: PurgeArgs, app: &App) -> CliResult {
     let mut opened = app.open()?;
@@ -43,7 +53,7 @@ pub fn run(args: PurgeArgs, app: &App) -> CliResult {
     let mut w = out::stdout();
     writeln!(w, "{GOOD}Removed for good:{GOOD:#} {}.", describe(&waiting))?;
     for line in after_for_good(&purged, "them") {
-        writeln!(w, "{DIM}{}{DIM:#}", wrap_indent(&line, "", ""))?;
+        writeln!(w, "{DIM}{}{DIM:#}", out::fill(&line, "", ""))?;
     }
     Ok(())
 }

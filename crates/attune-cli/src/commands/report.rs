@@ -146,7 +146,7 @@ pub fn run(args: ReportArgs, app: &App) -> CliResult {
     };
     let input = records.report_input(&insights, app.now.date(), chosen, questions, &picked, policy.partner_agreements);
     let html = report::render(&input);
-    crate::commands::export::write_file(&args.out, html.as_bytes())?;
+    crate::files::write(&args.out, html.as_bytes(), "choose another place with -o")?;
     let mut w = out::stdout();
     writeln!(w, "{GOOD}Wrote{GOOD:#} {}.", args.out.display())?;
     if args.pdf {

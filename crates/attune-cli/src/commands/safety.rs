@@ -7,9 +7,7 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 
-use attune_core::safety::{
-    Answer, INTERNATIONAL, Message, Purpose, ResourceGroup, SavedCheck, Screen, ScreenResult, Tier,
-};
+use attune_core::safety::{Answer, INTERNATIONAL, Message, Purpose, ResourceGroup, SavedCheck, ScreenResult, Tier};
 use attune_store::Store;
 use clap::{Args, Subcommand, ValueEnum};
 use dialoguer::Confirm;
@@ -20,7 +18,7 @@ use crate::app::App;
 use crate::config::format_duration;
 use crate::error::{CliError, CliResult};
 use crate::out::{self, BOLD, DIM, GOOD};
-use crate::safety::{Context, paragraph, wrap, wrap_indent};
+use crate::safety::{CHECK_KEYS, Context, prompt};
 
 /// `attune safety`.
 #[derive(Debug, Args)]
@@ -166,48 +164,48 @@ fn overview(app: &App, store: &Store, ctx: &Context, json: bool) -> CliResult {
     }
     let mut w = out::stdout();
     writeln!(w, "{BOLD}{}{BOLD:#}", m.page.title)?;
-    paragraph(&mut w, &m.page.intro, "")?;
+    out::paragraph(&mut w, &m.page.intro, "")?;
     writeln!(w)?;
-    paragraph(&mut w, &ctx.country().advice, "")?;
+    out::paragraph(&mut w, &ctx.country().advice, "")?;
     ctx.print_groups(&mut w, &groups, true)?;
     writeln!(w)?;
     ctx.print_country_line(&mut w)?;
 
     writeln!(w, "\n{BOLD}{}{BOLD:#}", screen.safety_mode.title)?;
     if ctx.mode {
-        paragraph(&mut w, &m.page.mode_on, "")?;
+        out::paragraph(&mut w, &m.page.mode_on, "")?;
         explain_mode(&mut w, ctx)?;
     } else {
-        paragraph(&mut w, &m.page.mode_off, "")?;
+        out::paragraph(&mut w, &m.page.mode_off, "")?;
     }
 
     writeln!(w, "\n{BOLD}{}{BOLD:#}", m.page.private_title)?;
     if app.settings.lock_after.value.is_zero() {
-        paragraph(&mut w, &m.page.lock_always, "")?;
+        out::paragraph(&mut w, &m.page.lock_always, "")?;
     } else {
-        paragraph(&mut w, &m.page.lock.render(&[("lock_after", lock_after)]), "")?;
+        out::paragraph(&mut w, &m.page.lock.render(&[("lock_after", lock_after)]), "")?;
     }
     for tip in &screen.safety_mode.keeping_private {
-        writeln!(w, "{}", wrap_indent(tip, "• ", "  "))?;
+        writeln!(w, "{}", out::fill(tip, "• ", "  "))?;
     }
 
     writeln!(w, "\n{BOLD}{}{BOLD:#}", m.page.check_title)?;
-    paragraph(&mut w, &m.page.check, "")?;
+    out::paragraph(&mut w, &m.page.check, "")?;
     if let Some(date) = last {
-        paragraph(&mut w, &m.page.last_check.render(&[("date", date)]), "")?;
+        out::paragraph(&mut w, &m.page.last_check.render(&[("date", date)]), "")?;
     }
-    writeln!(w, "\n{DIM}{}{DIM:#}", wrap(&screen.texts.not_a_diagnosis, ""))?;
+    writeln!(w, "\n{DIM}{}{DIM:#}", out::fill(&screen.texts.not_a_diagnosis, "", ""))?;
     Ok(())
 }
 
 /// What safety mode does, in plain words.
 fn explain_mode(w: &mut impl Write, ctx: &Context) -> CliResult {
     let t = &ctx.content.screen.safety_mode;
-    paragraph(w, &t.summary, "")?;
+    out::paragraph(w, &t.summary, "")?;
     for line in &t.changes {
-        writeln!(w, "{}", wrap_indent(line, "• ", "  "))?;
+        writeln!(w, "{}", out::fill(line, "• ", "  "))?;
     }
-    paragraph(w, &ctx.content.messages.safety_mode.commands, "")?;
+    out::paragraph(w, &ctx.content.messages.safety_mode.commands, "")?;
     Ok(())
 }
 
@@ -272,7 +270,7 @@ fn check(app: &App, store: &mut Store, mut ctx: Context, args: CheckArgs, json: 
     } else if result.offer_safety_mode && !ctx.mode && app.interactive && !json {
         let stdin = std::io::stdin();
         let keys = [(Answer::Yes, &["y", "yes"][..]), (Answer::No, &["n", "no"][..])];
-        let picked = prompt(&mut stdin.lock(), &wrap(&m.check.offer_confirm, ""), &screen, &keys)
+        let picked = prompt(&mut stdin.lock(), &out::fill(&m.check.offer_confirm, "", ""), &screen, &keys)
             .map_err(|e| e.hint("your answers are saved; `attune safety mode on` switches safety mode on"))?;
         if picked == Answer::Yes {
             store.set_safety_mode(true)?;
@@ -305,11 +303,11 @@ fn check(app: &App, store: &mut Store, mut ctx: Context, args: CheckArgs, json: 
             writeln!(w)?;
         }
         writeln!(w, "{BOLD}{}{BOLD:#}", message.title)?;
-        paragraph(&mut w, &message.text, "")?;
+        out::paragraph(&mut w, &message.text, "")?;
     }
     if !groups.is_empty() {
         writeln!(w)?;
-        paragraph(&mut w, &ctx.country().advice, "")?;
+        out::paragraph(&mut w, &ctx.country().advice, "")?;
         ctx.print_groups(&mut w, &groups, false)?;
         writeln!(w)?;
         ctx.print_country_line(&mut w)?;
@@ -322,68 +320,22 @@ fn check(app: &App, store: &mut Store, mut ctx: Context, args: CheckArgs, json: 
         explain_mode(&mut w, &ctx)?;
         writeln!(w, "\n{BOLD}{}{BOLD:#}", m.page.private_title)?;
         for tip in &screen.safety_mode.keeping_private {
-            writeln!(w, "{}", wrap_indent(tip, "• ", "  "))?;
+            writeln!(w, "{}", out::fill(tip, "• ", "  "))?;
         }
     } else if result.offer_safety_mode {
         writeln!(w)?;
-        paragraph(&mut w, &m.check.offer_command, "")?;
+        out::paragraph(&mut w, &m.check.offer_command, "")?;
     }
-    writeln!(w, "\n{DIM}{}{DIM:#}", wrap(&screen.texts.privacy, ""))?;
-    writeln!(w, "{DIM}{}{DIM:#}", wrap(&screen.texts.not_a_diagnosis, ""))?;
+    writeln!(w, "\n{DIM}{}{DIM:#}", out::fill(&screen.texts.privacy, "", ""))?;
+    writeln!(w, "{DIM}{}{DIM:#}", out::fill(&screen.texts.not_a_diagnosis, "", ""))?;
     Ok(())
-}
-
-/// What may be typed for each answer of a check question.
-pub(crate) const CHECK_KEYS: [(Answer, &[&str]); 3] =
-    [(Answer::Yes, &["y", "yes"]), (Answer::No, &["n", "no"]), (Answer::PreferNotToSay, &["s", "skip", "r"])];
-
-/// The answer `typed` names among `keys` (case and spaces do not matter).
-fn typed_answer(typed: &str, keys: &[(Answer, &[&str])]) -> Option<Answer> {
-    let typed = typed.trim().to_lowercase();
-    keys.iter().find(|(_, words)| words.contains(&typed.as_str())).map(|(a, _)| *a)
-}
-
-/// Asks `question` until one of `keys` is typed. Nothing is pre-selected:
-/// Enter alone, or anything else, asks again. The end of input stops.
-pub(crate) fn prompt(
-    input: &mut impl BufRead,
-    question: &str,
-    screen: &Screen,
-    keys: &[(Answer, &[&str])],
-) -> CliResult<Answer> {
-    let choices: Vec<String> =
-        keys.iter().map(|(a, words)| format!("{} = {}", words[0], screen.answers.get(*a))).collect();
-    let choices = choices.join("   ");
-    let hint = match keys.iter().map(|(_, words)| words[0]).collect::<Vec<_>>().as_slice() {
-        [rest @ .., last] if !rest.is_empty() => format!("Type {} or {last}, then press Enter.", rest.join(", ")),
-        all => format!("Type {}, then press Enter.", all.join("")),
-    };
-    out::note(question);
-    loop {
-        out::note(&format!("  {choices}"));
-        let mut err = anstream::stderr();
-        let _ = write!(err, "> ");
-        let _ = err.flush();
-        let mut line = String::new();
-        let read = input.read_line(&mut line).map_err(|e| {
-            CliError::user(format!("attune could not read your answer: {e}")).hint("nothing was saved or changed")
-        })?;
-        if read == 0 {
-            return Err(CliError::user("the questions were stopped before an answer was typed")
-                .hint("nothing was saved or changed; run the command again whenever you like"));
-        }
-        match typed_answer(&line, keys) {
-            Some(a) => return Ok(a),
-            None => out::note(&hint),
-        }
-    }
 }
 
 /// One question at a time, each answerable with "I'd rather not say".
 fn ask(ctx: &Context, input: &mut impl BufRead) -> CliResult<BTreeMap<String, Answer>> {
     let screen = &ctx.content.screen;
     let m = &ctx.content.messages;
-    let note = |text: &str| out::note(&wrap(text, ""));
+    let note = |text: &str| out::note(&out::fill(text, "", ""));
     out::note(&format!("{}\n", screen.texts.title));
     note(&screen.texts.intro);
     out::note("");
@@ -395,7 +347,7 @@ fn ask(ctx: &Context, input: &mut impl BufRead) -> CliResult<BTreeMap<String, An
     let mut answers = BTreeMap::new();
     for (n, item) in screen.items.iter().enumerate() {
         out::note(&m.check.progress.render(&[("n", (n + 1).to_string()), ("total", total.to_string())]));
-        let answer = prompt(input, &wrap(&item.text, ""), screen, &CHECK_KEYS)?;
+        let answer = prompt(input, &out::fill(&item.text, "", ""), screen, &CHECK_KEYS)?;
         answers.insert(item.id.clone(), answer);
         out::note("");
     }
@@ -428,7 +380,7 @@ fn mode(app: &App, store: &mut Store, mut ctx: Context, args: ModeArgs, json: bo
                 true
             } else if app.interactive && !json {
                 Confirm::with_theme(&ColorfulTheme::default())
-                    .with_prompt(wrap(&m.confirm_off, ""))
+                    .with_prompt(out::fill(&m.confirm_off, "", ""))
                     .default(false)
                     .interact()
                     .map_err(|e| {
@@ -452,21 +404,21 @@ fn mode(app: &App, store: &mut Store, mut ctx: Context, args: ModeArgs, json: bo
     }
     let mut w = out::stdout();
     if let Some(said) = said {
-        writeln!(w, "{}", wrap(said, ""))?;
+        writeln!(w, "{}", out::fill(said, "", ""))?;
     }
     if ctx.mode {
         if args.state.is_none() {
-            paragraph(&mut w, &ctx.content.messages.page.mode_on, "")?;
+            out::paragraph(&mut w, &ctx.content.messages.page.mode_on, "")?;
         }
         writeln!(w, "\n{BOLD}{}{BOLD:#}", ctx.content.screen.safety_mode.title)?;
         explain_mode(&mut w, &ctx)?;
         writeln!(w)?;
-        paragraph(&mut w, &ctx.country().advice, "")?;
+        out::paragraph(&mut w, &ctx.country().advice, "")?;
         ctx.print_groups(&mut w, &ctx.groups(&[Purpose::Abuse, Purpose::Emergency]), false)?;
         writeln!(w)?;
         ctx.print_country_line(&mut w)?;
     } else if args.state.is_none() {
-        paragraph(&mut w, &ctx.content.messages.page.mode_off, "")?;
+        out::paragraph(&mut w, &ctx.content.messages.page.mode_off, "")?;
     }
     Ok(())
 }
@@ -501,18 +453,18 @@ fn country(store: &mut Store, ctx: &Context, args: CountryArgs, json: bool) -> C
         }
         let mut w = out::stdout();
         if args.clear {
-            paragraph(&mut w, &t.cleared, "")?;
+            out::paragraph(&mut w, &t.cleared, "")?;
         } else {
             match &ctx.country_set {
-                Some(code) => paragraph(
+                Some(code) => out::paragraph(
                     &mut w,
                     &t.current.render(&[("name", ctx.country().name.clone()), ("code", code.to_uppercase())]),
                     "",
                 )?,
-                None => paragraph(&mut w, &t.not_set, "")?,
+                None => out::paragraph(&mut w, &t.not_set, "")?,
             }
         }
-        paragraph(&mut w, &t.known.render(&[("codes", list)]), "")?;
+        out::paragraph(&mut w, &t.known.render(&[("codes", list)]), "")?;
         return Ok(());
     };
 
@@ -538,14 +490,14 @@ fn country(store: &mut Store, ctx: &Context, args: CountryArgs, json: bool) -> C
         writeln!(
             w,
             "{GOOD}{}{GOOD:#}",
-            wrap(&t.set.render(&[("name", c.name.clone()), ("code", code.to_uppercase())]), "")
+            out::fill(&t.set.render(&[("name", c.name.clone()), ("code", code.to_uppercase())]), "", "")
         )?;
     } else {
-        paragraph(&mut w, &t.fallback.render(&[("code", code.to_uppercase())]), "")?;
-        paragraph(&mut w, &t.known.render(&[("codes", list)]), "")?;
+        out::paragraph(&mut w, &t.fallback.render(&[("code", code.to_uppercase())]), "")?;
+        out::paragraph(&mut w, &t.known.render(&[("codes", list)]), "")?;
     }
     writeln!(w)?;
-    paragraph(&mut w, &ctx.country().advice, "")?;
+    out::paragraph(&mut w, &ctx.country().advice, "")?;
     ctx.print_groups(&mut w, &page_groups(&ctx), false)?;
     Ok(())
 }

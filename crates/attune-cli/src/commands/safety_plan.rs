@@ -21,7 +21,7 @@ use crate::app::App;
 use crate::editor;
 use crate::error::{CliError, CliResult, Exit};
 use crate::out::{self, BOLD, DIM, GOOD};
-use crate::safety::{Context, paragraph, wrap, wrap_indent};
+use crate::safety::Context;
 
 /// `attune safety plan`.
 #[derive(Debug, Args)]
@@ -159,7 +159,7 @@ fn list(store: &Store, texts: &SafetyPlans, json: bool) -> CliResult {
     writeln!(w, "{BOLD}Your safety plans{BOLD:#}")?;
     for item in &items {
         writeln!(w, "\n{BOLD}{}{BOLD:#}", item.title)?;
-        paragraph(&mut w, &item.summary, "  ")?;
+        out::paragraph(&mut w, &item.summary, "  ")?;
         let state = if item.filled == 0 {
             "Not filled in yet.".to_string()
         } else {
@@ -228,18 +228,18 @@ fn show(store: &Store, ctx: &Context, texts: &SafetyPlans, kind: PlanKind, json:
     let mut w = out::stdout();
     writeln!(w, "{BOLD}{}{BOLD:#}", t.title)?;
     for line in &t.first {
-        writeln!(w, "{}", wrap_indent(line, "! ", "  "))?;
+        writeln!(w, "{}", out::fill(line, "! ", "  "))?;
     }
     writeln!(w)?;
-    paragraph(&mut w, &t.intro, "")?;
+    out::paragraph(&mut w, &t.intro, "")?;
     writeln!(w)?;
-    paragraph(&mut w, &t.keep, "")?;
+    out::paragraph(&mut w, &t.keep, "")?;
     for s in &t.sections {
         writeln!(w, "\n{BOLD}{}{BOLD:#}", s.title)?;
         let mine = items(&s.id);
         if !s.services.is_empty() {
             writeln!(w, "{}", texts.texts.services)?;
-            paragraph(&mut w, &ctx.country().advice, "  ")?;
+            out::paragraph(&mut w, &ctx.country().advice, "  ")?;
             let mut groups = Vec::new();
             ctx.print_groups(&mut groups, &ctx.groups(&s.services), false)?;
             for line in String::from_utf8_lossy(&groups).lines().filter(|l| !l.is_empty()) {
@@ -248,11 +248,11 @@ fn show(store: &Store, ctx: &Context, texts: &SafetyPlans, kind: PlanKind, json:
             writeln!(w, "{}", texts.texts.own)?;
         }
         if mine.is_empty() {
-            writeln!(w, "{DIM}{}{DIM:#}", wrap_indent(&s.guidance, "  ", "  "))?;
+            writeln!(w, "{DIM}{}{DIM:#}", out::fill(&s.guidance, "  ", "  "))?;
             writeln!(w, "  {DIM}{}{DIM:#}", texts.texts.empty)?;
         }
         for item in mine {
-            writeln!(w, "{}", wrap_indent(item, "  • ", "    "))?;
+            writeln!(w, "{}", out::fill(item, "  • ", "    "))?;
         }
     }
     writeln!(w)?;
@@ -264,7 +264,7 @@ fn show(store: &Store, ctx: &Context, texts: &SafetyPlans, kind: PlanKind, json:
         }
         None => format!("`{} --edit` fills it in.", command(kind)),
     };
-    writeln!(w, "{DIM}{}{DIM:#}", wrap(&line, ""))?;
+    writeln!(w, "{DIM}{}{DIM:#}", out::fill(&line, "", ""))?;
     Ok(())
 }
 
@@ -308,14 +308,14 @@ fn guided(ctx: &Context, texts: &SafetyPlans, mut draft: SafetyPlanDraft) -> Cli
     let mut w = out::stdout();
     writeln!(w, "{BOLD}{}{BOLD:#}", t.title)?;
     for line in &t.first {
-        writeln!(w, "{}", wrap_indent(line, "! ", "  "))?;
+        writeln!(w, "{}", out::fill(line, "! ", "  "))?;
     }
     writeln!(w)?;
-    paragraph(&mut w, &t.keep, "")?;
+    out::paragraph(&mut w, &t.keep, "")?;
     writeln!(w, "{DIM}Separate things with \";\". Enter keeps what is there; Ctrl-C stops without saving.{DIM:#}")?;
     for s in &t.sections {
         writeln!(w, "\n{BOLD}{}{BOLD:#}", s.title)?;
-        paragraph(&mut w, &s.guidance, "")?;
+        out::paragraph(&mut w, &s.guidance, "")?;
         if !s.services.is_empty() {
             let mut groups = Vec::new();
             ctx.print_groups(&mut groups, &ctx.groups(&s.services), false)?;
@@ -420,7 +420,7 @@ fn template(texts: &SafetyPlans, draft: &SafetyPlanDraft, problem: Option<&str>)
 }
 
 fn comment(text: &str) -> String {
-    wrap_indent(text, "# ", "# ") + "\n"
+    out::fill(text, "# ", "# ") + "\n"
 }
 
 /// Reads the edited text back into a draft. Headings are matched by title

@@ -239,13 +239,13 @@ fn show_draft_note(note: &DraftNote, m: &safety::Messages) -> CliResult {
     writeln!(w, "{BOLD}{}{BOLD:#}", note.title)?;
     wrapped(&mut w, &note.text, "")?;
     if let Some(noticed) = &note.noticed {
-        writeln!(w, "{DIM}{}{DIM:#}", safety::wrap(noticed, ""))?;
+        writeln!(w, "{DIM}{}{DIM:#}", out::fill(noticed, "", ""))?;
     }
     let steps: Vec<&str> = note.next.iter().filter_map(|s| m.next_step(*s)).collect();
     if !steps.is_empty() {
         writeln!(w, "\n{BOLD}{}{BOLD:#}", m.next.title)?;
         for step in steps {
-            writeln!(w, "{}", safety::wrap_indent(step, "• ", "  "))?;
+            writeln!(w, "{}", out::fill(step, "• ", "  "))?;
         }
     }
     Ok(())

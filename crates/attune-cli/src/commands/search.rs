@@ -3,12 +3,26 @@
 use std::io::Write;
 
 use attune_store::SearchHit;
+use clap::Args;
 use serde::Serialize;
 
 use crate::app::App;
-use crate::cli::SearchArgs;
 use crate::error::{CliError, CliResult};
 use crate::out::{self, DIM, HINT};
+
+/// `attune search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words to find (all must appear; word beginnings match: "jeal" finds "jealous").
+    #[arg(required = true, value_name = "WORDS")]
+    pub words: Vec<String>,
+    /// How many results to show, newest first.
+    #[arg(short = 'n', long = "limit", value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
 
 #[derive(Serialize)]
 struct Found<'a> {

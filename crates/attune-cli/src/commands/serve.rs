@@ -42,7 +42,7 @@ pub fn run(args: ServeArgs, app: &App) -> CliResult {
         store_dir: app.store_dir().clone(),
         lock_after: app.settings.lock_after.value,
         listen,
-        now: std::env::var_os("ATTUNE_NOW").map(|_| app.now.clone()),
+        now: app.now_is_fixed.then(|| app.now.clone()),
         kdf: KdfParams::DEFAULT,
         allow_plain: app.settings.allow_plain.value,
     };

@@ -1,12 +1,22 @@
 //! `attune show`: one entry or check-in in full.
 
 use attune_store::RecordRef;
+use clap::Args;
 use serde::Serialize;
 
 use crate::app::App;
-use crate::cli::ShowArgs;
 use crate::error::CliResult;
 use crate::out;
+
+/// `attune show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The entry number (12), check-in number (c3), or the start of an id.
+    pub id: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
 
 #[derive(Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]

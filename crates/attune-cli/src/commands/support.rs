@@ -11,9 +11,9 @@ use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use crate::app::App;
-use crate::commands::toolkit::{self, content, day, dim, wrapped};
+use crate::commands::toolkit::{content, day, dim, wrapped};
 use crate::error::{CliError, CliResult};
-use crate::out::{self, BOLD, DIM, GOOD, HINT};
+use crate::out::{self, BOLD, DIM, GOOD, HINT, Stamp};
 
 /// `attune support`.
 #[derive(Debug, Args)]
@@ -122,7 +122,7 @@ pub fn run(args: SupportArgs, app: &App) -> CliResult {
                 let s = &p.item;
                 let last = s
                     .last_contact
-                    .map(|d| format!("last in touch {}", toolkit::short_date(d, this_year)))
+                    .map(|d| format!("last in touch {}", out::stamp(d, this_year, Stamp::Weekday)))
                     .unwrap_or_default();
                 let call = if s.can_call { "  ☎ could call when upset" } else { "" };
                 writeln!(

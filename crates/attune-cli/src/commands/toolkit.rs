@@ -1,20 +1,21 @@
 //! Shared by the plan and toolkit commands (plan, agree, pause, scripts,
 //! say, did, support, affirm, due): the safety-mode gate, content loading,
-//! dates, and errors that name the right list.
+//! the day a flag names, an agreement's list line, and errors that name the
+//! right list.
 
 use std::io::{BufRead, Write};
 
 use attune_core::content::ContentError;
-use attune_core::plan::PlanTexts;
+use attune_core::plan::{Agreement, PlanTexts};
 use attune_core::safety::SafetyPolicy;
 use attune_core::when::Edge;
-use attune_store::{Store, StoreError};
+use attune_store::{Numbered, Store, StoreError};
 use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::app::App;
 use crate::error::{CliError, CliResult};
-use crate::out::{self, BOLD, DIM};
+use crate::out::{self, BOLD, Breaks, DIM, HINT, PAGE, Stamp, Wrap};
 
 /// What may be offered with this journal in its safety mode. The rule
 /// lives in one place, [`App::safety_policy`]; this only names it for the
@@ -54,9 +55,7 @@ pub fn safety_note(app: &App, json: bool) -> CliResult {
     }
     let mut w = out::stdout();
     writeln!(w, "{BOLD}{}{BOLD:#}", n.title)?;
-    for line in textwrap::wrap(&n.text, 78) {
-        writeln!(w, "{line}")?;
-    }
+    Wrap::new(PAGE, Breaks::Words).print(&mut w, &n.text)?;
     writeln!(w, "\n{}", n.next)?;
     Ok(())
 }
@@ -78,13 +77,9 @@ pub fn with_list_hint(list_command: &'static str) -> impl Fn(StoreError) -> CliE
     }
 }
 
-/// Prints wrapped text with an indent.
+/// Prints the text trimmed and wrapped at the page width, every line indented.
 pub fn wrapped(w: &mut impl Write, text: &str, indent: &str) -> CliResult {
-    let opts = textwrap::Options::new(78).initial_indent(indent).subsequent_indent(indent);
-    for line in textwrap::wrap(text.trim(), opts) {
-        writeln!(w, "{line}")?;
-    }
-    Ok(())
+    Wrap::new(PAGE, Breaks::Words).indent(indent, indent).print(w, text.trim())
 }
 
 /// Asks a yes/no question on standard error and reads one line from
@@ -104,13 +99,33 @@ pub fn ask_yes_no(question: &str, input: &mut dyn BufRead) -> Option<bool> {
     }
 }
 
-/// "3 Dec" (the year only when it is not this year).
-pub fn short_date(d: Date, this_year: i16) -> String {
-    if d.year() == this_year { d.strftime("%a %d %b").to_string() } else { d.strftime("%a %d %b %Y").to_string() }
-}
-
 /// A dim line.
 pub fn dim(w: &mut impl Write, text: &str) -> CliResult {
     writeln!(w, "{DIM}{text}{DIM:#}")?;
+    Ok(())
+}
+
+/// One agreement on one line (plus its rhythm), for lists.
+pub fn agreement_line(w: &mut impl Write, a: &Numbered<Agreement>, this_year: i16) -> CliResult {
+    let x = &a.item;
+    let state = match (x.retired_on, x.agreed_on) {
+        (Some(d), _) => format!("retired {}", out::stamp(d, this_year, Stamp::Weekday)),
+        (None, Some(d)) => format!("agreed {}", out::stamp(d, this_year, Stamp::Weekday)),
+        (None, None) => "proposed".to_string(),
+    };
+    writeln!(w, "{DIM}{:>4}{DIM:#}  {}  {HINT}{}{HINT:#}  {DIM}{state}{DIM:#}", a.seq, x.text, x.kind)?;
+    let mut extra = Vec::new();
+    if let Some(r) = &x.rhythm {
+        extra.push(r.to_string());
+    }
+    if let Some(m) = x.pause_minutes {
+        extra.push(format!("a pause lasts {m} minutes"));
+    }
+    if let Some(d) = x.review_on {
+        extra.push(format!("review {}", out::stamp(d, this_year, Stamp::Weekday)));
+    }
+    if !extra.is_empty() {
+        writeln!(w, "        {DIM}{}{DIM:#}", extra.join(" · "))?;
+    }
     Ok(())
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use attune_store::Undone;
 
 use crate::app::App;
-use crate::cli::JsonArgs;
+use crate::args::JsonArgs;
 use crate::error::CliResult;
 use crate::out::{self, GOOD};
 

@@ -6,6 +6,7 @@
 use serde::Deserialize;
 
 use crate::content::{ContentError, Library};
+use crate::template::{self, Piece};
 
 /// Where the texts live.
 pub const TEXTS_FILE: &str = "assess/texts.toml";
@@ -200,31 +201,18 @@ impl AssessTexts {
     }
 }
 
-/// The `{names}` in a template.
+/// The `{names}` in a template; an unclosed `{` names the rest of the text,
+/// so the check refuses it.
 fn placeholders(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) => {
-                out.push(after[..close].to_string());
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push(after.to_string());
-                break;
-            }
-        }
-    }
-    out
+    template::pieces(text)
+        .filter_map(|p| match p {
+            Piece::Name(name) | Piece::Unclosed(name) => Some(name.to_string()),
+            Piece::Text(_) => None,
+        })
+        .collect()
 }
 
 /// Fills `{name}` placeholders; unknown ones are left as they are.
 pub fn render(template: &str, vars: &[(&str, String)]) -> String {
-    let mut out = template.trim().to_string();
-    for (name, value) in vars {
-        out = out.replace(&format!("{{{name}}}"), value);
-    }
-    out
+    template::render(template.trim(), vars)
 }

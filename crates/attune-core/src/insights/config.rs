@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::content::ContentError;
 use crate::label::Slug;
+use crate::template::{self, Piece};
 use crate::vocab::Consequence;
 
 /// `content/insights.toml`, embedded.
@@ -292,46 +293,24 @@ impl Template {
     /// Fills in the placeholders; one without a value stays as written
     /// (cannot happen for a validated config).
     pub fn render(&self, vars: &[(&str, String)]) -> String {
-        let mut out = String::with_capacity(self.0.len() + 32);
-        let mut rest = self.0.as_str();
-        while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
-            let after = &rest[open + 1..];
-            match after.find('}') {
-                Some(close) => {
-                    let name = &after[..close];
-                    match vars.iter().find(|(k, _)| *k == name) {
-                        Some((_, v)) => out.push_str(v),
-                        None => out.push_str(&rest[open..open + close + 2]),
-                    }
-                    rest = &after[close + 1..];
-                }
-                None => {
-                    out.push_str(&rest[open..]);
-                    rest = "";
-                }
-            }
-        }
-        out.push_str(rest);
-        out
+        template::render(&self.0, vars)
     }
 
     /// The placeholder names, or why the braces do not parse.
     fn placeholders(&self) -> Result<Vec<&str>, String> {
         let mut names = Vec::new();
-        let mut rest = self.0.as_str();
-        while let Some(open) = rest.find(['{', '}']) {
-            if rest[open..].starts_with('}') {
-                return Err("has a '}' without a '{'".into());
+        for piece in template::pieces(&self.0) {
+            match piece {
+                Piece::Text(words) if words.contains('}') => return Err("has a '}' without a '{'".into()),
+                Piece::Text(_) => {}
+                Piece::Unclosed(_) => return Err("has a '{' without a '}'".into()),
+                Piece::Name(name) => {
+                    if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                        return Err(format!("has a malformed placeholder '{{{name}}}'"));
+                    }
+                    names.push(name);
+                }
             }
-            let after = &rest[open + 1..];
-            let close = after.find('}').ok_or("has a '{' without a '}'")?;
-            let name = &after[..close];
-            if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
-                return Err(format!("has a malformed placeholder '{{{name}}}'"));
-            }
-            names.push(name);
-            rest = &after[close + 1..];
         }
         Ok(names)
     }

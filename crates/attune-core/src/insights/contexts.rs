@@ -224,7 +224,7 @@ pub(crate) fn analyse(data: &Data<'_>, feelings_by_trigger: Vec<TriggerFeelings>
             of: total,
             share: social_share,
             text: (social > 0)
-                .then(|| cfg.texts.contexts.social.render(&[("share", super::fmt::percent(social_share))])),
+                .then(|| cfg.texts.contexts.social.render(&[("share", crate::fmt::percent(social_share))])),
         },
     }
 }

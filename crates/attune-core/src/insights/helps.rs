@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::config::InsightsConfig;
 use super::data::{Data, date_of};
-use super::fmt;
 use super::stats::{Welch, welch};
+use crate::fmt;
 
 /// A named per-day yes/no, e.g. "a self-worth activity". Days not listed are
 /// unknown and left out; a day listed twice counts as "yes" if either says so.

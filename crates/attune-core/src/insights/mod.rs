@@ -137,32 +137,3 @@ pub fn insights_of(
     let what_helps = exposures.iter().map(|x| helps::analyse(&data, x, cfg)).collect();
     Insights { window: data.summary.clone(), triggers, contexts, pattern, progress, professional_help, what_helps }
 }
-
-/// Number formats shared by the sentences.
-pub(crate) mod fmt {
-    /// "6.5"
-    pub fn one(x: f64) -> String {
-        format!("{x:.1}")
-    }
-
-    /// "+0.25"
-    pub fn signed(x: f64) -> String {
-        format!("{x:+.2}")
-    }
-
-    /// "p = 0.03", "p = 0.004", "p < 0.001"
-    pub fn p(p: f64) -> String {
-        if p < 0.001 {
-            "p < 0.001".into()
-        } else if p < 0.01 {
-            format!("p = {p:.3}")
-        } else {
-            format!("p = {p:.2}")
-        }
-    }
-
-    /// "42%"
-    pub fn percent(share: f64) -> String {
-        format!("{:.0}%", share * 100.0)
-    }
-}

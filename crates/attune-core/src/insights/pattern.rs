@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::config::InsightsConfig;
 use super::data::{Data, Tally, consequence_at};
-use super::fmt;
 use super::progress::{WeekSummary, week_summary};
+use crate::fmt;
 use crate::vocab::Consequence;
 
 /// What the last few weeks look like.

@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::config::InsightsConfig;
 use super::data::{Data, Tally, WeekAgg, consequence_at};
-use super::fmt;
 use super::stats::{MannKendall, mann_kendall, median, theil_sen};
+use crate::fmt;
 use crate::vocab::Consequence;
 
 /// One rolling week.
@@ -268,7 +268,7 @@ fn trend(data: &Data<'_>, measure: Measure, cfg: &InsightsConfig) -> Trend {
         ("measure", name.clone()),
         ("slope", fmt::signed(line.slope)),
         ("weeks", used.to_string()),
-        ("p", fmt::p(mk.p)),
+        ("p", fmt::p_value(mk.p)),
     ]);
     Trend {
         measure,

@@ -222,7 +222,7 @@ pub(crate) fn analyse(data: &Data<'_>, cfg: &InsightsConfig) -> (TriggerInsights
         })
         .collect();
 
-    let confidence = super::fmt::percent(t.interval_confidence);
+    let confidence = crate::fmt::percent(t.interval_confidence);
     let insights = TriggerInsights {
         method: cfg.texts.triggers.method.render(&[("confidence", confidence)]),
         overall_mean: fit.as_ref().map(|f| f.overall_mean),

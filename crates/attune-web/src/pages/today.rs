@@ -5,6 +5,7 @@ use attune_core::entry::Known;
 use attune_core::plan::due::DueKind;
 use attune_core::safety::{Answer, CheckinAnswers, Screen};
 use attune_core::selfworth::{Affirmation, next_affirmation};
+use attune_core::template;
 use attune_core::{CheckinDraft, Consequence, LabelKind};
 use attune_store::CheckinFilter;
 use axum::extract::{Query, State};
@@ -96,7 +97,7 @@ pub async fn page(
                         DueKind::Revisit => &plan_texts.due.revisit,
                     };
                     let time = d.time.map(|t| t.strftime("%H:%M").to_string()).unwrap_or_default();
-                    t.replace("{time}", &time).replace("{text}", &d.text).trim().to_string()
+                    template::render(t, &[("time", time.as_str()), ("text", d.text.as_str())]).trim().to_string()
                 })
                 .collect();
             store.sync_affirmation_suggestions(&texts.suggestions, &mut || ids.new_id())?;

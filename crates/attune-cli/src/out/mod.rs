@@ -1,14 +1,22 @@
 //! Human output: plain text that reads well without colour, with a little
-//! colour in a terminal (never with NO_COLOR), and JSON for scripts.
+//! colour in a terminal (never with NO_COLOR), and JSON for scripts. The
+//! terminal width and wrapping (`wrap.rs`) and the date formats (`time.rs`)
+//! are here so every command lays text out the same way.
 
 use std::io::Write;
 
 use anstyle::{AnsiColor, Style};
-use attune_core::{Checkin, Entry, Moment};
+use attune_core::{Checkin, Entry};
 use attune_store::{CheckinRow, EntryRow};
 use serde::Serialize;
 
 use crate::error::CliResult;
+
+mod time;
+mod wrap;
+
+pub use time::{Stamp, long_time, short_time, stamp};
+pub use wrap::{Breaks, PAGE, Wrap, fill, paragraph, width};
 
 /// Dates, numbers, ids.
 pub const DIM: Style = Style::new().dimmed();
@@ -32,28 +40,6 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> CliResult {
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
     Ok(())
-}
-
-/// "Thu 26 Nov 21:15" (the year only when it is not this year).
-pub fn short_time(m: &Moment, this_year: i16) -> String {
-    let local = m.local();
-    if local.year() == this_year {
-        local.strftime("%a %d %b %H:%M").to_string()
-    } else {
-        local.strftime("%a %d %b %Y %H:%M").to_string()
-    }
-}
-
-/// "Thursday 26 November 2026, 21:15 (UTC+01:00)".
-pub fn long_time(m: &Moment) -> String {
-    let local = m.local();
-    let secs = m.offset_seconds;
-    let sign = if secs < 0 { '-' } else { '+' };
-    let zone = match &m.zone {
-        Some(z) => format!("{z}, UTC{sign}{:02}:{:02}", secs.abs() / 3600, secs.abs() % 3600 / 60),
-        None => format!("UTC{sign}{:02}:{:02}", secs.abs() / 3600, secs.abs() % 3600 / 60),
-    };
-    format!("{} ({zone})", local.strftime("%A %d %B %Y, %H:%M"))
 }
 
 /// A 0–10 value as a bar readable without colour: "███████░░░ 7/10".
@@ -120,10 +106,7 @@ fn block(w: &mut impl Write, name: &str, text: &str) -> CliResult {
         return Ok(());
     }
     writeln!(w, "\n{BOLD}{name}{BOLD:#}")?;
-    for line in textwrap::wrap(text, textwrap::Options::new(78).initial_indent("  ").subsequent_indent("  ")) {
-        writeln!(w, "{line}")?;
-    }
-    Ok(())
+    Wrap::new(PAGE, Breaks::Words).indent("  ", "  ").print(w, text)
 }
 
 fn list<T: std::fmt::Display>(items: &[T]) -> String {
