@@ -539,6 +539,13 @@ impl Lexicon {
 mod tests {
     use super::*;
 
+    /// The phrase rules alone: these tests are about them. The reader
+    /// behind them is tested in `tests/reader.rs` and measured in
+    /// `tests/eval.rs`.
+    fn assess(text: &str) -> Result<Assessment, LexiconError> {
+        Ok(Lexicon::embedded()?.assess(text))
+    }
+
     fn level(text: &str) -> Level {
         assess(text).unwrap().level
     }

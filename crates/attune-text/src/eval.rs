@@ -475,3 +475,118 @@ mod tests {
         assert!(err.contains("line 1") && err.contains("flagged"), "{err}");
     }
 }
+
+/// Parts of words that keep a comment out of the ordinary-writing measure:
+/// it may really be about harm, and that measure is about everyday words.
+pub const NEAR_HARM: &[&str] = &[
+    "suicid",
+    "kill",
+    "die",
+    "dying",
+    "dead",
+    "death",
+    "alive",
+    "live",
+    "living",
+    "hurt",
+    "harm",
+    "cut",
+    "bleed",
+    "blood",
+    "pill",
+    "overdos",
+    "hang",
+    "jump",
+    "bridge",
+    "gun",
+    "knife",
+    "shoot",
+    "weapon",
+    "hit",
+    "punch",
+    "slap",
+    "kick",
+    "chok",
+    "strangl",
+    "throat",
+    "rape",
+    "abus",
+    "threat",
+    "beat",
+    "bruis",
+    "push",
+    "shov",
+    "hate my",
+    "hate me",
+    "worthless",
+    "burden",
+    "end it",
+    "gone",
+    "disappear",
+    "goodbye",
+    "hopeless",
+    "pointless",
+    "control",
+    "phone",
+    "money",
+    "track",
+    "monitor",
+    "isolat",
+    "friends",
+    "stupid",
+    "useless",
+    "crazy",
+    "insane",
+    "liar",
+    "cheat",
+    "slut",
+    "whore",
+    "bitch",
+];
+
+/// The comments of a GoEmotions file (`text<TAB>labels<TAB>id` per line)
+/// with no word near harm.
+pub fn ordinary_comments(tsv: &str) -> Vec<&str> {
+    tsv.lines()
+        .filter_map(|l| l.split('\t').next())
+        .filter(|t| {
+            let lower = t.to_lowercase();
+            !NEAR_HARM.iter().any(|w| lower.contains(w))
+        })
+        .collect()
+}
+
+/// How often the safety checks speak up on ordinary writing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ordinary {
+    /// Texts read.
+    pub texts: usize,
+    /// Texts with crisis noticed.
+    pub crisis: usize,
+    /// Texts with abuse of the writer noticed.
+    pub abuse: usize,
+    /// Texts where the sentence reader noticed either.
+    pub by_reader: usize,
+}
+
+impl Ordinary {
+    /// Reads each text as one entry, with the rules and the reader.
+    pub fn measure(texts: &[&str]) -> Result<Ordinary, String> {
+        let mut out = Ordinary { texts: texts.len(), ..Ordinary::default() };
+        for text in texts {
+            let (c, a) = crate::assess_safety(text);
+            let (c, a) = (c.map_err(|e| e.to_string())?, a.map_err(|e| e.to_string())?);
+            out.crisis += usize::from(c.is_flagged());
+            out.abuse += usize::from(a.is_flagged());
+            let read = |rule: &str| rule == crate::reader::RULE;
+            out.by_reader +=
+                usize::from(c.matches.iter().any(|m| read(&m.rule)) || a.findings.iter().any(|f| read(&f.rule)));
+        }
+        Ok(out)
+    }
+
+    /// `n` as a share of the texts read, in percent.
+    pub fn percent(&self, n: usize) -> f64 {
+        if self.texts == 0 { 0.0 } else { 100.0 * n as f64 / self.texts as f64 }
+    }
+}

@@ -41,6 +41,9 @@ const CONTINUE: &str = "##";
 const MAX_WORD_CHARS: usize = 100;
 /// The training side truncates to this many pieces.
 const MAX_PIECES: usize = 512;
+/// A sentence of fewer words is left to the phrase rules: too little for a
+/// mean of word vectors to mean much ("Whatever.", "I cried.").
+pub const MIN_WORDS: usize = 5;
 
 /// The embedded model does not match its format (the crate's tests rule
 /// this out).
@@ -297,7 +300,13 @@ impl Reader {
     /// The vectors of `text`'s sentences, for [`Reader::crisis_in`] and
     /// [`Reader::abuse_in`]: worked out once when both heads read one text.
     pub fn sentence_vectors(&self, text: &str) -> Vec<(Range<usize>, Vec<f32>)> {
-        sentences(text).into_iter().filter_map(|span| Some((span.clone(), self.embed(&text[span])?))).collect()
+        sentences(text)
+            .into_iter()
+            .filter(|span| {
+                text[span.clone()].split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).count() >= MIN_WORDS
+            })
+            .filter_map(|span| Some((span.clone(), self.embed(&text[span])?)))
+            .collect()
     }
 
     /// Sentences of `text` that read like crisis.
