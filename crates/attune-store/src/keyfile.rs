@@ -31,6 +31,10 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+mod section;
+pub use section::DraftsSection;
+pub(crate) use section::SECTION_NONCE_LEN;
+
 use crate::error::StoreError;
 use crate::fsutil::{Existing, write_atomic};
 use crate::{DB_FILE, KEY_FILE};
@@ -262,7 +266,7 @@ pub(crate) struct Wrapped {
     pub(crate) page_mac: PageMac,
     /// The sealed drafts' key pair (see [`crate::sealed`]); absent in key
     /// files made before it, until the next unlock adds it.
-    pub(crate) drafts: Option<crate::sealed::DraftsSection>,
+    pub(crate) drafts: Option<DraftsSection>,
     /// The database file this key opens, when it is not `attune.db`. Not
     /// bound to the wrapped key: it only says where to look, and a file
     /// under another key does not open with this one.
@@ -361,7 +365,7 @@ impl KeyFile {
                 } else {
                     w.page_mac.version().1.map(String::from)
                 },
-                drafts: w.drafts.as_ref().map(crate::sealed::DraftsSection::to_json),
+                drafts: w.drafts.as_ref().map(DraftsSection::to_json),
                 db: w.db.clone(),
             },
         };
@@ -442,7 +446,7 @@ impl KeyFile {
                 if ciphertext.len() != 32 + 16 {
                     return Err("the wrapped key has the wrong length".into());
                 }
-                let drafts = json.drafts.and_then(crate::sealed::DraftsSection::from_json);
+                let drafts = json.drafts.and_then(DraftsSection::from_json);
                 Ok(KeyFile::Wrapped(Wrapped { params, salt, nonce, ciphertext, page_mac, drafts, db }))
             }
             other => Err(format!("encryption '{other}' is not supported")),

@@ -22,8 +22,6 @@ use std::str::FromStr;
 
 use age::secrecy::ExposeSecret;
 use attune_core::{EntryDraft, Moment};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as B64;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
 use jiff::Timestamp;
@@ -32,71 +30,15 @@ use zeroize::Zeroizing;
 
 use crate::error::StoreError;
 use crate::fsutil::{self, Existing};
-use crate::keyfile::{self, DataKey, KeyFile};
+use crate::keyfile::{self, DataKey, DraftsSection, KeyFile, SECTION_NONCE_LEN as NONCE_LEN};
 use crate::{DRAFTS_DIR, KEY_FILE, SEALED_DIR, drafts};
 
 /// File name extension of sealed drafts.
 const EXT: &str = "sealed";
 /// A sealed draft claimed by an unlock that is moving it into the drafts.
 const TAKING_EXT: &str = "taking";
-const NONCE_LEN: usize = 24;
-/// Largest encrypted identity accepted from a key file (an age identity
-/// string is 74 characters, plus the tag).
-const MAX_IDENTITY_LEN: usize = 256;
 /// Largest sealed draft read back (a form is at most 1 MiB).
 const MAX_SEALED_LEN: u64 = 4 * 1024 * 1024;
-
-/// `key.json`'s `drafts` section: the public recipient in clear, the
-/// private identity encrypted under a key derived from the data key.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DraftsSection {
-    recipient: String,
-    nonce: [u8; NONCE_LEN],
-    identity: Vec<u8>,
-}
-
-/// The section as written in `key.json`.
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DraftsJson {
-    recipient: String,
-    nonce: String,
-    identity: String,
-}
-
-impl DraftsSection {
-    pub(crate) fn to_json(&self) -> serde_json::Value {
-        let json = DraftsJson {
-            recipient: self.recipient.clone(),
-            nonce: B64.encode(self.nonce),
-            identity: B64.encode(&self.identity),
-        };
-        serde_json::to_value(json).unwrap_or(serde_json::Value::Null)
-    }
-
-    /// The section, if it is well formed. A damaged one counts as absent:
-    /// the journal still opens, and the next unlock writes a new pair
-    /// (drafts sealed to the damaged one stay sealed, counted unreadable).
-    pub(crate) fn from_json(value: serde_json::Value) -> Option<DraftsSection> {
-        Self::parse(serde_json::from_value(value).ok()?).ok()
-    }
-
-    /// Checks the shape only; whether it opens is known at unlock.
-    fn parse(json: DraftsJson) -> Result<DraftsSection, String> {
-        age::x25519::Recipient::from_str(&json.recipient)
-            .map_err(|_| "the drafts recipient is not an age X25519 public key".to_string())?;
-        let nonce = B64
-            .decode(json.nonce)
-            .ok()
-            .and_then(|n| <[u8; NONCE_LEN]>::try_from(n).ok())
-            .ok_or_else(|| format!("the drafts nonce must be {NONCE_LEN} bytes of base64"))?;
-        let identity = B64.decode(json.identity).map_err(|_| "the drafts identity is not base64".to_string())?;
-        if identity.len() > MAX_IDENTITY_LEN {
-            return Err("the drafts identity is too long".into());
-        }
-        Ok(DraftsSection { recipient: json.recipient, nonce, identity })
-    }
-}
 
 /// The key that encrypts the drafts identity: a subkey of the data key
 /// (never the data key itself), for this purpose only.

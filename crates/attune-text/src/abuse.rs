@@ -240,7 +240,10 @@ pub fn assess(text: &str) -> Result<Assessment, LexiconError> {
 /// Adds what the reader notices among `vectors` to rules that found nothing
 /// done to the writer, leaving alone the sentences the rules spoke about.
 pub(crate) fn add_read(a: &mut Assessment, reader: &crate::reader::Reader, vectors: &[(Range<usize>, Vec<f32>)]) {
-    for (n, kind) in reader.abuse_in(vectors) {
+    for (n, id) in reader.abuse_in(vectors) {
+        // Every id the model knows is a kind (a test holds it); a model out
+        // of step still shows its notice, at the gentlest tier.
+        let kind = Kind::from_id(id).unwrap_or(Kind::Belittling);
         let overlaps = |r: &Range<usize>| r.start < n.span.end && n.span.start < r.end;
         if a.findings.iter().any(|f| overlaps(&f.span)) || a.set_aside.iter().any(overlaps) {
             continue;
@@ -696,6 +699,15 @@ impl Lexicon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sentence_reader_knows_only_these_kinds() {
+        let reader = crate::reader::Reader::embedded().unwrap();
+        assert!(reader.kind_ids().count() >= 10);
+        for id in reader.kind_ids() {
+            assert!(Kind::from_id(id).is_some(), "{id}");
+        }
+    }
 
     #[test]
     fn embedded_lexicon_is_valid_and_covers_every_kind() {

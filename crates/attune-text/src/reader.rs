@@ -22,8 +22,6 @@ use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
 
-use crate::abuse::Kind;
-
 const VOCAB: &str = include_str!("../model/vocab.tsv");
 const TABLE: &[u8] = include_bytes!("../model/embeddings.bin");
 const HEADS: &str = include_str!("../model/heads.toml");
@@ -113,7 +111,8 @@ pub struct Reader {
     rows: &'static [u8],
     crisis: Head,
     abuse: Head,
-    kinds: Vec<(Kind, f32, Vec<f32>)>,
+    /// Abuse kind ids (`abuse::Kind`'s), each with its bias and weights.
+    kinds: Vec<(String, f32, Vec<f32>)>,
     words: Words,
 }
 
@@ -180,11 +179,13 @@ impl Reader {
         }
         let mut kinds = Vec::with_capacity(k.kinds.len());
         for ((id, bias), weights) in k.kinds.iter().zip(k.biases).zip(k.weights) {
-            let kind = Kind::from_id(id).ok_or_else(|| bad(format!("heads.toml [abuse_kind]: unknown kind {id:?}")))?;
-            if weights.len() != dims {
+            if id.trim().is_empty() || weights.len() != dims {
                 return Err(bad(format!("heads.toml [abuse_kind]: {id} has {} weights", weights.len())));
             }
-            kinds.push((kind, bias, weights));
+            kinds.push((id.clone(), bias, weights));
+        }
+        if kinds.is_empty() {
+            return Err(bad("heads.toml [abuse_kind]: no kinds".into()));
         }
         let mut reader = Reader {
             vocab: list,
@@ -322,13 +323,13 @@ impl Reader {
     }
 
     /// Sentences of `text` that read like abuse done to the writer, each
-    /// with the kind it reads most like.
-    pub fn abuse(&self, text: &str) -> Vec<(Noticed, Kind)> {
+    /// with the id of the kind it reads most like (an `abuse::Kind` id).
+    pub fn abuse(&self, text: &str) -> Vec<(Noticed, &str)> {
         self.abuse_in(&self.sentence_vectors(text))
     }
 
     /// Sentences that read like abuse done to the writer, among `vectors`.
-    pub fn abuse_in(&self, vectors: &[(Range<usize>, Vec<f32>)]) -> Vec<(Noticed, Kind)> {
+    pub fn abuse_in(&self, vectors: &[(Range<usize>, Vec<f32>)]) -> Vec<(Noticed, &str)> {
         let head = &self.abuse;
         vectors
             .iter()
@@ -338,12 +339,17 @@ impl Reader {
             .collect()
     }
 
-    fn kind(&self, v: &[f32]) -> Kind {
-        let mut best = (Kind::Belittling, f32::NEG_INFINITY);
-        for (kind, bias, weights) in &self.kinds {
+    /// The abuse kind ids the kind head chooses from.
+    pub fn kind_ids(&self) -> impl Iterator<Item = &str> {
+        self.kinds.iter().map(|(id, _, _)| id.as_str())
+    }
+
+    fn kind(&self, v: &[f32]) -> &str {
+        let mut best = ("", f32::NEG_INFINITY);
+        for (id, bias, weights) in &self.kinds {
             let z = bias + dot(weights, v);
             if z > best.1 {
-                best = (*kind, z);
+                best = (id.as_str(), z);
             }
         }
         best.0
