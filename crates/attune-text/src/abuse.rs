@@ -244,7 +244,7 @@ pub(crate) fn add_read(a: &mut Assessment, reader: &crate::reader::Reader, vecto
         // Every id the model knows is a kind (a test holds it); a model out
         // of step still shows its notice, at the gentlest tier.
         let kind = Kind::from_id(id).unwrap_or(Kind::Belittling);
-        let overlaps = |r: &Range<usize>| r.start < n.span.end && n.span.start < r.end;
+        let overlaps = |r: &Range<usize>| crate::reader::overlaps(r, &n.span);
         if a.findings.iter().any(|f| overlaps(&f.span)) || a.set_aside.iter().any(overlaps) {
             continue;
         }

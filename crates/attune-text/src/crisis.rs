@@ -127,7 +127,7 @@ pub fn assess(text: &str) -> Result<Assessment, LexiconError> {
 /// nothing in, leaving alone the sentences where a rule set words aside.
 pub(crate) fn add_read(a: &mut Assessment, reader: &crate::reader::Reader, vectors: &[(Range<usize>, Vec<f32>)]) {
     for n in reader.crisis_in(vectors) {
-        if a.set_aside.iter().any(|r| r.start < n.span.end && n.span.start < r.end) {
+        if a.set_aside.iter().any(|r| crate::reader::overlaps(r, &n.span)) {
             continue;
         }
         a.matches.push(Match {

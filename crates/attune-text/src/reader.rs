@@ -356,6 +356,11 @@ impl Reader {
     }
 }
 
+/// Whether two byte ranges share a byte: a reader sentence and a rule's span.
+pub(crate) fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
 fn dot(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
